@@ -1,0 +1,40 @@
+// Engine: configuration shared by every module and store, and the registry that gives
+// structurally equal function types one canonical id (call_indirect compares ids).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include "types.h"
+
+namespace midimon::wasm {
+
+struct EngineConfig {
+  // Defaults for every Store created with this engine (a Store may lower them).
+  uint32_t max_call_depth = 10000;          // nested wasm calls before "call stack exhausted"
+  uint64_t max_value_stack_slots = 1 << 20;  // 8-byte slots of locals and operands (8 MiB)
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const EngineConfig& config() const { return config_; }
+
+  // Thread-safe. Equal types get equal ids; the returned reference stays valid for the
+  // engine's lifetime.
+  uint32_t intern_type(const FuncType& type);
+  const FuncType& type(uint32_t id) const;
+
+ private:
+  EngineConfig config_;
+  mutable std::mutex mutex_;
+  std::deque<FuncType> types_;  // deque: stable addresses
+  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids_;
+};
+
+}  // namespace midimon::wasm

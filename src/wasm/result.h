@@ -1,0 +1,72 @@
+// Errors as values: every load-time failure carries a message and the byte offset in
+// the module where it was found. No exceptions anywhere in the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace midimon::wasm {
+
+// What stage rejected the input; the spec suite's assert_* kinds map onto these.
+enum class ErrorKind : uint8_t {
+  Malformed,       // the binary does not decode
+  Invalid,         // decodes, but fails validation
+  Unlinkable,      // an import is missing or has the wrong type
+  Uninstantiable,  // instantiation trapped (segment out of bounds, start function trap)
+  Limit,           // an engine or store limit refused it
+  Usage,           // the embedder called the API wrongly (wrong arity, wrong store, ...)
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::Malformed;
+  std::string message;       // complete sentence fragment, e.g. "unexpected end of section"
+  size_t offset = 0;         // byte offset in the module binary
+  std::string where;         // context: "section 'code'", "function 3", ...
+
+  // "section 'type' at byte offset 0x1f: integer too large"
+  std::string to_string() const;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit on purpose
+  Result(Error error) : v_(std::move(error)) {}        // NOLINT
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  T* operator->() { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+  Error take_error() { return std::move(std::get<1>(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : err_(std::move(error)), failed_(true) {}  // NOLINT
+  bool ok() const { return !failed_; }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const { return err_; }
+  Error take_error() { return std::move(err_); }
+
+ private:
+  Error err_;
+  bool failed_ = false;
+};
+
+// Propagate an error from an expression that yields a Result.
+#define WASM_TRY(expr)                                \
+  do {                                                \
+    if (auto _r = (expr); !_r.ok()) return _r.take_error(); \
+  } while (0)
+
+}  // namespace midimon::wasm
