@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -77,9 +78,16 @@ class MemoryInst {
  private:
   friend class Store;
   MemoryInst() = default;
+  // Reserves the address space for the type's maximum and commits its minimum;
+  // nullptr if the limits are invalid or the reservation fails.
+  static std::unique_ptr<MemoryInst> create(const MemoryType& type);
   uint64_t reserved_ = 0;  // bytes of address space reserved at base
   uint64_t max_bytes_ = 0; // hard cap from type max and the store's limits
 };
+
+// The largest table the engine allocates (8-byte refs: 80 MB). table.grow beyond it
+// returns -1, which the spec allows; creating a bigger table is a Limit error.
+inline constexpr uint32_t kMaxTableElems = 10'000'000;
 
 struct TableInst {
   TableType type;  // type.limits.min tracks the current size
