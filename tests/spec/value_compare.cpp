@@ -1,0 +1,176 @@
+#include "value_compare.h"
+
+#include <charconv>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace midimon::spec {
+
+using wasm::Ref;
+using wasm::ValType;
+using wasm::Value;
+
+namespace {
+
+// wast2json writes every number as the unsigned decimal of its bit pattern.
+bool parse_u64(const std::string& s, uint64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out, 10);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool is_f32_nan(uint32_t b) { return (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0; }
+bool is_f64_nan(uint64_t b) {
+  return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0x000fffffffffffffull) != 0;
+}
+
+std::string hex(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+}  // namespace
+
+bool parse_valtype(const std::string& name, ValType* out) {
+  if (name == "i32") *out = ValType::I32;
+  else if (name == "i64") *out = ValType::I64;
+  else if (name == "f32") *out = ValType::F32;
+  else if (name == "f64") *out = ValType::F64;
+  else if (name == "externref") *out = ValType::ExternRef;
+  else if (name == "funcref") *out = ValType::FuncRef;
+  else return false;
+  return true;
+}
+
+bool parse_arg(const ScriptValue& v, Value* out, ValType* type, std::string* error) {
+  if (!parse_valtype(v.type, type)) {
+    *error = "unsupported argument type '" + v.type + "'" +
+             (v.type == "v128" ? " (SIMD is not implemented)" : "");
+    return false;
+  }
+  uint64_t n = 0;
+  switch (*type) {
+    case ValType::I32:
+    case ValType::F32:
+      if (!parse_u64(v.value, &n) || n > UINT32_MAX) break;
+      *out = Value::from_i32(static_cast<uint32_t>(n));
+      return true;
+    case ValType::I64:
+    case ValType::F64:
+      if (!parse_u64(v.value, &n)) break;
+      *out = Value::from_i64(n);
+      return true;
+    case ValType::ExternRef:
+      if (v.value == "null") { *out = Value::from_ref(wasm::kNullRef); return true; }
+      if (!parse_u64(v.value, &n)) break;
+      *out = Value::from_ref(extern_ref_from_script(n));
+      return true;
+    case ValType::FuncRef:
+      // The script language can only write a null funcref as a constant.
+      if (v.value == "null") { *out = Value::from_ref(wasm::kNullRef); return true; }
+      break;
+    default:
+      break;
+  }
+  *error = "cannot parse " + v.type + " argument '" + v.value + "'";
+  return false;
+}
+
+bool value_matches(const ScriptValue& expected, ValType actual_type, Value actual,
+                   std::string* why) {
+  ValType et;
+  if (!parse_valtype(expected.type, &et)) {
+    *why = "unsupported expected type '" + expected.type + "'";
+    return false;
+  }
+  if (et != actual_type) {
+    *why = std::string("result type is ") + wasm::to_string(actual_type) + ", expected " +
+           expected.type;
+    return false;
+  }
+  const std::string& s = expected.value;
+  uint64_t n = 0;
+  switch (et) {
+    case ValType::I32:
+      if (!parse_u64(s, &n)) break;
+      return actual.i32 == static_cast<uint32_t>(n);
+    case ValType::I64:
+      if (!parse_u64(s, &n)) break;
+      return actual.i64 == n;
+    case ValType::F32: {
+      uint32_t b;
+      std::memcpy(&b, &actual.f32, 4);
+      // canonical: sign free, quiet bit set, rest of the payload zero.
+      if (s == "nan:canonical") return (b & 0x7fffffffu) == 0x7fc00000u;
+      // arithmetic: any NaN with the quiet bit set.
+      if (s == "nan:arithmetic") return is_f32_nan(b) && (b & 0x00400000u) != 0;
+      if (!parse_u64(s, &n)) break;
+      return b == static_cast<uint32_t>(n);  // exact bits, so -0 != +0 and NaN payloads count
+    }
+    case ValType::F64: {
+      uint64_t b = actual.i64;
+      if (s == "nan:canonical") return (b & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+      if (s == "nan:arithmetic") return is_f64_nan(b) && (b & 0x0008000000000000ull) != 0;
+      if (!parse_u64(s, &n)) break;
+      return b == n;
+    }
+    case ValType::ExternRef:
+      if (s == "null") return actual.ref == wasm::kNullRef;
+      if (!expected.has_value) return actual.ref != wasm::kNullRef;
+      if (!parse_u64(s, &n)) break;
+      return actual.ref == extern_ref_from_script(n);
+    case ValType::FuncRef:
+      if (s == "null") return actual.ref == wasm::kNullRef;
+      // `(ref.func)` with no index, or any index: the script cannot name a function
+      // instance, so a non-null reference is all that can be checked.
+      return actual.ref != wasm::kNullRef;
+    default:
+      break;
+  }
+  *why = "cannot parse expected " + expected.type + " value '" + s + "'";
+  return false;
+}
+
+std::string format_value(ValType type, Value v) {
+  char buf[96];
+  switch (type) {
+    case ValType::I32:
+      return "i32:" + std::to_string(v.i32) + " (" + hex(v.i32) + ")";
+    case ValType::I64:
+      return "i64:" + std::to_string(v.i64) + " (" + hex(v.i64) + ")";
+    case ValType::F32: {
+      uint32_t b;
+      std::memcpy(&b, &v.f32, 4);
+      std::snprintf(buf, sizeof buf, "f32:%.9g (0x%08x)", static_cast<double>(v.f32), b);
+      return buf;
+    }
+    case ValType::F64:
+      std::snprintf(buf, sizeof buf, "f64:%.17g (0x%016" PRIx64 ")", v.f64, v.i64);
+      return buf;
+    case ValType::ExternRef:
+      if (v.ref == wasm::kNullRef) return "externref:null";
+      return "externref:" + std::to_string(static_cast<uint64_t>(v.ref - 1));
+    case ValType::FuncRef:
+      return v.ref == wasm::kNullRef ? "funcref:null" : "funcref:non-null";
+    default:
+      return std::string(wasm::to_string(type)) + ":?";
+  }
+}
+
+std::string format_expected(const ScriptValue& v) {
+  ValType t;
+  if (!v.has_value) return v.type + (v.type == "funcref" || v.type == "externref" ? ":non-null" : ":any");
+  if (!parse_valtype(v.type, &t) || v.value.rfind("nan:", 0) == 0 || v.value == "null")
+    return v.type + ":" + v.value;
+  Value x;
+  std::string err;
+  ValType parsed;
+  if (t == ValType::FuncRef) return "funcref:non-null";
+  if (!parse_arg(v, &x, &parsed, &err)) return v.type + ":" + v.value;
+  return format_value(t, x);
+}
+
+}  // namespace midimon::spec

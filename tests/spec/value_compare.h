@@ -1,0 +1,35 @@
+// Script values <-> engine values: parsing arguments, matching results against the
+// expected patterns (exact bits, nan:canonical, nan:arithmetic, null / non-null refs),
+// and printing values for failure messages.
+#pragma once
+
+#include <string>
+
+#include "src/wasm/types.h"
+#include "src/wasm/value.h"
+#include "wast_script.h"
+
+namespace midimon::spec {
+
+// externref encoding chosen by this runner: script value `ref.extern N` is Ref N+1, so
+// that Ref 0 stays the null reference.
+inline wasm::Ref extern_ref_from_script(uint64_t n) { return static_cast<wasm::Ref>(n + 1); }
+
+// Parses a script type name; false for types this engine does not have (v128 until
+// SIMD lands) or unknown names.
+bool parse_valtype(const std::string& name, wasm::ValType* out);
+
+// Converts an argument. Fails (with `error`) for patterns, v128 or unparsable text.
+bool parse_arg(const ScriptValue& v, wasm::Value* out, wasm::ValType* type, std::string* error);
+
+// Whether `actual` (of type `actual_type`) matches `expected`. On mismatch, `why` is set
+// to a short reason when the mismatch is not simply a different value (e.g. type).
+bool value_matches(const ScriptValue& expected, wasm::ValType actual_type, wasm::Value actual,
+                   std::string* why);
+
+// "i32:42 (0x2a)", "f32:1.5 (0x3fc00000)", "externref:7", "funcref:null", ...
+std::string format_value(wasm::ValType type, wasm::Value v);
+// The expected pattern as written in the script, in the same style.
+std::string format_expected(const ScriptValue& v);
+
+}  // namespace midimon::spec
