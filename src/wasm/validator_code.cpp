@@ -209,15 +209,19 @@ class BodyChecker {
     return false;
   }
   bool check_data(uint32_t x) {
-    // Data indices in code need the data count section (a binary-format rule, checked
-    // here because the reader does not decode bodies).
+    const size_t count = m_.data_count ? *m_.data_count : m_.datas.size();
+    if (x >= count) {
+      fail("unknown data segment " + std::to_string(x));
+      return false;
+    }
+    // Data indices in code need the data count section: a binary-format rule, checked
+    // here because the reader does not decode bodies. An index that would be out of
+    // range anyway is reported as such (what the text-format suite expects).
     if (!m_.data_count) {
       fail_malformed("data count section required");
       return false;
     }
-    if (x < *m_.data_count) return true;
-    fail("unknown data segment " + std::to_string(x));
-    return false;
+    return true;
   }
   bool check_local(uint32_t x, ValType* type) {
     // local_ends_[i] is one past the last index of group i (parameters are groups of 1).
