@@ -133,7 +133,7 @@ FileResult run_file(const fs::path& wast, const FileRunOptions& opt) {
   std::string msg = why + " in " + kind + " at line " + std::to_string(line);
   if (progress->failed) msg += " (" + std::to_string(progress->failed.load()) + " earlier failures not itemised)";
   const size_t not_run = total > done ? total - done : 1;  // includes the command that died
-  if (total > done) msg += "; " + std::to_string(not_run) + " commands not run, counted as failed";
+  if (total > done) msg += "; " + std::to_string(not_run) + " commands (the one that died included) not completed, counted as failed";
   r.failed += not_run;
   r.fatal = msg;
   r.failures.push_back({line, "file", msg});

@@ -92,12 +92,12 @@ void print_failures(std::FILE* out, const FileResult& r, const ReportOptions& op
 }
 
 void print_table(std::FILE* out, const std::vector<FileResult>& results, const Totals& t) {
-  std::fprintf(out, "%-34s %8s %8s %8s %8s\n", "file", "passed", "failed", "n/a", "skipped");
+  std::fprintf(out, "%-40s %8s %8s %8s %8s\n", "file", "passed", "failed", "n/a", "skipped");
   for (const auto& r : results)
-    std::fprintf(out, "%-34s %8zu %8zu %8zu %8zu%s\n", r.name.c_str(), r.passed, r.failed, r.na,
+    std::fprintf(out, "%-40s %8zu %8zu %8zu %8zu%s\n", r.name.c_str(), r.passed, r.failed, r.na,
                  r.skipped, r.failed ? "  <- FAILED" : "");
   std::string label = "TOTAL (" + std::to_string(t.files) + " files)";
-  std::fprintf(out, "%-34s %8zu %8zu %8zu %8zu\n", label.c_str(), t.passed, t.failed, t.na,
+  std::fprintf(out, "%-40s %8zu %8zu %8zu %8zu\n", label.c_str(), t.passed, t.failed, t.na,
                t.skipped);
 }
 
@@ -121,7 +121,7 @@ void print_summary(std::FILE* out, const std::vector<FileResult>& results, const
     for (const auto* r : files) n += r->skipped;
     std::fprintf(out, "\nSKIPPED: %zu commands in %zu files (%s):\n", n, files.size(),
                  reason.c_str());
-    for (const auto* r : files) std::fprintf(out, "  %-32s %8zu commands\n", r->name.c_str(), r->skipped);
+    for (const auto* r : files) std::fprintf(out, "  %-40s %8zu commands\n", r->name.c_str(), r->skipped);
   }
   if (t.notes && !opt.verbose)
     std::fprintf(out,

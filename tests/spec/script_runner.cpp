@@ -55,21 +55,21 @@ struct ActionOutcome {
 };
 
 std::string format_results(const ActionOutcome& o) {
-  std::string s = "(";
+  std::string s = "[";
   for (size_t i = 0; i < o.values.size(); ++i) {
     if (i) s += ", ";
     s += format_value(o.types[i], o.values[i]);
   }
-  return s + ")";
+  return s + "]";
 }
 
 std::string format_expected_list(const std::vector<ScriptValue>& v) {
-  std::string s = "(";
+  std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) s += ", ";
     s += format_expected(v[i]);
   }
-  return s + ")";
+  return s + "]";
 }
 
 class Runner {
