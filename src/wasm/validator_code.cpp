@@ -413,9 +413,8 @@ void BodyChecker::check_instr(const Instr& in) {
       break;
     }
     case Op::CallIndirect: {
-      if (!check_table(in.index2)) return;
+      if (!check_table(in.index2) || !check_type(in.index)) return;
       if (m_.tables[in.index2].elem != ValType::FuncRef) return fail("type mismatch");
-      if (!check_type(in.index)) return;
       const FuncType& ft = m_.types[in.index];
       pop(ValType::I32);
       pop(ft.params);

@@ -324,5 +324,55 @@ TEST(Validator, CallChecksArguments) {
   expect_invalid("(module (func (call 9)))", "unknown function 9", "function 0");
 }
 
+// The reader checks body structure too; these pin the validator's own safety net on a
+// hand-built ModuleInfo.
+ModuleInfo one_function_module(std::vector<uint8_t> code) {
+  ModuleInfo m;
+  m.types.push_back(FuncType{});
+  m.func_types.push_back(0);
+  m.bytes = std::move(code);
+  FuncBody body;
+  body.code_offset = 0;
+  body.code_end = static_cast<uint32_t>(m.bytes.size());
+  m.bodies.push_back(body);
+  return m;
+}
+
+TEST(Validator, BodyWithoutFinalEndIsMalformed) {
+  auto r = validate_module(one_function_module({0x01, 0x02, 0x40, 0x0b}));  // nop block end
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(r.error().message, "END opcode expected");
+  EXPECT_EQ(r.error().offset, 4u);
+}
+
+TEST(Validator, CodeAfterFinalEndIsMalformed) {
+  auto r = validate_module(one_function_module({0x0b, 0x01}));  // end nop
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(r.error().offset, 1u);
+}
+
+TEST(Validator, ElseWithoutIfIsMalformed) {
+  auto r = validate_module(one_function_module({0x02, 0x40, 0x05, 0x0b, 0x0b}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(r.error().offset, 2u);
+}
+
+TEST(Validator, DataIndexWithoutDataCountSection) {
+  ModuleInfo m = one_function_module({0xfc, 0x09, 0x00, 0x0b});  // data.drop 0
+  m.memories.push_back(MemoryType{});
+  DataSegment seg;
+  seg.mode = SegmentMode::Passive;
+  m.datas.push_back(seg);
+  auto r = validate_module(m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(r.error().message, "data count section required");
+  m.data_count = 1;
+  EXPECT_TRUE(validate_module(m).ok());
+}
+
 }  // namespace
 }  // namespace midimon::wasm
