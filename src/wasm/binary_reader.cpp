@@ -250,7 +250,10 @@ Result<void> Reader::finish() {
     return malformed("data count and data section have inconsistent lengths",
                      saw_data_ ? data_count_offset_ : bytes_.size());
   }
-  if (!m_.data_count && first_data_use_) {
+  // Without any data segment, memory.init / data.drop name an unknown segment anyway;
+  // leaving that to the validator gives the spec's "unknown data segment" for the
+  // modules wabt writes without a data count section (memory_init.wast).
+  if (!m_.data_count && first_data_use_ && !m_.datas.empty()) {
     return malformed("data count section required", *first_data_use_);
   }
   return {};
@@ -278,7 +281,9 @@ Result<void> Reader::read_section(uint8_t id, uint32_t size) {
 Result<void> Reader::read_custom(size_t start, uint32_t size, SectionInfo& info) {
   READ_INTO(info.name, read_name(c_));
   const size_t end = start + size;
-  if (c_.pos() > end || end > bytes_.size()) return malformed(kUnexpectedEnd, end);
+  if (c_.pos() > end || end > bytes_.size()) {
+    return malformed(kUnexpectedEnd, std::min(end, bytes_.size()));
+  }
   if (info.name == "name") read_name_section(c_.pos(), end);
   c_.seek(end);
   return {};
