@@ -53,6 +53,7 @@ class Store {
     Value* stack_end = nullptr;
     Value* sp = nullptr;             // first free slot (re-entrant host->wasm calls)
     uint32_t depth = 0;              // current wasm call depth
+    uint32_t reentry = 0;            // nested interpret() activations (native stack use)
   };
   ExecState& exec() { return exec_; }
 

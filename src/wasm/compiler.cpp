@@ -1,0 +1,844 @@
+// Compiler: one validated function body -> internal code (code.h).
+//
+// The operand stack is simulated at compile time: every entry records the slot where its
+// value currently lives. A fresh result lives in the "temp" slot of its stack position;
+// local.get and constants push the local's or the constant's own slot without emitting
+// anything. Such references are made real ("materialised" into their temp slot) only when
+// something would invalidate them: a local.set/tee of that local, or a control merge
+// (block/loop/if entry; branches copy values into the target's slots anyway).
+//
+// Because the validator already accepted the body, the compiler trusts stack shapes and
+// indices and does not track value types (every value is one slot).
+#include "compiler.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "code.h"
+#include "instr_reader.h"
+
+namespace midimon::wasm {
+namespace {
+
+constexpr uint32_t kMaxConsts = 64;  // per-function constant slots copied on each call
+
+struct Ctrl {
+  Op kind = Op::Block;  // Block, Loop, If; End marks the function's own frame
+  uint32_t height = 0;  // stack height below the block's parameters
+  uint32_t nparams = 0;
+  uint32_t nresults = 0;
+  uint32_t loop_start = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
+  int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
+  uint32_t else_start = 0;
+  bool unreachable = false;
+};
+
+Op negate_cmp(Op op) {
+  switch (op) {
+    case Op::I32Eq: return Op::I32Ne;
+    case Op::I32Ne: return Op::I32Eq;
+    case Op::I32LtS: return Op::I32GeS;
+    case Op::I32GeS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GeU;
+    case Op::I32GeU: return Op::I32LtU;
+    case Op::I32GtS: return Op::I32LeS;
+    case Op::I32LeS: return Op::I32GtS;
+    case Op::I32GtU: return Op::I32LeU;
+    case Op::I32LeU: return Op::I32GtU;
+    case Op::I64Eq: return Op::I64Ne;
+    case Op::I64Ne: return Op::I64Eq;
+    case Op::I64LtS: return Op::I64GeS;
+    case Op::I64GeS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GeU;
+    case Op::I64GeU: return Op::I64LtU;
+    case Op::I64GtS: return Op::I64LeS;
+    case Op::I64LeS: return Op::I64GtS;
+    case Op::I64GtU: return Op::I64LeU;
+    case Op::I64LeU: return Op::I64GtU;
+    default: return Op::Count_;
+  }
+}
+
+IOp fused_branch(Op cmp) {
+  switch (cmp) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::BrIf_##Name;
+    MIDIMON_FUSED_CMPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+bool is_unary(Sig s) {
+  switch (s) {
+    case Sig::I_I: case Sig::I_L: case Sig::I_F: case Sig::I_D:
+    case Sig::L_I: case Sig::L_L: case Sig::L_F: case Sig::L_D:
+    case Sig::F_I: case Sig::F_L: case Sig::F_F: case Sig::F_D:
+    case Sig::D_I: case Sig::D_L: case Sig::D_F: case Sig::D_D:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_binary(Sig s) {
+  switch (s) {
+    case Sig::II_I: case Sig::LL_L: case Sig::LL_I: case Sig::FF_F: case Sig::FF_I:
+    case Sig::DD_D: case Sig::DD_I:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Compiler {
+ public:
+  Compiler(const ModuleInfo& m, uint32_t func_index)
+      : m_(m),
+        type_(m.func_type(func_index)),
+        body_(m.bodies[func_index - m.num_imported_funcs]),
+        handlers_(interp_handler_offsets()),
+        out_(std::make_unique<CompiledFunc>()),
+        code_(out_->code) {}
+
+  Result<std::unique_ptr<CompiledFunc>> run();
+
+ private:
+  // --- slots ---
+  uint32_t temp(size_t pos) const { return temp_base_ + static_cast<uint32_t>(pos); }
+  bool is_local(uint32_t slot) const { return slot < num_locals_; }
+
+  void push_slot(uint32_t slot) {
+    stack_.push_back(slot);
+    if (stack_.size() > max_height_) max_height_ = static_cast<uint32_t>(stack_.size());
+  }
+  void push_temp() { push_slot(temp(stack_.size())); }
+  uint32_t pop() {
+    uint32_t s = stack_.back();
+    stack_.pop_back();
+    return s;
+  }
+
+  // --- emitting ---
+  uint32_t emit_op(IOp op) {
+    last_dst_ = -1;
+    last_cmp_start_ = -1;
+    uint32_t start = static_cast<uint32_t>(code_.size());
+    code_.push_back(static_cast<uint32_t>(handlers_[static_cast<uint32_t>(op)]));
+    return start;
+  }
+  void emit(uint32_t v) { code_.push_back(v); }
+  uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
+  // A jump may land here: the previous instruction can no longer be rewritten.
+  void bind_here() {
+    last_dst_ = -1;
+    last_cmp_start_ = -1;
+  }
+  void patch(uint32_t field, uint32_t start, uint32_t target) {
+    code_[field] = static_cast<uint32_t>(static_cast<int32_t>(target) - static_cast<int32_t>(start));
+  }
+
+  void emit_copy(uint32_t dst, uint32_t src) {
+    if (dst == src) return;
+    emit_op(IOp::Copy);
+    emit(dst);
+    emit(src);
+  }
+
+  void materialize(size_t i) {
+    if (stack_[i] != temp(i)) {
+      emit_copy(temp(i), stack_[i]);
+      stack_[i] = temp(i);
+    }
+  }
+  void materialize_local_refs(uint32_t local) {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i] == local) materialize(i);
+    }
+  }
+  void materialize_all_locals() {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (is_local(stack_[i])) materialize(i);
+    }
+  }
+  bool other_refs(uint32_t local, size_t except) const {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (i != except && stack_[i] == local) return true;
+    }
+    return false;
+  }
+
+  // Result of a value-producing instruction whose dst field was just emitted at `field`.
+  void result_at(uint32_t field) {
+    push_temp();
+    last_dst_ = field;
+  }
+
+  // --- control ---
+  void block_sig(const BlockType& bt, uint32_t* np, uint32_t* nr) const {
+    switch (bt.kind) {
+      case BlockType::Kind::Empty: *np = 0; *nr = 0; break;
+      case BlockType::Kind::Value: *np = 0; *nr = 1; break;
+      case BlockType::Kind::TypeIndex: {
+        const FuncType& t = m_.types[bt.type_index];
+        *np = static_cast<uint32_t>(t.params.size());
+        *nr = static_cast<uint32_t>(t.results.size());
+        break;
+      }
+    }
+  }
+
+  Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  bool is_func_label(uint32_t depth) const { return depth == ctrls_.size() - 1; }
+  uint32_t label_arity(const Ctrl& c) const { return c.kind == Op::Loop ? c.nparams : c.nresults; }
+
+  bool moves_needed(uint32_t depth) {
+    const Ctrl& c = label(depth);
+    uint32_t n = label_arity(c);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (stack_[stack_.size() - n + i] != temp(c.height + i)) return true;
+    }
+    return false;
+  }
+
+  // Copies the branch's values into the target's slots; increasing order is safe because
+  // every source temp sits at or above its destination (see file comment in code.h).
+  void emit_moves(uint32_t depth) {
+    const Ctrl& c = label(depth);
+    uint32_t n = label_arity(c);
+    for (uint32_t i = 0; i < n; ++i) emit_copy(temp(c.height + i), stack_[stack_.size() - n + i]);
+  }
+
+  void jump_to(uint32_t depth, uint32_t start, uint32_t field) {
+    Ctrl& c = label(depth);
+    if (c.kind == Op::Loop) {
+      patch(field, start, c.loop_start);
+    } else {
+      c.fixups.emplace_back(field, start);
+    }
+  }
+
+  void emit_branch(uint32_t depth) {
+    if (is_func_label(depth)) {
+      emit_return();
+      return;
+    }
+    emit_moves(depth);
+    uint32_t start = emit_op(IOp::Br);
+    emit(0);
+    jump_to(depth, start, start + 1);
+  }
+
+  void emit_return() {
+    const uint32_t n = static_cast<uint32_t>(type_.results.size());
+    if (n == 1) {
+      emit_op(IOp::Ret1);
+      emit(stack_.back());
+      emit(out_->ctl_slot);
+      return;
+    }
+    // Sources that are locals among the destination slots 0..n-1 could be overwritten
+    // before they are read: take them out of the way first.
+    bool clash = false;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t s = stack_[stack_.size() - n + i];
+      if (is_local(s) && s < n && s != i) clash = true;
+    }
+    if (clash) {
+      for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+        if (is_local(stack_[i])) materialize(i);
+      }
+    }
+    for (uint32_t i = 0; i < n; ++i) emit_copy(i, stack_[stack_.size() - n + i]);
+    emit_op(iop(Op::Return));
+    emit(out_->ctl_slot);
+  }
+
+  void set_unreachable() {
+    ctrls_.back().unreachable = true;
+    stack_.resize(ctrls_.back().height);
+  }
+
+  void enter_block(Op kind, const BlockType& bt, uint32_t cond) {
+    uint32_t np, nr;
+    block_sig(bt, &np, &nr);
+    materialize_all_locals();
+    for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
+    Ctrl c;
+    c.kind = kind;
+    c.height = static_cast<uint32_t>(stack_.size() - np);
+    c.nparams = np;
+    c.nresults = nr;
+    if (kind == Op::Loop) {
+      // Hook for fuel/deadline polling at loop headers (not implemented yet; no cost).
+      bind_here();
+      c.loop_start = here();
+    } else if (kind == Op::If) {
+      emit_if_branch(cond, &c);
+    }
+    ctrls_.push_back(std::move(c));
+  }
+
+  // Jump to the else arm when `cond` is zero; fuses a just-emitted integer compare.
+  void emit_if_branch(uint32_t cond, Ctrl* c) {
+    uint32_t start;
+    if (last_cmp_start_ >= 0 && cond == temp(stack_.size())) {
+      Op op = last_cmp_op_;
+      uint32_t a = last_cmp_a_, b = last_cmp_b_;
+      code_.resize(static_cast<size_t>(last_cmp_start_));
+      if (op == Op::I32Eqz || op == Op::I64Eqz) {
+        start = emit_op(op == Op::I32Eqz ? iop(Op::BrIf) : IOp::BrIfI64Nez);
+        emit(a);
+      } else {
+        start = emit_op(fused_branch(negate_cmp(op)));
+        emit(a);
+        emit(b);
+      }
+    } else {
+      start = emit_op(IOp::BrUnless);
+      emit(cond);
+    }
+    c->else_field = here();
+    c->else_start = start;
+    emit(0);
+  }
+
+  void do_else() {
+    Ctrl& c = ctrls_.back();
+    if (!c.unreachable) {
+      for (uint32_t i = 0; i < c.nresults; ++i) {
+        emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
+      }
+      uint32_t start = emit_op(IOp::Br);
+      emit(0);
+      c.fixups.emplace_back(start + 1, start);
+    }
+    bind_here();
+    patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
+    c.else_field = -1;
+    stack_.resize(c.height);
+    for (uint32_t i = 0; i < c.nparams; ++i) push_temp();
+    c.unreachable = false;
+  }
+
+  // Returns true at the function's final end.
+  bool do_end() {
+    Ctrl& c = ctrls_.back();
+    if (ctrls_.size() == 1) {
+      if (!c.unreachable) emit_return();
+      return true;
+    }
+    if (!c.unreachable) {
+      for (uint32_t i = 0; i < c.nresults; ++i) {
+        emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
+      }
+    }
+    bind_here();
+    uint32_t target = here();
+    // An if without else: the false path arrives with its parameters, which are already
+    // in the result slots (params == results for such an if).
+    if (c.else_field >= 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
+    for (auto [field, start] : c.fixups) patch(field, start, target);
+    uint32_t height = c.height, nr = c.nresults;
+    ctrls_.pop_back();
+    stack_.resize(height);
+    for (uint32_t i = 0; i < nr; ++i) push_temp();
+    return false;
+  }
+
+  void do_br_if(uint32_t depth) {
+    uint32_t cond = pop();
+    const bool fusable = last_cmp_start_ >= 0 && cond == temp(stack_.size());
+    if (!is_func_label(depth) && !moves_needed(depth)) {
+      uint32_t start;
+      if (fusable) {
+        Op op = last_cmp_op_;
+        uint32_t a = last_cmp_a_, b = last_cmp_b_;
+        code_.resize(static_cast<size_t>(last_cmp_start_));
+        start = emit_op(fused_branch(op));
+        emit(a);
+        if (op != Op::I32Eqz && op != Op::I64Eqz) emit(b);
+      } else {
+        start = emit_op(iop(Op::BrIf));
+        emit(cond);
+      }
+      uint32_t field = here();
+      emit(0);
+      jump_to(depth, start, field);
+      return;
+    }
+    // Values must move (or we return): skip over the moves when the condition is false.
+    uint32_t start = emit_op(IOp::BrUnless);
+    emit(cond);
+    uint32_t field = here();
+    emit(0);
+    emit_branch(depth);
+    bind_here();
+    patch(field, start, here());
+  }
+
+  void do_br_table(const Instr& in) {
+    uint32_t index = pop();
+    const uint32_t count = static_cast<uint32_t>(in.targets.size());
+    std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
+    depths.push_back(in.index);
+    uint32_t start = emit_op(iop(Op::BrTable));
+    emit(index);
+    emit(count);
+    uint32_t table = here();
+    for (uint32_t i = 0; i <= count; ++i) emit(0);
+    std::vector<uint32_t> stubs;  // entries that need moves or a return
+    for (uint32_t i = 0; i <= count; ++i) {
+      if (is_func_label(depths[i]) || moves_needed(depths[i])) {
+        stubs.push_back(i);
+      } else {
+        jump_to(depths[i], start, table + i);
+      }
+    }
+    // One stub per distinct target depth.
+    std::unordered_map<uint32_t, uint32_t> stub_at;
+    for (uint32_t i : stubs) {
+      auto it = stub_at.find(depths[i]);
+      if (it == stub_at.end()) {
+        bind_here();
+        it = stub_at.emplace(depths[i], here()).first;
+        emit_branch(depths[i]);
+      }
+      patch(table + i, start, it->second);
+    }
+  }
+
+  void do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
+    uint32_t index = indirect ? pop() : 0;
+    const uint32_t np = static_cast<uint32_t>(callee.params.size());
+    const uint32_t nr = static_cast<uint32_t>(callee.results.size());
+    for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
+    uint32_t base = temp(stack_.size() - np);
+    stack_.resize(stack_.size() - np);
+    emit_op(op);
+    emit(a);
+    if (indirect) emit(b);
+    emit(base);
+    if (indirect) emit(index);
+    for (uint32_t i = 0; i < nr; ++i) push_temp();
+    // The callee's frame starts at `base` and needs at least max(np, nr) slots there.
+    if (stack_.size() + np > max_height_) max_height_ = static_cast<uint32_t>(stack_.size() + np);
+  }
+
+  void do_unary(Op op) {
+    uint32_t src = pop();
+    emit_op(iop(op));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(src);
+    result_at(field);
+    if (op == Op::I32Eqz || op == Op::I64Eqz) note_cmp(op, field - 1, src, 0);
+  }
+
+  void do_binary(Op op) {
+    uint32_t b = pop();
+    uint32_t a = pop();
+    emit_op(iop(op));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(b);
+    result_at(field);
+    if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - 1, a, b);
+  }
+
+  void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
+    last_cmp_start_ = start;
+    last_cmp_op_ = op;
+    last_cmp_a_ = a;
+    last_cmp_b_ = b;
+  }
+
+  void do_local_set(uint32_t x, bool tee) {
+    uint32_t src = tee ? stack_.back() : pop();
+    const size_t self = tee ? stack_.size() - 1 : stack_.size();
+    if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self)) {
+      // The producer writes straight into the local.
+      code_[static_cast<size_t>(last_dst_)] = x;
+      last_dst_ = -1;
+      last_cmp_start_ = -1;
+      if (tee) stack_.back() = x;
+      return;
+    }
+    if (src == x) return;  // local.get x; local.set x
+    materialize_local_refs(x);
+    if (tee) src = stack_.back();
+    emit_copy(x, src);
+  }
+
+  void push_const(uint64_t bits) {
+    auto it = const_slots_.find(bits);
+    if (it != const_slots_.end()) {
+      push_slot(it->second);
+      return;
+    }
+    emit_op(iop(Op::I64Const));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(static_cast<uint32_t>(bits));
+    emit(static_cast<uint32_t>(bits >> 32));
+    result_at(field);
+  }
+
+  Result<void> collect_consts();
+  Result<void> compile_body();
+  Result<void> compile_instr(const Instr& in, bool* done);
+
+  const ModuleInfo& m_;
+  const FuncType& type_;
+  const FuncBody& body_;
+  const int32_t* handlers_;
+  std::unique_ptr<CompiledFunc> out_;
+  std::vector<uint32_t>& code_;
+
+  uint32_t num_locals_ = 0;
+  uint32_t temp_base_ = 0;
+  uint32_t max_height_ = 0;
+  std::vector<uint32_t> stack_;
+  std::vector<Ctrl> ctrls_;
+  std::unordered_map<uint64_t, uint32_t> const_slots_;
+  int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
+  int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
+  Op last_cmp_op_ = Op::Nop;
+  uint32_t last_cmp_a_ = 0, last_cmp_b_ = 0;
+};
+
+uint64_t const_bits(const Instr& in) {
+  switch (in.op) {
+    case Op::I32Const:
+    case Op::F32Const:
+      return in.value & 0xffffffffu;
+    case Op::RefNull:
+      return 0;
+    default:
+      return in.value;
+  }
+}
+
+bool is_const_op(Op op) {
+  return op == Op::I32Const || op == Op::I64Const || op == Op::F32Const || op == Op::F64Const ||
+         op == Op::RefNull;
+}
+
+Result<void> Compiler::collect_consts() {
+  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
+  Instr in;
+  std::vector<uint64_t> order;
+  std::unordered_map<uint64_t, uint32_t> counts;
+  while (!r.at_end()) {
+    WASM_TRY(r.next(in));
+    if (!is_const_op(in.op)) continue;
+    uint64_t bits = const_bits(in);
+    if (counts[bits]++ == 0) order.push_back(bits);
+  }
+  // Constants used most often get slots; the rest are materialised where used.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint64_t a, uint64_t b) { return counts[a] > counts[b]; });
+  if (order.size() > kMaxConsts) order.resize(kMaxConsts);
+  for (uint64_t bits : order) {
+    const_slots_.emplace(bits, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
+    out_->const_pool.push_back(Value::from_f64_bits(bits));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
+  const uint32_t np = static_cast<uint32_t>(type_.params.size());
+  const uint32_t nr = static_cast<uint32_t>(type_.results.size());
+  num_locals_ = np + body_.num_locals;
+  out_->num_params = np;
+  out_->num_locals = num_locals_;
+  out_->num_results = nr;
+  out_->ctl_slot = std::max(num_locals_, nr);
+  WASM_TRY(collect_consts());
+  out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
+  temp_base_ = out_->ctl_slot + kCtlSlots + out_->num_consts;
+
+  Ctrl f;
+  f.kind = Op::End;
+  f.nresults = nr;
+  ctrls_.push_back(f);
+  // Hook for fuel/deadline polling at function entry (not implemented yet; no cost).
+  WASM_TRY(compile_body());
+
+  out_->frame_size = temp_base_ + max_height_;
+  out_->entry = out_->code.data();
+  out_->consts = out_->const_pool.data();
+  return std::move(out_);
+}
+
+Result<void> Compiler::compile_body() {
+  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
+  Instr in;
+  uint32_t skip_depth = 0;  // nesting inside unreachable code
+  while (!r.at_end()) {
+    WASM_TRY(r.next(in));
+    if (ctrls_.back().unreachable) {
+      switch (in.op) {
+        case Op::Block:
+        case Op::Loop:
+        case Op::If:
+          ++skip_depth;
+          continue;
+        case Op::Else:
+          if (skip_depth > 0) continue;
+          break;
+        case Op::End:
+          if (skip_depth > 0) {
+            --skip_depth;
+            continue;
+          }
+          break;
+        default:
+          continue;
+      }
+    }
+    bool done = false;
+    WASM_TRY(compile_instr(in, &done));
+    if (done) break;
+  }
+  return {};
+}
+
+Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
+  const Op op = in.op;
+  switch (op) {
+    case Op::Unreachable:
+      emit_op(iop(Op::Unreachable));
+      set_unreachable();
+      return {};
+    case Op::Nop:
+      return {};
+    case Op::Block:
+    case Op::Loop:
+      enter_block(op, in.block, 0);
+      return {};
+    case Op::If: {
+      uint32_t cond = pop();
+      enter_block(op, in.block, cond);
+      return {};
+    }
+    case Op::Else:
+      do_else();
+      return {};
+    case Op::End:
+      *done = do_end();
+      return {};
+    case Op::Br:
+      emit_branch(in.index);
+      set_unreachable();
+      return {};
+    case Op::BrIf:
+      do_br_if(in.index);
+      return {};
+    case Op::BrTable:
+      do_br_table(in);
+      set_unreachable();
+      return {};
+    case Op::Return:
+      emit_return();
+      set_unreachable();
+      return {};
+    case Op::Call:
+      do_call(m_.func_type(in.index), iop(Op::Call), in.index, 0, false);
+      return {};
+    case Op::CallIndirect:
+      do_call(m_.types[in.index], iop(Op::CallIndirect), in.index, in.index2, true);
+      return {};
+    case Op::Drop:
+      pop();
+      return {};
+    case Op::Select:
+    case Op::SelectT: {
+      uint32_t c = pop(), b = pop(), a = pop();
+      emit_op(iop(Op::Select));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(a);
+      emit(b);
+      emit(c);
+      result_at(field);
+      return {};
+    }
+    case Op::LocalGet:
+      push_slot(in.index);
+      return {};
+    case Op::LocalSet:
+      do_local_set(in.index, false);
+      return {};
+    case Op::LocalTee:
+      do_local_set(in.index, true);
+      return {};
+    case Op::GlobalGet: {
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(in.index);
+      result_at(field);
+      return {};
+    }
+    case Op::GlobalSet: {
+      uint32_t v = pop();
+      emit_op(iop(op));
+      emit(v);
+      emit(in.index);
+      return {};
+    }
+    case Op::TableGet: {
+      uint32_t i = pop();
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(i);
+      emit(in.index);
+      result_at(field);
+      return {};
+    }
+    case Op::TableSet: {
+      uint32_t v = pop(), i = pop();
+      emit_op(iop(op));
+      emit(i);
+      emit(v);
+      emit(in.index);
+      return {};
+    }
+    case Op::I32Const:
+    case Op::I64Const:
+    case Op::F32Const:
+    case Op::F64Const:
+    case Op::RefNull:
+      push_const(const_bits(in));
+      return {};
+    case Op::RefFunc: {
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(in.index);
+      result_at(field);
+      return {};
+    }
+    case Op::RefIsNull:
+      do_unary(op);
+      return {};
+    case Op::MemorySize: {
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      result_at(field);
+      return {};
+    }
+    case Op::MemoryGrow:
+      do_unary(op);
+      return {};
+    case Op::MemoryInit:
+    case Op::MemoryCopy:
+    case Op::MemoryFill: {
+      uint32_t n = pop(), s = pop(), d = pop();
+      emit_op(iop(op));
+      emit(d);
+      emit(s);
+      emit(n);
+      if (op == Op::MemoryInit) emit(in.index);
+      return {};
+    }
+    case Op::DataDrop:
+    case Op::ElemDrop:
+      emit_op(iop(op));
+      emit(in.index);
+      return {};
+    case Op::TableInit:
+    case Op::TableCopy: {
+      uint32_t n = pop(), s = pop(), d = pop();
+      emit_op(iop(op));
+      emit(d);
+      emit(s);
+      emit(n);
+      emit(in.index);
+      emit(in.index2);
+      return {};
+    }
+    case Op::TableGrow: {
+      uint32_t n = pop(), init = pop();
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(init);
+      emit(n);
+      emit(in.index);
+      result_at(field);
+      return {};
+    }
+    case Op::TableSize: {
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(in.index);
+      result_at(field);
+      return {};
+    }
+    case Op::TableFill: {
+      uint32_t n = pop(), v = pop(), i = pop();
+      emit_op(iop(op));
+      emit(i);
+      emit(v);
+      emit(n);
+      emit(in.index);
+      return {};
+    }
+    default:
+      break;
+  }
+  const OpInfo& info = op_info(op);
+  if (info.imm == ImmKind::MemArg) {
+    // Memory offsets are u32 in memory32, so they fit one unit.
+    const uint32_t offset = static_cast<uint32_t>(in.value);
+    if (info.sig == Sig::II_V || info.sig == Sig::IL_V || info.sig == Sig::IF_V ||
+        info.sig == Sig::ID_V) {
+      uint32_t v = pop(), addr = pop();
+      emit_op(iop(op));
+      emit(addr);
+      emit(v);
+      emit(offset);
+    } else {
+      uint32_t addr = pop();
+      emit_op(iop(op));
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(addr);
+      emit(offset);
+      result_at(field);
+    }
+    return {};
+  }
+  if (is_unary(info.sig)) {
+    do_unary(op);
+    return {};
+  }
+  if (is_binary(info.sig)) {
+    do_binary(op);
+    return {};
+  }
+  return Error{ErrorKind::Invalid, std::string("compiler: unsupported instruction ") + info.name,
+               in.offset, ""};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
+                                                       uint32_t func_index) {
+  (void)engine;
+  Compiler c(module, func_index);
+  return c.run();
+}
+
+void destroy_compiled_func(CompiledFunc* f) { delete f; }
+
+}  // namespace midimon::wasm

@@ -1,0 +1,708 @@
+// The interpreter: runs internal code (code.h) with threaded dispatch (g++ computed
+// goto). pc, fp, memory base and size live in locals so they stay in registers. Wasm to
+// wasm calls push a frame in the store's value stack and never recurse natively; only
+// host functions calling back into wasm re-enter interpret().
+#include "interpreter.h"
+
+#include <array>
+#include <cstring>
+
+#include "code.h"
+#include "instance.h"
+#include "numeric.h"
+
+namespace midimon::wasm {
+namespace {
+
+// Nested interpret() activations (host -> wasm -> host -> ...) each use native stack;
+// this bounds them well below a default thread stack.
+constexpr uint32_t kMaxReentry = 400;
+
+inline void set_i32(Value& v, uint32_t x) { v.bits = x; }
+inline void set_i64(Value& v, uint64_t x) { v.bits = x; }
+inline void set_f32(Value& v, float x) { v.bits = std::bit_cast<uint32_t>(x); }
+inline void set_f64(Value& v, double x) { v.f64 = x; }
+
+const uint64_t kZeroSize = 0;
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+// `init` != nullptr: only fills the handler offset table.
+Trap run(Store* store, FuncInst* func, const Value* args, Value* results, int32_t* init,
+         const uint32_t* exit_pc) {
+  if (init) {
+    static const void* const labels[] = {
+#define WASM_OP(Name, text, prefix, code, imm, sig) &&L_##Name,
+#include "opcodes.def"
+#undef WASM_OP
+        &&L_Exit, &&L_Invalid, &&L_Copy, &&L_BrUnless, &&L_BrIfI64Nez, &&L_Ret1,
+#define MIDIMON_X(Name) &&L_BrIf_##Name,
+        MIDIMON_FUSED_CMPS(MIDIMON_X)
+#undef MIDIMON_X
+    };
+    static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
+    for (uint32_t i = 0; i < kIOpCount; ++i) {
+      init[i] = static_cast<int32_t>(static_cast<const char*>(labels[i]) -
+                                     static_cast<const char*>(&&L_Invalid));
+    }
+    return {};
+  }
+
+  const char* const base_addr = static_cast<const char*>(&&L_Invalid);
+#define NEXT() goto* static_cast<const void*>(base_addr + static_cast<int32_t>(*pc))
+#define SLOT(i) fp[pc[i]]
+#define TRAP(k)          \
+  do {                   \
+    trap_kind = (k);     \
+    goto do_trap;        \
+  } while (0)
+
+  Store::ExecState& exec = store->exec();
+  const uint32_t max_depth = store->limits().max_call_depth;
+  if (!exec.stack) {
+    const uint64_t n = store->limits().max_value_stack_slots;
+    exec.stack.reset(new Value[n]);
+    exec.stack_end = exec.stack.get() + n;
+    exec.sp = exec.stack.get();
+  }
+  if (!exec.sp) exec.sp = exec.stack.get();
+  Value* const saved_sp = exec.sp;
+  const uint32_t saved_depth = exec.depth;
+  Value* const stack_end = exec.stack_end;
+
+  TrapKind trap_kind = TrapKind::None;
+  Trap result;
+  FuncInst* cur = func;
+  Instance* inst = nullptr;
+  MemoryInst* mem = nullptr;
+  uint8_t* mb = nullptr;
+  const uint64_t* msize_p = &kZeroSize;
+  uint64_t msize = 0;
+  uint32_t depth = exec.depth;
+  Value* fp = exec.sp;
+  const uint32_t* pc = nullptr;
+  // Call state shared by Call, CallIndirect and the host path.
+  FuncInst* callee = nullptr;
+  Value* nfp = nullptr;
+  const uint32_t* ret_pc = nullptr;
+  const CompiledFunc* cf = nullptr;
+
+#define LOAD_INSTANCE()                                                   \
+  do {                                                                    \
+    inst = cur->instance;                                                 \
+    mem = inst->memories.empty() ? nullptr : inst->memories[0];           \
+    mb = mem ? mem->base : nullptr;                                       \
+    msize_p = mem ? &mem->size : &kZeroSize;                              \
+    msize = *msize_p;                                                     \
+  } while (0)
+
+  if (exec.reentry >= kMaxReentry) return Trap(TrapKind::CallStackExhausted);
+  ++exec.reentry;
+  {
+    // The entry frame returns to the Exit instruction; its caller is itself.
+    cf = func->code;
+    if (depth >= max_depth || fp + cf->frame_size > stack_end) {
+      trap_kind = TrapKind::CallStackExhausted;
+      goto do_trap;
+    }
+    ++depth;
+    for (uint32_t i = 0; i < cf->num_params; ++i) fp[i] = args[i];
+    Value* ctl = fp + cf->ctl_slot;
+    ctl[0].ref = reinterpret_cast<Ref>(exit_pc);
+    ctl[1].ref = reinterpret_cast<Ref>(fp);
+    ctl[2].ref = reinterpret_cast<Ref>(func);
+    for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) fp[i].bits = 0;
+    for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
+    pc = cf->entry;
+    LOAD_INSTANCE();
+    NEXT();
+  }
+
+  // --- control ---
+L_Exit: {
+  const uint32_t nr = static_cast<uint32_t>(func->type->results.size());
+  for (uint32_t i = 0; i < nr; ++i) results[i] = fp[i];
+  goto finish;
+}
+L_Invalid:
+L_Block:
+L_Loop:
+L_If:
+L_Else:
+L_End:
+L_Nop:
+L_Drop:
+L_LocalGet:
+L_LocalSet:
+L_LocalTee:
+L_I32Const:
+L_F32Const:
+L_F64Const:
+L_SelectT:
+L_RefNull:
+  result = Trap::host("internal error: invalid internal instruction");
+  goto finish;
+L_Unreachable:
+  TRAP(TrapKind::Unreachable);
+L_Copy:
+  SLOT(1) = SLOT(2);
+  pc += 3;
+  NEXT();
+L_I64Const:
+  SLOT(1).bits = static_cast<uint64_t>(pc[2]) | (static_cast<uint64_t>(pc[3]) << 32);
+  pc += 4;
+  NEXT();
+L_Br:
+  pc += static_cast<int32_t>(pc[1]);
+  NEXT();
+L_BrIf:
+  if (SLOT(1).i32) {
+    pc += static_cast<int32_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrUnless:
+  if (!SLOT(1).i32) {
+    pc += static_cast<int32_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrIfI64Nez:
+  if (SLOT(1).i64) {
+    pc += static_cast<int32_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrIf_I32Eqz:
+  if (SLOT(1).i32 == 0) {
+    pc += static_cast<int32_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrIf_I64Eqz:
+  if (SLOT(1).i64 == 0) {
+    pc += static_cast<int32_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+#define CMP_BR(Name, T, field, OPR)                           \
+  L_BrIf_##Name : if (static_cast<T>(SLOT(1).field) OPR static_cast<T>(SLOT(2).field)) { \
+    pc += static_cast<int32_t>(pc[3]);                        \
+  } else {                                                    \
+    pc += 4;                                                  \
+  }                                                           \
+  NEXT();
+  CMP_BR(I32Eq, uint32_t, i32, ==)
+  CMP_BR(I32Ne, uint32_t, i32, !=)
+  CMP_BR(I32LtS, int32_t, i32, <)
+  CMP_BR(I32LtU, uint32_t, i32, <)
+  CMP_BR(I32GtS, int32_t, i32, >)
+  CMP_BR(I32GtU, uint32_t, i32, >)
+  CMP_BR(I32LeS, int32_t, i32, <=)
+  CMP_BR(I32LeU, uint32_t, i32, <=)
+  CMP_BR(I32GeS, int32_t, i32, >=)
+  CMP_BR(I32GeU, uint32_t, i32, >=)
+  CMP_BR(I64Eq, uint64_t, i64, ==)
+  CMP_BR(I64Ne, uint64_t, i64, !=)
+  CMP_BR(I64LtS, int64_t, i64, <)
+  CMP_BR(I64LtU, uint64_t, i64, <)
+  CMP_BR(I64GtS, int64_t, i64, >)
+  CMP_BR(I64GtU, uint64_t, i64, >)
+  CMP_BR(I64LeS, int64_t, i64, <=)
+  CMP_BR(I64LeU, uint64_t, i64, <=)
+  CMP_BR(I64GeS, int64_t, i64, >=)
+  CMP_BR(I64GeU, uint64_t, i64, >=)
+#undef CMP_BR
+L_BrTable: {
+  uint32_t i = SLOT(1).i32;
+  const uint32_t count = pc[2];
+  if (i > count) i = count;
+  pc += static_cast<int32_t>(pc[3 + i]);
+  NEXT();
+}
+L_Select:
+  SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
+  pc += 5;
+  NEXT();
+
+  // --- calls ---
+L_Call:
+  callee = inst->funcs[pc[1]];
+  nfp = fp + pc[2];
+  ret_pc = pc + 3;
+  goto do_call;
+L_CallIndirect: {
+  const uint32_t i = SLOT(4).i32;
+  TableInst* tab = inst->tables[pc[2]];
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
+  const Ref r = tab->elems[i];
+  if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
+  callee = ref_func(r);
+  if (UNLIKELY(callee->type_id != inst->type_ids[pc[1]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + pc[3];
+  ret_pc = pc + 5;
+  goto do_call;
+}
+do_call: {
+  cf = callee->code;
+  if (UNLIKELY(cf == nullptr)) goto do_host_call;
+  if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
+    TRAP(TrapKind::CallStackExhausted);
+  }
+  ++depth;
+  Value* ctl = nfp + cf->ctl_slot;
+  ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
+  ctl[1].ref = reinterpret_cast<Ref>(fp);
+  ctl[2].ref = reinterpret_cast<Ref>(cur);
+  for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) nfp[i].bits = 0;
+  for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
+  fp = nfp;
+  pc = cf->entry;
+  if (UNLIKELY(callee->instance != inst)) {
+    cur = callee;
+    LOAD_INSTANCE();
+  } else {
+    cur = callee;
+  }
+  NEXT();
+}
+do_host_call: {
+  const FuncType& t = *callee->type;
+  const size_t np = t.params.size(), nr = t.results.size();
+  Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
+  if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
+  exec.sp = res + nr;
+  exec.depth = depth;
+  Caller caller{*store, inst};
+  Trap t2 = callee->host(caller, nfp, res);
+  if (UNLIKELY(!t2.ok())) {
+    result = std::move(t2);
+    goto finish;
+  }
+  for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
+  msize = *msize_p;
+  pc = ret_pc;
+  NEXT();
+}
+L_Ret1:
+  fp[0] = SLOT(1);
+  fp += pc[2];
+  goto do_return;
+L_Return:
+  fp += pc[1];
+do_return: {
+  // fp points at the return info here.
+  pc = reinterpret_cast<const uint32_t*>(fp[0].ref);
+  FuncInst* caller = reinterpret_cast<FuncInst*>(fp[2].ref);
+  fp = reinterpret_cast<Value*>(fp[1].ref);
+  --depth;
+  if (UNLIKELY(caller->instance != inst)) {
+    cur = caller;
+    LOAD_INSTANCE();
+  } else {
+    cur = caller;
+    msize = *msize_p;
+  }
+  NEXT();
+}
+
+  // --- variables, references ---
+L_GlobalGet:
+  SLOT(1) = inst->globals[pc[2]]->value;
+  pc += 3;
+  NEXT();
+L_GlobalSet:
+  inst->globals[pc[2]]->value = SLOT(1);
+  pc += 3;
+  NEXT();
+L_RefFunc:
+  SLOT(1).ref = func_ref(inst->funcs[pc[2]]);
+  pc += 3;
+  NEXT();
+L_RefIsNull:
+  set_i32(SLOT(1), SLOT(2).ref == kNullRef);
+  pc += 3;
+  NEXT();
+
+  // --- tables ---
+L_TableGet: {
+  TableInst* tab = inst->tables[pc[3]];
+  const uint32_t i = SLOT(2).i32;
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
+  SLOT(1).ref = tab->elems[i];
+  pc += 4;
+  NEXT();
+}
+L_TableSet: {
+  TableInst* tab = inst->tables[pc[3]];
+  const uint32_t i = SLOT(1).i32;
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
+  tab->elems[i] = SLOT(2).ref;
+  pc += 4;
+  NEXT();
+}
+L_TableSize:
+  set_i32(SLOT(1), static_cast<uint32_t>(inst->tables[pc[2]]->elems.size()));
+  pc += 3;
+  NEXT();
+L_TableGrow: {
+  TableInst* tab = inst->tables[pc[4]];
+  const int64_t r = tab->grow(SLOT(3).i32, SLOT(2).ref);
+  set_i32(SLOT(1), static_cast<uint32_t>(r));
+  pc += 5;
+  NEXT();
+}
+L_TableFill: {
+  TableInst* tab = inst->tables[pc[4]];
+  const uint64_t i = SLOT(1).i32, n = SLOT(3).i32;
+  if (UNLIKELY(i + n > tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
+  const Ref v = SLOT(2).ref;
+  for (uint64_t k = 0; k < n; ++k) tab->elems[i + k] = v;
+  pc += 5;
+  NEXT();
+}
+L_TableCopy: {
+  TableInst* dt = inst->tables[pc[4]];
+  TableInst* st = inst->tables[pc[5]];
+  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  if (UNLIKELY(s + n > st->elems.size() || d + n > dt->elems.size())) {
+    TRAP(TrapKind::OutOfBoundsTableAccess);
+  }
+  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(Ref));
+  pc += 6;
+  NEXT();
+}
+L_TableInit: {
+  TableInst* tab = inst->tables[pc[5]];
+  const ElemInst& e = inst->elems[pc[4]];
+  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  if (UNLIKELY(s + n > e.refs.size() || d + n > tab->elems.size())) {
+    TRAP(TrapKind::OutOfBoundsTableAccess);
+  }
+  if (n) std::memcpy(tab->elems.data() + d, e.refs.data() + s, n * sizeof(Ref));
+  pc += 6;
+  NEXT();
+}
+L_ElemDrop:
+  inst->elems[pc[1]].refs.clear();
+  pc += 2;
+  NEXT();
+
+  // --- memory ---
+#define LOAD(Name, T, setter, conv)                                        \
+  L_##Name : {                                                             \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32) + pc[3];        \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    T v;                                                                   \
+    std::memcpy(&v, mb + ea, sizeof(T));                                   \
+    setter(SLOT(1), conv);                                                 \
+    pc += 4;                                                               \
+    NEXT();                                                                \
+  }
+  LOAD(I32Load, uint32_t, set_i32, v)
+  LOAD(I64Load, uint64_t, set_i64, v)
+  LOAD(F32Load, uint32_t, set_i32, v)
+  LOAD(F64Load, uint64_t, set_i64, v)
+  LOAD(I32Load8S, int8_t, set_i32, static_cast<uint32_t>(static_cast<int32_t>(v)))
+  LOAD(I32Load8U, uint8_t, set_i32, v)
+  LOAD(I32Load16S, int16_t, set_i32, static_cast<uint32_t>(static_cast<int32_t>(v)))
+  LOAD(I32Load16U, uint16_t, set_i32, v)
+  LOAD(I64Load8S, int8_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD(I64Load8U, uint8_t, set_i64, v)
+  LOAD(I64Load16S, int16_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD(I64Load16U, uint16_t, set_i64, v)
+  LOAD(I64Load32S, int32_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD(I64Load32U, uint32_t, set_i64, v)
+#undef LOAD
+#define STORE(Name, T)                                                     \
+  L_##Name : {                                                             \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[3];        \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T v = static_cast<T>(SLOT(2).bits);                              \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+    pc += 4;                                                               \
+    NEXT();                                                                \
+  }
+  STORE(I32Store, uint32_t)
+  STORE(I64Store, uint64_t)
+  STORE(F32Store, uint32_t)
+  STORE(F64Store, uint64_t)
+  STORE(I32Store8, uint8_t)
+  STORE(I32Store16, uint16_t)
+  STORE(I64Store8, uint8_t)
+  STORE(I64Store16, uint16_t)
+  STORE(I64Store32, uint32_t)
+#undef STORE
+L_MemorySize:
+  set_i32(SLOT(1), static_cast<uint32_t>(msize / kPageSize));
+  pc += 2;
+  NEXT();
+L_MemoryGrow: {
+  const int64_t r = mem->grow(SLOT(2).i32);
+  msize = *msize_p;
+  set_i32(SLOT(1), static_cast<uint32_t>(r));
+  pc += 3;
+  NEXT();
+}
+L_MemoryInit: {
+  const DataInst& data = inst->datas[pc[4]];
+  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  if (UNLIKELY(s + n > data.bytes.size() || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  if (n) std::memcpy(mb + d, data.bytes.data() + s, n);
+  pc += 5;
+  NEXT();
+}
+L_DataDrop:
+  inst->datas[pc[1]].bytes = {};
+  pc += 2;
+  NEXT();
+L_MemoryCopy: {
+  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  if (UNLIKELY(s + n > msize || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  if (n) std::memmove(mb + d, mb + s, n);
+  pc += 4;
+  NEXT();
+}
+L_MemoryFill: {
+  const uint64_t d = SLOT(1).i32, n = SLOT(3).i32;
+  if (UNLIKELY(d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  if (n) std::memset(mb + d, static_cast<int>(SLOT(2).i32 & 0xff), n);
+  pc += 4;
+  NEXT();
+}
+
+  // --- numeric ---
+  // OP1: [h][dst][a]   OP2: [h][dst][a][b]; `a`/`b` are read as type T from `field`.
+#define OP1(Name, T, field, setter, expr) \
+  L_##Name : {                            \
+    const T a = static_cast<T>(SLOT(2).field); \
+    setter(SLOT(1), expr);                \
+    pc += 3;                              \
+    NEXT();                               \
+  }
+#define OP2(Name, T, field, setter, expr)      \
+  L_##Name : {                                 \
+    const T a = static_cast<T>(SLOT(2).field); \
+    const T b = static_cast<T>(SLOT(3).field); \
+    setter(SLOT(1), expr);                     \
+    pc += 4;                                   \
+    NEXT();                                    \
+  }
+// Trapping ops compute into `r` via `call`, which returns a TrapKind.
+#define OP2_TRAP(Name, T, field, setter, call)       \
+  L_##Name : {                                       \
+    const T a = static_cast<T>(SLOT(2).field);       \
+    const T b = static_cast<T>(SLOT(3).field);       \
+    T r;                                             \
+    const TrapKind k = call;                         \
+    if (UNLIKELY(k != TrapKind::None)) TRAP(k);      \
+    setter(SLOT(1), r);                              \
+    pc += 4;                                         \
+    NEXT();                                          \
+  }
+#define OP1_TRAP(Name, T, field, R, setter)          \
+  L_##Name : {                                       \
+    const T a = SLOT(2).field;                       \
+    R r;                                             \
+    const TrapKind k = num::trunc<R, T>(a, &r);      \
+    if (UNLIKELY(k != TrapKind::None)) TRAP(k);      \
+    setter(SLOT(1), r);                              \
+    pc += 3;                                         \
+    NEXT();                                          \
+  }
+
+  OP1(I32Eqz, uint32_t, i32, set_i32, a == 0)
+  OP2(I32Eq, uint32_t, i32, set_i32, a == b)
+  OP2(I32Ne, uint32_t, i32, set_i32, a != b)
+  OP2(I32LtS, int32_t, i32, set_i32, a < b)
+  OP2(I32LtU, uint32_t, i32, set_i32, a < b)
+  OP2(I32GtS, int32_t, i32, set_i32, a > b)
+  OP2(I32GtU, uint32_t, i32, set_i32, a > b)
+  OP2(I32LeS, int32_t, i32, set_i32, a <= b)
+  OP2(I32LeU, uint32_t, i32, set_i32, a <= b)
+  OP2(I32GeS, int32_t, i32, set_i32, a >= b)
+  OP2(I32GeU, uint32_t, i32, set_i32, a >= b)
+  OP1(I64Eqz, uint64_t, i64, set_i32, a == 0)
+  OP2(I64Eq, uint64_t, i64, set_i32, a == b)
+  OP2(I64Ne, uint64_t, i64, set_i32, a != b)
+  OP2(I64LtS, int64_t, i64, set_i32, a < b)
+  OP2(I64LtU, uint64_t, i64, set_i32, a < b)
+  OP2(I64GtS, int64_t, i64, set_i32, a > b)
+  OP2(I64GtU, uint64_t, i64, set_i32, a > b)
+  OP2(I64LeS, int64_t, i64, set_i32, a <= b)
+  OP2(I64LeU, uint64_t, i64, set_i32, a <= b)
+  OP2(I64GeS, int64_t, i64, set_i32, a >= b)
+  OP2(I64GeU, uint64_t, i64, set_i32, a >= b)
+  OP2(F32Eq, float, f32, set_i32, a == b)
+  OP2(F32Ne, float, f32, set_i32, a != b)
+  OP2(F32Lt, float, f32, set_i32, a < b)
+  OP2(F32Gt, float, f32, set_i32, a > b)
+  OP2(F32Le, float, f32, set_i32, a <= b)
+  OP2(F32Ge, float, f32, set_i32, a >= b)
+  OP2(F64Eq, double, f64, set_i32, a == b)
+  OP2(F64Ne, double, f64, set_i32, a != b)
+  OP2(F64Lt, double, f64, set_i32, a < b)
+  OP2(F64Gt, double, f64, set_i32, a > b)
+  OP2(F64Le, double, f64, set_i32, a <= b)
+  OP2(F64Ge, double, f64, set_i32, a >= b)
+
+  OP1(I32Clz, uint32_t, i32, set_i32, static_cast<uint32_t>(std::countl_zero(a)))
+  OP1(I32Ctz, uint32_t, i32, set_i32, static_cast<uint32_t>(std::countr_zero(a)))
+  OP1(I32Popcnt, uint32_t, i32, set_i32, static_cast<uint32_t>(std::popcount(a)))
+  OP2(I32Add, uint32_t, i32, set_i32, a + b)
+  OP2(I32Sub, uint32_t, i32, set_i32, a - b)
+  OP2(I32Mul, uint32_t, i32, set_i32, a * b)
+  OP2_TRAP(I32DivS, int32_t, i32, set_i32, num::div_s<int32_t>(a, b, &r))
+  OP2_TRAP(I32DivU, uint32_t, i32, set_i32,
+           b == 0 ? TrapKind::IntegerDivideByZero : (r = a / b, TrapKind::None))
+  OP2_TRAP(I32RemS, int32_t, i32, set_i32, num::rem_s<int32_t>(a, b, &r))
+  OP2_TRAP(I32RemU, uint32_t, i32, set_i32,
+           b == 0 ? TrapKind::IntegerDivideByZero : (r = a % b, TrapKind::None))
+  OP2(I32And, uint32_t, i32, set_i32, a & b)
+  OP2(I32Or, uint32_t, i32, set_i32, a | b)
+  OP2(I32Xor, uint32_t, i32, set_i32, a ^ b)
+  OP2(I32Shl, uint32_t, i32, set_i32, a << (b & 31))
+  OP2(I32ShrS, uint32_t, i32, set_i32, static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)))
+  OP2(I32ShrU, uint32_t, i32, set_i32, a >> (b & 31))
+  OP2(I32Rotl, uint32_t, i32, set_i32, std::rotl(a, static_cast<int>(b & 31)))
+  OP2(I32Rotr, uint32_t, i32, set_i32, std::rotr(a, static_cast<int>(b & 31)))
+
+  OP1(I64Clz, uint64_t, i64, set_i64, static_cast<uint64_t>(std::countl_zero(a)))
+  OP1(I64Ctz, uint64_t, i64, set_i64, static_cast<uint64_t>(std::countr_zero(a)))
+  OP1(I64Popcnt, uint64_t, i64, set_i64, static_cast<uint64_t>(std::popcount(a)))
+  OP2(I64Add, uint64_t, i64, set_i64, a + b)
+  OP2(I64Sub, uint64_t, i64, set_i64, a - b)
+  OP2(I64Mul, uint64_t, i64, set_i64, a * b)
+  OP2_TRAP(I64DivS, int64_t, i64, set_i64, num::div_s<int64_t>(a, b, &r))
+  OP2_TRAP(I64DivU, uint64_t, i64, set_i64,
+           b == 0 ? TrapKind::IntegerDivideByZero : (r = a / b, TrapKind::None))
+  OP2_TRAP(I64RemS, int64_t, i64, set_i64, num::rem_s<int64_t>(a, b, &r))
+  OP2_TRAP(I64RemU, uint64_t, i64, set_i64,
+           b == 0 ? TrapKind::IntegerDivideByZero : (r = a % b, TrapKind::None))
+  OP2(I64And, uint64_t, i64, set_i64, a & b)
+  OP2(I64Or, uint64_t, i64, set_i64, a | b)
+  OP2(I64Xor, uint64_t, i64, set_i64, a ^ b)
+  OP2(I64Shl, uint64_t, i64, set_i64, a << (b & 63))
+  OP2(I64ShrS, uint64_t, i64, set_i64, static_cast<uint64_t>(static_cast<int64_t>(a) >> (b & 63)))
+  OP2(I64ShrU, uint64_t, i64, set_i64, a >> (b & 63))
+  OP2(I64Rotl, uint64_t, i64, set_i64, std::rotl(a, static_cast<int>(b & 63)))
+  OP2(I64Rotr, uint64_t, i64, set_i64, std::rotr(a, static_cast<int>(b & 63)))
+
+  // Sign operations work on the bits so NaN payloads pass through untouched.
+  OP1(F32Abs, uint32_t, i32, set_i32, num::f32_abs(a))
+  OP1(F32Neg, uint32_t, i32, set_i32, num::f32_neg(a))
+  OP1(F32Ceil, float, f32, set_f32, std::ceil(a))
+  OP1(F32Floor, float, f32, set_f32, std::floor(a))
+  OP1(F32Trunc, float, f32, set_f32, std::trunc(a))
+  OP1(F32Nearest, float, f32, set_f32, num::fnearest(a))
+  OP1(F32Sqrt, float, f32, set_f32, std::sqrt(a))
+  OP2(F32Add, float, f32, set_f32, a + b)
+  OP2(F32Sub, float, f32, set_f32, a - b)
+  OP2(F32Mul, float, f32, set_f32, a * b)
+  OP2(F32Div, float, f32, set_f32, a / b)
+  OP2(F32Min, float, f32, set_f32, num::fmin(a, b))
+  OP2(F32Max, float, f32, set_f32, num::fmax(a, b))
+  OP2(F32Copysign, uint32_t, i32, set_i32, num::f32_copysign(a, b))
+  OP1(F64Abs, uint64_t, i64, set_i64, num::f64_abs(a))
+  OP1(F64Neg, uint64_t, i64, set_i64, num::f64_neg(a))
+  OP1(F64Ceil, double, f64, set_f64, std::ceil(a))
+  OP1(F64Floor, double, f64, set_f64, std::floor(a))
+  OP1(F64Trunc, double, f64, set_f64, std::trunc(a))
+  OP1(F64Nearest, double, f64, set_f64, num::fnearest(a))
+  OP1(F64Sqrt, double, f64, set_f64, std::sqrt(a))
+  OP2(F64Add, double, f64, set_f64, a + b)
+  OP2(F64Sub, double, f64, set_f64, a - b)
+  OP2(F64Mul, double, f64, set_f64, a * b)
+  OP2(F64Div, double, f64, set_f64, a / b)
+  OP2(F64Min, double, f64, set_f64, num::fmin(a, b))
+  OP2(F64Max, double, f64, set_f64, num::fmax(a, b))
+  OP2(F64Copysign, uint64_t, i64, set_i64, num::f64_copysign(a, b))
+
+  OP1(I32WrapI64, uint64_t, i64, set_i32, static_cast<uint32_t>(a))
+  OP1_TRAP(I32TruncF32S, float, f32, int32_t, set_i32)
+  OP1_TRAP(I32TruncF32U, float, f32, uint32_t, set_i32)
+  OP1_TRAP(I32TruncF64S, double, f64, int32_t, set_i32)
+  OP1_TRAP(I32TruncF64U, double, f64, uint32_t, set_i32)
+  OP1(I64ExtendI32S, int32_t, i32, set_i64, static_cast<uint64_t>(static_cast<int64_t>(a)))
+  OP1(I64ExtendI32U, uint32_t, i32, set_i64, a)
+  OP1_TRAP(I64TruncF32S, float, f32, int64_t, set_i64)
+  OP1_TRAP(I64TruncF32U, float, f32, uint64_t, set_i64)
+  OP1_TRAP(I64TruncF64S, double, f64, int64_t, set_i64)
+  OP1_TRAP(I64TruncF64U, double, f64, uint64_t, set_i64)
+  OP1(F32ConvertI32S, int32_t, i32, set_f32, static_cast<float>(a))
+  OP1(F32ConvertI32U, uint32_t, i32, set_f32, static_cast<float>(a))
+  OP1(F32ConvertI64S, int64_t, i64, set_f32, static_cast<float>(a))
+  OP1(F32ConvertI64U, uint64_t, i64, set_f32, static_cast<float>(a))
+  OP1(F32DemoteF64, double, f64, set_f32, static_cast<float>(a))
+  OP1(F64ConvertI32S, int32_t, i32, set_f64, static_cast<double>(a))
+  OP1(F64ConvertI32U, uint32_t, i32, set_f64, static_cast<double>(a))
+  OP1(F64ConvertI64S, int64_t, i64, set_f64, static_cast<double>(a))
+  OP1(F64ConvertI64U, uint64_t, i64, set_f64, static_cast<double>(a))
+  OP1(F64PromoteF32, float, f32, set_f64, static_cast<double>(a))
+  OP1(I32ReinterpretF32, uint32_t, i32, set_i32, a)
+  OP1(I64ReinterpretF64, uint64_t, i64, set_i64, a)
+  OP1(F32ReinterpretI32, uint32_t, i32, set_i32, a)
+  OP1(F64ReinterpretI64, uint64_t, i64, set_i64, a)
+
+  OP1(I32Extend8S, uint32_t, i32, set_i32, static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(a))))
+  OP1(I32Extend16S, uint32_t, i32, set_i32, static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(a))))
+  OP1(I64Extend8S, uint64_t, i64, set_i64, static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(a))))
+  OP1(I64Extend16S, uint64_t, i64, set_i64, static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(a))))
+  OP1(I64Extend32S, uint64_t, i64, set_i64, static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(a))))
+
+  OP1(I32TruncSatF32S, float, f32, set_i32, static_cast<uint32_t>(num::trunc_sat<int32_t>(a)))
+  OP1(I32TruncSatF32U, float, f32, set_i32, num::trunc_sat<uint32_t>(a))
+  OP1(I32TruncSatF64S, double, f64, set_i32, static_cast<uint32_t>(num::trunc_sat<int32_t>(a)))
+  OP1(I32TruncSatF64U, double, f64, set_i32, num::trunc_sat<uint32_t>(a))
+  OP1(I64TruncSatF32S, float, f32, set_i64, static_cast<uint64_t>(num::trunc_sat<int64_t>(a)))
+  OP1(I64TruncSatF32U, float, f32, set_i64, num::trunc_sat<uint64_t>(a))
+  OP1(I64TruncSatF64S, double, f64, set_i64, static_cast<uint64_t>(num::trunc_sat<int64_t>(a)))
+  OP1(I64TruncSatF64U, double, f64, set_i64, num::trunc_sat<uint64_t>(a))
+#undef OP1
+#undef OP2
+#undef OP1_TRAP
+#undef OP2_TRAP
+
+do_trap:
+  result = Trap(trap_kind);
+finish:
+  exec.sp = saved_sp;
+  exec.depth = saved_depth;
+  --exec.reentry;
+  return result;
+#undef NEXT
+#undef SLOT
+#undef TRAP
+#undef LOAD_INSTANCE
+}
+
+struct Tables {
+  std::array<int32_t, kIOpCount> offsets{};
+  uint32_t exit_code[1] = {};
+};
+
+const Tables& tables() {
+  static const Tables t = [] {
+    Tables x;
+    (void)run(nullptr, nullptr, nullptr, nullptr, x.offsets.data(), nullptr);
+    x.exit_code[0] = static_cast<uint32_t>(x.offsets[static_cast<uint32_t>(IOp::Exit)]);
+    return x;
+  }();
+  return t;
+}
+
+}  // namespace
+
+const int32_t* interp_handler_offsets() { return tables().offsets.data(); }
+
+Trap interpret(Store& store, FuncInst* func, const Value* args, Value* results) {
+  return run(&store, func, args, results, nullptr, tables().exit_code);
+}
+
+}  // namespace midimon::wasm
