@@ -58,24 +58,6 @@ Result<std::string> read_name(ByteCursor& c) {
   return std::string(reinterpret_cast<const char*>(s.data()), s.size());
 }
 
-Result<ValType> read_value_type(ByteCursor& c) {
-  uint8_t b;
-  READ_INTO(b, c.u8());
-  if (b & 0x80) return malformed("integer representation too long", c.pos());
-  ValType t;
-  if (!valtype_from_byte(b, &t)) return malformed("malformed value type", c.pos() - 1);
-  return t;
-}
-
-Result<ValType> read_ref_type(ByteCursor& c) {
-  uint8_t b;
-  READ_INTO(b, c.u8());
-  if (b & 0x80) return malformed("integer representation too long", c.pos());
-  if (b == 0x70) return ValType::FuncRef;
-  if (b == 0x6F) return ValType::ExternRef;
-  return malformed("malformed reference type", c.pos() - 1);
-}
-
 Result<Limits> read_limits(ByteCursor& c) {
   // The flag is a one-bit LEB: 2..127 is "integer too large", a continuation bit
   // "integer representation too long".

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "result.h"
+#include "types.h"
 
 namespace midimon::wasm {
 
@@ -132,5 +133,25 @@ class ByteCursor {
   size_t pos_;
   size_t end_;
 };
+
+// A value type is a one-byte signed LEB (the reference decoder reads it as s7), so a
+// continuation bit is "integer representation too long".
+inline Result<ValType> read_value_type(ByteCursor& c) {
+  auto b = c.u8();
+  if (!b) return b.take_error();
+  if (*b & 0x80) return malformed("integer representation too long", c.pos());
+  ValType t;
+  if (!valtype_from_byte(*b, &t)) return malformed("malformed value type", c.pos() - 1);
+  return t;
+}
+
+inline Result<ValType> read_ref_type(ByteCursor& c) {
+  auto b = c.u8();
+  if (!b) return b.take_error();
+  if (*b & 0x80) return malformed("integer representation too long", c.pos());
+  if (*b == 0x70) return ValType::FuncRef;
+  if (*b == 0x6F) return ValType::ExternRef;
+  return malformed("malformed reference type", c.pos() - 1);
+}
 
 }  // namespace midimon::wasm

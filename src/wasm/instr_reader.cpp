@@ -54,25 +54,6 @@ Result<void> zero_byte(ByteCursor& c) {
   return {};
 }
 
-// A value type is a one-byte signed LEB (the reference interpreter reads it as s7).
-Result<ValType> value_type(ByteCursor& c) {
-  auto b = c.u8();
-  if (!b) return b.take_error();
-  if (*b & 0x80) return malformed("integer representation too long", c.pos());
-  ValType t;
-  if (!valtype_from_byte(*b, &t)) return malformed("malformed value type", c.pos() - 1);
-  return t;
-}
-
-Result<ValType> ref_type(ByteCursor& c) {
-  auto b = c.u8();
-  if (!b) return b.take_error();
-  if (*b & 0x80) return malformed("integer representation too long", c.pos());
-  if (*b == 0x70) return ValType::FuncRef;
-  if (*b == 0x6F) return ValType::ExternRef;
-  return malformed("malformed reference type", c.pos() - 1);
-}
-
 Result<void> block_type(ByteCursor& c, BlockType& out) {
   const int b = c.peek();
   if (b == 0x40) {
@@ -81,7 +62,7 @@ Result<void> block_type(ByteCursor& c, BlockType& out) {
     return {};
   }
   if (b >= 0 && (b & 0xC0) == 0x40) {
-    auto t = value_type(c);
+    auto t = read_value_type(c);
     if (!t) return t.take_error();
     out.kind = BlockType::Kind::Value;
     out.value = *t;
@@ -167,7 +148,7 @@ Result<void> InstrReader::next(Instr& out) {
       out.select_arity = n;
       for (uint32_t i = 0; i < n; ++i) {
         ValType t;
-        READ_INTO(t, value_type(c));
+        READ_INTO(t, read_value_type(c));
         if (i == 0) out.type = t;
       }
       break;
@@ -198,7 +179,7 @@ Result<void> InstrReader::next(Instr& out) {
       READ_INTO(out.value, c.fixed_u64());
       break;
     case ImmKind::RefType:
-      READ_INTO(out.type, ref_type(c));
+      READ_INTO(out.type, read_ref_type(c));
       break;
     case ImmKind::MemInit:
       READ_INTO(out.index, c.u32());
