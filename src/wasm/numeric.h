@@ -65,9 +65,17 @@ inline F fmax(F a, F b) {
   return a > b ? a : b;
 }
 
+// libm may hand a signalling NaN back unquieted; wasm wants an arithmetic (quiet) NaN.
+template <class F>
+inline F fceil(F a) { return a != a ? a + a : std::ceil(a); }
+template <class F>
+inline F ffloor(F a) { return a != a ? a + a : std::floor(a); }
+template <class F>
+inline F ftrunc(F a) { return a != a ? a + a : std::trunc(a); }
+
 // Round half to even, keeping the sign of zero (the default rounding mode is nearest).
-inline float fnearest(float a) { return std::nearbyint(a); }
-inline double fnearest(double a) { return std::nearbyint(a); }
+inline float fnearest(float a) { return a != a ? a + a : std::nearbyint(a); }
+inline double fnearest(double a) { return a != a ? a + a : std::nearbyint(a); }
 
 // --- float -> int ---
 
