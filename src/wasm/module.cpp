@@ -7,16 +7,7 @@
 
 // The compiler's internal code must be a complete type wherever a
 // unique_ptr<CompiledFunc> is destroyed: here, in ~Module and after compile_function.
-#if __has_include("code.h")
 #include "code.h"
-#define MIDIMON_HAVE_CODE_H 1
-#else
-// Until the compiler lands, a placeholder keeps this file building; no CompiledFunc is
-// ever created through it (compile refuses modules with function bodies).
-namespace midimon::wasm {
-struct CompiledFunc {};
-}  // namespace midimon::wasm
-#endif
 
 namespace midimon::wasm {
 
@@ -40,7 +31,6 @@ Result<std::shared_ptr<const Module>> Module::compile(Engine& engine,
   m->type_ids_.reserve(m->info_.types.size());
   for (const FuncType& t : m->info_.types) m->type_ids_.push_back(engine.intern_type(t));
 
-#ifdef MIDIMON_HAVE_CODE_H
   const uint32_t first = m->info_.num_imported_funcs;
   m->code_.reserve(m->info_.bodies.size());
   for (uint32_t i = 0; i < m->info_.bodies.size(); ++i) {
@@ -48,11 +38,6 @@ Result<std::shared_ptr<const Module>> Module::compile(Engine& engine,
     if (!code) return code.take_error();
     m->code_.push_back(std::move(*code));
   }
-#else
-  if (!m->info_.bodies.empty()) {
-    return Error{ErrorKind::Limit, "the compiler is not built into this engine", 0, ""};
-  }
-#endif
   return std::shared_ptr<const Module>(std::move(m));
 }
 
