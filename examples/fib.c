@@ -15,7 +15,7 @@ __attribute__((export_name("count_primes"))) int count_primes(int n) {
   for (int i = 2; i < n; ++i) {
     if (composite[i]) continue;
     ++count;
-    for (long j = (long)i * i; j < n; j += i) composite[j] = 1;
+    for (long long j = (long long)i * i; j < n; j += i) composite[j] = 1;
   }
   return count;
 }

@@ -14,9 +14,12 @@ std::string hex(uint32_t v) {
   return buf;
 }
 
-std::string limits_text(const Limits& l) {
+// "min 1 max 2 pages", "min 1 pages, no max" (unit: "pages" or "" for tables).
+std::string limits_text(const Limits& l, const char* unit) {
   std::string s = "min " + std::to_string(l.min);
-  s += l.max ? " max " + std::to_string(*l.max) : " max none";
+  if (l.max) s += " max " + std::to_string(*l.max);
+  s += unit;
+  if (!l.max) s += ", no max";
   return s;
 }
 
@@ -51,8 +54,8 @@ void describe_module(const ModuleInfo& m, std::ostream& out) {
         out << " type " << im.func_type;
         if (im.func_type < m.types.size()) out << " " << m.types[im.func_type].to_string();
         break;
-      case ExternKind::Table: out << " " << to_string(im.table.elem) << " " << limits_text(im.table.limits); break;
-      case ExternKind::Memory: out << " " << limits_text(im.memory.limits) << " pages"; break;
+      case ExternKind::Table: out << " " << to_string(im.table.elem) << " " << limits_text(im.table.limits, ""); break;
+      case ExternKind::Memory: out << " " << limits_text(im.memory.limits, " pages"); break;
       case ExternKind::Global: out << " " << global_text(im.global); break;
     }
     out << "\n";
@@ -63,12 +66,12 @@ void describe_module(const ModuleInfo& m, std::ostream& out) {
 
   out << "tables: " << m.tables.size() << "\n";
   for (size_t i = 0; i < m.tables.size(); ++i) {
-    out << "  " << i << ": " << to_string(m.tables[i].elem) << " " << limits_text(m.tables[i].limits)
+    out << "  " << i << ": " << to_string(m.tables[i].elem) << " " << limits_text(m.tables[i].limits, "")
         << (i < m.num_imported_tables ? " (imported)" : "") << "\n";
   }
   out << "memories: " << m.memories.size() << "\n";
   for (size_t i = 0; i < m.memories.size(); ++i) {
-    out << "  " << i << ": " << limits_text(m.memories[i].limits) << " pages"
+    out << "  " << i << ": " << limits_text(m.memories[i].limits, " pages")
         << (i < m.num_imported_memories ? " (imported)" : "") << "\n";
   }
   out << "globals: " << m.globals.size() << "\n";
