@@ -134,6 +134,16 @@ bool value_matches(const ScriptValue& expected, ValType actual_type, Value actua
   return false;
 }
 
+bool trap_text_matches(const std::string& expected, const std::string& actual) {
+  if (actual.compare(0, expected.size(), expected) == 0) return true;
+  if (actual.empty() || expected.size() < actual.size() + 2) return false;
+  if (expected.compare(0, actual.size(), actual) != 0 || expected[actual.size()] != ' ')
+    return false;
+  for (size_t i = actual.size() + 1; i < expected.size(); ++i)
+    if (expected[i] < '0' || expected[i] > '9') return false;
+  return true;
+}
+
 std::string format_value(ValType type, Value v) {
   char buf[96];
   switch (type) {

@@ -27,6 +27,12 @@ bool parse_arg(const ScriptValue& v, wasm::Value* out, wasm::ValType* type, std:
 bool value_matches(const ScriptValue& expected, wasm::ValType actual_type, wasm::Value actual,
                    std::string* why);
 
+// assert_trap text matching: `expected` must be a prefix of the engine's message. One
+// allowance: the reference interpreter appends the element index to "uninitialized
+// element" (bulk.wast expects "uninitialized element 2"), which no other engine's
+// wording contains; an `actual` of exactly the text before " <digits>" matches too.
+bool trap_text_matches(const std::string& expected, const std::string& actual);
+
 // "i32:42 (0x2a)", "f32:1.5 (0x3fc00000)", "externref:7", "funcref:null", ...
 std::string format_value(wasm::ValType type, wasm::Value v);
 // The expected pattern as written in the script, in the same style.

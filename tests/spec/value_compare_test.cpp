@@ -91,6 +91,17 @@ TEST(SpecValueCompare, ArgumentErrors) {
   EXPECT_EQ(err, "unsupported argument type 'v128' (SIMD is not implemented)");
 }
 
+TEST(SpecValueCompare, TrapText) {
+  EXPECT_TRUE(trap_text_matches("integer divide by zero", "integer divide by zero"));
+  EXPECT_TRUE(trap_text_matches("out of bounds", "out of bounds memory access"));
+  EXPECT_FALSE(trap_text_matches("integer overflow", "integer divide by zero"));
+  EXPECT_TRUE(trap_text_matches("uninitialized element 2", "uninitialized element"));
+  EXPECT_FALSE(trap_text_matches("uninitialized element 2", "uninitialized"));
+  EXPECT_FALSE(trap_text_matches("uninitialized element x", "uninitialized element"));
+  EXPECT_FALSE(trap_text_matches("unreachable", ""));
+  EXPECT_FALSE(trap_text_matches("a 1", ""));
+}
+
 TEST(SpecReport, JsonRoundTrip) {
   FileResult r;
   r.name = "x.wast";
