@@ -263,7 +263,7 @@ class Compiler {
   }
 
   void enter_block(Op kind, const BlockType& bt, uint32_t cond) {
-    uint32_t np, nr;
+    uint32_t np = 0, nr = 0;
     block_sig(bt, &np, &nr);
     materialize_all_locals();
     for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
