@@ -21,7 +21,7 @@ class Linker {
   FuncInst* define_func(Store& store, const std::string& module, const std::string& name,
                         const FuncType& type, HostCallback callback);
 
-  // Resolves imports by name; a missing one is Unlinkable "unknown import: module.name".
+  // Resolves imports by name; a missing one is Unlinkable `unknown import: "module" "name"`.
   Result<Instance*> instantiate(Store& store, const std::shared_ptr<const Module>& module) const;
 
  private:
