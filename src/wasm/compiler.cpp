@@ -22,7 +22,7 @@
 namespace midimon::wasm {
 namespace {
 
-constexpr uint32_t kMaxConsts = 64;  // per-function constant slots copied on each call
+constexpr uint32_t kMaxConsts = 256;  // per-function constant slots copied on each call
 
 struct Ctrl {
   Op kind = Op::Block;  // Block, Loop, If; End marks the function's own frame

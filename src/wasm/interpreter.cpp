@@ -261,7 +261,11 @@ do_call: {
   ctl[1].ref = reinterpret_cast<Ref>(fp);
   ctl[2].ref = reinterpret_cast<Ref>(cur);
   for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) nfp[i].bits = 0;
-  for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
+  if (cf->num_consts <= 8) {
+    for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
+  } else {
+    std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
+  }
   fp = nfp;
   pc = cf->entry;
   if (UNLIKELY(callee->instance != inst)) {
