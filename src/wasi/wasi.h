@@ -1,0 +1,61 @@
+// WASI preview1 host: defines every `wasi_snapshot_preview1` function into a Linker for
+// one Store. Nothing is granted by default: no preopens, no args, no environment, empty
+// stdin; stdout/stderr go only to the callbacks (discarded when unset). The host's own
+// fds 0/1/2 are never touched. See docs/wasi.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasm/linker.h"
+#include "wasm/result.h"
+#include "wasm/store.h"
+
+namespace midimon::wasi {
+
+struct Preopen {
+  std::string host_dir;    // opened once, at WasiHost::create
+  std::string guest_path;  // what fd_prestat_dir_name reports, e.g. "/data" or "."
+  bool read_only = false;  // every mutation below it fails with EROFS
+};
+
+using OutputCallback = std::function<void(std::string_view)>;
+
+struct WasiConfig {
+  std::vector<std::string> args;  // argv, including argv[0] if the guest expects one
+  std::vector<std::string> env;   // "KEY=VALUE" entries
+  std::vector<Preopen> preopens;  // guest fds 3, 4, ... in this order
+  OutputCallback stdout_cb;       // unset: discard
+  OutputCallback stderr_cb;       // unset: discard
+  std::string stdin_bytes;        // what fd 0 reads; then end of file
+};
+
+struct WasiState;
+
+class WasiHost {
+ public:
+  // Opens the preopen directories. Error kind Usage when one cannot be opened as a
+  // directory (message names the host path and the reason).
+  static wasm::Result<std::unique_ptr<WasiHost>> create(WasiConfig config);
+  ~WasiHost();
+  WasiHost(const WasiHost&) = delete;
+  WasiHost& operator=(const WasiHost&) = delete;
+
+  // Creates the host functions in `store` and defines them in `linker` under
+  // "wasi_snapshot_preview1". The WasiHost must outlive every call into them.
+  void define(wasm::Linker& linker, wasm::Store& store);
+
+ private:
+  explicit WasiHost(std::unique_ptr<WasiState> state);
+  std::unique_ptr<WasiState> state_;
+};
+
+// Path confinement is done with openat2(RESOLVE_BENEATH) when the kernel has it and a
+// userspace walk otherwise. Tests force the walk to cover both; not for production use.
+void force_path_walk_fallback(bool on);
+bool openat2_available();
+
+}  // namespace midimon::wasi
