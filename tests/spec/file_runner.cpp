@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -78,6 +79,13 @@ FileResult run_file(const fs::path& wast, const FileRunOptions& opt) {
     return r;
   }
   auto* progress = new (mem) Progress();
+  // The child converts under a directory the parent owns, so a child that dies does
+  // not leave its wast2json output behind.
+  std::error_code ec;
+  fs::path tmp_root = fs::temp_directory_path(ec);
+  if (ec) tmp_root = "/tmp";
+  std::string scratch = (tmp_root / "midimon-spec-run-XXXXXX").string();
+  if (!mkdtemp(scratch.data())) scratch.clear();
   std::fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
@@ -85,10 +93,12 @@ FileResult run_file(const fs::path& wast, const FileRunOptions& opt) {
     close(fds[0]);
     close(fds[1]);
     munmap(mem, sizeof(Progress));
+    if (!scratch.empty()) fs::remove_all(scratch, ec);
     return r;
   }
   if (pid == 0) {
     close(fds[0]);
+    if (!scratch.empty()) setenv("TMPDIR", scratch.c_str(), 1);
     if (opt.timeout_s) alarm(opt.timeout_s);  // default SIGALRM action ends the child
     FileResult child = run_in_process(wast, opt, progress);
     _exit(write_all(fds[1], to_json(child)) ? 0 : 3);
@@ -106,6 +116,7 @@ FileResult run_file(const fs::path& wast, const FileRunOptions& opt) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (!scratch.empty()) fs::remove_all(scratch, ec);
 
   const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (clean && from_json(text, &r)) {
