@@ -157,7 +157,8 @@ static void read_only(void) {
   show("ro symlink", __wasi_path_symlink("input.txt", RO, "l"));
   show("ro times", __wasi_path_filestat_set_times(RO, 0, "input.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
   int dir;
-  show("ro open dir", open_at(RO, "dir", 0, __WASI_OFLAGS_DIRECTORY, ALL_RIGHTS, &dir));
+  show("ro open dir", open_at(RO, "dir", 0, __WASI_OFLAGS_DIRECTORY, ALL_RIGHTS & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE), &dir));
+  show("ro open dir for write", open_at(RO, "dir", 0, __WASI_OFLAGS_DIRECTORY, ALL_RIGHTS, NULL));
   show("ro sub create", open_at(dir, "f", 0, __WASI_OFLAGS_CREAT, __WASI_RIGHTS_FD_WRITE, NULL));
   show("ro sub mkdir", __wasi_path_create_directory(dir, "x"));
   __wasi_fdstat_t fs;
