@@ -15,6 +15,12 @@ struct EngineConfig {
   // Defaults for every Store created with this engine (a Store may lower them).
   uint32_t max_call_depth = 10000;          // nested wasm calls before "call stack exhausted"
   uint64_t max_value_stack_slots = 1 << 20;  // 8-byte slots of locals and operands (8 MiB)
+
+  // Instrumentation compiled into every module of this engine. Off: the internal code has
+  // no trace of it (no cost). On: see docs/engine.md for the cost model.
+  bool fuel_metering = false;   // charge fuel per basic block; trap "fuel exhausted"
+  bool deadline_checks = false; // poll ExecState::interrupt at loop headers and function
+                                // entries; trap "deadline exceeded"
 };
 
 class Engine {

@@ -3,6 +3,7 @@
 // time; different stores are independent.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -54,6 +55,10 @@ class Store {
     Value* sp = nullptr;             // first free slot (re-entrant host->wasm calls)
     uint32_t depth = 0;              // current wasm call depth
     uint32_t reentry = 0;            // nested interpret() activations (native stack use)
+    // Limits polled by the interpreter (only in code compiled with the engine's
+    // fuel_metering / deadline_checks). `interrupt` is set from the watchdog thread.
+    std::atomic<uint32_t> interrupt{0};  // non-zero: trap "deadline exceeded" at next poll
+    int64_t fuel = 0;                    // remaining fuel; below zero: "fuel exhausted"
   };
   ExecState& exec() { return exec_; }
 
