@@ -1,0 +1,202 @@
+// libFuzzer target: the same module in our engine and in wabt's interpreter. Compared:
+// the validation verdict, the instantiation outcome (ok / failed), then for every
+// exported function called with zero arguments the results (bit-exact, except that two
+// NaNs agree when both are quiet or both signalling) or the trap kind, and finally the
+// contents of exported memories and the values of exported globals.
+//
+// Bounds: wabt runs first with a step budget per call (Thread::Run(n)); when it runs out,
+// or either side exhausts its stack (the two have different limits), the rest of the
+// module is skipped because the states may differ from there on. Our engine then runs the
+// same call under fuel, which only guards against hangs (it is far above wabt's budget).
+// Memories and tables are capped the same way on both sides, so memory.grow agrees.
+//
+// Any disagreement aborts with a readable diff, which libFuzzer reports as a crash.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <span>
+#include <string>
+
+#include "engine_harness.h"
+#include "wabt_runner.h"
+#include "wasm/binary_reader.h"
+#include "wasm/module.h"
+#include "wasm/validator.h"
+
+using namespace midimon::wasm;
+using namespace midimon::fuzz;
+
+namespace {
+
+constexpr int kStepBudget = 200'000;  // wabt instructions per call
+
+[[noreturn]] void disagree(const std::string& what) {
+  std::fprintf(stderr, "\n=== DIFFERENTIAL MISMATCH (midimon vs wabt) ===\n%s\n\n", what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+// wabt's trap messages (1.0.32) mapped onto our kinds.
+TrapKind classify_wabt_trap(const std::string& m) {
+  auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
+  if (has("unreachable")) return TrapKind::Unreachable;
+  if (has("divide by zero")) return TrapKind::IntegerDivideByZero;
+  if (has("integer overflow")) return TrapKind::IntegerOverflow;
+  if (has("invalid conversion")) return TrapKind::InvalidConversionToInteger;
+  if (has("undefined table index") || has("undefined element")) return TrapKind::UndefinedElement;
+  if (has("uninitialized")) return TrapKind::UninitializedElement;
+  if (has("indirect call") || has("signature mismatch")) return TrapKind::IndirectCallTypeMismatch;
+  if (has("exhausted")) return TrapKind::CallStackExhausted;
+  if (has("out of bounds") || has("access out of bounds")) {
+    if (has("table") || has("elem")) return TrapKind::OutOfBoundsTableAccess;
+    return TrapKind::OutOfBoundsMemoryAccess;
+  }
+  return TrapKind::Host;  // unknown wording: shows up as a mismatch with the message
+}
+
+bool same_value(ValType t, uint64_t ours, uint64_t theirs) {
+  if (t == ValType::F32) {
+    uint32_t a = static_cast<uint32_t>(ours), b = static_cast<uint32_t>(theirs);
+    const bool na = (a & 0x7f800000u) == 0x7f800000u && (a & 0x007fffffu) != 0;
+    const bool nb = (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0;
+    if (na || nb) return na && nb && ((a ^ b) & 0x00400000u) == 0;
+    return a == b;
+  }
+  if (t == ValType::F64) {
+    const uint64_t exp = 0x7ff0000000000000ull, man = 0x000fffffffffffffull;
+    const bool na = (ours & exp) == exp && (ours & man) != 0;
+    const bool nb = (theirs & exp) == exp && (theirs & man) != 0;
+    if (na || nb) return na && nb && ((ours ^ theirs) & 0x0008000000000000ull) == 0;
+    return ours == theirs;
+  }
+  return ours == theirs;
+}
+
+uint64_t our_bits(ValType t, Value v) {
+  switch (t) {
+    case ValType::I32: case ValType::F32: return v.bits & 0xffffffffu;
+    case ValType::FuncRef: case ValType::ExternRef: return v.ref == kNullRef ? 0 : 1;
+    default: return v.bits;
+  }
+}
+
+std::string hex(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static HarnessLimits limits = [] {
+    HarnessLimits l;
+    l.fuel_per_call = 100LL * kStepBudget;  // a hang guard only
+    l.max_call_depth = 10'000;              // above wabt's, so wabt exhausts first
+    return l;
+  }();
+  static Engine engine(fuzz_engine_config(limits));
+  std::span<const uint8_t> bytes(data, size);
+
+  // 1. Validation verdict.
+  auto info = read_module(bytes);
+  std::string our_error;
+  bool ours_valid = info.ok();
+  if (!ours_valid) {
+    our_error = info.error().to_string();
+  } else if (auto v = validate_module(*info); !v.ok()) {
+    ours_valid = false;
+    our_error = v.error().to_string();
+  }
+  WabtRunner wabt;
+  std::string wabt_error;
+  const bool wabt_valid = wabt.load(bytes, &wabt_error);
+  if (ours_valid != wabt_valid) {
+    disagree(std::string("validation: midimon ") + (ours_valid ? "accepts" : "rejects (" + our_error + ")") +
+             ", wabt " + (wabt_valid ? "accepts" : "rejects (" + wabt_error + ")"));
+  }
+  if (!ours_valid) return 0;
+
+  auto module = Module::compile(engine, bytes);
+  if (!module.ok()) disagree("Module::compile failed on a validated module: " + module.error().to_string());
+  if (EngineHarness::exceeds_caps((*module)->info(), limits)) return 0;
+
+  // 2. Instantiation (wabt first: its start function runs under the step budget).
+  WabtCall wi = wabt.instantiate(limits.memory_cap_pages, limits.table_cap, kStepBudget);
+  if (wi.status == WabtCall::Status::Exhausted) return 0;
+  EngineHarness ours(engine, limits);
+  auto err = ours.instantiate(*module);
+  if (err && (err->kind == ErrorKind::Limit)) return 0;
+  const bool ours_inst = !err.has_value(), wabt_inst = wi.status == WabtCall::Status::Ok;
+  if (ours_inst != wabt_inst) {
+    if (err && err->message.find("call stack exhausted") != std::string::npos) return 0;
+    disagree(std::string("instantiation: midimon ") + (ours_inst ? "ok" : "fails (" + err->to_string() + ")") +
+             ", wabt " + (wabt_inst ? "ok" : "fails (" + wi.trap_message + ")"));
+  }
+  if (!ours_inst) return 0;
+
+  // 3. Every exported function, in export order.
+  const auto& our_exports = ours.instance()->exports();
+  const auto& wabt_exports = wabt.exports();
+  if (our_exports.size() != wabt_exports.size()) {
+    disagree("export count: midimon " + std::to_string(our_exports.size()) + ", wabt " +
+             std::to_string(wabt_exports.size()));
+  }
+  for (size_t i = 0; i < our_exports.size(); ++i) {
+    FuncInst* f = our_exports[i].second.as_func();
+    if (f == nullptr) continue;
+    const std::string& name = our_exports[i].first;
+    WabtCall w = wabt.call_export(i, kStepBudget);
+    if (w.status == WabtCall::Status::Exhausted) return 0;
+    CallOutcome o = ours.call(f);
+    if (o.trap == TrapKind::CallStackExhausted) return 0;
+    const std::string where = "export \"" + name + "\" (" + f->type->to_string() + "): ";
+    if (o.trap == TrapKind::FuelExhausted) {
+      disagree(where + "midimon ran out of fuel (" + std::to_string(limits.fuel_per_call) +
+               ") where wabt finished within " + std::to_string(kStepBudget) + " steps");
+    }
+    if (w.status == WabtCall::Status::Trap || o.trap != TrapKind::None) {
+      const TrapKind wk = w.status == WabtCall::Status::Trap ? classify_wabt_trap(w.trap_message)
+                                                             : TrapKind::None;
+      if (wk != o.trap) {
+        disagree(where + "midimon " + (o.trap == TrapKind::None ? "returns" : "traps \"" + o.trap_message + "\"") +
+                 ", wabt " + (w.status == WabtCall::Status::Trap ? "traps \"" + w.trap_message + "\"" : "returns"));
+      }
+      continue;
+    }
+    if (w.bits.size() != o.results.size()) disagree(where + "result count differs");
+    for (size_t k = 0; k < o.results.size(); ++k) {
+      const uint64_t a = our_bits(o.types[k], o.results[k]);
+      if (!same_value(o.types[k], a, w.bits[k])) {
+        disagree(where + "result " + std::to_string(k) + " (" + to_string(o.types[k]) +
+                 "): midimon " + hex(a) + ", wabt " + hex(w.bits[k]));
+      }
+    }
+  }
+
+  // 4. Final state of exported memories and globals.
+  for (size_t i = 0; i < our_exports.size(); ++i) {
+    const std::string& name = our_exports[i].first;
+    if (MemoryInst* m = our_exports[i].second.as_memory()) {
+      std::vector<uint8_t> theirs = wabt.memory_bytes(i);
+      if (theirs.size() != m->size) {
+        disagree("memory \"" + name + "\" size: midimon " + std::to_string(m->size) + ", wabt " +
+                 std::to_string(theirs.size()));
+      }
+      for (size_t b = 0; b < theirs.size(); ++b) {
+        if (theirs[b] != m->base[b]) {
+          disagree("memory \"" + name + "\" byte " + std::to_string(b) + ": midimon " +
+                   hex(m->base[b]) + ", wabt " + hex(theirs[b]));
+        }
+      }
+    } else if (GlobalInst* g = our_exports[i].second.as_global()) {
+      const uint64_t a = our_bits(g->type.type, g->value), b = wabt.global_bits(i);
+      if (!same_value(g->type.type, a, b)) {
+        disagree("global \"" + name + "\": midimon " + hex(a) + ", wabt " + hex(b));
+      }
+    }
+  }
+  return 0;
+}
