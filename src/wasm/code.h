@@ -9,9 +9,10 @@
 // Results are written to slots [0, num_results) on return, which is where the caller put
 // the arguments (ctl_slot >= max(num_locals, num_results) so they never collide).
 //
-// Code stream: 32-bit units. An instruction is one unit holding its handler as an offset
-// from the interpreter's base label, followed by its operands (slot indices, immediates,
-// and branch offsets relative to the instruction's first unit).
+// Code stream: 32-bit units. An instruction starts with its handler's address in two
+// units (kOpUnits; dispatch is one 64-bit load and an indirect jump), followed by its
+// operands (slot indices, immediates, and branch offsets relative to the instruction's
+// first unit). The layouts below write the handler as one [h].
 #pragma once
 
 #include <cstdint>
@@ -65,6 +66,7 @@ inline constexpr uint32_t kIOpCount = static_cast<uint32_t>(IOp::Count_);
 constexpr IOp iop(Op op) { return static_cast<IOp>(static_cast<uint16_t>(op)); }
 
 inline constexpr uint32_t kCtlSlots = 3;
+inline constexpr uint32_t kOpUnits = 2;  // code units taken by an instruction's handler
 
 struct CompiledFunc {
   // Read on every call.
@@ -81,8 +83,7 @@ struct CompiledFunc {
   std::vector<Value> const_pool;
 };
 
-// Handler offsets of every IOp relative to the interpreter's base label (interpreter.cpp).
-// Thread-safe; computed once.
-const int32_t* interp_handler_offsets();
+// Handler addresses of every IOp (interpreter.cpp). Thread-safe; computed once.
+const uint64_t* interp_handler_addresses();
 
 }  // namespace midimon::wasm

@@ -100,7 +100,7 @@ class Compiler {
       : m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
-        handlers_(interp_handler_offsets()),
+        handlers_(interp_handler_addresses()),
         out_(std::make_unique<CompiledFunc>()),
         code_(out_->code) {}
 
@@ -127,7 +127,9 @@ class Compiler {
     last_dst_ = -1;
     last_cmp_start_ = -1;
     uint32_t start = static_cast<uint32_t>(code_.size());
-    code_.push_back(static_cast<uint32_t>(handlers_[static_cast<uint32_t>(op)]));
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    code_.push_back(static_cast<uint32_t>(h));
+    code_.push_back(static_cast<uint32_t>(h >> 32));
     return start;
   }
   void emit(uint32_t v) { code_.push_back(v); }
@@ -229,7 +231,7 @@ class Compiler {
     emit_moves(depth);
     uint32_t start = emit_op(IOp::Br);
     emit(0);
-    jump_to(depth, start, start + 1);
+    jump_to(depth, start, start + kOpUnits);
   }
 
   void emit_return() {
@@ -314,7 +316,7 @@ class Compiler {
       }
       uint32_t start = emit_op(IOp::Br);
       emit(0);
-      c.fixups.emplace_back(start + 1, start);
+      c.fixups.emplace_back(start + kOpUnits, start);
     }
     bind_here();
     patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
@@ -435,7 +437,7 @@ class Compiler {
     emit(temp(stack_.size()));
     emit(src);
     result_at(field);
-    if (op == Op::I32Eqz || op == Op::I64Eqz) note_cmp(op, field - 1, src, 0);
+    if (op == Op::I32Eqz || op == Op::I64Eqz) note_cmp(op, field - kOpUnits, src, 0);
   }
 
   void do_binary(Op op) {
@@ -447,7 +449,7 @@ class Compiler {
     emit(a);
     emit(b);
     result_at(field);
-    if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - 1, a, b);
+    if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - kOpUnits, a, b);
   }
 
   void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
@@ -495,7 +497,7 @@ class Compiler {
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
-  const int32_t* handlers_;
+  const uint64_t* handlers_;
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t>& code_;
 

@@ -29,7 +29,7 @@ const uint64_t kZeroSize = 0;
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 // `init` != nullptr: only fills the handler offset table.
-Trap run(Store* store, FuncInst* func, const Value* args, Value* results, int32_t* init,
+Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64_t* init,
          const uint32_t* exit_pc) {
   if (init) {
     static const void* const labels[] = {
@@ -42,16 +42,19 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, int32_
 #undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
-    for (uint32_t i = 0; i < kIOpCount; ++i) {
-      init[i] = static_cast<int32_t>(static_cast<const char*>(labels[i]) -
-                                     static_cast<const char*>(&&L_Invalid));
-    }
+    for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
     return {};
   }
 
-  const char* const base_addr = static_cast<const char*>(&&L_Invalid);
-#define NEXT() goto* static_cast<const void*>(base_addr + static_cast<int32_t>(*pc))
-#define SLOT(i) fp[pc[i]]
+// The handler's address is the instruction's first two units (one 64-bit load; x86
+// allows it unaligned).
+#define NEXT()                         \
+  do {                                 \
+    uint64_t h_;                       \
+    std::memcpy(&h_, pc, sizeof h_);   \
+    goto* reinterpret_cast<void*>(h_); \
+  } while (0)
+#define SLOT(i) fp[pc[(i) + 1]]
 #define TRAP(k)          \
   do {                   \
     trap_kind = (k);     \
@@ -147,55 +150,55 @@ L_Unreachable:
   TRAP(TrapKind::Unreachable);
 L_Copy:
   SLOT(1) = SLOT(2);
-  pc += 3;
-  NEXT();
-L_I64Const:
-  SLOT(1).bits = static_cast<uint64_t>(pc[2]) | (static_cast<uint64_t>(pc[3]) << 32);
   pc += 4;
   NEXT();
+L_I64Const:
+  SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
+  pc += 5;
+  NEXT();
 L_Br:
-  pc += static_cast<int32_t>(pc[1]);
+  pc += static_cast<int32_t>(pc[2]);
   NEXT();
 L_BrIf:
   if (SLOT(1).i32) {
-    pc += static_cast<int32_t>(pc[2]);
+    pc += static_cast<int32_t>(pc[3]);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrUnless:
   if (!SLOT(1).i32) {
-    pc += static_cast<int32_t>(pc[2]);
+    pc += static_cast<int32_t>(pc[3]);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrIfI64Nez:
   if (SLOT(1).i64) {
-    pc += static_cast<int32_t>(pc[2]);
+    pc += static_cast<int32_t>(pc[3]);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrIf_I32Eqz:
   if (SLOT(1).i32 == 0) {
-    pc += static_cast<int32_t>(pc[2]);
+    pc += static_cast<int32_t>(pc[3]);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrIf_I64Eqz:
   if (SLOT(1).i64 == 0) {
-    pc += static_cast<int32_t>(pc[2]);
+    pc += static_cast<int32_t>(pc[3]);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 #define CMP_BR(Name, T, field, OPR)                           \
   L_BrIf_##Name : if (static_cast<T>(SLOT(1).field) OPR static_cast<T>(SLOT(2).field)) { \
-    pc += static_cast<int32_t>(pc[3]);                        \
+    pc += static_cast<int32_t>(pc[4]);                        \
   } else {                                                    \
-    pc += 4;                                                  \
+    pc += 5;                                                  \
   }                                                           \
   NEXT();
   CMP_BR(I32Eq, uint32_t, i32, ==)
@@ -221,32 +224,32 @@ L_BrIf_I64Eqz:
 #undef CMP_BR
 L_BrTable: {
   uint32_t i = SLOT(1).i32;
-  const uint32_t count = pc[2];
+  const uint32_t count = pc[3];
   if (i > count) i = count;
-  pc += static_cast<int32_t>(pc[3 + i]);
+  pc += static_cast<int32_t>(pc[4 + i]);
   NEXT();
 }
 L_Select:
   SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
-  pc += 5;
+  pc += 6;
   NEXT();
 
   // --- calls ---
 L_Call:
-  callee = inst->funcs[pc[1]];
-  nfp = fp + pc[2];
-  ret_pc = pc + 3;
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
   goto do_call;
 L_CallIndirect: {
   const uint32_t i = SLOT(4).i32;
-  TableInst* tab = inst->tables[pc[2]];
+  TableInst* tab = inst->tables[pc[3]];
   if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
   const Ref r = tab->elems[i];
   if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
   callee = ref_func(r);
-  if (UNLIKELY(callee->type_id != inst->type_ids[pc[1]])) TRAP(TrapKind::IndirectCallTypeMismatch);
-  nfp = fp + pc[3];
-  ret_pc = pc + 5;
+  if (UNLIKELY(callee->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + pc[4];
+  ret_pc = pc + 6;
   goto do_call;
 }
 do_call: {
@@ -296,10 +299,10 @@ do_host_call: {
 }
 L_Ret1:
   fp[0] = SLOT(1);
-  fp += pc[2];
+  fp += pc[3];
   goto do_return;
 L_Return:
-  fp += pc[1];
+  fp += pc[2];
 do_return: {
   // fp points at the return info here.
   pc = reinterpret_cast<const uint32_t*>(fp[0].ref);
@@ -318,95 +321,95 @@ do_return: {
 
   // --- variables, references ---
 L_GlobalGet:
-  SLOT(1) = inst->globals[pc[2]]->value;
-  pc += 3;
+  SLOT(1) = inst->globals[pc[3]]->value;
+  pc += 4;
   NEXT();
 L_GlobalSet:
-  inst->globals[pc[2]]->value = SLOT(1);
-  pc += 3;
+  inst->globals[pc[3]]->value = SLOT(1);
+  pc += 4;
   NEXT();
 L_RefFunc:
-  SLOT(1).ref = func_ref(inst->funcs[pc[2]]);
-  pc += 3;
+  SLOT(1).ref = func_ref(inst->funcs[pc[3]]);
+  pc += 4;
   NEXT();
 L_RefIsNull:
   set_i32(SLOT(1), SLOT(2).ref == kNullRef);
-  pc += 3;
+  pc += 4;
   NEXT();
 
   // --- tables ---
 L_TableGet: {
-  TableInst* tab = inst->tables[pc[3]];
+  TableInst* tab = inst->tables[pc[4]];
   const uint32_t i = SLOT(2).i32;
   if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
   SLOT(1).ref = tab->elems[i];
-  pc += 4;
-  NEXT();
-}
-L_TableSet: {
-  TableInst* tab = inst->tables[pc[3]];
-  const uint32_t i = SLOT(1).i32;
-  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
-  tab->elems[i] = SLOT(2).ref;
-  pc += 4;
-  NEXT();
-}
-L_TableSize:
-  set_i32(SLOT(1), static_cast<uint32_t>(inst->tables[pc[2]]->elems.size()));
-  pc += 3;
-  NEXT();
-L_TableGrow: {
-  TableInst* tab = inst->tables[pc[4]];
-  const int64_t r = tab->grow(SLOT(3).i32, SLOT(2).ref);
-  set_i32(SLOT(1), static_cast<uint32_t>(r));
   pc += 5;
   NEXT();
 }
-L_TableFill: {
+L_TableSet: {
   TableInst* tab = inst->tables[pc[4]];
+  const uint32_t i = SLOT(1).i32;
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
+  tab->elems[i] = SLOT(2).ref;
+  pc += 5;
+  NEXT();
+}
+L_TableSize:
+  set_i32(SLOT(1), static_cast<uint32_t>(inst->tables[pc[3]]->elems.size()));
+  pc += 4;
+  NEXT();
+L_TableGrow: {
+  TableInst* tab = inst->tables[pc[5]];
+  const int64_t r = tab->grow(SLOT(3).i32, SLOT(2).ref);
+  set_i32(SLOT(1), static_cast<uint32_t>(r));
+  pc += 6;
+  NEXT();
+}
+L_TableFill: {
+  TableInst* tab = inst->tables[pc[5]];
   const uint64_t i = SLOT(1).i32, n = SLOT(3).i32;
   if (UNLIKELY(i + n > tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
   const Ref v = SLOT(2).ref;
   for (uint64_t k = 0; k < n; ++k) tab->elems[i + k] = v;
-  pc += 5;
+  pc += 6;
   NEXT();
 }
 L_TableCopy: {
-  TableInst* dt = inst->tables[pc[4]];
-  TableInst* st = inst->tables[pc[5]];
+  TableInst* dt = inst->tables[pc[5]];
+  TableInst* st = inst->tables[pc[6]];
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
   if (UNLIKELY(s + n > st->elems.size() || d + n > dt->elems.size())) {
     TRAP(TrapKind::OutOfBoundsTableAccess);
   }
   if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(Ref));
-  pc += 6;
+  pc += 7;
   NEXT();
 }
 L_TableInit: {
-  TableInst* tab = inst->tables[pc[5]];
-  const ElemInst& e = inst->elems[pc[4]];
+  TableInst* tab = inst->tables[pc[6]];
+  const ElemInst& e = inst->elems[pc[5]];
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
   if (UNLIKELY(s + n > e.refs.size() || d + n > tab->elems.size())) {
     TRAP(TrapKind::OutOfBoundsTableAccess);
   }
   if (n) std::memcpy(tab->elems.data() + d, e.refs.data() + s, n * sizeof(Ref));
-  pc += 6;
+  pc += 7;
   NEXT();
 }
 L_ElemDrop:
-  inst->elems[pc[1]].refs.clear();
-  pc += 2;
+  inst->elems[pc[2]].refs.clear();
+  pc += 3;
   NEXT();
 
   // --- memory ---
 #define LOAD(Name, T, setter, conv)                                        \
   L_##Name : {                                                             \
-    const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32) + pc[3];        \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32) + pc[4];        \
     if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
-    pc += 4;                                                               \
+    pc += 5;                                                               \
     NEXT();                                                                \
   }
   LOAD(I32Load, uint32_t, set_i32, v)
@@ -426,11 +429,11 @@ L_ElemDrop:
 #undef LOAD
 #define STORE(Name, T)                                                     \
   L_##Name : {                                                             \
-    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[3];        \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
     if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
     const T v = static_cast<T>(SLOT(2).bits);                              \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
-    pc += 4;                                                               \
+    pc += 5;                                                               \
     NEXT();                                                                \
   }
   STORE(I32Store, uint32_t)
@@ -445,39 +448,39 @@ L_ElemDrop:
 #undef STORE
 L_MemorySize:
   set_i32(SLOT(1), static_cast<uint32_t>(msize / kPageSize));
-  pc += 2;
+  pc += 3;
   NEXT();
 L_MemoryGrow: {
   const int64_t r = mem->grow(SLOT(2).i32);
   msize = *msize_p;
   set_i32(SLOT(1), static_cast<uint32_t>(r));
-  pc += 3;
+  pc += 4;
   NEXT();
 }
 L_MemoryInit: {
-  const DataInst& data = inst->datas[pc[4]];
+  const DataInst& data = inst->datas[pc[5]];
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
   if (UNLIKELY(s + n > data.bytes.size() || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(mb + d, data.bytes.data() + s, n);
-  pc += 5;
+  pc += 6;
   NEXT();
 }
 L_DataDrop:
-  inst->datas[pc[1]].bytes = {};
-  pc += 2;
+  inst->datas[pc[2]].bytes = {};
+  pc += 3;
   NEXT();
 L_MemoryCopy: {
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
   if (UNLIKELY(s + n > msize || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memmove(mb + d, mb + s, n);
-  pc += 4;
+  pc += 5;
   NEXT();
 }
 L_MemoryFill: {
   const uint64_t d = SLOT(1).i32, n = SLOT(3).i32;
   if (UNLIKELY(d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memset(mb + d, static_cast<int>(SLOT(2).i32 & 0xff), n);
-  pc += 4;
+  pc += 5;
   NEXT();
 }
 
@@ -487,7 +490,7 @@ L_MemoryFill: {
   L_##Name : {                            \
     const T a = static_cast<T>(SLOT(2).field); \
     setter(SLOT(1), expr);                \
-    pc += 3;                              \
+    pc += 4;                              \
     NEXT();                               \
   }
 #define OP2(Name, T, field, setter, expr)      \
@@ -495,7 +498,7 @@ L_MemoryFill: {
     const T a = static_cast<T>(SLOT(2).field); \
     const T b = static_cast<T>(SLOT(3).field); \
     setter(SLOT(1), expr);                     \
-    pc += 4;                                   \
+    pc += 5;                                   \
     NEXT();                                    \
   }
 // Trapping ops compute into `r` via `call`, which returns a TrapKind.
@@ -507,7 +510,7 @@ L_MemoryFill: {
     const TrapKind k = call;                         \
     if (UNLIKELY(k != TrapKind::None)) TRAP(k);      \
     setter(SLOT(1), r);                              \
-    pc += 4;                                         \
+    pc += 5;                                         \
     NEXT();                                          \
   }
 #define OP1_TRAP(Name, T, field, R, setter)          \
@@ -517,7 +520,7 @@ L_MemoryFill: {
     const TrapKind k = num::trunc<R, T>(a, &r);      \
     if (UNLIKELY(k != TrapKind::None)) TRAP(k);      \
     setter(SLOT(1), r);                              \
-    pc += 3;                                         \
+    pc += 4;                                         \
     NEXT();                                          \
   }
 
@@ -687,15 +690,15 @@ finish:
 }
 
 struct Tables {
-  std::array<int32_t, kIOpCount> offsets{};
-  uint32_t exit_code[1] = {};
+  std::array<uint64_t, kIOpCount> addresses{};
+  uint32_t exit_code[kOpUnits] = {};
 };
 
 const Tables& tables() {
   static const Tables t = [] {
     Tables x;
-    (void)run(nullptr, nullptr, nullptr, nullptr, x.offsets.data(), nullptr);
-    x.exit_code[0] = static_cast<uint32_t>(x.offsets[static_cast<uint32_t>(IOp::Exit)]);
+    (void)run(nullptr, nullptr, nullptr, nullptr, x.addresses.data(), nullptr);
+    std::memcpy(x.exit_code, &x.addresses[static_cast<uint32_t>(IOp::Exit)], sizeof(uint64_t));
     return x;
   }();
   return t;
@@ -703,7 +706,7 @@ const Tables& tables() {
 
 }  // namespace
 
-const int32_t* interp_handler_offsets() { return tables().offsets.data(); }
+const uint64_t* interp_handler_addresses() { return tables().addresses.data(); }
 
 Trap interpret(Store& store, FuncInst* func, const Value* args, Value* results) {
   return run(&store, func, args, results, nullptr, tables().exit_code);
