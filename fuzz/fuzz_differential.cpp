@@ -113,6 +113,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WabtRunner wabt;
   std::string wabt_error;
   const bool wabt_valid = wabt.load(bytes, &wabt_error);
+  // Known wabt 1.0.32 leniency (not ours to fix): a constant expression cut off by the
+  // end of its section (no final `end`) is accepted, e.g. a global section whose last
+  // bytes are `i32.const <LEB>`. The spec makes that malformed, as we report it.
+  if (!ours_valid && wabt_valid && info.ok() == false &&
+      info.error().message.find("unexpected end") != std::string::npos &&
+      (info.error().where == "section 'global'" || info.error().where == "section 'element'" ||
+       info.error().where == "section 'elem'" || info.error().where == "section 'data'")) {
+    return 0;
+  }
   if (ours_valid != wabt_valid) {
     disagree(std::string("validation: midimon ") + (ours_valid ? "accepts" : "rejects (" + our_error + ")") +
              ", wabt " + (wabt_valid ? "accepts" : "rejects (" + wabt_error + ")"));
