@@ -112,7 +112,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   WabtRunner wabt;
   std::string wabt_error;
-  const bool wabt_valid = wabt.load(bytes, &wabt_error);
+  // wabt's verdict: both of its front ends must accept. Its interpreter's reader alone
+  // accepts bytes after a function body's final `end`; its IR reader + validator (the
+  // `wasm-validate` path) rejects them, as we do.
+  const bool wabt_valid = wabt.load(bytes, &wabt_error) && wabt.validate_ir(bytes, &wabt_error);
   // Known wabt 1.0.32 leniency (not ours to fix): a constant expression cut off by the
   // end of its section (no final `end`) is accepted, e.g. a global section whose last
   // bytes are `i32.const <LEB>`. The spec makes that malformed, as we report it.

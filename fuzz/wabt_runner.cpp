@@ -17,7 +17,10 @@
 
 #define private public
 #define protected public
+#include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader.h"
+#include "wabt/ir.h"
+#include "wabt/validator.h"
 #include "wabt/error.h"
 #include "wabt/feature.h"
 #include "wabt/interp/binary-reader-interp.h"
@@ -114,6 +117,20 @@ bool WabtRunner::load(std::span<const uint8_t> bytes, std::string* error) {
   wabt::Result r = wi::ReadBinaryInterp("fuzz.wasm", bytes.data(), bytes.size(), options,
                                         &errors, &impl_->desc);
   if (wabt::Failed(r)) {
+    *error = errors.empty() ? "rejected" : errors.front().message;
+    return false;
+  }
+  return true;
+}
+
+bool WabtRunner::validate_ir(std::span<const uint8_t> bytes, std::string* error) {
+  wabt::Errors errors;
+  wabt::ReadBinaryOptions options(impl_->features, nullptr, false, true, true);
+  wabt::Module module;
+  if (wabt::Failed(wabt::ReadBinaryIr("fuzz.wasm", bytes.data(), bytes.size(), options,
+                                      &errors, &module)) ||
+      wabt::Failed(wabt::ValidateModule(&module, &errors,
+                                        wabt::ValidateOptions(impl_->features)))) {
     *error = errors.empty() ? "rejected" : errors.front().message;
     return false;
   }

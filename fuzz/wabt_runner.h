@@ -31,6 +31,9 @@ class WabtRunner {
   // Reads and validates with the 2.0 feature set (no SIMD). False: rejected, with
   // wabt's first error in `error`.
   bool load(std::span<const uint8_t> bytes, std::string* error);
+  // wabt's other front end (ReadBinaryIr + ValidateModule, as `wasm-validate`), which is
+  // stricter than the interpreter's reader in places (bytes after a body's final `end`).
+  bool validate_ir(std::span<const uint8_t> bytes, std::string* error);
 
   // Instantiates with stub imports equal to EngineHarness's (zero-returning host
   // functions, zero globals, tables/memories with maxima clipped to the caps), with
