@@ -30,6 +30,27 @@ namespace midimon::wasm {
   X(I64Eqz) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
   X(I64GeS) X(I64GeU)
 
+// Superinstructions (compiler.cpp fuses a pair when the first one's result is a fresh
+// temp that only the second one reads; no jump can land between them):
+//   <Load>_Add: i32.add then a load of its result       [h][dst][a][b][offset]
+//   <Binop>_Ld: a load whose result is the binop's b     [h][dst][a][addr][offset]
+//   <Store>_<Binop>: a binop whose result is stored      [h][addr][a][b][offset]
+//   Copy2: two copies, done in order                     [h][dst1][src1][dst2][src2]
+#define MIDIMON_LOAD_OPS(X) \
+  X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
+  X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
+// (binop, the load that feeds its b)
+#define MIDIMON_LD_BINOPS(X) \
+  X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
+  X(I32Or, I32Load) X(I32Xor, I32Load) X(F32Add, F32Load) X(F32Sub, F32Load) \
+  X(F32Mul, F32Load) X(F64Add, F64Load) X(F64Sub, F64Load) X(F64Mul, F64Load) \
+  X(F64Div, F64Load)
+// (store, the binop whose result it stores)
+#define MIDIMON_STORE_BINOPS(X) \
+  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32And) X(I32Store, I32Or) \
+  X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
+  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
+
 // Internal operations. The first kOpCount reuse the wasm opcodes (only those with a
 // direct handler are ever emitted); the rest exist only in internal code.
 //   wasm unary/convert op      [h][dst][src]
@@ -59,6 +80,16 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Name) BrIf_##Name,
   MIDIMON_FUSED_CMPS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name) Name##_Add,
+  MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, Load) Name##_Ld,
+  MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Store, Name) Store##_##Name,
+  MIDIMON_STORE_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+  Copy2,
   Count_
 };
 

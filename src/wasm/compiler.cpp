@@ -72,6 +72,45 @@ IOp fused_branch(Op cmp) {
   }
 }
 
+// Superinstruction lookups (code.h); IOp::Invalid when there is none.
+IOp load_add(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_Add;
+    MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp ld_binop(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name, Load) \
+  case Op::Name: return IOp::Name##_Ld;
+    MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+Op ld_source(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name, Load) \
+  case Op::Name: return Op::Load;
+    MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return Op::Count_;
+  }
+}
+
+IOp store_binop(Op store, Op binop) {
+#define MIDIMON_X(Store, Name) \
+  if (store == Op::Store && binop == Op::Name) return IOp::Store##_##Name;
+  MIDIMON_STORE_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 bool is_unary(Sig s) {
   switch (s) {
     case Sig::I_I: case Sig::I_L: case Sig::I_F: case Sig::I_D:
@@ -126,6 +165,8 @@ class Compiler {
   uint32_t emit_op(IOp op) {
     last_dst_ = -1;
     last_cmp_start_ = -1;
+    last_start_ = -1;
+    last_copy_start_ = -1;
     uint32_t start = static_cast<uint32_t>(code_.size());
     const uint64_t h = handlers_[static_cast<uint32_t>(op)];
     code_.push_back(static_cast<uint32_t>(h));
@@ -138,6 +179,20 @@ class Compiler {
   void bind_here() {
     last_dst_ = -1;
     last_cmp_start_ = -1;
+    last_start_ = -1;
+    last_copy_start_ = -1;
+  }
+  // The last instruction (emitted at `start`) computed the value at stack position
+  // `pos`, a temp nothing else reads: a consumer may replace it by a superinstruction.
+  bool last_made(uint32_t slot, size_t pos) const {
+    return last_start_ >= 0 && slot == temp(pos) && last_dst_ >= 0;
+  }
+  void note_last(uint32_t start, Op op, uint32_t a, uint32_t b, uint32_t off) {
+    last_start_ = start;
+    last_op_ = op;
+    last_a_ = a;
+    last_b_ = b;
+    last_off_ = off;
   }
   void patch(uint32_t field, uint32_t start, uint32_t target) {
     code_[field] = static_cast<uint32_t>(static_cast<int32_t>(target) - static_cast<int32_t>(start));
@@ -145,9 +200,21 @@ class Compiler {
 
   void emit_copy(uint32_t dst, uint32_t src) {
     if (dst == src) return;
-    emit_op(IOp::Copy);
+    if (last_copy_start_ >= 0) {
+      // Two copies in a row become one Copy2 (still done in order).
+      const uint32_t start = static_cast<uint32_t>(last_copy_start_);
+      const uint64_t h = handlers_[static_cast<uint32_t>(IOp::Copy2)];
+      code_[start] = static_cast<uint32_t>(h);
+      code_[start + 1] = static_cast<uint32_t>(h >> 32);
+      emit(dst);
+      emit(src);
+      last_copy_start_ = -1;
+      return;
+    }
+    const uint32_t start = emit_op(IOp::Copy);
     emit(dst);
     emit(src);
+    last_copy_start_ = start;
   }
 
   void materialize(size_t i) {
@@ -443,12 +510,27 @@ class Compiler {
   void do_binary(Op op) {
     uint32_t b = pop();
     uint32_t a = pop();
-    emit_op(iop(op));
+    const IOp ld = ld_binop(op);
+    if (ld != IOp::Invalid && last_made(b, stack_.size() + 1) && last_op_ == ld_source(op)) {
+      // b comes straight from a load: [dst][a][addr][offset]
+      const uint32_t addr = last_a_, off = last_off_;
+      code_.resize(static_cast<size_t>(last_start_));
+      emit_op(ld);
+      uint32_t field = here();
+      emit(temp(stack_.size()));
+      emit(a);
+      emit(addr);
+      emit(off);
+      result_at(field);
+      return;
+    }
+    const uint32_t start = emit_op(iop(op));
     uint32_t field = here();
     emit(temp(stack_.size()));
     emit(a);
     emit(b);
     result_at(field);
+    note_last(start, op, a, b, 0);
     if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - kOpUnits, a, b);
   }
 
@@ -509,6 +591,10 @@ class Compiler {
   std::unordered_map<uint64_t, uint32_t> const_slots_;
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
+  int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
+  Op last_op_ = Op::Nop;
+  uint32_t last_a_ = 0, last_b_ = 0, last_off_ = 0;
+  int64_t last_copy_start_ = -1;  // start of the last instruction if it is a Copy
   Op last_cmp_op_ = Op::Nop;
   uint32_t last_cmp_a_ = 0, last_cmp_b_ = 0;
 };
@@ -805,18 +891,44 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
     if (info.sig == Sig::II_V || info.sig == Sig::IL_V || info.sig == Sig::IF_V ||
         info.sig == Sig::ID_V) {
       uint32_t v = pop(), addr = pop();
+      const IOp st = store_binop(op, last_op_);
+      if (st != IOp::Invalid && last_made(v, stack_.size() + 1)) {
+        // The stored value is a binop's fresh result: [addr][a][b][offset]
+        const uint32_t a = last_a_, b = last_b_;
+        code_.resize(static_cast<size_t>(last_start_));
+        emit_op(st);
+        emit(addr);
+        emit(a);
+        emit(b);
+        emit(offset);
+        return {};
+      }
       emit_op(iop(op));
       emit(addr);
       emit(v);
       emit(offset);
     } else {
       uint32_t addr = pop();
-      emit_op(iop(op));
+      if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {
+        // The address is a fresh i32.add: [dst][a][b][offset]
+        const uint32_t a = last_a_, b = last_b_;
+        code_.resize(static_cast<size_t>(last_start_));
+        emit_op(load_add(op));
+        uint32_t field = here();
+        emit(temp(stack_.size()));
+        emit(a);
+        emit(b);
+        emit(offset);
+        result_at(field);
+        return {};
+      }
+      const uint32_t start = emit_op(iop(op));
       uint32_t field = here();
       emit(temp(stack_.size()));
       emit(addr);
       emit(offset);
       result_at(field);
+      note_last(start, op, addr, 0, offset);
     }
     return {};
   }

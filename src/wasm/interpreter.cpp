@@ -40,6 +40,16 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name) &&L_BrIf_##Name,
         MIDIMON_FUSED_CMPS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name) &&L_##Name##_Add,
+        MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, Load) &&L_##Name##_Ld,
+        MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Store, Name) &&L_##Store##_##Name,
+        MIDIMON_STORE_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+        &&L_Copy2,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -151,6 +161,11 @@ L_Unreachable:
 L_Copy:
   SLOT(1) = SLOT(2);
   pc += 4;
+  NEXT();
+L_Copy2:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  pc += 6;
   NEXT();
 L_I64Const:
   SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
@@ -410,6 +425,15 @@ L_ElemDrop:
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
     pc += 5;                                                               \
+    NEXT();                                                                \
+  }                                                                        \
+  L_##Name##_Add : {                                                       \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32 + SLOT(3).i32) + pc[5]; \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    T v;                                                                   \
+    std::memcpy(&v, mb + ea, sizeof(T));                                   \
+    setter(SLOT(1), conv);                                                 \
+    pc += 6;                                                               \
     NEXT();                                                                \
   }
   LOAD(I32Load, uint32_t, set_i32, v)
@@ -675,6 +699,58 @@ L_MemoryFill: {
 #undef OP2
 #undef OP1_TRAP
 #undef OP2_TRAP
+
+  // --- superinstructions (code.h) ---
+  // b is loaded from memory: [h][dst][a][addr][offset]
+#define LD_OP2(Name, T, field, setter, expr)                                   \
+  L_##Name##_Ld : {                                                            \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(3).i32) + pc[5];            \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T a = static_cast<T>(SLOT(2).field);                                 \
+    T b;                                                                       \
+    std::memcpy(&b, mb + ea, sizeof(T));                                       \
+    setter(SLOT(1), expr);                                                     \
+    pc += 6;                                                                   \
+    NEXT();                                                                    \
+  }
+  LD_OP2(I32Add, uint32_t, i32, set_i32, a + b)
+  LD_OP2(I32Sub, uint32_t, i32, set_i32, a - b)
+  LD_OP2(I32Mul, uint32_t, i32, set_i32, a * b)
+  LD_OP2(I32And, uint32_t, i32, set_i32, a & b)
+  LD_OP2(I32Or, uint32_t, i32, set_i32, a | b)
+  LD_OP2(I32Xor, uint32_t, i32, set_i32, a ^ b)
+  LD_OP2(F32Add, float, f32, set_f32, a + b)
+  LD_OP2(F32Sub, float, f32, set_f32, a - b)
+  LD_OP2(F32Mul, float, f32, set_f32, a * b)
+  LD_OP2(F64Add, double, f64, set_f64, a + b)
+  LD_OP2(F64Sub, double, f64, set_f64, a - b)
+  LD_OP2(F64Mul, double, f64, set_f64, a * b)
+  LD_OP2(F64Div, double, f64, set_f64, a / b)
+#undef LD_OP2
+  // The binop's result is stored: [h][addr][a][b][offset]
+#define OP2_ST(Store, Name, T, field, expr)                                    \
+  L_##Store##_##Name : {                                                       \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[5];            \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T a = static_cast<T>(SLOT(2).field);                                 \
+    const T b = static_cast<T>(SLOT(3).field);                                 \
+    const T v = expr;                                                          \
+    std::memcpy(mb + ea, &v, sizeof(T));                                       \
+    pc += 6;                                                                   \
+    NEXT();                                                                    \
+  }
+  OP2_ST(I32Store, I32Add, uint32_t, i32, a + b)
+  OP2_ST(I32Store, I32Sub, uint32_t, i32, a - b)
+  OP2_ST(I32Store, I32And, uint32_t, i32, a & b)
+  OP2_ST(I32Store, I32Or, uint32_t, i32, a | b)
+  OP2_ST(I32Store, I32Xor, uint32_t, i32, a ^ b)
+  OP2_ST(F32Store, F32Add, float, f32, a + b)
+  OP2_ST(F32Store, F32Sub, float, f32, a - b)
+  OP2_ST(F32Store, F32Mul, float, f32, a * b)
+  OP2_ST(F64Store, F64Add, double, f64, a + b)
+  OP2_ST(F64Store, F64Sub, double, f64, a - b)
+  OP2_ST(F64Store, F64Mul, double, f64, a * b)
+#undef OP2_ST
 
 do_trap:
   result = Trap(trap_kind);
