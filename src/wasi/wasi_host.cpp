@@ -79,15 +79,29 @@ uint64_t monotonic_now_ns() {
   return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
 }
 
-void sleep_until(wasm::Caller& /*caller*/, uint64_t deadline_ns, pollfd* pfds, size_t npfds) {
-  // TODO(store deadline): bound `deadline_ns` by the caller's store deadline once
-  // wasm::Store has one (issue 4 item 1), so a guest cannot block past it.
+void sleep_until(wasm::Caller& caller, uint64_t deadline_ns, pollfd* pfds, size_t npfds) {
+  // Never block past the store's call deadline: wake at it and ask the engine to trap
+  // "deadline exceeded" right after this host call returns (the watchdog would set the
+  // same flag a moment later; setting it here makes the outcome deterministic).
+  bool store_bound = false;
+  if (const auto store_deadline = caller.store.deadline()) {
+    const auto left = *store_deadline - std::chrono::steady_clock::now();
+    const int64_t left_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const uint64_t bound = monotonic_now_ns() + (left_ns > 0 ? static_cast<uint64_t>(left_ns) : 0);
+    if (bound <= deadline_ns) {
+      deadline_ns = bound;
+      store_bound = true;
+    }
+  }
   for (;;) {
     timespec ts{};
     timespec* tsp = nullptr;
     if (deadline_ns != UINT64_MAX) {
       const uint64_t now = monotonic_now_ns();
-      if (now >= deadline_ns) return;
+      if (now >= deadline_ns) {
+        if (store_bound) caller.store.interrupt();
+        return;
+      }
       const uint64_t left = deadline_ns - now;
       ts.tv_sec = static_cast<time_t>(left / 1'000'000'000ull);
       ts.tv_nsec = static_cast<long>(left % 1'000'000'000ull);

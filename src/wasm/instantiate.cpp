@@ -60,6 +60,58 @@ Error trap_error(TrapKind kind, uint32_t offset, const char* where) {
 
 }  // namespace
 
+// Checks the store's limits for everything the module would create, before anything is
+// created, so a refused instantiation leaves the store as it was.
+Result<void> Store::check_module_limits(const ModuleInfo& info) const {
+  if (limits_.max_instances != 0 && instances_.size() >= limits_.max_instances) {
+    return Error{ErrorKind::Limit,
+                 "the store's limit of " + std::to_string(limits_.max_instances) +
+                     " instances is reached",
+                 0, ""};
+  }
+  const size_t new_tables = info.tables.size() - info.num_imported_tables;
+  const size_t new_memories = info.memories.size() - info.num_imported_memories;
+  if (limits_.max_tables != 0 && tables_.size() + new_tables > limits_.max_tables) {
+    return Error{ErrorKind::Limit,
+                 "the module defines " + std::to_string(new_tables) + " tables, over the store's limit of " +
+                     std::to_string(limits_.max_tables) + " tables (" +
+                     std::to_string(tables_.size()) + " in use)",
+                 0, "section 'table'"};
+  }
+  if (limits_.max_memories != 0 && memories_.size() + new_memories > limits_.max_memories) {
+    return Error{ErrorKind::Limit,
+                 "the module defines " + std::to_string(new_memories) +
+                     " memories, over the store's limit of " + std::to_string(limits_.max_memories) +
+                     " memories (" + std::to_string(memories_.size()) + " in use)",
+                 0, "section 'memory'"};
+  }
+  for (size_t i = info.num_imported_tables; i < info.tables.size(); ++i) {
+    if (auto r = check_new_table(info.tables[i]); !r) {
+      Error e = r.take_error();
+      e.where = "table " + std::to_string(i);
+      return e;
+    }
+  }
+  uint64_t total = 0;
+  for (size_t i = info.num_imported_memories; i < info.memories.size(); ++i) {
+    if (auto r = check_new_memory(info.memories[i]); !r) {
+      Error e = r.take_error();
+      e.where = "memory " + std::to_string(i);
+      return e;
+    }
+    total += uint64_t{info.memories[i].limits.min} * kPageSize;
+  }
+  if (total > memory_budget_.limit - memory_budget_.used) {
+    return Error{ErrorKind::Limit,
+                 "the module's memories need " + std::to_string(total) + " bytes, over the " +
+                     std::to_string(memory_budget_.limit - memory_budget_.used) +
+                     " bytes left of the store's limit of " + std::to_string(memory_budget_.limit) +
+                     " bytes for all memories",
+                 0, "section 'memory'"};
+  }
+  return {};
+}
+
 Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module,
                                      std::span<const Extern> imports) {
   if (&module->engine() != engine_) {
@@ -75,6 +127,7 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
   for (size_t i = 0; i < imports.size(); ++i) {
     WASM_TRY(check_import(*module, info.imports[i], imports[i]));
   }
+  WASM_TRY(check_module_limits(info));
 
   instances_.push_back(std::unique_ptr<Instance>(new Instance()));
   Instance* inst = instances_.back().get();

@@ -9,6 +9,8 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
 namespace midimon::wasm {
 namespace {
 
@@ -18,13 +20,17 @@ constexpr uint64_t kGuardBytes = kPageSize;
 
 }  // namespace
 
-std::unique_ptr<MemoryInst> MemoryInst::create(const MemoryType& type) {
+std::unique_ptr<MemoryInst> MemoryInst::create(const MemoryType& type, uint64_t max_bytes,
+                                               MemoryBudget* budget) {
   const Limits& l = type.limits;
   const uint32_t max_pages = l.max ? *l.max : kMaxPages;
   if (l.min > kMaxPages || max_pages > kMaxPages || l.min > max_pages) return nullptr;
 
   std::unique_ptr<MemoryInst> mem(new MemoryInst());
-  mem->max_bytes_ = uint64_t{max_pages} * kPageSize;
+  // Whole pages only: a limit that is not a page multiple rounds down. Reserving no more
+  // than the limit also keeps limited stores light on address space.
+  mem->max_bytes_ = std::min(uint64_t{max_pages} * kPageSize, max_bytes / kPageSize * kPageSize);
+  mem->budget_ = budget;
   mem->reserved_ = mem->max_bytes_ + kGuardBytes;
   void* p = mmap(nullptr, mem->reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
@@ -39,6 +45,7 @@ std::unique_ptr<MemoryInst> MemoryInst::create(const MemoryType& type) {
 }
 
 MemoryInst::~MemoryInst() {
+  if (budget_ != nullptr) budget_->used -= size;
   if (reserved_ != 0) munmap(base, reserved_);
 }
 
@@ -46,10 +53,13 @@ int64_t MemoryInst::grow(uint32_t delta_pages) {
   const uint32_t old_pages = pages();
   const uint64_t new_bytes = size + uint64_t{delta_pages} * kPageSize;
   if (new_bytes > max_bytes_) return -1;
+  const uint64_t delta_bytes = new_bytes - size;
+  if (budget_ != nullptr && delta_bytes > budget_->limit - budget_->used) return -1;
   if (delta_pages != 0 &&
       mprotect(base + size, new_bytes - size, PROT_READ | PROT_WRITE) != 0) {
     return -1;
   }
+  if (budget_ != nullptr) budget_->used += delta_bytes;
   size = new_bytes;
   type.limits.min = static_cast<uint32_t>(new_bytes / kPageSize);
   return old_pages;

@@ -53,6 +53,13 @@ struct GlobalInst {
   Value value{};
 };
 
+// The store-wide memory allowance shared by a store's memories (StoreLimits::
+// max_store_memory_bytes); grow() charges it, the memory's destructor refunds it.
+struct MemoryBudget {
+  uint64_t used = 0;
+  uint64_t limit = UINT64_MAX;
+};
+
 // Linear memory. The address range is reserved up front (PROT_NONE) and committed as
 // it grows, so `base` never moves; `size` changes only through grow().
 class MemoryInst {
@@ -78,11 +85,14 @@ class MemoryInst {
  private:
   friend class Store;
   MemoryInst() = default;
-  // Reserves the address space for the type's maximum and commits its minimum;
-  // nullptr if the limits are invalid or the reservation fails.
-  static std::unique_ptr<MemoryInst> create(const MemoryType& type);
+  // Reserves the address space for the type's maximum (capped at `max_bytes`) and
+  // commits its minimum, charging `budget` (may be null); nullptr if the limits are
+  // invalid, the minimum does not fit, or the reservation fails.
+  static std::unique_ptr<MemoryInst> create(const MemoryType& type, uint64_t max_bytes,
+                                            MemoryBudget* budget);
   uint64_t reserved_ = 0;  // bytes of address space reserved at base
   uint64_t max_bytes_ = 0; // hard cap from type max and the store's limits
+  MemoryBudget* budget_ = nullptr;  // the owning store's; outlives the memory
 };
 
 // The largest table the engine allocates (8-byte refs: 80 MB). table.grow beyond it

@@ -1,21 +1,75 @@
-// Store: owns runtime objects, creates them for the host, and runs calls.
+// Store: owns runtime objects, creates them for the host, enforces the store's limits,
+// and runs calls (arming the deadline watchdog for the outermost one).
 #include "store.h"
 
 #include <algorithm>
 #include <string>
 
 #include "interpreter.h"
+#include "watchdog.h"
 
 namespace midimon::wasm {
+namespace {
+
+Error limit_error(std::string message) { return Error{ErrorKind::Limit, std::move(message), 0, ""}; }
+
+std::string bytes_text(uint64_t pages) {
+  return std::to_string(pages) + (pages == 1 ? " page (" : " pages (") +
+         std::to_string(pages * kPageSize) + " bytes)";
+}
+
+}  // namespace
 
 Store::Store(Engine& engine, StoreLimits limits) : engine_(&engine), limits_(limits) {
   if (limits_.max_call_depth == 0) limits_.max_call_depth = engine.config().max_call_depth;
   if (limits_.max_value_stack_slots == 0) {
     limits_.max_value_stack_slots = engine.config().max_value_stack_slots;
   }
+  if (limits_.max_store_memory_bytes != 0) memory_budget_.limit = limits_.max_store_memory_bytes;
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  // A store destroyed from inside its own call (it should not be) must still not leave
+  // a dangling flag with the watchdog.
+  Watchdog::instance().disarm(ticket_);
+}
+
+Result<void> Store::check_new_memory(const MemoryType& type) const {
+  const uint64_t min_bytes = uint64_t{type.limits.min} * kPageSize;
+  if (limits_.max_memories != 0 && memories_.size() >= limits_.max_memories) {
+    return limit_error("the store's limit of " + std::to_string(limits_.max_memories) +
+                       " memories is reached");
+  }
+  if (limits_.max_memory_bytes != 0 && min_bytes > limits_.max_memory_bytes) {
+    return limit_error("memory minimum of " + bytes_text(type.limits.min) +
+                       " exceeds the store's limit of " + std::to_string(limits_.max_memory_bytes) +
+                       " bytes per memory");
+  }
+  if (min_bytes > memory_budget_.limit - memory_budget_.used) {
+    return limit_error("memory minimum of " + bytes_text(type.limits.min) + " exceeds the " +
+                       std::to_string(memory_budget_.limit - memory_budget_.used) +
+                       " bytes left of the store's limit of " +
+                       std::to_string(memory_budget_.limit) + " bytes for all memories");
+  }
+  return {};
+}
+
+Result<void> Store::check_new_table(const TableType& type) const {
+  if (limits_.max_tables != 0 && tables_.size() >= limits_.max_tables) {
+    return limit_error("the store's limit of " + std::to_string(limits_.max_tables) +
+                       " tables is reached");
+  }
+  if (limits_.max_table_elements != 0 && type.limits.min > limits_.max_table_elements) {
+    return limit_error("table minimum of " + std::to_string(type.limits.min) +
+                       " elements exceeds the store's limit of " +
+                       std::to_string(limits_.max_table_elements) + " elements per table");
+  }
+  if (type.limits.min > kMaxTableElems) {
+    return limit_error("table of " + std::to_string(type.limits.min) +
+                       " elements exceeds the engine's limit of " + std::to_string(kMaxTableElems));
+  }
+  return {};
+}
 
 FuncInst* Store::create_host_func(const FuncType& type, HostCallback callback) {
   auto f = std::make_unique<FuncInst>();
@@ -31,15 +85,12 @@ Result<TableInst*> Store::create_table(const TableType& type, Ref init) {
   if (l.max && l.min > *l.max) {
     return Error{ErrorKind::Usage, "table minimum exceeds its maximum", 0, ""};
   }
-  if (l.min > kMaxTableElems) {
-    return Error{ErrorKind::Limit,
-                 "table of " + std::to_string(l.min) + " elements exceeds the engine's limit of " +
-                     std::to_string(kMaxTableElems),
-                 0, ""};
-  }
+  WASM_TRY(check_new_table(type));
   auto t = std::make_unique<TableInst>();
   t->type = type;
-  t->max = std::min(l.max.value_or(UINT32_MAX), kMaxTableElems);
+  uint32_t cap = kMaxTableElems;
+  if (limits_.max_table_elements != 0) cap = std::min(cap, limits_.max_table_elements);
+  t->max = std::min(l.max.value_or(UINT32_MAX), cap);
   t->elems.assign(l.min, init);
   tables_.push_back(std::move(t));
   return tables_.back().get();
@@ -50,7 +101,9 @@ Result<MemoryInst*> Store::create_memory(const MemoryType& type) {
   if (l.min > kMaxPages || (l.max && (*l.max > kMaxPages || l.min > *l.max))) {
     return Error{ErrorKind::Usage, "memory limits are invalid", 0, ""};
   }
-  auto m = MemoryInst::create(type);
+  WASM_TRY(check_new_memory(type));
+  const uint64_t cap = limits_.max_memory_bytes != 0 ? limits_.max_memory_bytes : UINT64_MAX;
+  auto m = MemoryInst::create(type, cap, &memory_budget_);
   if (!m) return Error{ErrorKind::Limit, "cannot reserve address space for a memory", 0, ""};
   memories_.push_back(std::move(m));
   return memories_.back().get();
@@ -62,6 +115,29 @@ GlobalInst* Store::create_global(const GlobalType& type, Value value) {
   g->value = value;
   globals_.push_back(std::move(g));
   return globals_.back().get();
+}
+
+Result<void> Store::set_fuel(uint64_t fuel) {
+  if (!engine_->config().fuel_metering) {
+    return Error{ErrorKind::Usage,
+                 "fuel metering is off: create the Engine with EngineConfig::fuel_metering = true",
+                 0, ""};
+  }
+  exec_.fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+  return {};
+}
+
+uint64_t Store::fuel_remaining() const { return exec_.fuel > 0 ? static_cast<uint64_t>(exec_.fuel) : 0; }
+
+Result<void> Store::set_timeout(std::chrono::nanoseconds timeout) {
+  if (timeout.count() < 0) return Error{ErrorKind::Usage, "timeout is negative", 0, ""};
+  if (timeout.count() != 0 && !engine_->config().deadline_checks) {
+    return Error{ErrorKind::Usage,
+                 "deadline checks are off: create the Engine with EngineConfig::deadline_checks = true",
+                 0, ""};
+  }
+  timeout_ = timeout;
+  return {};
 }
 
 Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> results) {
@@ -77,11 +153,35 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
                       std::to_string(args.size()) + " arguments and " +
                       std::to_string(results.size()) + " results");
   }
+  // Only the outermost call owns the deadline; host -> wasm re-entry runs under it.
+  const bool outermost = call_nesting_ == 0;
+  if (outermost) {
+    exec_.interrupt.store(0, std::memory_order_relaxed);
+    if (timeout_.count() != 0) {
+      deadline_ = std::chrono::steady_clock::now() + timeout_;
+      ticket_ = Watchdog::instance().arm(*deadline_, &exec_.interrupt);
+    }
+  }
+  ++call_nesting_;
+  Trap trap;
   if (func->is_host()) {
     Caller caller{*this, nullptr};
-    return func->host(caller, args.data(), results.data());
+    trap = func->host(caller, args.data(), results.data());
+    // A host function called directly has no poll after it; check here.
+    if (trap.ok() && exec_.interrupt.load(std::memory_order_relaxed) != 0 &&
+        engine_->config().deadline_checks) {
+      trap = Trap(TrapKind::DeadlineExceeded);
+    }
+  } else {
+    trap = interpret(*this, func, args.data(), results.data());
   }
-  return interpret(*this, func, args.data(), results.data());
+  --call_nesting_;
+  if (outermost && ticket_ != 0) {
+    Watchdog::instance().disarm(ticket_);
+    ticket_ = 0;
+    deadline_.reset();
+  }
+  return trap;
 }
 
 }  // namespace midimon::wasm

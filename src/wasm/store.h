@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -17,9 +19,18 @@
 
 namespace midimon::wasm {
 
+// Resource limits of one store, checked by the engine (docs/limits.md). For the size and
+// count limits 0 means "no limit beyond the engine's own" (4 GiB per memory, 10^7
+// table elements); the resolved value is visible through Store::limits().
 struct StoreLimits {
   uint32_t max_call_depth = 0;          // 0: the engine's default
   uint64_t max_value_stack_slots = 0;   // 0: the engine's default
+  uint64_t max_memory_bytes = 0;        // per linear memory; memory.grow beyond: -1
+  uint64_t max_store_memory_bytes = 0;  // all memories created in the store together
+  uint32_t max_table_elements = 0;      // per table; table.grow beyond: -1
+  uint32_t max_instances = 0;           // instances in the store
+  uint32_t max_memories = 0;            // memories created in the store (not imported)
+  uint32_t max_tables = 0;              // tables created in the store (not imported)
 };
 
 class Store {
@@ -46,7 +57,30 @@ class Store {
 
   // Calls `func` (wasm or host). `args` and `results` must match its type; a mismatch
   // is reported as a host trap rather than undefined behaviour.
+  // The outermost call arms the deadline (set_timeout) and clears the interrupt flag.
   Trap call(FuncInst* func, std::span<const Value> args, std::span<Value> results);
+
+  // --- fuel (needs EngineConfig::fuel_metering; otherwise a Usage error) ---
+  // Fuel is shared by all calls in the store and is not refilled by the engine: one
+  // unit per instruction, charged per basic block (docs/limits.md). A call that would
+  // take it below zero traps "fuel exhausted".
+  Result<void> set_fuel(uint64_t fuel);
+  uint64_t fuel_remaining() const;
+
+  // --- deadline (needs EngineConfig::deadline_checks for a non-zero timeout) ---
+  // Wall-clock limit for each outermost call; zero: none. Enforced by the process-wide
+  // watchdog thread setting ExecState::interrupt; the call traps "deadline exceeded".
+  Result<void> set_timeout(std::chrono::nanoseconds timeout);
+  std::chrono::nanoseconds timeout() const { return timeout_; }
+  // The running call's deadline, if it has one: host functions that block must not
+  // block past it (and should call interrupt() if they return because of it).
+  std::optional<std::chrono::steady_clock::time_point> deadline() const { return deadline_; }
+  // Makes the running call trap "deadline exceeded" at its next poll (e.g. after the
+  // current host function returns). Safe from any thread.
+  void interrupt() { exec_.interrupt.store(1, std::memory_order_relaxed); }
+
+  // Bytes of linear memory currently committed by the store's own memories.
+  uint64_t memory_bytes() const { return memory_budget_.used; }
 
   // --- execution state, used by the interpreter ---
   struct ExecState {
@@ -66,6 +100,14 @@ class Store {
   Engine* engine_;
   StoreLimits limits_;
   ExecState exec_;
+  MemoryBudget memory_budget_;
+  std::chrono::nanoseconds timeout_{0};
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  uint32_t call_nesting_ = 0;  // Store::call activations (host -> wasm re-entry)
+  uint64_t ticket_ = 0;        // the watchdog entry of the running call, 0: none
+  Result<void> check_new_memory(const MemoryType& type) const;
+  Result<void> check_new_table(const TableType& type) const;
+  Result<void> check_module_limits(const ModuleInfo& info) const;
   std::vector<std::unique_ptr<FuncInst>> funcs_;
   std::vector<std::unique_ptr<TableInst>> tables_;
   std::vector<std::unique_ptr<MemoryInst>> memories_;
