@@ -1,14 +1,18 @@
 #include "tools/wasm_commands.h"
 
+#include <chrono>
 #include <memory>
 #include <span>
 
 #include "tools/file_bytes.h"
+#include "tools/run_options.h"
 #include "tools/module_summary.h"
 #include "tools/value_text.h"
 #include "wasm/binary_reader.h"
 #include "wasm/engine.h"
+#include "wasi/wasi.h"
 #include "wasm/instance.h"
+#include "wasm/linker.h"
 #include "wasm/module.h"
 #include "wasm/store.h"
 #include "wasm/validator.h"
@@ -54,29 +58,22 @@ std::string exported_funcs(const ModuleInfo& m) {
 
 }  // namespace
 
-int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
-  std::vector<uint8_t> bytes;
-  if (!load(options.file, &bytes, err)) return kExitInvalid;
+namespace {
 
-  Engine engine;
-  auto module = Module::compile(engine, bytes);
-  if (!module) {
-    print_error(options.file, module.error(), err);
-    return kExitInvalid;
+// Non-WASI imports, which `run` cannot provide; empty if there are none.
+std::string foreign_imports(const ModuleInfo& info) {
+  std::string names;
+  for (const Import& im : info.imports) {
+    if (im.module == "wasi_snapshot_preview1") continue;
+    names += " " + im.module + "." + im.name + " (" + to_string(im.kind) + ")";
   }
-  const ModuleInfo& info = (*module)->info();
+  return names;
+}
 
-  // No host is offered yet (WASI arrives later), so any import makes the module
-  // unlinkable; name them all rather than only the first.
-  if (!info.imports.empty()) {
-    err << options.file << ": unlinkable module: it imports";
-    for (const Import& im : info.imports) err << " " << im.module << "." << im.name << " (" << to_string(im.kind) << ")";
-    err << ", and `midimon wasm run` provides no imports yet\n";
-    return kExitInvalid;
-  }
-
-  // Check the export and the arguments before instantiating, so usage errors never
-  // run the start function.
+// Checks --invoke's export and arguments before instantiating, so usage errors never
+// run the start function. Returns kExitOk or the exit code to fail with.
+int check_invoke(const RunOptions& options, const ModuleInfo& info, std::vector<Value>* args,
+                 std::ostream& err) {
   const Export* target = nullptr;
   for (const Export& e : info.exports) {
     if (e.name == options.invoke) target = &e;
@@ -93,7 +90,6 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
         << options.args.size() << "\n";
     return kExitInvalid;
   }
-  std::vector<Value> args;
   for (size_t i = 0; i < type.params.size(); ++i) {
     auto v = parse_value(type.params[i], options.args[i]);
     if (!v) {
@@ -101,11 +97,110 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
           << "\" is not a valid " << to_string(type.params[i]) << "\n";
       return kExitInvalid;
     }
-    args.push_back(*v);
+    args->push_back(*v);
+  }
+  return kExitOk;
+}
+
+// The WASI configuration from the options; false (message on `err`) on a bad option.
+bool wasi_config(const RunOptions& options, std::ostream& out, std::ostream& err,
+                 wasi::WasiConfig* config) {
+  config->args.push_back(options.file);
+  if (options.invoke.empty()) config->args.insert(config->args.end(), options.args.begin(), options.args.end());
+  for (const std::string& e : options.env) {
+    if (!valid_env_option(e)) {
+      err << "--env \"" << e << "\": expected KEY=VALUE\n";
+      return false;
+    }
+    config->env.push_back(e);
+  }
+  for (const std::string& d : options.dirs) {
+    std::string message;
+    auto p = parse_dir_option(d, &message);
+    if (!p) {
+      err << message << "\n";
+      return false;
+    }
+    config->preopens.push_back(*p);
+  }
+  config->stdout_cb = [&out](std::string_view s) { out.write(s.data(), static_cast<std::streamsize>(s.size())); out.flush(); };
+  config->stderr_cb = [&err](std::string_view s) { err.write(s.data(), static_cast<std::streamsize>(s.size())); err.flush(); };
+  return true;
+}
+
+// Exit code and message for a trap: the guest's own code for proc_exit.
+int report_trap(const Trap& trap, std::ostream& err) {
+  if (trap.kind == TrapKind::Exit) return trap.exit_code;
+  err << "trap: " << trap.message() << "\n";
+  return kExitTrap;
+}
+
+}  // namespace
+
+int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<uint8_t> bytes;
+  if (!load(options.file, &bytes, err)) return kExitInvalid;
+
+  // Instrumentation only for the limits asked for: without them the code has no trace
+  // of fuel or deadline polling.
+  EngineConfig engine_config;
+  engine_config.fuel_metering = options.fuel.has_value();
+  engine_config.deadline_checks = options.timeout_ms.has_value();
+  Engine engine(engine_config);
+  auto module = Module::compile(engine, bytes);
+  if (!module) {
+    print_error(options.file, module.error(), err);
+    return kExitInvalid;
+  }
+  const ModuleInfo& info = (*module)->info();
+
+  // Only WASI is offered; name every other import rather than only the first.
+  if (const std::string foreign = foreign_imports(info); !foreign.empty()) {
+    err << options.file << ": unlinkable module: it imports" << foreign
+        << ", and `midimon wasm run` provides only wasi_snapshot_preview1\n";
+    return kExitInvalid;
   }
 
-  Store store(engine);
-  auto instance = store.instantiate(*module, {});
+  std::vector<Value> args;
+  const std::string entry = options.invoke.empty() ? "_start" : options.invoke;
+  if (!options.invoke.empty()) {
+    if (int rc = check_invoke(options, info, &args, err); rc != kExitOk) return rc;
+  } else {
+    const Export* start = nullptr;
+    for (const Export& e : info.exports) {
+      if (e.name == "_start" && e.kind == ExternKind::Func) start = &e;
+    }
+    if (start == nullptr || !info.func_type(start->index).params.empty() ||
+        !info.func_type(start->index).results.empty()) {
+      err << options.file << ": not a WASI command (no exported function \"_start\" of type () -> ()); "
+          << "use --invoke NAME to call a function; exported functions: " << exported_funcs(info) << "\n";
+      return kExitInvalid;
+    }
+  }
+
+  wasi::WasiConfig config;
+  if (!wasi_config(options, out, err, &config)) return kExitInvalid;
+  auto host = wasi::WasiHost::create(std::move(config));
+  if (!host) {
+    err << host.error().message << "\n";
+    return kExitInvalid;
+  }
+
+  StoreLimits limits;
+  if (options.max_memory) {
+    if (*options.max_memory == 0) {
+      err << "--max-memory must be at least 1 byte\n";
+      return kExitInvalid;
+    }
+    limits.max_memory_bytes = *options.max_memory;
+  }
+  Store store(engine, limits);
+  if (options.fuel) (void)store.set_fuel(*options.fuel);  // cannot fail: metering is on
+  if (options.timeout_ms) (void)store.set_timeout(std::chrono::milliseconds(*options.timeout_ms));
+  Linker linker;
+  (*host)->define(linker, store);
+
+  auto instance = linker.instantiate(store, *module);
   if (!instance) {
     const Error& e = instance.error();
     // A trap in the start function or in segment initialisation is a trap for the user.
@@ -116,18 +211,16 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
     print_error(options.file, e, err);
     return kExitInvalid;
   }
-  FuncInst* func = (*instance)->get_func(options.invoke);
-  if (func == nullptr) {  // cannot happen after the check above, but never crash
-    err << options.file << ": no exported function \"" << options.invoke << "\"\n";
+  FuncInst* func = (*instance)->get_func(entry);
+  if (func == nullptr) {  // cannot happen after the checks above, but never crash
+    err << options.file << ": no exported function \"" << entry << "\"\n";
     return kExitInvalid;
   }
 
+  const FuncType& type = *func->type;
   std::vector<Value> results(type.results.size());
   Trap trap = store.call(func, args, results);
-  if (trap) {
-    err << "trap: " << trap.message() << "\n";
-    return kExitTrap;
-  }
+  if (trap) return report_trap(trap, err);
   for (size_t i = 0; i < results.size(); ++i) out << format_value(type.results[i], results[i]) << "\n";
   return kExitOk;
 }

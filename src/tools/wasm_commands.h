@@ -3,6 +3,8 @@
 // without spawning the CLI.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -17,12 +19,20 @@ enum ExitCode : int {
 
 struct RunOptions {
   std::string file;
-  std::string invoke;              // exported function to call
-  std::vector<std::string> args;   // parsed by the function's parameter types
+  std::string invoke;              // exported function to call; empty: WASI `_start`
+  std::vector<std::string> args;   // --invoke: parsed by the parameter types; else argv[1..]
+  // Sandbox limits (docs/limits.md). Each instruments the engine only when given.
+  std::optional<uint64_t> fuel;        // --fuel N
+  std::optional<uint64_t> timeout_ms;  // --timeout-ms MS (per call)
+  std::optional<uint64_t> max_memory;  // --max-memory BYTES (per memory)
+  std::vector<std::string> dirs;       // --dir HOST[::GUEST][:ro]
+  std::vector<std::string> env;        // --env KEY=VALUE
 };
 
-// Compiles and instantiates the module, calls `invoke` and prints each result as
-// `TYPE:VALUE` on its own line.
+// Compiles the module and instantiates it with the WASI host (stdout/stderr of the
+// guest go to `out`/`err`). Without `invoke` runs `_start` as a WASI command: the exit
+// code is the guest's. With `invoke` calls that export and prints each result as
+// `TYPE:VALUE` on its own line. Traps: "trap: <message>" on `err`, kExitTrap.
 int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 // Reads and validates the module; prints "FILE: valid".

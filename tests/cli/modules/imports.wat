@@ -1,4 +1,4 @@
-;; Imports that `midimon wasm run` cannot provide yet.
+;; Imports that `midimon wasm run` cannot provide (it provides only WASI).
 (module
   (import "env" "print" (func (param i32)))
   (import "env" "mem" (memory 1))
