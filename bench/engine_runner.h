@@ -17,4 +17,13 @@ struct Timing {
 // Compilation and instantiation are not timed.
 Timing run_on_engine(const std::string& wasm_file, int n, int repeat);
 
+// The kernel three ways in one process: no limits; fuel metering on (with fuel that
+// never runs out); deadline checks on (a one-hour timeout, so every call arms the
+// watchdog). Each mode has its own engine, module and store; repetitions interleave
+// the modes so drift in machine speed affects all three alike.
+struct LimitTimings {
+  Timing plain, fuel, deadline;
+};
+LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat);
+
 }  // namespace midimon::bench

@@ -1,6 +1,7 @@
-// midimon_bench: runs every kernel natively, on midimon's engine and (when `node` is on
-// PATH) on V8, checks that all runners agree on each checksum, and prints a table of
-// best-of-N times and ratios to native with geometric means.
+// midimon_bench: runs every kernel natively, on midimon's engine (plain, with fuel
+// metering and with deadline checks) and (when `node` is on PATH) on V8, checks that all
+// runners agree on each checksum, and prints a table of best-of-N times and ratios to
+// native with geometric means, then the cost of the limits over the plain engine.
 // Exit code: 0 on success, 1 if any runner failed or disagreed, 2 on bad usage.
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "engine_runner.h"
@@ -107,7 +109,8 @@ int main(int argc, char** argv) {
     const std::string wasm_file = wasm_dir + "/" + k.name + ".wasm";
     std::cerr << "running " << k.name << " (n=" << n << ")...\n";
     Timing native = run_native(k, n, repeat);
-    Timing engine = run_on_engine(wasm_file, n, repeat);
+    const LimitTimings modes = run_limit_modes(wasm_file, n, repeat);
+    const Timing& engine = modes.plain;
     Row row;
     row.kernel = k.name;
     row.n = n;
@@ -122,6 +125,19 @@ int main(int argc, char** argv) {
       failed = true;
     } else {
       row.engine_ms = best(engine.ms);
+    }
+    // The limit modes must compute the same checksum as the plain engine.
+    for (const auto& [label, t, slot] : {std::tuple{"fuel", &modes.fuel, &row.fuel_ms},
+                                         std::tuple{"deadline", &modes.deadline, &row.deadline_ms}}) {
+      if (!t->ok) {
+        row.note += std::string(row.note.empty() ? "" : "; ") + label + " mode failed: " + t->error;
+        failed = true;
+      } else if (t->checksum != native.checksum) {
+        row.note += std::string(row.note.empty() ? "" : "; ") + label + " mode CHECKSUM MISMATCH";
+        failed = true;
+      } else {
+        *slot = best(t->ms);
+      }
     }
     rows.push_back(row);
     node_jobs.push_back({k.name, wasm_file, n});
@@ -149,6 +165,10 @@ int main(int argc, char** argv) {
   }
 
   print_table(rows, !node.empty(), std::cout);
+  std::cout << "\nlimits: the engine with fuel metering (fuel never runs out) and with deadline checks "
+               "(1 h timeout, watchdog armed), best of "
+            << repeat << ", modes interleaved\n";
+  print_limits_table(rows, std::cout);
   if (failed) {
     std::cout << "\nFAILED: at least one runner failed or disagreed with native (see the notes)\n";
     return 1;

@@ -76,4 +76,33 @@ void print_table(const std::vector<Row>& rows, bool with_node, std::ostream& out
       gm(node_ratios, 2, "x"), "");
 }
 
+void print_limits_table(const std::vector<Row>& rows, std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-10s %10s %10s %9s %11s %9s\n", "kernel", "engine ms", "fuel ms",
+                "fuel/eng", "deadline ms", "dl/eng");
+  out << line;
+  std::vector<double> fuel_ratios, deadline_ratios;
+  for (const Row& r : rows) {
+    std::optional<double> fr, dr;
+    if (r.engine_ms && r.fuel_ms) fr = *r.fuel_ms / *r.engine_ms;
+    if (r.engine_ms && r.deadline_ms) dr = *r.deadline_ms / *r.engine_ms;
+    if (fr) fuel_ratios.push_back(*fr);
+    if (dr) deadline_ratios.push_back(*dr);
+    std::snprintf(line, sizeof line, "%-10s %10s %10s %9s %11s %9s\n", r.kernel.c_str(),
+                  cell(r.engine_ms, 2).c_str(), cell(r.fuel_ms, 2).c_str(), cell(fr, 3, "x").c_str(),
+                  cell(r.deadline_ms, 2).c_str(), cell(dr, 3, "x").c_str());
+    out << line;
+  }
+  auto gm = [](const std::vector<double>& v) -> std::string {
+    return v.empty() ? "-" : fixed(geometric_mean(v), 3) + "x";
+  };
+  std::snprintf(line, sizeof line, "%-10s %10s %10s %9s %11s %9s\n", "geomean", "", "",
+                gm(fuel_ratios).c_str(), "", gm(deadline_ratios).c_str());
+  out << line;
+  if (!fuel_ratios.empty()) {
+    out << "overhead (geomean): fuel " << fixed((geometric_mean(fuel_ratios) - 1) * 100, 1)
+        << " %, deadline " << fixed((geometric_mean(deadline_ratios) - 1) * 100, 1) << " %\n";
+  }
+}
+
 }  // namespace midimon::bench

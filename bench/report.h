@@ -14,12 +14,18 @@ struct Row {
   double native_ms = 0;
   std::optional<double> engine_ms;  // nullopt: failed (see note)
   std::optional<double> node_ms;    // nullopt: not run or failed
+  std::optional<double> fuel_ms;      // engine with fuel metering (huge fuel)
+  std::optional<double> deadline_ms;  // engine with deadline checks (far deadline)
   std::string note;                 // checksum mismatch, errors
 };
 
 // Prints the table. Ratios are x / native; the last row holds the geometric means of
 // the times and ratios over the rows that have them.
 void print_table(const std::vector<Row>& rows, bool with_node, std::ostream& out);
+
+// Prints the cost of the limits: fuel and deadline times over the plain engine's, per
+// kernel and as geometric means (docs/performance.md, docs/limits.md).
+void print_limits_table(const std::vector<Row>& rows, std::ostream& out);
 
 // Geometric mean of `values` (all > 0); 0 when empty.
 double geometric_mean(const std::vector<double>& values);
