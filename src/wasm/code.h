@@ -67,6 +67,24 @@ namespace midimon::wasm {
 //   Return                     [h][ctl_slot]   Ret1 [h][src][ctl_slot]: slot 0 = src, return
 //   Select                     [h][dst][a][b][cond]
 //   Unreachable / Exit         [h]
+//   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
+//
+// Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
+// both off the compiler emits none of it and the code is exactly as without them).
+// Fuel cost model: one unit per wasm instruction the compiler does not skip as
+// unreachable, control instructions (block, loop, if, else, end, br*) included. The
+// units are charged per basic block, all at once when the block is entered: a Fuel op
+// opens the function body, every branch target (loop header, the end of a block or if
+// that some branch reaches, an else arm) and the fall-through after a br_if or an if's
+// condition. A structural end or else counts in the block it closes; a call does not
+// end a block (the caller's remaining instructions were charged before the call).
+// Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
+// exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
+// same arguments and same fuel: the trap comes at the same instruction.
+// Deadline: a Poll reads ExecState::interrupt (relaxed) at function entry and at every
+// loop header (so every loop iteration and every call polls), and the interpreter checks
+// it after each host call returns; non-zero traps "deadline exceeded". FuelPoll does
+// both at those points when both are on.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"
@@ -90,6 +108,9 @@ enum class IOp : uint16_t {
   MIDIMON_STORE_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
   Copy2,
+  Fuel,
+  Poll,
+  FuelPoll,
   Count_
 };
 

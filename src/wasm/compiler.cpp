@@ -135,8 +135,10 @@ bool is_binary(Sig s) {
 
 class Compiler {
  public:
-  Compiler(const ModuleInfo& m, uint32_t func_index)
-      : m_(m),
+  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index)
+      : fuel_(engine.config().fuel_metering),
+        deadline_(engine.config().deadline_checks),
+        m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
         handlers_(interp_handler_addresses()),
@@ -327,6 +329,7 @@ class Compiler {
   }
 
   void set_unreachable() {
+    fuel_field_ = -1;  // until the next block start, the code is dead
     ctrls_.back().unreachable = true;
     stack_.resize(ctrls_.back().height);
   }
@@ -342,11 +345,12 @@ class Compiler {
     c.nparams = np;
     c.nresults = nr;
     if (kind == Op::Loop) {
-      // Hook for fuel/deadline polling at loop headers (not implemented yet; no cost).
       bind_here();
       c.loop_start = here();
+      open_block(true);
     } else if (kind == Op::If) {
       emit_if_branch(cond, &c);
+      open_block(false);
     }
     ctrls_.push_back(std::move(c));
   }
@@ -388,6 +392,7 @@ class Compiler {
     bind_here();
     patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
     c.else_field = -1;
+    open_block(false);
     stack_.resize(c.height);
     for (uint32_t i = 0; i < c.nparams; ++i) push_temp();
     c.unreachable = false;
@@ -411,6 +416,8 @@ class Compiler {
     // in the result slots (params == results for such an if).
     if (c.else_field >= 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
     for (auto [field, start] : c.fixups) patch(field, start, target);
+    // Only a label some branch reaches starts a new block.
+    if (c.else_field >= 0 || !c.fixups.empty()) open_block(false);
     uint32_t height = c.height, nr = c.nresults;
     ctrls_.pop_back();
     stack_.resize(height);
@@ -437,6 +444,7 @@ class Compiler {
       uint32_t field = here();
       emit(0);
       jump_to(depth, start, field);
+      open_block(false);
       return;
     }
     // Values must move (or we return): skip over the moves when the condition is false.
@@ -447,6 +455,7 @@ class Compiler {
     emit_branch(depth);
     bind_here();
     patch(field, start, here());
+    open_block(false);
   }
 
   void do_br_table(const Instr& in) {
@@ -572,10 +581,26 @@ class Compiler {
     result_at(field);
   }
 
+  // A basic block starts here (code.h, "Sandbox instrumentation"): opens its Fuel charge,
+  // and polls the deadline when `header` (function entry, loop header).
+  void open_block(bool header) {
+    fuel_field_ = -1;
+    if (fuel_) {
+      emit_op(header && deadline_ ? IOp::FuelPoll : IOp::Fuel);
+      fuel_field_ = here();
+      emit(0);
+    } else if (header && deadline_) {
+      emit_op(IOp::Poll);
+    }
+  }
+
   Result<void> collect_consts();
   Result<void> compile_body();
   Result<void> compile_instr(const Instr& in, bool* done);
 
+  const bool fuel_;
+  const bool deadline_;
+  int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
@@ -654,7 +679,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   f.kind = Op::End;
   f.nresults = nr;
   ctrls_.push_back(f);
-  // Hook for fuel/deadline polling at function entry (not implemented yet; no cost).
+  open_block(true);
   WASM_TRY(compile_body());
 
   out_->frame_size = temp_base_ + max_height_;
@@ -689,6 +714,7 @@ Result<void> Compiler::compile_body() {
           continue;
       }
     }
+    if (fuel_field_ >= 0) ++code_[static_cast<size_t>(fuel_field_)];
     bool done = false;
     WASM_TRY(compile_instr(in, &done));
     if (done) break;
@@ -948,8 +974,7 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
 
 Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
                                                        uint32_t func_index) {
-  (void)engine;
-  Compiler c(module, func_index);
+  Compiler c(engine, module, func_index);
   return c.run();
 }
 

@@ -49,7 +49,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Store, Name) &&L_##Store##_##Name,
         MIDIMON_STORE_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_Copy2,
+        &&L_Copy2, &&L_Fuel, &&L_Poll, &&L_FuelPoll,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -73,6 +73,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 
   Store::ExecState& exec = store->exec();
   const uint32_t max_depth = store->limits().max_call_depth;
+  const bool deadline_checks = store->engine().config().deadline_checks;
   if (!exec.stack) {
     const uint64_t n = store->limits().max_value_stack_slots;
     exec.stack.reset(new Value[n]);
@@ -166,6 +167,27 @@ L_Copy2:
   SLOT(1) = SLOT(2);
   SLOT(3) = SLOT(4);
   pc += 6;
+  NEXT();
+L_Fuel:
+  exec.fuel -= pc[2];
+  if (UNLIKELY(exec.fuel < 0)) {
+    exec.fuel += pc[2];  // not taken: the store keeps the fuel it had
+    TRAP(TrapKind::FuelExhausted);
+  }
+  pc += 3;
+  NEXT();
+L_Poll:
+  if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) TRAP(TrapKind::DeadlineExceeded);
+  pc += 2;
+  NEXT();
+L_FuelPoll:
+  if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) TRAP(TrapKind::DeadlineExceeded);
+  exec.fuel -= pc[2];
+  if (UNLIKELY(exec.fuel < 0)) {
+    exec.fuel += pc[2];
+    TRAP(TrapKind::FuelExhausted);
+  }
+  pc += 3;
   NEXT();
 L_I64Const:
   SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
@@ -306,6 +328,11 @@ do_host_call: {
   if (UNLIKELY(!t2.ok())) {
     result = std::move(t2);
     goto finish;
+  }
+  // A host function may have blocked past the deadline: the flag is checked right away
+  // (only by engines with deadline checks, so without them nothing changes).
+  if (UNLIKELY(deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0)) {
+    TRAP(TrapKind::DeadlineExceeded);
   }
   for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
   msize = *msize_p;

@@ -1,0 +1,223 @@
+// Compile-time sandbox instrumentation (code.h, "Sandbox instrumentation"): fuel charged
+// per basic block with exact accounting, deadline polls at loop headers, function entries
+// and after host calls, and no trace of either when the engine has them off. The Store
+// API on top (set_fuel, timeouts, the watchdog) is tested elsewhere; here the ExecState
+// fields are set directly.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "wat_util.h"
+#include "wasm/code.h"
+#include "wasm/engine.h"
+#include "wasm/linker.h"
+#include "wasm/module.h"
+#include "wasm/store.h"
+
+namespace midimon::wasm {
+namespace {
+
+const char* kModule = R"((module
+  (import "host" "tick" (func $tick))
+  (import "host" "stop" (func $stop))
+  (func (export "straight") (result i32) (i32.add (i32.const 1) (i32.const 2)))
+  ;; counts param 0 down to zero: 1 + 5 * n + 2 units
+  (func (export "countdown") (param i32)
+    (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "spin") (loop $l (br $l)))
+  (func $leaf (result i32) (i32.const 7))
+  (func (export "spin_calls") (loop $l (drop (call $leaf)) (br $l)))
+  (func (export "spin_host") (loop $l (call $tick) (br $l)))
+  ;; the host function raises the interrupt; nothing after it loops or calls wasm
+  (func (export "after_host") (result i32) (call $stop) (i32.const 5))
+  (func (export "branches") (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (i32.const 10)) (else (i32.const 20))))
+))";
+
+struct Limited {
+  Engine engine;
+  Store store;
+  Linker linker;
+  Instance* inst = nullptr;
+
+  explicit Limited(EngineConfig cfg) : engine(cfg), store(engine) {
+    FuncType v;
+    linker.define_func(store, "host", "tick", v, [](Caller&, const Value*, Value*) { return Trap(); });
+    linker.define_func(store, "host", "stop", v, [](Caller& c, const Value*, Value*) {
+      c.store.exec().interrupt.store(1, std::memory_order_relaxed);
+      return Trap();
+    });
+    auto m = Module::compile(engine, test::wat2wasm(kModule));
+    EXPECT_TRUE(m.ok()) << m.error().to_string();
+    if (!m.ok()) return;
+    module = *m;
+    auto r = linker.instantiate(store, module);
+    EXPECT_TRUE(r.ok()) << r.error().to_string();
+    if (r.ok()) inst = *r;
+  }
+  std::shared_ptr<const Module> module;
+
+  std::string call(const std::string& name, std::vector<Value> args = {}, Value* out = nullptr) {
+    FuncInst* f = inst->get_func(name);
+    if (!f) return "no export " + name;
+    std::vector<Value> results(f->type->results.size());
+    Trap t = store.call(f, args, results);
+    if (out && !results.empty()) *out = results[0];
+    return t.ok() ? "" : t.message();
+  }
+  int64_t& fuel() { return store.exec().fuel; }
+};
+
+EngineConfig fuel_on() {
+  EngineConfig c;
+  c.fuel_metering = true;
+  return c;
+}
+EngineConfig deadline_on() {
+  EngineConfig c;
+  c.deadline_checks = true;
+  return c;
+}
+
+TEST(InterpLimits, FuelIsChargedPerInstructionExactly) {
+  Limited f(fuel_on());
+  // const, const, add, end
+  f.fuel() = 4;
+  Value v;
+  EXPECT_EQ(f.call("straight", {}, &v), "");
+  EXPECT_EQ(v.i32, 3u);
+  EXPECT_EQ(f.fuel(), 0);
+  f.fuel() = 3;
+  EXPECT_EQ(f.call("straight"), "fuel exhausted");
+  EXPECT_EQ(f.fuel(), 3);  // a charge that does not fit is not taken
+
+  f.fuel() = 1 + 5 * 10 + 2;
+  EXPECT_EQ(f.call("countdown", {Value::from_i32(10)}), "");
+  EXPECT_EQ(f.fuel(), 0);
+  // One unit short: the loop runs, the block after it cannot be paid (1 left of 2).
+  f.fuel() = 1 + 5 * 10 + 1;
+  EXPECT_EQ(f.call("countdown", {Value::from_i32(10)}), "fuel exhausted");
+  EXPECT_EQ(f.fuel(), 1);
+
+  // if/else: entry block (local.get, if) then one arm (const, end/else) then the end.
+  f.fuel() = 100;
+  EXPECT_EQ(f.call("branches", {Value::from_i32(1)}, &v), "");
+  EXPECT_EQ(v.i32, 10u);
+  const int64_t then_cost = 100 - f.fuel();
+  f.fuel() = 100;
+  EXPECT_EQ(f.call("branches", {Value::from_i32(0)}, &v), "");
+  EXPECT_EQ(v.i32, 20u);
+  // local.get, if | i32.const, else (then arm) or i32.const, end (else arm) | end
+  EXPECT_EQ(then_cost, 5);
+  EXPECT_EQ(100 - f.fuel(), 5);
+}
+
+TEST(InterpLimits, FuelBurnerTrapsDeterministicallyAndStoreStaysUsable) {
+  Limited f(fuel_on());
+  f.fuel() = 100000;
+  EXPECT_EQ(f.call("spin"), "fuel exhausted");
+  const int64_t left = f.fuel();
+  EXPECT_GE(left, 0);
+  EXPECT_LT(left, 2);  // the loop body (br) costs 1; the entry block (loop) 1
+  f.fuel() = 100000;
+  EXPECT_EQ(f.call("spin_calls"), "fuel exhausted");
+  const int64_t left_calls = f.fuel();
+  f.fuel() = 100000;
+  EXPECT_EQ(f.call("spin_calls"), "fuel exhausted");
+  EXPECT_EQ(f.fuel(), left_calls);  // same fuel, same stopping point
+  // Refilled, the store runs again.
+  f.fuel() = 10;
+  Value v;
+  EXPECT_EQ(f.call("straight", {}, &v), "");
+  EXPECT_EQ(v.i32, 3u);
+  EXPECT_EQ(f.fuel(), 6);
+}
+
+void expect_interrupted(Limited& f, const std::string& name) {
+  f.store.exec().interrupt.store(0);
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    f.store.exec().interrupt.store(1, std::memory_order_relaxed);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(f.call(name), "deadline exceeded") << name;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start).count();
+  t.join();
+  EXPECT_GE(ms, 15) << name;
+  EXPECT_LT(ms, 5000) << name;
+  // The store is usable afterwards.
+  f.store.exec().interrupt.store(0);
+  Value v;
+  EXPECT_EQ(f.call("straight", {}, &v), "");
+  EXPECT_EQ(v.i32, 3u);
+}
+
+TEST(InterpLimits, DeadlineInterruptsLoopsWithAndWithoutCalls) {
+  Limited f(deadline_on());
+  expect_interrupted(f, "spin");
+  expect_interrupted(f, "spin_calls");
+  expect_interrupted(f, "spin_host");
+}
+
+TEST(InterpLimits, DeadlineIsCheckedRightAfterAHostCall) {
+  Limited f(deadline_on());
+  f.store.exec().interrupt.store(0);
+  EXPECT_EQ(f.call("after_host"), "deadline exceeded");
+  f.store.exec().interrupt.store(0);
+  Value v;
+  EXPECT_EQ(f.call("branches", {Value::from_i32(0)}, &v), "");
+  EXPECT_EQ(v.i32, 20u);
+}
+
+TEST(InterpLimits, BothOnTogether) {
+  EngineConfig c;
+  c.fuel_metering = true;
+  c.deadline_checks = true;
+  Limited f(c);
+  f.fuel() = 1000000000;
+  expect_interrupted(f, "spin");
+  f.fuel() = 1 + 5 * 3 + 2;
+  EXPECT_EQ(f.call("countdown", {Value::from_i32(3)}), "");
+  EXPECT_EQ(f.fuel(), 0);
+  f.fuel() = 50;
+  EXPECT_EQ(f.call("spin"), "fuel exhausted");
+}
+
+TEST(InterpLimits, OffMeansNoInstrumentation) {
+  Limited plain(EngineConfig{});
+  Limited fuel(fuel_on());
+  Limited deadline(deadline_on());
+  // The flag is ignored and fuel never consulted.
+  plain.fuel() = 0;
+  plain.store.exec().interrupt.store(1);
+  EXPECT_EQ(plain.call("after_host"), "");
+  EXPECT_EQ(plain.call("countdown", {Value::from_i32(100)}), "");
+  EXPECT_EQ(plain.fuel(), 0);
+  // Code size: the instrumented builds are larger, the plain one has no Fuel/Poll ops.
+  size_t plain_units = 0, fuel_units = 0, deadline_units = 0;
+  for (uint32_t i = 0; i < 8; ++i) {
+    plain_units += plain.module->code(i)->code.size();
+    fuel_units += fuel.module->code(i)->code.size();
+    deadline_units += deadline.module->code(i)->code.size();
+  }
+  EXPECT_LT(plain_units, deadline_units);
+  EXPECT_LT(deadline_units, fuel_units);
+  const uint64_t* h = interp_handler_addresses();
+  for (uint32_t i = 0; i < 8; ++i) {
+    const auto& code = plain.module->code(i)->code;
+    for (size_t k = 0; k + 1 < code.size(); ++k) {
+      const uint64_t word = code[k] | (static_cast<uint64_t>(code[k + 1]) << 32);
+      EXPECT_NE(word, h[static_cast<uint32_t>(IOp::Fuel)]);
+      EXPECT_NE(word, h[static_cast<uint32_t>(IOp::Poll)]);
+      EXPECT_NE(word, h[static_cast<uint32_t>(IOp::FuelPoll)]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace midimon::wasm
