@@ -129,6 +129,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // `wasm-validate` path) rejects them, as we do.
   const bool wabt_valid = wabt.load(bytes, &wabt_error) && wabt.validate_ir(bytes, &wabt_error);
   if (!ours_valid && wabt_valid && !info.ok() && known_wabt_leniency(info.error())) return 0;
+  // wabt 1.0.32 also accepts a body whose control structure is still open at its end when
+  // the body's last byte is 0x0b (V8 rejects: 'function body must end with "end"
+  // opcode'). We report those in the body's function right after that 0x0b byte.
+  if (!ours_valid && wabt_valid && !info.ok() && info.error().where.rfind("function ", 0) == 0 &&
+      info.error().offset > 0 && info.error().offset <= size && data[info.error().offset - 1] == 0x0b) {
+    return 0;
+  }
   if (ours_valid != wabt_valid) {
     disagree(std::string("validation: midimon ") + (ours_valid ? "accepts" : "rejects (" + our_error + ")") +
              ", wabt " + (wabt_valid ? "accepts" : "rejects (" + wabt_error + ")"));
