@@ -323,11 +323,15 @@ do_host_call: {
   if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
   exec.sp = res + nr;
   exec.depth = depth;
-  Caller caller{*store, inst};
-  Trap t2 = callee->host(caller, nfp, res);
-  if (UNLIKELY(!t2.ok())) {
-    result = std::move(t2);
-    goto finish;
+  {
+    // Own scope: the Trap (non-trivial destructor) must end before the threaded
+    // dispatch's indirect gotos below, or clang rejects the jumps out of its scope.
+    Caller caller{*store, inst};
+    Trap t2 = callee->host(caller, nfp, res);
+    if (UNLIKELY(!t2.ok())) {
+      result = std::move(t2);
+      goto finish;
+    }
   }
   // A host function may have blocked past the deadline: the flag is checked right away
   // (only by engines with deadline checks, so without them nothing changes).
