@@ -75,7 +75,19 @@ FuncInst* Store::create_host_func(const FuncType& type, HostCallback callback) {
   auto f = std::make_unique<FuncInst>();
   f->type_id = engine_->intern_type(type);
   f->type = &engine_->type(f->type_id);
-  f->host = std::move(callback);
+  if (engine_->config().deadline_checks) {
+    // A host function that blocks until the deadline may return a moment before the
+    // watchdog thread gets to set the flag; checking the clock here closes that race, so
+    // the interpreter's poll after the host call always sees a passed deadline.
+    f->host = [this, inner = std::move(callback)](Caller& caller, const Value* args,
+                                                  Value* results) {
+      Trap trap = inner(caller, args, results);
+      if (deadline_ && std::chrono::steady_clock::now() >= *deadline_) interrupt();
+      return trap;
+    };
+  } else {
+    f->host = std::move(callback);
+  }
   funcs_.push_back(std::move(f));
   return funcs_.back().get();
 }
