@@ -51,6 +51,21 @@ namespace midimon::wasm {
   X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
   X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
 
+// Conditional branches that have sandbox variants (name, operand units before the rel
+// field). With the instrumentation on, the compiler emits these instead of a separate
+// Fuel/Poll op (see "Sandbox instrumentation" below):
+//   <Br>_F    forward: [base layout][ft cost]          not taken: charge ft cost
+//   <Br>_FB   back-edge to a loop, fuel:  [base layout][taken cost][ft cost]
+//   <Br>_PB   back-edge, deadline only:   [base layout] taken: poll
+//   <Br>_FPB  back-edge, fuel + deadline: [base layout][taken cost][ft cost] taken: poll
+//   Br_FB [h][rel][cost]   Br_PB [h][rel]   Br_FPB [h][rel][cost]
+#define MIDIMON_COND_BRS(X) \
+  X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
+  X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
+  X(BrIf_I32GtU, 2) X(BrIf_I32LeS, 2) X(BrIf_I32LeU, 2) X(BrIf_I32GeS, 2) X(BrIf_I32GeU, 2) \
+  X(BrIf_I64Eq, 2) X(BrIf_I64Ne, 2) X(BrIf_I64LtS, 2) X(BrIf_I64LtU, 2) X(BrIf_I64GtS, 2) \
+  X(BrIf_I64GtU, 2) X(BrIf_I64LeS, 2) X(BrIf_I64LeU, 2) X(BrIf_I64GeS, 2) X(BrIf_I64GeU, 2)
+
 // Internal operations. The first kOpCount reuse the wasm opcodes (only those with a
 // direct handler are ever emitted); the rest exist only in internal code.
 //   wasm unary/convert op      [h][dst][src]
@@ -68,23 +83,35 @@ namespace midimon::wasm {
 //   Select                     [h][dst][a][b][cond]
 //   Unreachable / Exit         [h]
 //   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
+//   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
 // Fuel cost model: one unit per wasm instruction the compiler does not skip as
 // unreachable, control instructions (block, loop, if, else, end, br*) included. The
-// units are charged per basic block, all at once when the block is entered: a Fuel op
-// opens the function body, every branch target (loop header, the end of a block or if
-// that some branch reaches, an else arm) and the fall-through after a br_if or an if's
+// units are charged per basic block, all at once when the block is entered. Blocks start
+// at the function body, every branch target (loop header, the end of a block or if that
+// some branch reaches, an else arm) and the fall-through after a br_if or an if's
 // condition. A structural end or else counts in the block it closes; a call does not
 // end a block (the caller's remaining instructions were charged before the call).
+// Who charges a block on entry (always with nothing executed in between, so the charge
+// happens exactly when the block is entered, whichever op does it):
+//   - a Fuel/FuelPoll op at the block's start (function body, branch targets; a loop
+//     header's op is what the fall-in from above executes);
+//   - the fall-through after a conditional branch (br_if, an if's condition): the branch
+//     itself on its not-taken path (<Br>_F, the ft cost of _FB/_FPB);
+//   - a loop header reached by a back-edge br/br_if: the branch on its taken path (the
+//     taken cost of _FB/_FPB/Br_FB/Br_FPB, equal to the header op's cost), which then
+//     jumps past the header's op. br_table and branches that need value moves still jump
+//     to the header's op.
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
-// Deadline: a Poll reads ExecState::interrupt (relaxed) at function entry and at every
-// loop header (so every loop iteration and every call polls), and the interpreter checks
-// it after each host call returns; non-zero traps "deadline exceeded". FuelPoll does
-// both at those points when both are on.
+// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll) and on
+// entry to every loop header (the header's Poll, or the back-edge branch's _PB/_FPB
+// variant), so every loop iteration and every call polls; the interpreter also checks it
+// after each host call returns. Non-zero traps "deadline exceeded". FuelPoll and the
+// _FPB variants poll first, then charge.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"
@@ -111,6 +138,12 @@ enum class IOp : uint16_t {
   Fuel,
   Poll,
   FuelPoll,
+#define MIDIMON_X(Name, n) Name##_F, Name##_FB, Name##_PB, Name##_FPB,
+  MIDIMON_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+  Br_FB,
+  Br_PB,
+  Br_FPB,
   Count_
 };
 

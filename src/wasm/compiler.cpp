@@ -30,6 +30,8 @@ struct Ctrl {
   uint32_t nparams = 0;
   uint32_t nresults = 0;
   uint32_t loop_start = 0;
+  uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
+  int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
   std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
   int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
   uint32_t else_start = 0;
@@ -111,6 +113,25 @@ IOp store_binop(Op store, Op binop) {
   return IOp::Invalid;
 }
 
+// Sandbox variants of a conditional branch (code.h, MIDIMON_COND_BRS).
+enum class BrVariant { F, FB, PB, FPB };
+IOp sandbox_branch(IOp base, BrVariant v) {
+  switch (base) {
+#define MIDIMON_X(Name, n)                                                             \
+  case IOp::Name:                                                                      \
+    return v == BrVariant::F    ? IOp::Name##_F                                        \
+           : v == BrVariant::FB ? IOp::Name##_FB                                       \
+           : v == BrVariant::PB ? IOp::Name##_PB                                       \
+                                : IOp::Name##_FPB;
+    MIDIMON_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+    case IOp::Br:
+      return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
+    default:
+      return IOp::Invalid;
+  }
+}
+
 bool is_unary(Sig s) {
   switch (s) {
     case Sig::I_I: case Sig::I_L: case Sig::I_F: case Sig::I_D:
@@ -176,6 +197,39 @@ class Compiler {
     return start;
   }
   void emit(uint32_t v) { code_.push_back(v); }
+  void set_handler(uint32_t start, IOp op) {
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    code_[start] = static_cast<uint32_t>(h);
+    code_[start + 1] = static_cast<uint32_t>(h >> 32);
+  }
+  bool sandboxed() const { return fuel_ || deadline_; }
+  BrVariant back_variant() const {
+    return fuel_ ? (deadline_ ? BrVariant::FPB : BrVariant::FB) : BrVariant::PB;
+  }
+  // The conditional branch `base` at `start` (rel field already emitted) goes to a loop
+  // header (`back`) or forward. With the sandbox on, it becomes its variant that charges
+  // the block it enters (code.h): the loop header's cost when taken backwards (the rel
+  // then points past the header's op), the fall-through's cost when not taken.
+  void finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
+    if (back && sandboxed() && back->hdr_units > 0) {
+      set_handler(start, sandbox_branch(base, back_variant()));
+      patch(rel_field, start, back->loop_start + back->hdr_units);
+      if (fuel_) {
+        back_fixups_.emplace_back(here(), static_cast<uint32_t>(back->hdr_field));
+        emit(0);
+      }
+    } else {
+      if (back) {
+        patch(rel_field, start, back->loop_start);
+      }
+      if (fuel_) set_handler(start, sandbox_branch(base, BrVariant::F));
+    }
+    fuel_field_ = -1;
+    if (fuel_) {
+      fuel_field_ = here();  // the fall-through block's cost, counted up from 0
+      emit(0);
+    }
+  }
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
   // A jump may land here: the previous instruction can no longer be rewritten.
   void bind_here() {
@@ -298,6 +352,18 @@ class Compiler {
       return;
     }
     emit_moves(depth);
+    const Ctrl& c = label(depth);
+    if (c.kind == Op::Loop && sandboxed() && c.hdr_units > 0) {
+      // Back-edge: the branch charges / polls for the loop header and skips its op.
+      uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
+      emit(0);
+      patch(start + kOpUnits, start, c.loop_start + c.hdr_units);
+      if (fuel_) {
+        back_fixups_.emplace_back(here(), static_cast<uint32_t>(c.hdr_field));
+        emit(0);
+      }
+      return;
+    }
     uint32_t start = emit_op(IOp::Br);
     emit(0);
     jump_to(depth, start, start + kOpUnits);
@@ -348,9 +414,10 @@ class Compiler {
       bind_here();
       c.loop_start = here();
       open_block(true);
+      c.hdr_units = here() - c.loop_start;
+      c.hdr_field = fuel_field_;
     } else if (kind == Op::If) {
       emit_if_branch(cond, &c);
-      open_block(false);
     }
     ctrls_.push_back(std::move(c));
   }
@@ -358,25 +425,30 @@ class Compiler {
   // Jump to the else arm when `cond` is zero; fuses a just-emitted integer compare.
   void emit_if_branch(uint32_t cond, Ctrl* c) {
     uint32_t start;
+    IOp base;
     if (last_cmp_start_ >= 0 && cond == temp(stack_.size())) {
       Op op = last_cmp_op_;
       uint32_t a = last_cmp_a_, b = last_cmp_b_;
       code_.resize(static_cast<size_t>(last_cmp_start_));
       if (op == Op::I32Eqz || op == Op::I64Eqz) {
-        start = emit_op(op == Op::I32Eqz ? iop(Op::BrIf) : IOp::BrIfI64Nez);
+        base = op == Op::I32Eqz ? iop(Op::BrIf) : IOp::BrIfI64Nez;
+        start = emit_op(base);
         emit(a);
       } else {
-        start = emit_op(fused_branch(negate_cmp(op)));
+        base = fused_branch(negate_cmp(op));
+        start = emit_op(base);
         emit(a);
         emit(b);
       }
     } else {
-      start = emit_op(IOp::BrUnless);
+      base = IOp::BrUnless;
+      start = emit_op(base);
       emit(cond);
     }
     c->else_field = here();
     c->else_start = start;
     emit(0);
+    finish_cond_branch(base, start, static_cast<uint32_t>(c->else_field), nullptr);  // opens the then arm
   }
 
   void do_else() {
@@ -430,21 +502,29 @@ class Compiler {
     const bool fusable = last_cmp_start_ >= 0 && cond == temp(stack_.size());
     if (!is_func_label(depth) && !moves_needed(depth)) {
       uint32_t start;
+      IOp base;
       if (fusable) {
         Op op = last_cmp_op_;
         uint32_t a = last_cmp_a_, b = last_cmp_b_;
         code_.resize(static_cast<size_t>(last_cmp_start_));
-        start = emit_op(fused_branch(op));
+        base = fused_branch(op);
+        start = emit_op(base);
         emit(a);
         if (op != Op::I32Eqz && op != Op::I64Eqz) emit(b);
       } else {
-        start = emit_op(iop(Op::BrIf));
+        base = iop(Op::BrIf);
+        start = emit_op(base);
         emit(cond);
       }
       uint32_t field = here();
       emit(0);
-      jump_to(depth, start, field);
-      open_block(false);
+      const Ctrl& target = label(depth);
+      if (target.kind == Op::Loop) {
+        finish_cond_branch(base, start, field, &target);
+      } else {
+        jump_to(depth, start, field);
+        finish_cond_branch(base, start, field, nullptr);
+      }
       return;
     }
     // Values must move (or we return): skip over the moves when the condition is false.
@@ -601,6 +681,9 @@ class Compiler {
   const bool fuel_;
   const bool deadline_;
   int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
+  // (taken-cost unit of a back-edge branch, its loop header's cost field): filled in
+  // once the body is compiled and every block's cost is final.
+  std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
@@ -681,6 +764,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   ctrls_.push_back(f);
   open_block(true);
   WASM_TRY(compile_body());
+  for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
 
   out_->frame_size = temp_base_ + max_height_;
   out_->entry = out_->code.data();

@@ -50,6 +50,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_STORE_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Copy2, &&L_Fuel, &&L_Poll, &&L_FuelPoll,
+#define MIDIMON_X(Name, n) &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
+        MIDIMON_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -189,6 +193,129 @@ L_FuelPoll:
   }
   pc += 3;
   NEXT();
+  // Sandbox variants of the branches (code.h, MIDIMON_COND_BRS): the charge or poll of
+  // the block entered is done by the branch itself.
+#define CHARGE(cost)                            \
+  do {                                          \
+    const uint32_t c_ = (cost);                 \
+    exec.fuel -= c_;                            \
+    if (UNLIKELY(exec.fuel < 0)) {              \
+      exec.fuel += c_;                          \
+      TRAP(TrapKind::FuelExhausted);            \
+    }                                           \
+  } while (0)
+#define POLL()                                                                 \
+  do {                                                                         \
+    if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) {       \
+      TRAP(TrapKind::DeadlineExceeded);                                        \
+    }                                                                          \
+  } while (0)
+#define C_BrIf (SLOT(1).i32 != 0)
+#define C_BrUnless (SLOT(1).i32 == 0)
+#define C_BrIfI64Nez (SLOT(1).i64 != 0)
+#define C_BrIf_I32Eqz (SLOT(1).i32 == 0)
+#define C_BrIf_I64Eqz (SLOT(1).i64 == 0)
+#define C_CMP(T, field, OPR) (static_cast<T>(SLOT(1).field) OPR static_cast<T>(SLOT(2).field))
+#define C_BrIf_I32Eq C_CMP(uint32_t, i32, ==)
+#define C_BrIf_I32Ne C_CMP(uint32_t, i32, !=)
+#define C_BrIf_I32LtS C_CMP(int32_t, i32, <)
+#define C_BrIf_I32LtU C_CMP(uint32_t, i32, <)
+#define C_BrIf_I32GtS C_CMP(int32_t, i32, >)
+#define C_BrIf_I32GtU C_CMP(uint32_t, i32, >)
+#define C_BrIf_I32LeS C_CMP(int32_t, i32, <=)
+#define C_BrIf_I32LeU C_CMP(uint32_t, i32, <=)
+#define C_BrIf_I32GeS C_CMP(int32_t, i32, >=)
+#define C_BrIf_I32GeU C_CMP(uint32_t, i32, >=)
+#define C_BrIf_I64Eq C_CMP(uint64_t, i64, ==)
+#define C_BrIf_I64Ne C_CMP(uint64_t, i64, !=)
+#define C_BrIf_I64LtS C_CMP(int64_t, i64, <)
+#define C_BrIf_I64LtU C_CMP(uint64_t, i64, <)
+#define C_BrIf_I64GtS C_CMP(int64_t, i64, >)
+#define C_BrIf_I64GtU C_CMP(uint64_t, i64, >)
+#define C_BrIf_I64LeS C_CMP(int64_t, i64, <=)
+#define C_BrIf_I64LeU C_CMP(uint64_t, i64, <=)
+#define C_BrIf_I64GeS C_CMP(int64_t, i64, >=)
+#define C_BrIf_I64GeU C_CMP(uint64_t, i64, >=)
+  // n operand units: rel at pc[2 + n], the base instruction is 3 + n units.
+#define SANDBOX_BR(Name, n)                                 \
+  L_##Name##_F:                                             \
+  if (C_##Name) {                                           \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    CHARGE(pc[3 + n]);                                      \
+    pc += 4 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  L_##Name##_FB:                                            \
+  if (C_##Name) {                                           \
+    CHARGE(pc[3 + n]);                                      \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    CHARGE(pc[4 + n]);                                      \
+    pc += 5 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  L_##Name##_PB:                                            \
+  if (C_##Name) {                                           \
+    POLL();                                                 \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  L_##Name##_FPB:                                           \
+  if (C_##Name) {                                           \
+    POLL();                                                 \
+    CHARGE(pc[3 + n]);                                      \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    CHARGE(pc[4 + n]);                                      \
+    pc += 5 + n;                                            \
+  }                                                         \
+  NEXT();
+  MIDIMON_COND_BRS(SANDBOX_BR)
+#undef SANDBOX_BR
+#undef C_BrIf
+#undef C_BrUnless
+#undef C_BrIfI64Nez
+#undef C_BrIf_I32Eqz
+#undef C_BrIf_I64Eqz
+#undef C_CMP
+#undef C_BrIf_I32Eq
+#undef C_BrIf_I32Ne
+#undef C_BrIf_I32LtS
+#undef C_BrIf_I32LtU
+#undef C_BrIf_I32GtS
+#undef C_BrIf_I32GtU
+#undef C_BrIf_I32LeS
+#undef C_BrIf_I32LeU
+#undef C_BrIf_I32GeS
+#undef C_BrIf_I32GeU
+#undef C_BrIf_I64Eq
+#undef C_BrIf_I64Ne
+#undef C_BrIf_I64LtS
+#undef C_BrIf_I64LtU
+#undef C_BrIf_I64GtS
+#undef C_BrIf_I64GtU
+#undef C_BrIf_I64LeS
+#undef C_BrIf_I64LeU
+#undef C_BrIf_I64GeS
+#undef C_BrIf_I64GeU
+L_Br_FB:
+  CHARGE(pc[3]);
+  pc += static_cast<int32_t>(pc[2]);
+  NEXT();
+L_Br_PB:
+  POLL();
+  pc += static_cast<int32_t>(pc[2]);
+  NEXT();
+L_Br_FPB:
+  POLL();
+  CHARGE(pc[3]);
+  pc += static_cast<int32_t>(pc[2]);
+  NEXT();
+#undef CHARGE
+#undef POLL
 L_I64Const:
   SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
   pc += 5;

@@ -36,6 +36,18 @@ const char* kModule = R"((module
   (func (export "after_host") (result i32) (call $stop) (i32.const 5))
   (func (export "branches") (param i32) (result i32)
     (if (result i32) (local.get 0) (then (i32.const 10)) (else (i32.const 20))))
+  ;; top-tested loop, back-edge is an unconditional br: entry {block, loop} 2, header
+  ;; {local.get, eqz, br_if} 3 per test, body {get, const, sub, set, br} 5, exit {end} 1
+  (func (export "top_tested") (param i32)
+    (block $b (loop $l (br_if $b (i32.eqz (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br $l))))
+  ;; back-edge br_if with a compare fused in (BrIf_I32LtU): entry {loop} 1, per
+  ;; iteration {get, const, add, tee, get, lt_u, br_if} 7, exit {end, end} 2
+  (func (export "bottom_cmp") (param i32) (local i32)
+    (loop $l (br_if $l (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1)))
+                                 (local.get 0)))))
+  (func (export "spin_brif") (loop $l (br_if $l (i32.const 1))))
+  (func (export "spin_cmp") (param i32) (loop $l (br_if $l (i32.ne (local.get 0) (i32.const 7)))))
 ))";
 
 struct Limited {
@@ -116,6 +128,46 @@ TEST(InterpLimits, FuelIsChargedPerInstructionExactly) {
   EXPECT_EQ(100 - f.fuel(), 5);
 }
 
+// Back-edge branches charge the loop header's block themselves and conditional branches
+// charge their fall-through (code.h): the totals and the stopping points must be the
+// ones of the per-block model.
+TEST(InterpLimits, BranchesChargeTheBlockTheyEnterExactly) {
+  for (bool deadline : {false, true}) {
+    EngineConfig c = fuel_on();
+    c.deadline_checks = deadline;
+    Limited f(c);
+    for (uint32_t n : {0u, 1u, 10u}) {
+      f.fuel() = 1000;
+      EXPECT_EQ(f.call("top_tested", {Value::from_i32(n)}), "");
+      EXPECT_EQ(1000 - f.fuel(), 2 + 3 * (n + 1) + 5 * n + 1) << n;
+      f.fuel() = 1000;
+      EXPECT_EQ(f.call("bottom_cmp", {Value::from_i32(n)}), "");
+      const uint32_t iters = n == 0 ? 1 : n;
+      EXPECT_EQ(1000 - f.fuel(), 1 + 7 * iters + 2) << n;
+    }
+    // Stopping points: the back-edge br cannot pay the header (needs 3, has 2), the
+    // charge is not taken.
+    f.fuel() = 2 + 3 + 5 + 2;
+    EXPECT_EQ(f.call("top_tested", {Value::from_i32(5)}), "fuel exhausted");
+    EXPECT_EQ(f.fuel(), 2);
+    // The br_if's fall-through (the body, 5) cannot be paid: 4 left.
+    f.fuel() = 2 + 3 + 4;
+    EXPECT_EQ(f.call("top_tested", {Value::from_i32(5)}), "fuel exhausted");
+    EXPECT_EQ(f.fuel(), 4);
+    // A taken fused-compare back-edge cannot pay the next iteration (7): 6 left.
+    f.fuel() = 1 + 7 * 3 + 6;
+    EXPECT_EQ(f.call("bottom_cmp", {Value::from_i32(5)}), "fuel exhausted");
+    EXPECT_EQ(f.fuel(), 6);
+    // Its fall-through (the two ends, 2) cannot be paid: exactly one unit short.
+    f.fuel() = 1 + 7 * 5 + 1;
+    EXPECT_EQ(f.call("bottom_cmp", {Value::from_i32(5)}), "fuel exhausted");
+    EXPECT_EQ(f.fuel(), 1);
+    f.fuel() = 1 + 7 * 5 + 2;
+    EXPECT_EQ(f.call("bottom_cmp", {Value::from_i32(5)}), "");
+    EXPECT_EQ(f.fuel(), 0);
+  }
+}
+
 TEST(InterpLimits, FuelBurnerTrapsDeterministicallyAndStoreStaysUsable) {
   Limited f(fuel_on());
   f.fuel() = 100000;
@@ -162,6 +214,26 @@ TEST(InterpLimits, DeadlineInterruptsLoopsWithAndWithoutCalls) {
   expect_interrupted(f, "spin");
   expect_interrupted(f, "spin_calls");
   expect_interrupted(f, "spin_host");
+  expect_interrupted(f, "spin_brif");   // back-edge br_if polls (BrIf_PB)
+}
+
+TEST(InterpLimits, DeadlineInterruptsBackEdgeBranchesWithFuelOn) {
+  EngineConfig c = fuel_on();
+  c.deadline_checks = true;
+  Limited f(c);
+  f.fuel() = INT64_MAX;
+  expect_interrupted(f, "spin");       // Br_FPB
+  expect_interrupted(f, "spin_brif");  // BrIf_FPB
+  Limited d(deadline_on());
+  d.store.exec().interrupt.store(0);
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    d.store.exec().interrupt.store(1, std::memory_order_relaxed);
+  });
+  EXPECT_EQ(d.call("spin_cmp", {Value::from_i32(3)}), "deadline exceeded");  // BrIf_I32Ne_PB
+  t.join();
+  // Not taken: falls out of the loop.
+  EXPECT_EQ(d.call("spin_cmp", {Value::from_i32(7)}), "");
 }
 
 TEST(InterpLimits, DeadlineIsCheckedRightAfterAHostCall) {
