@@ -22,6 +22,8 @@
 #include "engine_harness.h"
 #include "wabt_runner.h"
 #include "wasm/binary_reader.h"
+#include "wasm/byte_cursor.h"
+#include "wasm/instr_reader.h"
 #include "wasm/module.h"
 #include "wasm/validator.h"
 
@@ -29,6 +31,55 @@ using namespace midimon::wasm;
 using namespace midimon::fuzz;
 
 namespace {
+
+// True if some function body's control structure is still open when its declared bytes
+// run out (each body decoded on its own, bounded by its size field). wabt 1.0.32 accepts
+// such bodies when their last byte happens to be 0x0b; V8 and we reject them. Our reader
+// reports them where the spec's reference decoder does, which may be past the body (in
+// the next one), so the check is made here, on the body bounds, not on the error offset.
+bool some_body_left_open(std::span<const uint8_t> bytes) {
+  using namespace midimon::wasm;
+  ByteCursor c(bytes, 8, bytes.size());
+  while (!c.at_end()) {
+    auto id = c.u8();
+    auto size = c.u32();
+    if (!id.ok() || !size.ok() || *size > bytes.size() - c.pos()) return false;
+    const size_t section_end = c.pos() + *size;
+    if (*id != 10) {
+      c.seek(section_end);
+      continue;
+    }
+    auto count = c.u32();
+    if (!count.ok()) return false;
+    for (uint32_t i = 0; i < *count; ++i) {
+      auto body_size = c.u32();
+      if (!body_size.ok() || *body_size > section_end - c.pos()) return false;
+      const size_t body_end = c.pos() + *body_size;
+      auto groups = c.u32();
+      if (!groups.ok()) return false;
+      for (uint32_t g = 0; g < *groups; ++g) {
+        if (!c.u32().ok() || !c.u8().ok()) return false;
+      }
+      if (c.pos() > body_end) return false;
+      InstrReader r(bytes, c.pos(), body_end);
+      Instr in;
+      int depth = 0;
+      bool closed = false;
+      while (!r.at_end()) {
+        if (!r.next(in).ok()) return false;  // some other malformation: not this class
+        if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) ++depth;
+        if (in.op == Op::End && depth-- == 0) {
+          closed = r.at_end();
+          break;
+        }
+      }
+      if (!closed && r.at_end()) return true;
+      c.seek(body_end);
+    }
+    return false;
+  }
+  return false;
+}
 
 constexpr int kStepBudget = 200'000;  // wabt instructions per call
 
@@ -131,9 +182,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!ours_valid && wabt_valid && !info.ok() && known_wabt_leniency(info.error())) return 0;
   // wabt 1.0.32 also accepts a body whose control structure is still open at its end when
   // the body's last byte is 0x0b (V8 rejects: 'function body must end with "end"
-  // opcode'). We report those in the body's function right after that 0x0b byte.
+  // opcode'); see some_body_left_open.
   if (!ours_valid && wabt_valid && !info.ok() && info.error().where.rfind("function ", 0) == 0 &&
-      info.error().offset > 0 && info.error().offset <= size && data[info.error().offset - 1] == 0x0b) {
+      some_body_left_open(bytes)) {
     return 0;
   }
   if (ours_valid != wabt_valid) {
