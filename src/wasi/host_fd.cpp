@@ -122,9 +122,10 @@ Errno fd_write(Ctx& c, const Value* a) {
   return Errno::Success;
 }
 
-Errno fd_pread(Ctx& c, const Value* a) {
-  FdEntry* e;
-  if (Errno r = lookup(c, a[0].i32, abi::kRightFdRead, &e); r != Errno::Success) return r;
+// fd_pread and fd_pwrite: the same checks and the same positioned transfer, differing
+// only in the right they need and the system call.
+template <class PositionedIo>
+Errno positioned_transfer(Ctx& c, const Value* a, FdEntry* e, PositionedIo io) {
   std::vector<HostIov> iovs;
   if (Errno r = read_iovs(c, a[1].i32, a[2].i32, &iovs); r != Errno::Success) return r;
   if (!c.mem.ok(a[4].i32, 4)) return Errno::Fault;
@@ -134,32 +135,24 @@ Errno fd_pread(Ctx& c, const Value* a) {
   const int fd = e->host.get();
   const off_t base = static_cast<off_t>(a[3].i64);
   uint32_t done = 0;
-  if (Errno r = transfer(iovs, &done, [fd, base](iovec* v, int n, uint64_t off) {
-        return ::preadv(fd, v, n, base + static_cast<off_t>(off)); });
+  if (Errno r = transfer(iovs, &done, [fd, base, io](iovec* v, int n, uint64_t off) {
+        return io(fd, v, n, base + static_cast<off_t>(off)); });
       r != Errno::Success)
     return r;
   (void)c.mem.store<uint32_t>(a[4].i32, done);
   return Errno::Success;
 }
 
+Errno fd_pread(Ctx& c, const Value* a) {
+  FdEntry* e;
+  if (Errno r = lookup(c, a[0].i32, abi::kRightFdRead, &e); r != Errno::Success) return r;
+  return positioned_transfer(c, a, e, [](int fd, iovec* v, int n, off_t at) { return ::preadv(fd, v, n, at); });
+}
+
 Errno fd_pwrite(Ctx& c, const Value* a) {
   FdEntry* e;
   if (Errno r = lookup_mut(c, a[0].i32, abi::kRightFdWrite, &e); r != Errno::Success) return r;
-  std::vector<HostIov> iovs;
-  if (Errno r = read_iovs(c, a[1].i32, a[2].i32, &iovs); r != Errno::Success) return r;
-  if (!c.mem.ok(a[4].i32, 4)) return Errno::Fault;
-  if (is_stdio(e)) return Errno::Spipe;
-  if ((e->rights_base & abi::kRightFdSeek) == 0) return Errno::NotCapable;
-  if (a[3].i64 > INT64_MAX) return Errno::Inval;
-  const int fd = e->host.get();
-  const off_t base = static_cast<off_t>(a[3].i64);
-  uint32_t done = 0;
-  if (Errno r = transfer(iovs, &done, [fd, base](iovec* v, int n, uint64_t off) {
-        return ::pwritev(fd, v, n, base + static_cast<off_t>(off)); });
-      r != Errno::Success)
-    return r;
-  (void)c.mem.store<uint32_t>(a[4].i32, done);
-  return Errno::Success;
+  return positioned_transfer(c, a, e, [](int fd, iovec* v, int n, off_t at) { return ::pwritev(fd, v, n, at); });
 }
 
 Errno fd_seek(Ctx& c, const Value* a) {
