@@ -36,6 +36,8 @@ TEST(WasiGuest, FileWorkoutInReadWritePreopen) {
             "truncate ok\n"
             "read /rw/target.txt: via\n"
             "unlink-target ok\n"
+            "pwrite 3 pread 4 0xyz pos 0\n"
+            "unlink-pos ok\n"
             "read /ro/input.txt: read-only input\n"
             "list /rw: inside.txt sub\n");
   EXPECT_EQ(r.err, "");

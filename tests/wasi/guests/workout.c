@@ -83,6 +83,15 @@ static int files(void) {
   print_file("/rw/target.txt");
   printf("\n");
   step("unlink-target", unlink("/rw/target.txt"));
+  // Positioned I/O (fd_pwrite/fd_pread): at an offset, leaving the file position alone.
+  int pfd = open("/rw/pos.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  char pbuf[8] = {0};
+  ssize_t pw = pwrite(pfd, "xyz", 3, 5);
+  ssize_t pr = pread(pfd, pbuf, 4, 4);
+  printf("pwrite %zd pread %zd %c%s pos %lld\n", pw, pr, pbuf[0] ? '?' : '0', pbuf + 1,
+         (long long)lseek(pfd, 0, SEEK_CUR));
+  close(pfd);
+  step("unlink-pos", unlink("/rw/pos.txt"));
   print_file("/ro/input.txt");
   list("/rw");
   return 0;
