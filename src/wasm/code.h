@@ -51,6 +51,19 @@ namespace midimon::wasm {
   X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
   X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
 
+// Arithmetic fused with the conditional branch on its result (a loop counter's step
+// and test): `d = a <A> b`, then branch on <C>: BrIf tests d != 0, <W>Eqz tests d == 0,
+// a compare tests `d <cmp> c` (c read after d is written). (A, C, operand units):
+//   A_BrIf / A_<W>Eqz  [h][d][a][b][rel]     A_<cmp>  [h][d][a][b][c][rel]
+#define MIDIMON_ARITH_BRS_CMPS(X, A, W)                                                \
+  X(A, W##Eqz, 3) X(A, W##Eq, 4) X(A, W##Ne, 4) X(A, W##LtS, 4) X(A, W##LtU, 4)          \
+  X(A, W##GtS, 4) X(A, W##GtU, 4) X(A, W##LeS, 4) X(A, W##LeU, 4) X(A, W##GeS, 4)        \
+  X(A, W##GeU, 4)
+#define MIDIMON_ARITH_BRS(X)                                                           \
+  X(I32Add, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Add, I32)                              \
+  X(I32Sub, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Sub, I32)                              \
+  MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64)
+
 // Conditional branches that have sandbox variants (name, operand units before the rel
 // field). With the instrumentation on, the compiler emits these instead of a separate
 // Fuel/Poll op (see "Sandbox instrumentation" below):
@@ -84,6 +97,7 @@ namespace midimon::wasm {
 //   Unreachable / Exit         [h]
 //   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
 //   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
+//   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS above)
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -144,6 +158,9 @@ enum class IOp : uint16_t {
   Br_FB,
   Br_PB,
   Br_FPB,
+#define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
+  MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
   Count_
 };
 

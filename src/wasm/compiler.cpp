@@ -125,10 +125,51 @@ IOp sandbox_branch(IOp base, BrVariant v) {
                                 : IOp::Name##_FPB;
     MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(A, C, n)                                                             \
+  case IOp::A##_##C:                                                                   \
+    return v == BrVariant::F    ? IOp::A##_##C##_F                                     \
+           : v == BrVariant::FB ? IOp::A##_##C##_FB                                    \
+           : v == BrVariant::PB ? IOp::A##_##C##_PB                                    \
+                                : IOp::A##_##C##_FPB;
+    MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
     default:
       return IOp::Invalid;
+  }
+}
+
+// The arithmetic + branch op for `arith` followed by the branch condition `cond`
+// (Op::BrIf for a plain non-zero test); IOp::Invalid when there is none.
+IOp arith_branch_op(Op arith, Op cond) {
+#define MIDIMON_X(A, C, n) \
+  if (arith == Op::A && cond == Op::C) return IOp::A##_##C;
+  MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+// The compare with its operands swapped: a < b is b > a.
+Op mirror_cmp(Op op) {
+  switch (op) {
+    case Op::I32LtS: return Op::I32GtS;
+    case Op::I32GtS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GtU;
+    case Op::I32GtU: return Op::I32LtU;
+    case Op::I32LeS: return Op::I32GeS;
+    case Op::I32GeS: return Op::I32LeS;
+    case Op::I32LeU: return Op::I32GeU;
+    case Op::I32GeU: return Op::I32LeU;
+    case Op::I64LtS: return Op::I64GtS;
+    case Op::I64GtS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GtU;
+    case Op::I64GtU: return Op::I64LtU;
+    case Op::I64LeS: return Op::I64GeS;
+    case Op::I64GeS: return Op::I64LeS;
+    case Op::I64LeU: return Op::I64GeU;
+    case Op::I64GeU: return Op::I64LeU;
+    default: return op;  // eq, ne: symmetric
   }
 }
 
@@ -233,6 +274,7 @@ class Compiler {
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
   // A jump may land here: the previous instruction can no longer be rewritten.
   void bind_here() {
+    arith_start_ = -1;
     last_dst_ = -1;
     last_cmp_start_ = -1;
     last_start_ = -1;
@@ -503,7 +545,29 @@ class Compiler {
     if (!is_func_label(depth) && !moves_needed(depth)) {
       uint32_t start;
       IOp base;
-      if (fusable) {
+      const bool unary_cmp = fusable && (last_cmp_op_ == Op::I32Eqz || last_cmp_op_ == Op::I64Eqz);
+      // A counter step right before the test: `d = a + b; br_if (d <cmp> c)`.
+      const uint32_t arith_d =
+          arith_start_ >= 0 ? code_[static_cast<size_t>(arith_start_) + kOpUnits] : 0;
+      IOp arith_fused = IOp::Invalid;
+      uint32_t arith_c = 0;
+      if (fusable && arith_ends_at(last_cmp_start_)) {
+        if (unary_cmp && last_cmp_a_ == arith_d) {
+          arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
+        } else if (!unary_cmp && last_cmp_a_ == arith_d) {
+          arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
+          arith_c = last_cmp_b_;
+        } else if (!unary_cmp && last_cmp_b_ == arith_d) {
+          arith_fused = arith_branch_op(arith_op_, mirror_cmp(last_cmp_op_));
+          arith_c = last_cmp_a_;
+        }
+      } else if (!fusable && arith_ends_at(here()) && cond == arith_d) {
+        arith_fused = arith_branch_op(arith_op_, Op::BrIf);
+      }
+      if (arith_fused != IOp::Invalid) {
+        base = arith_fused;
+        start = emit_arith_branch(arith_fused, fusable && !unary_cmp, arith_c);
+      } else if (fusable) {
         Op op = last_cmp_op_;
         uint32_t a = last_cmp_a_, b = last_cmp_b_;
         code_.resize(static_cast<size_t>(last_cmp_start_));
@@ -621,6 +685,33 @@ class Compiler {
     result_at(field);
     note_last(start, op, a, b, 0);
     if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - kOpUnits, a, b);
+    if (op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add) {
+      arith_start_ = start;
+      arith_op_ = op;
+    }
+  }
+
+  // The binop noted in arith_start_ is still in place, unchanged, and ends at `end` (the
+  // next instruction starts there, so no jump target or other op lies between).
+  bool arith_ends_at(int64_t end) const {
+    if (arith_start_ < 0 || arith_start_ + kOpUnits + 3 != end) return false;
+    const uint64_t h = handlers_[static_cast<uint32_t>(iop(arith_op_))];
+    const size_t s0 = static_cast<size_t>(arith_start_);
+    return code_[s0] == static_cast<uint32_t>(h) && code_[s0 + 1] == static_cast<uint32_t>(h >> 32);
+  }
+  // Replaces the noted binop (and everything after it) by the arithmetic + branch op
+  // `fused` (MIDIMON_ARITH_BRS): [d][a][b], then `c` when `with_c`. Returns its start.
+  uint32_t emit_arith_branch(IOp fused, bool with_c, uint32_t c) {
+    const size_t s0 = static_cast<size_t>(arith_start_);
+    const uint32_t d = code_[s0 + kOpUnits], a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
+    code_.resize(s0);
+    const uint32_t start = emit_op(fused);
+    emit(d);
+    emit(a);
+    emit(b);
+    if (with_c) emit(c);
+    arith_start_ = -1;
+    return start;
   }
 
   void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
@@ -699,6 +790,8 @@ class Compiler {
   std::unordered_map<uint64_t, uint32_t> const_slots_;
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
+  int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
+  Op arith_op_ = Op::Nop;
   int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
   Op last_op_ = Op::Nop;
   uint32_t last_a_ = 0, last_b_ = 0, last_off_ = 0;

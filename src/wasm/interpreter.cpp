@@ -25,6 +25,46 @@ inline void set_f64(Value& v, double x) { v.f64 = x; }
 
 const uint64_t kZeroSize = 0;
 
+// d = a <A> b, then the branch condition <C> on d (and c, read after d is written, since
+// c may be d itself). See MIDIMON_ARITH_BRS in code.h.
+template <Op A, Op C>
+inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& c) {
+  if constexpr (A == Op::I64Add) {
+    d.i64 = a.i64 + b.i64;
+    const uint64_t x = d.i64;
+    [[maybe_unused]] const uint64_t y = c.i64;
+    if constexpr (C == Op::I64Eqz) return x == 0;
+    if constexpr (C == Op::I64Eq) return x == y;
+    if constexpr (C == Op::I64Ne) return x != y;
+    if constexpr (C == Op::I64LtS) return static_cast<int64_t>(x) < static_cast<int64_t>(y);
+    if constexpr (C == Op::I64LtU) return x < y;
+    if constexpr (C == Op::I64GtS) return static_cast<int64_t>(x) > static_cast<int64_t>(y);
+    if constexpr (C == Op::I64GtU) return x > y;
+    if constexpr (C == Op::I64LeS) return static_cast<int64_t>(x) <= static_cast<int64_t>(y);
+    if constexpr (C == Op::I64LeU) return x <= y;
+    if constexpr (C == Op::I64GeS) return static_cast<int64_t>(x) >= static_cast<int64_t>(y);
+    if constexpr (C == Op::I64GeU) return x >= y;
+  } else {
+    static_assert(A == Op::I32Add || A == Op::I32Sub);
+    set_i32(d, A == Op::I32Add ? a.i32 + b.i32 : a.i32 - b.i32);
+    const uint32_t x = d.i32;
+    [[maybe_unused]] const uint32_t y = c.i32;
+    if constexpr (C == Op::BrIf) return x != 0;
+    if constexpr (C == Op::I32Eqz) return x == 0;
+    if constexpr (C == Op::I32Eq) return x == y;
+    if constexpr (C == Op::I32Ne) return x != y;
+    if constexpr (C == Op::I32LtS) return static_cast<int32_t>(x) < static_cast<int32_t>(y);
+    if constexpr (C == Op::I32LtU) return x < y;
+    if constexpr (C == Op::I32GtS) return static_cast<int32_t>(x) > static_cast<int32_t>(y);
+    if constexpr (C == Op::I32GtU) return x > y;
+    if constexpr (C == Op::I32LeS) return static_cast<int32_t>(x) <= static_cast<int32_t>(y);
+    if constexpr (C == Op::I32LeU) return x <= y;
+    if constexpr (C == Op::I32GeS) return static_cast<int32_t>(x) >= static_cast<int32_t>(y);
+    if constexpr (C == Op::I32GeU) return x >= y;
+  }
+  __builtin_unreachable();  // every (A, C) of MIDIMON_ARITH_BRS returns above
+}
+
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -54,6 +94,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB,
+#define MIDIMON_X(A, C, n) \
+  &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
+        MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -237,9 +281,10 @@ L_FuelPoll:
 #define C_BrIf_I64GeS C_CMP(int64_t, i64, >=)
 #define C_BrIf_I64GeU C_CMP(uint64_t, i64, >=)
   // n operand units: rel at pc[2 + n], the base instruction is 3 + n units.
-#define SANDBOX_BR(Name, n)                                 \
+#define SANDBOX_BR(Name, n) SANDBOX_BR_C(Name, n, C_##Name)
+#define SANDBOX_BR_C(Name, n, COND)                         \
   L_##Name##_F:                                             \
-  if (C_##Name) {                                           \
+  if (COND) {                                               \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
   } else {                                                  \
     CHARGE(pc[3 + n]);                                      \
@@ -247,7 +292,7 @@ L_FuelPoll:
   }                                                         \
   NEXT();                                                   \
   L_##Name##_FB:                                            \
-  if (C_##Name) {                                           \
+  if (COND) {                                           \
     CHARGE(pc[3 + n]);                                      \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
   } else {                                                  \
@@ -256,7 +301,7 @@ L_FuelPoll:
   }                                                         \
   NEXT();                                                   \
   L_##Name##_PB:                                            \
-  if (C_##Name) {                                           \
+  if (COND) {                                           \
     POLL();                                                 \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
   } else {                                                  \
@@ -264,7 +309,7 @@ L_FuelPoll:
   }                                                         \
   NEXT();                                                   \
   L_##Name##_FPB:                                           \
-  if (C_##Name) {                                           \
+  if (COND) {                                           \
     POLL();                                                 \
     CHARGE(pc[3 + n]);                                      \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
@@ -274,6 +319,22 @@ L_FuelPoll:
   }                                                         \
   NEXT();
   MIDIMON_COND_BRS(SANDBOX_BR)
+  // Arithmetic + branch (code.h, MIDIMON_ARITH_BRS): the plain form and its variants.
+  // For the forms without a compare operand, d stands in for c (never read).
+#define ARITH_COND(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), SLOT(3), SLOT((n) == 4 ? 4 : 1))
+#define ARITH_BR(A, C, n)                                   \
+  L_##A##_##C:                                              \
+  if (ARITH_COND(A, C, n)) {                                \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  SANDBOX_BR_C(A##_##C, n, ARITH_COND(A, C, n))
+  MIDIMON_ARITH_BRS(ARITH_BR)
+#undef ARITH_BR
+#undef ARITH_COND
+#undef SANDBOX_BR_C
 #undef SANDBOX_BR
 #undef C_BrIf
 #undef C_BrUnless
