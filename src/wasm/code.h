@@ -64,6 +64,21 @@ namespace midimon::wasm {
   X(I32Sub, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Sub, I32)                              \
   MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64)
 
+// Two binops in a row, done in order (the second may read the first's result), in one
+// dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
+// most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).
+#define MIDIMON_BINOP_PAIRS(X)                                                           \
+  X(I32Add, I32Add) X(I32Add, I32Sub) X(I32Add, I32Xor) X(I32Add, I32Mul)                  \
+  X(I32Add, I32Shl) X(I32Sub, I32Add) X(I32Sub, I32Sub) X(I32Shl, I32Add)                  \
+  X(I32Shl, I32Xor) X(I32Xor, I32Xor) X(I32Xor, I32Add) X(I32Xor, I32And)                  \
+  X(I32Xor, I32Mul) X(I32Xor, I32Rotl) X(I32Xor, I32ShrU) X(I32Xor, I32Shl)                \
+  X(I32And, I32And) X(I32And, I32Add) X(I32And, I32Xor) X(I32And, I32Rotl)                 \
+  X(I32Rotl, I32Rotl) X(I32Rotl, I32Xor) X(I32ShrU, I32Xor) X(I32ShrU, I32And)             \
+  X(I32Mul, I32ShrU) X(I32Mul, I32Add) X(I32Mul, I32Sub) X(I32Or, I32Xor)                  \
+  X(I32Xor, I32Or) X(I64Add, I64Add) X(F64Mul, F64Mul) X(F64Mul, F64Add)                   \
+  X(F64Add, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Add, F64Mul)                  \
+  X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)
+
 // Conditional branches that have sandbox variants (name, operand units before the rel
 // field). With the instrumentation on, the compiler emits these instead of a separate
 // Fuel/Poll op (see "Sandbox instrumentation" below):
@@ -98,6 +113,7 @@ namespace midimon::wasm {
 //   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
 //   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
 //   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS above)
+//   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS above)
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -160,6 +176,9 @@ enum class IOp : uint16_t {
   Br_FPB,
 #define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
   MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, B) Pair_##A##_##B,
+  MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
   Count_
 };

@@ -150,6 +150,15 @@ IOp arith_branch_op(Op arith, Op cond) {
   return IOp::Invalid;
 }
 
+// The pair op for binop `a` followed by binop `b` (MIDIMON_BINOP_PAIRS).
+IOp binop_pair(Op a, Op b) {
+#define MIDIMON_X(A, B) \
+  if (a == Op::A && b == Op::B) return IOp::Pair_##A##_##B;
+  MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 // The compare with its operands swapped: a < b is b > a.
 Op mirror_cmp(Op op) {
   switch (op) {
@@ -275,6 +284,7 @@ class Compiler {
   // A jump may land here: the previous instruction can no longer be rewritten.
   void bind_here() {
     arith_start_ = -1;
+    pair_start_ = -1;
     last_dst_ = -1;
     last_cmp_start_ = -1;
     last_start_ = -1;
@@ -677,6 +687,28 @@ class Compiler {
       result_at(field);
       return;
     }
+    if (pair_start_ >= 0 && pair_start_ + kOpUnits + 3 == here() &&
+        code_[static_cast<size_t>(pair_start_)] ==
+            static_cast<uint32_t>(handlers_[static_cast<uint32_t>(iop(pair_op_))])) {
+      const IOp pair = binop_pair(pair_op_, op);
+      if (pair != IOp::Invalid) {
+        // Appended to the binop just before: [h][d1][a1][b1] + [d2][a2][b2]. The pair is
+        // not a single binop any more, so no later fusion may take it apart (last_start_,
+        // arith_start_ cleared); its d2 can still be retargeted by a local.set.
+        set_handler(static_cast<uint32_t>(pair_start_), pair);
+        pair_start_ = -1;
+        last_start_ = -1;
+        last_cmp_start_ = -1;
+        last_copy_start_ = -1;
+        arith_start_ = -1;
+        const uint32_t field = here();
+        emit(temp(stack_.size()));
+        emit(a);
+        emit(b);
+        result_at(field);
+        return;
+      }
+    }
     const uint32_t start = emit_op(iop(op));
     uint32_t field = here();
     emit(temp(stack_.size()));
@@ -684,6 +716,8 @@ class Compiler {
     emit(b);
     result_at(field);
     note_last(start, op, a, b, 0);
+    pair_start_ = start;
+    pair_op_ = op;
     if (fused_branch(op) != IOp::Invalid) note_cmp(op, field - kOpUnits, a, b);
     if (op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add) {
       arith_start_ = start;
@@ -791,6 +825,8 @@ class Compiler {
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
+  int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
+  Op pair_op_ = Op::Nop;
   Op arith_op_ = Op::Nop;
   int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
   Op last_op_ = Op::Nop;

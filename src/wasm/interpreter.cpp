@@ -25,6 +25,27 @@ inline void set_f64(Value& v, double x) { v.f64 = x; }
 
 const uint64_t kZeroSize = 0;
 
+// d = x <O> y for the binops of MIDIMON_BINOP_PAIRS (same semantics as their OP2
+// handlers below). x and y are read before d is written: d may alias either.
+template <Op O>
+inline void binop(Value& d, const Value& x, const Value& y) {
+  if constexpr (O == Op::I32Add) set_i32(d, x.i32 + y.i32);
+  if constexpr (O == Op::I32Sub) set_i32(d, x.i32 - y.i32);
+  if constexpr (O == Op::I32Mul) set_i32(d, x.i32 * y.i32);
+  if constexpr (O == Op::I32And) set_i32(d, x.i32 & y.i32);
+  if constexpr (O == Op::I32Or) set_i32(d, x.i32 | y.i32);
+  if constexpr (O == Op::I32Xor) set_i32(d, x.i32 ^ y.i32);
+  if constexpr (O == Op::I32Shl) set_i32(d, x.i32 << (y.i32 & 31));
+  if constexpr (O == Op::I32ShrU) set_i32(d, x.i32 >> (y.i32 & 31));
+  if constexpr (O == Op::I32Rotl) set_i32(d, std::rotl(x.i32, static_cast<int>(y.i32 & 31)));
+  if constexpr (O == Op::I64Add) set_i64(d, x.i64 + y.i64);
+  if constexpr (O == Op::F32Add) set_f32(d, x.f32 + y.f32);
+  if constexpr (O == Op::F32Mul) set_f32(d, x.f32 * y.f32);
+  if constexpr (O == Op::F64Add) set_f64(d, x.f64 + y.f64);
+  if constexpr (O == Op::F64Sub) set_f64(d, x.f64 - y.f64);
+  if constexpr (O == Op::F64Mul) set_f64(d, x.f64 * y.f64);
+}
+
 // d = a <A> b, then the branch condition <C> on d (and c, read after d is written, since
 // c may be d itself). See MIDIMON_ARITH_BRS in code.h.
 template <Op A, Op C>
@@ -97,6 +118,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(A, C, n) \
   &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
         MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, B) &&L_Pair_##A##_##B,
+        MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
@@ -920,6 +944,15 @@ L_MemoryFill: {
 #undef OP2_TRAP
 
   // --- superinstructions (code.h) ---
+  // Two binops in order: [h][d1][a1][b1][d2][a2][b2]
+#define PAIR(A, B)                             \
+  L_Pair_##A##_##B:                            \
+  binop<Op::A>(SLOT(1), SLOT(2), SLOT(3));     \
+  binop<Op::B>(SLOT(4), SLOT(5), SLOT(6));     \
+  pc += 8;                                     \
+  NEXT();
+  MIDIMON_BINOP_PAIRS(PAIR)
+#undef PAIR
   // b is loaded from memory: [h][dst][a][addr][offset]
 #define LD_OP2(Name, T, field, setter, expr)                                   \
   L_##Name##_Ld : {                                                            \
