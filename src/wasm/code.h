@@ -51,6 +51,14 @@ namespace midimon::wasm {
   X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
   X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
 
+// A store of a <Binop>_Ld's result (c[i] += a * b[i] style updates), in one dispatch:
+//   <Store>_<Binop>_Ld  [h][addr][a][load addr][load offset][store offset]
+// loads b (trapping first if out of bounds), computes a <binop> b, then stores it.
+#define MIDIMON_STORE_LD_BINOPS(X)                                                      \
+  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32Xor) X(I32Store, I32And)         \
+  X(I32Store, I32Or) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul)          \
+  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
+
 // Arithmetic fused with the conditional branch on its result (a loop counter's step
 // and test): `d = a <A> b`, then branch on <C>: BrIf tests d != 0, <W>Eqz tests d == 0,
 // a compare tests `d <cmp> c` (c read after d is written). (A, C, operand units):
@@ -114,6 +122,7 @@ namespace midimon::wasm {
 //   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
 //   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS above)
 //   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS above)
+//   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS above)
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -179,6 +188,9 @@ enum class IOp : uint16_t {
 #undef MIDIMON_X
 #define MIDIMON_X(A, B) Pair_##A##_##B,
   MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Store, Name) Store##_##Name##_Ld,
+  MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
   Count_
 };

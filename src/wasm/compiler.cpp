@@ -150,6 +150,14 @@ IOp arith_branch_op(Op arith, Op cond) {
   return IOp::Invalid;
 }
 
+IOp store_ld_binop(Op store, Op binop) {
+#define MIDIMON_X(Store, Name) \
+  if (store == Op::Store && binop == Op::Name) return IOp::Store##_##Name##_Ld;
+  MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 // The pair op for binop `a` followed by binop `b` (MIDIMON_BINOP_PAIRS).
 IOp binop_pair(Op a, Op b) {
 #define MIDIMON_X(A, B) \
@@ -283,6 +291,7 @@ class Compiler {
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
   // A jump may land here: the previous instruction can no longer be rewritten.
   void bind_here() {
+    ldb_start_ = -1;
     arith_start_ = -1;
     pair_start_ = -1;
     last_dst_ = -1;
@@ -678,13 +687,15 @@ class Compiler {
       // b comes straight from a load: [dst][a][addr][offset]
       const uint32_t addr = last_a_, off = last_off_;
       code_.resize(static_cast<size_t>(last_start_));
-      emit_op(ld);
+      const uint32_t start = emit_op(ld);
       uint32_t field = here();
       emit(temp(stack_.size()));
       emit(a);
       emit(addr);
       emit(off);
       result_at(field);
+      ldb_start_ = start;
+      ldb_op_ = op;
       return;
     }
     if (pair_start_ >= 0 && pair_start_ + kOpUnits + 3 == here() &&
@@ -826,6 +837,8 @@ class Compiler {
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
   int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
+  int64_t ldb_start_ = -1;       // start of the last <Binop>_Ld (may be stored: <Store>_<Binop>_Ld)
+  Op ldb_op_ = Op::Nop;
   Op pair_op_ = Op::Nop;
   Op arith_op_ = Op::Nop;
   int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
@@ -1130,6 +1143,25 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
     if (info.sig == Sig::II_V || info.sig == Sig::IL_V || info.sig == Sig::IF_V ||
         info.sig == Sig::ID_V) {
       uint32_t v = pop(), addr = pop();
+      const IOp st_ld = store_ld_binop(op, ldb_op_);
+      if (st_ld != IOp::Invalid && ldb_start_ >= 0 && ldb_start_ + kOpUnits + 4 == here() &&
+          last_dst_ == ldb_start_ + kOpUnits && v == temp(stack_.size() + 1) &&
+          code_[static_cast<size_t>(ldb_start_)] ==
+              static_cast<uint32_t>(handlers_[static_cast<uint32_t>(ld_binop(ldb_op_))])) {
+        // The stored value is a fresh <Binop>_Ld result: [addr][a][laddr][loffset][offset]
+        const size_t s0 = static_cast<size_t>(ldb_start_);
+        const uint32_t a = code_[s0 + kOpUnits + 1], laddr = code_[s0 + kOpUnits + 2],
+                       loff = code_[s0 + kOpUnits + 3];
+        code_.resize(s0);
+        emit_op(st_ld);
+        emit(addr);
+        emit(a);
+        emit(laddr);
+        emit(loff);
+        emit(offset);
+        ldb_start_ = -1;
+        return {};
+      }
       const IOp st = store_binop(op, last_op_);
       if (st != IOp::Invalid && last_made(v, stack_.size() + 1)) {
         // The stored value is a binop's fresh result: [addr][a][b][offset]

@@ -122,6 +122,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(A, B) &&L_Pair_##A##_##B,
         MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Store, Name) &&L_##Store##_##Name##_Ld,
+        MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -1003,6 +1006,33 @@ L_MemoryFill: {
   OP2_ST(F64Store, F64Sub, double, f64, a - b)
   OP2_ST(F64Store, F64Mul, double, f64, a * b)
 #undef OP2_ST
+  // The stored value is a binop whose b is loaded: [h][addr][a][laddr][loffset][soffset]
+#define ST_LD_OP2(Store, Name, T, field, expr)                                 \
+  L_##Store##_##Name##_Ld : {                                                  \
+    const uint64_t la = static_cast<uint64_t>(SLOT(3).i32) + pc[5];            \
+    if (UNLIKELY(la + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T a = static_cast<T>(SLOT(2).field);                                 \
+    T b;                                                                       \
+    std::memcpy(&b, mb + la, sizeof(T));                                       \
+    const T v = expr;                                                          \
+    const uint64_t sa = static_cast<uint64_t>(SLOT(1).i32) + pc[6];            \
+    if (UNLIKELY(sa + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    std::memcpy(mb + sa, &v, sizeof(T));                                       \
+    pc += 7;                                                                   \
+    NEXT();                                                                    \
+  }
+  ST_LD_OP2(I32Store, I32Add, uint32_t, i32, a + b)
+  ST_LD_OP2(I32Store, I32Sub, uint32_t, i32, a - b)
+  ST_LD_OP2(I32Store, I32Xor, uint32_t, i32, a ^ b)
+  ST_LD_OP2(I32Store, I32And, uint32_t, i32, a & b)
+  ST_LD_OP2(I32Store, I32Or, uint32_t, i32, a | b)
+  ST_LD_OP2(F32Store, F32Add, float, f32, a + b)
+  ST_LD_OP2(F32Store, F32Sub, float, f32, a - b)
+  ST_LD_OP2(F32Store, F32Mul, float, f32, a * b)
+  ST_LD_OP2(F64Store, F64Add, double, f64, a + b)
+  ST_LD_OP2(F64Store, F64Sub, double, f64, a - b)
+  ST_LD_OP2(F64Store, F64Mul, double, f64, a * b)
+#undef ST_LD_OP2
 
 do_trap:
   result = Trap(trap_kind);
