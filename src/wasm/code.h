@@ -36,6 +36,7 @@ namespace midimon::wasm {
 //   <Binop>_Ld: a load whose result is the binop's b     [h][dst][a][addr][offset]
 //   <Store>_<Binop>: a binop whose result is stored      [h][addr][a][b][offset]
 //   Copy2: two copies, done in order                     [h][dst1][src1][dst2][src2]
+//   Copy3, Copy4: three or four copies, likewise (rotating a cipher's working variables)
 #define MIDIMON_LOAD_OPS(X) \
   X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
   X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
@@ -85,7 +86,8 @@ namespace midimon::wasm {
   X(I32Mul, I32ShrU) X(I32Mul, I32Add) X(I32Mul, I32Sub) X(I32Or, I32Xor)                  \
   X(I32Xor, I32Or) X(I64Add, I64Add) X(F64Mul, F64Mul) X(F64Mul, F64Add)                   \
   X(F64Add, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Add, F64Mul)                  \
-  X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)
+  X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)                  \
+  X(I32GtU, I32Sub)
 
 // Conditional branches that have sandbox variants (name, operand units before the rel
 // field). With the instrumentation on, the compiler emits these instead of a separate
@@ -192,6 +194,8 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Store, Name) Store##_##Name##_Ld,
   MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
+  Copy3,
+  Copy4,
   Count_
 };
 

@@ -318,20 +318,19 @@ class Compiler {
   void emit_copy(uint32_t dst, uint32_t src) {
     if (dst == src) return;
     if (last_copy_start_ >= 0) {
-      // Two copies in a row become one Copy2 (still done in order).
-      const uint32_t start = static_cast<uint32_t>(last_copy_start_);
-      const uint64_t h = handlers_[static_cast<uint32_t>(IOp::Copy2)];
-      code_[start] = static_cast<uint32_t>(h);
-      code_[start + 1] = static_cast<uint32_t>(h >> 32);
+      // Up to four copies in a row become one Copy2/3/4 (still done in order).
+      static constexpr IOp kGrown[] = {IOp::Invalid, IOp::Copy2, IOp::Copy3, IOp::Copy4};
+      set_handler(static_cast<uint32_t>(last_copy_start_), kGrown[last_copy_count_]);
       emit(dst);
       emit(src);
-      last_copy_start_ = -1;
+      if (++last_copy_count_ == 4) last_copy_start_ = -1;
       return;
     }
     const uint32_t start = emit_op(IOp::Copy);
     emit(dst);
     emit(src);
     last_copy_start_ = start;
+    last_copy_count_ = 1;
   }
 
   void materialize(size_t i) {
@@ -844,6 +843,7 @@ class Compiler {
   int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
   Op last_op_ = Op::Nop;
   uint32_t last_a_ = 0, last_b_ = 0, last_off_ = 0;
+  uint32_t last_copy_count_ = 0;  // copies in the instruction at last_copy_start_
   int64_t last_copy_start_ = -1;  // start of the last instruction if it is a Copy
   Op last_cmp_op_ = Op::Nop;
   uint32_t last_cmp_a_ = 0, last_cmp_b_ = 0;

@@ -31,6 +31,7 @@ template <Op O>
 inline void binop(Value& d, const Value& x, const Value& y) {
   if constexpr (O == Op::I32Add) set_i32(d, x.i32 + y.i32);
   if constexpr (O == Op::I32Sub) set_i32(d, x.i32 - y.i32);
+  if constexpr (O == Op::I32GtU) set_i32(d, x.i32 > y.i32);
   if constexpr (O == Op::I32Mul) set_i32(d, x.i32 * y.i32);
   if constexpr (O == Op::I32And) set_i32(d, x.i32 & y.i32);
   if constexpr (O == Op::I32Or) set_i32(d, x.i32 | y.i32);
@@ -125,6 +126,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Store, Name) &&L_##Store##_##Name##_Ld,
         MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
+        &&L_Copy3, &&L_Copy4,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -242,6 +244,19 @@ L_Copy2:
   SLOT(1) = SLOT(2);
   SLOT(3) = SLOT(4);
   pc += 6;
+  NEXT();
+L_Copy3:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  SLOT(5) = SLOT(6);
+  pc += 8;
+  NEXT();
+L_Copy4:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  SLOT(5) = SLOT(6);
+  SLOT(7) = SLOT(8);
+  pc += 10;
   NEXT();
 L_Fuel:
   exec.fuel -= pc[2];
