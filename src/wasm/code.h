@@ -60,6 +60,12 @@ namespace midimon::wasm {
   X(I32Store, I32Or) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul)          \
   X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
 
+// A store followed by an i32.add (the pointer bump of a fill or copy loop), in order:
+//   <Store>_ThenAdd  [h][addr][value][offset][d][a][b]
+#define MIDIMON_STORE_ADDS(X) \
+  X(I32Store, uint32_t) X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store, uint64_t) \
+  X(F32Store, uint32_t) X(F64Store, uint64_t)
+
 // Arithmetic fused with the conditional branch on its result (a loop counter's step
 // and test): `d = a <A> b`, then branch on <C>: BrIf tests d != 0, <W>Eqz tests d == 0,
 // a compare tests `d <cmp> c` (c read after d is written). (A, C, operand units):
@@ -125,6 +131,7 @@ namespace midimon::wasm {
 //   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS above)
 //   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS above)
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS above)
+//   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS above)
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -196,6 +203,9 @@ enum class IOp : uint16_t {
 #undef MIDIMON_X
   Copy3,
   Copy4,
+#define MIDIMON_X(Store, T) Store##_ThenAdd,
+  MIDIMON_STORE_ADDS(MIDIMON_X)
+#undef MIDIMON_X
   Count_
 };
 

@@ -158,6 +158,14 @@ IOp store_ld_binop(Op store, Op binop) {
   return IOp::Invalid;
 }
 
+IOp store_then_add(Op store) {
+#define MIDIMON_X(Store, T) \
+  if (store == Op::Store) return IOp::Store##_ThenAdd;
+  MIDIMON_STORE_ADDS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 // The pair op for binop `a` followed by binop `b` (MIDIMON_BINOP_PAIRS).
 IOp binop_pair(Op a, Op b) {
 #define MIDIMON_X(A, B) \
@@ -291,6 +299,7 @@ class Compiler {
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
   // A jump may land here: the previous instruction can no longer be rewritten.
   void bind_here() {
+    store_start_ = -1;
     ldb_start_ = -1;
     arith_start_ = -1;
     pair_start_ = -1;
@@ -697,6 +706,28 @@ class Compiler {
       ldb_op_ = op;
       return;
     }
+    if (op == Op::I32Add && store_start_ >= 0 && store_start_ + kOpUnits + 3 == here() &&
+        code_[static_cast<size_t>(store_start_)] ==
+            static_cast<uint32_t>(handlers_[static_cast<uint32_t>(iop(store_op_))])) {
+      const IOp fused = store_then_add(store_op_);
+      if (fused != IOp::Invalid) {
+        // Appended to the store just before: [h][addr][value][offset] + [d][a][b]. Like a
+        // pair, nothing later may take it apart; its d can still be retargeted.
+        set_handler(static_cast<uint32_t>(store_start_), fused);
+        store_start_ = -1;
+        pair_start_ = -1;
+        last_start_ = -1;
+        last_cmp_start_ = -1;
+        last_copy_start_ = -1;
+        arith_start_ = -1;
+        const uint32_t field = here();
+        emit(temp(stack_.size()));
+        emit(a);
+        emit(b);
+        result_at(field);
+        return;
+      }
+    }
     if (pair_start_ >= 0 && pair_start_ + kOpUnits + 3 == here() &&
         code_[static_cast<size_t>(pair_start_)] ==
             static_cast<uint32_t>(handlers_[static_cast<uint32_t>(iop(pair_op_))])) {
@@ -836,6 +867,8 @@ class Compiler {
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
   int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
+  int64_t store_start_ = -1;     // start of the last plain store (may take an i32.add)
+  Op store_op_ = Op::Nop;
   int64_t ldb_start_ = -1;       // start of the last <Binop>_Ld (may be stored: <Store>_<Binop>_Ld)
   Op ldb_op_ = Op::Nop;
   Op pair_op_ = Op::Nop;
@@ -1174,10 +1207,12 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
         emit(offset);
         return {};
       }
-      emit_op(iop(op));
+      const uint32_t start = emit_op(iop(op));
       emit(addr);
       emit(v);
       emit(offset);
+      store_start_ = start;
+      store_op_ = op;
     } else {
       uint32_t addr = pop();
       if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {

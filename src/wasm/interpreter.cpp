@@ -127,6 +127,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Copy3, &&L_Copy4,
+#define MIDIMON_X(Store, T) &&L_##Store##_ThenAdd,
+        MIDIMON_STORE_ADDS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -1048,6 +1051,19 @@ L_MemoryFill: {
   ST_LD_OP2(F64Store, F64Sub, double, f64, a - b)
   ST_LD_OP2(F64Store, F64Mul, double, f64, a * b)
 #undef ST_LD_OP2
+  // A store, then an i32.add: [h][addr][value][offset][d][a][b]
+#define STORE_ADD(Name, T)                                                 \
+  L_##Name##_ThenAdd : {                                                   \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T v = static_cast<T>(SLOT(2).bits);                              \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+    binop<Op::I32Add>(SLOT(4), SLOT(5), SLOT(6));                          \
+    pc += 8;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_STORE_ADDS(STORE_ADD)
+#undef STORE_ADD
 
 do_trap:
   result = Trap(trap_kind);
