@@ -706,47 +706,17 @@ class Compiler {
       ldb_op_ = op;
       return;
     }
-    if (op == Op::I32Add && store_start_ >= 0 && store_start_ + kOpUnits + 3 == here() &&
-        code_[static_cast<size_t>(store_start_)] ==
-            static_cast<uint32_t>(handlers_[static_cast<uint32_t>(iop(store_op_))])) {
-      const IOp fused = store_then_add(store_op_);
-      if (fused != IOp::Invalid) {
-        // Appended to the store just before: [h][addr][value][offset] + [d][a][b]. Like a
-        // pair, nothing later may take it apart; its d can still be retargeted.
-        set_handler(static_cast<uint32_t>(store_start_), fused);
-        store_start_ = -1;
-        pair_start_ = -1;
-        last_start_ = -1;
-        last_cmp_start_ = -1;
-        last_copy_start_ = -1;
-        arith_start_ = -1;
-        const uint32_t field = here();
-        emit(temp(stack_.size()));
-        emit(a);
-        emit(b);
-        result_at(field);
+    // A store just before, then a pointer bump: <Store>_ThenAdd.
+    if (op == Op::I32Add && intact(store_start_, iop(store_op_), kOpUnits + 3, here())) {
+      if (const IOp fused = store_then_add(store_op_); fused != IOp::Invalid) {
+        append_binop(store_start_, fused, a, b);
         return;
       }
     }
-    if (pair_start_ >= 0 && pair_start_ + kOpUnits + 3 == here() &&
-        code_[static_cast<size_t>(pair_start_)] ==
-            static_cast<uint32_t>(handlers_[static_cast<uint32_t>(iop(pair_op_))])) {
-      const IOp pair = binop_pair(pair_op_, op);
-      if (pair != IOp::Invalid) {
-        // Appended to the binop just before: [h][d1][a1][b1] + [d2][a2][b2]. The pair is
-        // not a single binop any more, so no later fusion may take it apart (last_start_,
-        // arith_start_ cleared); its d2 can still be retargeted by a local.set.
-        set_handler(static_cast<uint32_t>(pair_start_), pair);
-        pair_start_ = -1;
-        last_start_ = -1;
-        last_cmp_start_ = -1;
-        last_copy_start_ = -1;
-        arith_start_ = -1;
-        const uint32_t field = here();
-        emit(temp(stack_.size()));
-        emit(a);
-        emit(b);
-        result_at(field);
+    // A binop just before: Pair_<A>_<B>.
+    if (intact(pair_start_, iop(pair_op_), kOpUnits + 3, here())) {
+      if (const IOp pair = binop_pair(pair_op_, op); pair != IOp::Invalid) {
+        append_binop(pair_start_, pair, a, b);
         return;
       }
     }
@@ -766,13 +736,34 @@ class Compiler {
     }
   }
 
-  // The binop noted in arith_start_ is still in place, unchanged, and ends at `end` (the
-  // next instruction starts there, so no jump target or other op lies between).
-  bool arith_ends_at(int64_t end) const {
-    if (arith_start_ < 0 || arith_start_ + kOpUnits + 3 != end) return false;
-    const uint64_t h = handlers_[static_cast<uint32_t>(iop(arith_op_))];
-    const size_t s0 = static_cast<size_t>(arith_start_);
+  // The instruction `op` noted at `start` (`units` long) is still in place, unchanged
+  // (no fusion rewrote it), and ends at `end`: the next instruction starts there, so no
+  // jump target or other op lies between.
+  bool intact(int64_t start, IOp op, uint32_t units, int64_t end) const {
+    if (start < 0 || start + units != end) return false;
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    const size_t s0 = static_cast<size_t>(start);
     return code_[s0] == static_cast<uint32_t>(h) && code_[s0 + 1] == static_cast<uint32_t>(h >> 32);
+  }
+  bool arith_ends_at(int64_t end) const {
+    return intact(arith_start_, iop(arith_op_), kOpUnits + 3, end);
+  }
+  // Turns the instruction at `start` into `fused` by appending a binop's [d][a][b] to it
+  // (a pair, or a store then add). The result is no single instruction any more, so no
+  // later fusion may take it apart; its d can still be retargeted by a local.set.
+  void append_binop(int64_t start, IOp fused, uint32_t a, uint32_t b) {
+    set_handler(static_cast<uint32_t>(start), fused);
+    store_start_ = -1;
+    pair_start_ = -1;
+    last_start_ = -1;
+    last_cmp_start_ = -1;
+    last_copy_start_ = -1;
+    arith_start_ = -1;
+    const uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(b);
+    result_at(field);
   }
   // Replaces the noted binop (and everything after it) by the arithmetic + branch op
   // `fused` (MIDIMON_ARITH_BRS): [d][a][b], then `c` when `with_c`. Returns its start.
@@ -1177,10 +1168,8 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
         info.sig == Sig::ID_V) {
       uint32_t v = pop(), addr = pop();
       const IOp st_ld = store_ld_binop(op, ldb_op_);
-      if (st_ld != IOp::Invalid && ldb_start_ >= 0 && ldb_start_ + kOpUnits + 4 == here() &&
-          last_dst_ == ldb_start_ + kOpUnits && v == temp(stack_.size() + 1) &&
-          code_[static_cast<size_t>(ldb_start_)] ==
-              static_cast<uint32_t>(handlers_[static_cast<uint32_t>(ld_binop(ldb_op_))])) {
+      if (st_ld != IOp::Invalid && intact(ldb_start_, ld_binop(ldb_op_), kOpUnits + 4, here()) &&
+          last_dst_ == ldb_start_ + kOpUnits && v == temp(stack_.size() + 1)) {
         // The stored value is a fresh <Binop>_Ld result: [addr][a][laddr][loffset][offset]
         const size_t s0 = static_cast<size_t>(ldb_start_);
         const uint32_t a = code_[s0 + kOpUnits + 1], laddr = code_[s0 + kOpUnits + 2],
