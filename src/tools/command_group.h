@@ -22,5 +22,6 @@ void add_wasm_commands(CLI::App& app, Commands& commands);
 void add_plugin_commands(CLI::App& app, Commands& commands);
 void add_midi_commands(CLI::App& app, Commands& commands);
 void add_config_commands(CLI::App& app, Commands& commands);
+void add_monitor_commands(CLI::App& app, Commands& commands);  // monitor, learn
 
 }  // namespace midimon::tools
