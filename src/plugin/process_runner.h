@@ -31,6 +31,7 @@ struct ProcessResult {
   std::string out, err;
   bool truncated = false;  // stdout or stderr went past max_output_bytes
   std::string message;     // why, for TimedOut and SpawnFailed (and bad requests)
+  int pid = 0;             // the child's pid, which is also its process group id (0: none)
 };
 
 // Never throws. An empty argv or an argument with a NUL byte is SpawnFailed with a message.
