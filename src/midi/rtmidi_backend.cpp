@@ -1,0 +1,349 @@
+// RtMidi over JACK and ALSA: ports opened with RtMidi, JACK's port list from our own
+// client (names + UUIDs), errors captured from RtMidi's error callback.
+#include "midi/rtmidi_backend.h"
+
+#include <jack/jack.h>
+#include <jack/uuid.h>
+
+#include <RtMidi.h>
+
+#include <atomic>
+#include <cctype>
+#include <mutex>
+
+#include "midi/backend_probe.h"
+
+namespace midimon::midi {
+namespace {
+
+// RtMidi reports through this instead of printing or throwing once it is installed.
+// Warnings go to the log at debug level; errors are kept for the caller to return.
+class ErrorCapture {
+ public:
+  explicit ErrorCapture(LogSink log) : log_(std::move(log)) {}
+  static void callback(RtMidiError::Type type, const std::string& text, void* self) {
+    static_cast<ErrorCapture*>(self)->record(type, text);
+  }
+  std::string take() {
+    std::lock_guard lock(mutex_);
+    std::string out = std::move(last_);
+    last_.clear();
+    return out;
+  }
+
+ private:
+  void record(RtMidiError::Type type, const std::string& text) {
+    if (type == RtMidiError::WARNING || type == RtMidiError::DEBUG_WARNING) {
+      if (log_) log_(LogLevel::Debug, "rtmidi: " + text);
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    last_ = text;
+  }
+  LogSink log_;
+  std::mutex mutex_;
+  std::string last_;
+};
+
+RtMidi::Api api_of(BackendKind kind) {
+  return kind == BackendKind::Jack ? RtMidi::UNIX_JACK : RtMidi::LINUX_ALSA;
+}
+
+// ALSA names read "client:port 20:0"; the trailing address changes when a device is
+// re-plugged, so it is the port's id, not part of its name.
+PortInfo split_alsa_name(const std::string& full) {
+  const size_t space = full.rfind(' ');
+  if (space != std::string::npos) {
+    const std::string tail = full.substr(space + 1);
+    const size_t colon = tail.find(':');
+    const bool address = colon != std::string::npos && colon > 0 && colon + 1 < tail.size() &&
+                         std::all_of(tail.begin(), tail.end(), [](char c) {
+                           return c == ':' || std::isdigit(static_cast<unsigned char>(c));
+                         });
+    if (address) return {full.substr(0, space), tail};
+  }
+  return {full, full};
+}
+
+class RtInputPort final : public InputPort {
+ public:
+  RtInputPort(LogSink log, RawInputCallback callback)
+      : errors(std::move(log)), callback_(std::move(callback)) {}
+  ~RtInputPort() override {
+    if (in) {
+      in->cancelCallback();
+      in->closePort();
+    }
+    in.reset();  // closes the client: its thread stops before the callback is destroyed
+  }
+  static void on_message(double, std::vector<unsigned char>* message, void* self) {
+    if (message && !message->empty()) {
+      static_cast<RtInputPort*>(self)->callback_(message->data(), message->size());
+    }
+  }
+  ErrorCapture errors;
+  std::unique_ptr<RtMidiIn> in;
+
+ private:
+  RawInputCallback callback_;
+};
+
+class RtOutputPort final : public OutputPort {
+ public:
+  explicit RtOutputPort(LogSink log) : errors(std::move(log)) {}
+  ~RtOutputPort() override {
+    if (out) out->closePort();
+  }
+  bool send(const uint8_t* data, size_t size, std::string* error) override {
+    std::lock_guard lock(send_mutex_);
+    out->sendMessage(data, size);
+    std::string failure = errors.take();
+    if (failure.empty()) return true;
+    if (error) *error = failure;
+    return false;
+  }
+  ErrorCapture errors;
+  std::unique_ptr<RtMidiOut> out;
+
+ private:
+  std::mutex send_mutex_;
+};
+
+// Our own JACK client for the port list: names and UUIDs in one call per look. When the
+// server goes away it is reopened on a later look.
+class JackLister {
+ public:
+  explicit JackLister(std::string client_name) : client_name_(std::move(client_name)) {}
+  ~JackLister() { close(); }
+
+  Result<std::vector<PortInfo>> list(unsigned long flags) {
+    std::lock_guard lock(mutex_);
+    if (client_ && shut_down_.load()) close();
+    if (!client_) {
+      jack_status_t status{};
+      client_ = jack_client_open(client_name_.c_str(), JackNoStartServer, &status);
+      if (!client_) {
+        return Error{"no JACK server is running (server '" + detail::jack_server_name() + "')"};
+      }
+      shut_down_ = false;
+      jack_on_shutdown(client_, &JackLister::on_shutdown, this);
+      if (jack_activate(client_) != 0) {
+        close();
+        return Error{"cannot activate a JACK client"};
+      }
+    }
+    std::vector<PortInfo> out;
+    const char** names = jack_get_ports(client_, nullptr, JACK_DEFAULT_MIDI_TYPE, flags);
+    if (!names) return out;
+    for (const char** n = names; *n; ++n) {
+      PortInfo info{*n, *n};
+      if (jack_port_t* port = jack_port_by_name(client_, *n)) {
+        char uuid[JACK_UUID_STRING_SIZE] = {};
+        jack_uuid_unparse(jack_port_uuid(port), uuid);
+        info.id = uuid;
+      }
+      out.push_back(std::move(info));
+    }
+    jack_free(names);
+    return out;
+  }
+
+ private:
+  static void on_shutdown(void* self) { static_cast<JackLister*>(self)->shut_down_ = true; }
+  void close() {
+    if (client_) jack_client_close(client_);
+    client_ = nullptr;
+  }
+  std::string client_name_;
+  std::mutex mutex_;
+  jack_client_t* client_ = nullptr;
+  std::atomic<bool> shut_down_{false};
+};
+
+class RtMidiBackend final : public Backend {
+ public:
+  RtMidiBackend(BackendKind kind, BackendOptions options)
+      : kind_(kind), options_(std::move(options)), jack_(options_.client_name) {}
+
+  BackendKind kind() const override { return kind_; }
+
+  Result<std::vector<PortInfo>> list_sources() override { return list(true); }
+  Result<std::vector<PortInfo>> list_destinations() override { return list(false); }
+
+  Result<std::unique_ptr<InputPort>> open_input(const std::string& source,
+                                                const std::string& local_name,
+                                                RawInputCallback callback) override {
+    auto port = std::make_unique<RtInputPort>(options_.log, std::move(callback));
+    if (auto error = make_input(*port)) return Error{*error};
+    const unsigned count = port->in->getPortCount();
+    for (unsigned i = 0; i < count; ++i) {
+      if (display_name(port->in->getPortName(i)).name != source) continue;
+      port->in->openPort(i, local_name);
+      if (!port->in->isPortOpen()) return Error{failure(port->errors, "cannot open " + source)};
+      return std::unique_ptr<InputPort>(std::move(port));
+    }
+    return Error{"no source port named '" + source + "'"};
+  }
+
+  Result<std::unique_ptr<InputPort>> open_virtual_input(const std::string& port_name,
+                                                        RawInputCallback callback) override {
+    auto port = std::make_unique<RtInputPort>(options_.log, std::move(callback));
+    if (auto error = make_input(*port)) return Error{*error};
+    port->in->openVirtualPort(port_name);
+    if (!port->in->isPortOpen()) {
+      return Error{failure(port->errors, "cannot create virtual input " + port_name)};
+    }
+    return std::unique_ptr<InputPort>(std::move(port));
+  }
+
+  Result<std::unique_ptr<OutputPort>> open_output(const std::string& destination,
+                                                  const std::string& local_name) override {
+    auto port = std::make_unique<RtOutputPort>(options_.log);
+    if (auto error = make_output(*port)) return Error{*error};
+    const unsigned count = port->out->getPortCount();
+    for (unsigned i = 0; i < count; ++i) {
+      if (display_name(port->out->getPortName(i)).name != destination) continue;
+      port->out->openPort(i, local_name);
+      if (!port->out->isPortOpen()) {
+        return Error{failure(port->errors, "cannot open " + destination)};
+      }
+      return std::unique_ptr<OutputPort>(std::move(port));
+    }
+    return Error{"no destination port named '" + destination + "'"};
+  }
+
+  Result<std::unique_ptr<OutputPort>> open_virtual_output(const std::string& port_name) override {
+    auto port = std::make_unique<RtOutputPort>(options_.log);
+    if (auto error = make_output(*port)) return Error{*error};
+    port->out->openVirtualPort(port_name);
+    if (!port->out->isPortOpen()) {
+      return Error{failure(port->errors, "cannot create virtual output " + port_name)};
+    }
+    return std::unique_ptr<OutputPort>(std::move(port));
+  }
+
+ private:
+  static std::string failure(ErrorCapture& errors, const std::string& what) {
+    std::string detail = errors.take();
+    return detail.empty() ? what : what + ": " + detail;
+  }
+
+  PortInfo display_name(const std::string& full) const {
+    return kind_ == BackendKind::Alsa ? split_alsa_name(full) : PortInfo{full, full};
+  }
+
+  // Our clients are named client_name, and JACK makes duplicates client_name-NN.
+  bool is_own(const std::string& name) const {
+    const std::string client = name.substr(0, name.find(':'));
+    const std::string& own = options_.client_name;
+    if (client == own) return true;
+    if (client.size() <= own.size() + 1 || client.compare(0, own.size(), own) != 0 ||
+        client[own.size()] != '-') {
+      return false;
+    }
+    return std::all_of(client.begin() + static_cast<long>(own.size()) + 1, client.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  }
+
+  // A JACK server that went away makes RtMidi print from its constructor; look first.
+  std::optional<std::string> server_gone() {
+    if (kind_ != BackendKind::Jack) return std::nullopt;
+    auto ports = jack_.list(JackPortIsOutput);
+    if (!ports) return ports.error();
+    return std::nullopt;
+  }
+
+  std::optional<std::string> make_input(RtInputPort& port) {
+    if (auto gone = server_gone()) return gone;
+    try {
+      port.in = std::make_unique<RtMidiIn>(api_of(kind_), options_.client_name);
+    } catch (const RtMidiError& e) {
+      return std::string("cannot create a MIDI client: ") + e.what();
+    }
+    port.in->setErrorCallback(&ErrorCapture::callback, &port.errors);
+    port.in->ignoreTypes(false, false, false);  // SysEx, clock and active sensing too
+    port.in->setCallback(&RtInputPort::on_message, &port);
+    return std::nullopt;
+  }
+
+  std::optional<std::string> make_output(RtOutputPort& port) {
+    if (auto gone = server_gone()) return gone;
+    try {
+      port.out = std::make_unique<RtMidiOut>(api_of(kind_), options_.client_name);
+    } catch (const RtMidiError& e) {
+      return std::string("cannot create a MIDI client: ") + e.what();
+    }
+    port.out->setErrorCallback(&ErrorCapture::callback, &port.errors);
+    return std::nullopt;
+  }
+
+  Result<std::vector<PortInfo>> list(bool sources) {
+    std::vector<PortInfo> all;
+    if (kind_ == BackendKind::Jack) {
+      auto ports = jack_.list(sources ? JackPortIsOutput : JackPortIsInput);
+      if (!ports) return Error{ports.error()};
+      all = std::move(*ports);
+    } else {
+      std::lock_guard lock(alsa_mutex_);
+      auto error = ensure_alsa_listers();
+      if (error) return Error{*error};
+      RtMidi& api = sources ? static_cast<RtMidi&>(*alsa_in_) : static_cast<RtMidi&>(*alsa_out_);
+      const unsigned count = api.getPortCount();
+      for (unsigned i = 0; i < count; ++i) all.push_back(split_alsa_name(api.getPortName(i)));
+    }
+    std::vector<PortInfo> out;
+    for (auto& p : all) {
+      if (!is_own(p.name)) out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  std::optional<std::string> ensure_alsa_listers() {
+    if (alsa_in_ && alsa_out_) return std::nullopt;
+    try {
+      alsa_in_ = std::make_unique<RtMidiIn>(RtMidi::LINUX_ALSA, options_.client_name);
+      alsa_in_->setErrorCallback(&ErrorCapture::callback, &alsa_errors_);
+      alsa_out_ = std::make_unique<RtMidiOut>(RtMidi::LINUX_ALSA, options_.client_name);
+      alsa_out_->setErrorCallback(&ErrorCapture::callback, &alsa_errors_);
+    } catch (const RtMidiError& e) {
+      alsa_in_.reset();
+      alsa_out_.reset();
+      return std::string("cannot open the ALSA sequencer: ") + e.what();
+    }
+    return std::nullopt;
+  }
+
+  BackendKind kind_;
+  BackendOptions options_;
+  JackLister jack_;
+  std::mutex alsa_mutex_;
+  ErrorCapture alsa_errors_{LogSink{}};
+  std::unique_ptr<RtMidiIn> alsa_in_;
+  std::unique_ptr<RtMidiOut> alsa_out_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> open_backend(BackendChoice choice, BackendOptions options) {
+  std::vector<BackendStatus> statuses;
+  if (choice == BackendChoice::Auto) {
+    statuses = probe_backends();
+  } else {
+    statuses.push_back(
+        probe_backend(choice == BackendChoice::Jack ? BackendKind::Jack : BackendKind::Alsa));
+  }
+  std::string why;
+  for (const BackendStatus& s : statuses) {
+    if (s.available) {
+      if (options.log) {
+        options.log(LogLevel::Info, std::string("MIDI backend: ") + backend_name(s.kind));
+      }
+      return std::unique_ptr<Backend>(std::make_unique<RtMidiBackend>(s.kind, std::move(options)));
+    }
+    if (!why.empty()) why += "; ";
+    why += std::string(backend_name(s.kind)) + ": " + s.detail;
+  }
+  return Error{"no MIDI backend is available (" + why + ")"};
+}
+
+}  // namespace midimon::midi
