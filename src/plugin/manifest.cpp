@@ -37,6 +37,10 @@ class ManifestParser {
   }
 
  private:
+  static SourceLocation location(const toml::node& node) {
+    return SourceLocation{node.source().begin.line, node.source().begin.column};
+  }
+
   Failure fail(const toml::source_region& at, const std::string& sentence) const {
     return Failure{where(file_, at) + sentence};
   }
@@ -91,6 +95,7 @@ class ManifestParser {
     for (auto [key, field] : required) {
       if (auto r = string_field(plugin, key, *field, true); !r) return r;
     }
+    out_.name_at = location(*plugin.get("name"));
     if (!is_valid_plugin_name(out_.name)) {
       return fail(plugin.get("name")->source(),
                   "name \"" + out_.name +
@@ -115,6 +120,7 @@ class ManifestParser {
     std::string binary;
     if (auto r = string_field(plugin, "binary", binary, true); !r) return r;
     const toml::node& node = *plugin.get("binary");
+    out_.binary_at = location(node);
     if (binary.find('\0') != std::string::npos) {
       return fail(node.source(), "binary must not contain a NUL character");
     }
@@ -306,6 +312,10 @@ class ManifestParser {
 };
 
 }  // namespace
+
+std::string Manifest::where(SourceLocation at) const {
+  return toml_support::where(file, toml::source_position{at.line, at.column});
+}
 
 PluginLimits ManifestLimits::over(const PluginLimits& fallback) const {
   PluginLimits out = fallback;

@@ -42,6 +42,12 @@ inline constexpr uint64_t kManifestMaxMemoryBytes = 4ull << 30;  // wasm32's who
 inline constexpr int64_t kManifestMaxTimeoutMs = 600'000;          // 10 minutes
 inline constexpr uint64_t kManifestMaxFuel = 1ull << 50;
 
+// Where a key was written in plugin.toml (1-based; 0 when unknown).
+struct SourceLocation {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
 struct Manifest {
   std::filesystem::path file;  // the plugin.toml it came from
   std::filesystem::path dir;   // its directory (the plugin's install directory)
@@ -61,7 +67,12 @@ struct Manifest {
   ManifestLimits limits;
   std::string config_json = "{}";  // [plugin.config] as a JSON object
 
+  SourceLocation name_at;    // for messages about the plugin (duplicates)
+  SourceLocation binary_at;  // for messages about the binary (missing, wrong kind)
+
   std::filesystem::path binary_path() const { return dir / binary; }
+  // "FILE:LINE:COLUMN: " of a location in this manifest.
+  std::string where(SourceLocation at) const;
 };
 
 // Parses `text` as the manifest at `file` (used for messages and `dir`).
