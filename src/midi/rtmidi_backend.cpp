@@ -190,8 +190,9 @@ class RtMidiBackend final : public Backend {
     auto port = std::make_unique<RtInputPort>(options_.log, std::move(callback));
     if (auto error = make_input(*port)) return Error{*error};
     port->in->openVirtualPort(port_name);
-    if (!port->in->isPortOpen()) {
-      return Error{failure(port->errors, "cannot create virtual input " + port_name)};
+    // isPortOpen() stays false for virtual ports in RtMidi 5.0: an error is the signal.
+    if (std::string error = port->errors.take(); !error.empty()) {
+      return Error{"cannot create virtual input " + port_name + ": " + error};
     }
     return std::unique_ptr<InputPort>(std::move(port));
   }
@@ -216,8 +217,8 @@ class RtMidiBackend final : public Backend {
     auto port = std::make_unique<RtOutputPort>(options_.log);
     if (auto error = make_output(*port)) return Error{*error};
     port->out->openVirtualPort(port_name);
-    if (!port->out->isPortOpen()) {
-      return Error{failure(port->errors, "cannot create virtual output " + port_name)};
+    if (std::string error = port->errors.take(); !error.empty()) {
+      return Error{"cannot create virtual output " + port_name + ": " + error};
     }
     return std::unique_ptr<OutputPort>(std::move(port));
   }

@@ -1,0 +1,325 @@
+// End to end against a real JACK server (jackd's dummy driver, started by each test) and
+// a MIDI client this project did not write (jack_midiseq, which loops a note sequence).
+// No fixed sleeps: every wait is on a condition with a deadline.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "jack_server.h"
+#include "midi/device_inputs.h"
+#include "midi/rtmidi_backend.h"
+
+namespace midimon::midi::e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// jack_midiseq NAME 24000 0 60 8000 12000 63 8000: a loop with note 60 at its start and
+// note 63 half-way, each held for 8000 samples; its port is NAME:out.
+std::unique_ptr<ChildProcess> start_midiseq(const std::string& name) {
+  return std::make_unique<ChildProcess>(
+      std::vector<std::string>{"jack_midiseq", name, "24000", "0", "60", "8000", "12000", "63",
+                               "8000"},
+      "/dev/null");
+}
+
+// Collects what the pipeline delivers: messages from the queue (drained by a thread, as
+// the engine would) and device events.
+class Sink {
+ public:
+  explicit Sink(InputQueue& queue) : queue_(queue) {
+    drainer_ = std::thread([this] {
+      while (!stop_) {
+        auto m = queue_.wait_pop(Clock::now() + 50ms);
+        if (!m) continue;
+        std::lock_guard lock(mutex_);
+        messages_.push_back(std::move(*m));
+        changed_.notify_all();
+      }
+    });
+  }
+  ~Sink() {
+    stop_ = true;
+    queue_.wake();
+    drainer_.join();
+  }
+  DeviceInputsOptions options() {
+    DeviceInputsOptions o;
+    o.poll_interval = 100ms;
+    o.events = [this](const DeviceEvent& e) {
+      std::lock_guard lock(mutex_);
+      events_.push_back(e);
+      changed_.notify_all();
+    };
+    return o;
+  }
+  // Waits until `pred(messages, events)` holds or the deadline passes.
+  template <class Pred>
+  bool wait_for(Pred pred, Clock::duration timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_until(lock, Clock::now() + timeout,
+                               [&] { return pred(messages_, events_); });
+  }
+  size_t message_count() {
+    std::lock_guard lock(mutex_);
+    return messages_.size();
+  }
+  size_t count_events(DeviceEventKind kind) {
+    std::lock_guard lock(mutex_);
+    return static_cast<size_t>(std::count_if(events_.begin(), events_.end(),
+                                             [kind](const DeviceEvent& e) { return e.kind == kind; }));
+  }
+
+ private:
+  InputQueue& queue_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Message> messages_;
+  std::vector<DeviceEvent> events_;
+  std::atomic<bool> stop_{false};
+  std::thread drainer_;
+};
+
+bool saw(const std::vector<Message>& ms, size_t from, MessageType type, uint8_t note) {
+  for (size_t i = from; i < ms.size(); ++i) {
+    if (ms[i].type == type && ms[i].data1 == note) return true;
+  }
+  return false;
+}
+
+bool saw_both_notes_on_and_off(const std::vector<Message>& ms, size_t from) {
+  return saw(ms, from, MessageType::NoteOn, 60) && saw(ms, from, MessageType::NoteOff, 60) &&
+         saw(ms, from, MessageType::NoteOn, 63) && saw(ms, from, MessageType::NoteOff, 63);
+}
+
+std::unique_ptr<Backend> jack_backend() {
+  BackendOptions options;
+  options.client_name = "midimon-e2e";
+  auto backend = open_backend(BackendChoice::Jack, options);
+  EXPECT_TRUE(backend) << backend.error();
+  return backend ? std::move(*backend) : nullptr;
+}
+
+#define REQUIRE_JACK(server) \
+  ASSERT_TRUE((server).ready()) << "jackd (Debian package jackd2) did not start:\n" << (server).log()
+
+TEST(MidiJackE2E, DeviceMatchedByNameReceivesJackMidiseqNotes) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  InputQueue queue(1024);
+  Sink sink(queue);
+  DeviceInputs inputs(*backend, queue, sink.options());
+  DeviceSpec spec;
+  spec.name = "seq";
+  spec.pattern = "e2eseq:out";
+  spec.match = MatchKind::Exact;
+  ASSERT_TRUE(inputs.add_device(spec));
+  inputs.start();
+  auto seq = start_midiseq("e2eseq");
+  ASSERT_TRUE(seq->started());
+  EXPECT_TRUE(sink.wait_for(
+      [](auto&, auto& events) {
+        return !events.empty() && events.back().kind == DeviceEventKind::Connected;
+      },
+      10s));
+  EXPECT_TRUE(sink.wait_for([](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, 0); }, 10s))
+      << sink.message_count() << " messages";
+  // Nothing but the sequence's notes arrived, all on channel 1 from device 0.
+  sink.wait_for(
+      [](auto& ms, auto&) {
+        for (const Message& m : ms) {
+          EXPECT_TRUE(m.type == MessageType::NoteOn || m.type == MessageType::NoteOff)
+              << m.to_string();
+          EXPECT_TRUE(m.data1 == 60 || m.data1 == 63) << m.to_string();
+          EXPECT_EQ(m.channel, 0);
+          EXPECT_EQ(m.device, 0);
+        }
+        return true;
+      },
+      0s);
+  inputs.stop();
+}
+
+TEST(MidiJackE2E, SourceThatDisappearsAndReturnsIsReconnectedWithin2s) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  InputQueue queue(1024);
+  Sink sink(queue);
+  DeviceInputs inputs(*backend, queue, sink.options());
+  DeviceSpec spec;
+  spec.name = "seq";
+  spec.pattern = "replug";  // substring
+  ASSERT_TRUE(inputs.add_device(spec));
+  inputs.start();
+  auto seq = start_midiseq("replug");
+  ASSERT_TRUE(sink.wait_for([](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, 0); }, 10s));
+
+  seq->stop();  // the source port disappears
+  ASSERT_TRUE(sink.wait_for(
+      [](auto&, auto& events) {
+        return std::any_of(events.begin(), events.end(), [](const DeviceEvent& e) {
+          return e.kind == DeviceEventKind::Disconnected;
+        });
+      },
+      5s));
+  const size_t before = sink.message_count();
+
+  const auto restarted = Clock::now();
+  seq = start_midiseq("replug");
+  ASSERT_TRUE(sink.wait_for(
+      [](auto&, auto& events) {
+        return std::count_if(events.begin(), events.end(), [](const DeviceEvent& e) {
+                 return e.kind == DeviceEventKind::Connected;
+               }) == 2;
+      },
+      5s));
+  const auto reconnect = Clock::now() - restarted;
+  const auto reconnect_ms = std::chrono::duration_cast<std::chrono::milliseconds>(reconnect).count();
+  std::printf("reconnected %lld ms after jack_midiseq was restarted\n",
+              static_cast<long long>(reconnect_ms));
+  EXPECT_LT(reconnect, 2s) << reconnect_ms << " ms";
+  EXPECT_TRUE(sink.wait_for(
+      [before](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, before); }, 10s))
+      << "no notes after the reconnect";
+  EXPECT_EQ(sink.count_events(DeviceEventKind::Disconnected), 1u);
+  inputs.stop();
+}
+
+// Our full JACK name of one of our own ports ("midimon-e2e-01:vin"), read with jack_lsp.
+std::string own_port(const std::string& short_name) {
+  std::istringstream lines(command_output("jack_lsp"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("midimon-e2e", 0) == 0 && line.size() > short_name.size() + 1 &&
+        line.compare(line.size() - short_name.size() - 1, std::string::npos, ":" + short_name) == 0) {
+      return line;
+    }
+  }
+  return "";
+}
+
+TEST(MidiJackE2E, VirtualInputConnectedWithJackConnectAndOutputsSendBytes) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  InputQueue queue(1024);
+  Sink sink(queue);
+  DeviceInputs inputs(*backend, queue, sink.options());
+  auto vin = inputs.add_virtual_input("vin");
+  ASSERT_TRUE(vin) << vin.error();
+  const std::string vin_port = own_port("vin");
+  ASSERT_FALSE(vin_port.empty());
+
+  // A foreign client connected by jack_connect.
+  auto seq = start_midiseq("vseq");
+  const auto deadline = Clock::now() + 10s;
+  int rc = -1;
+  while (Clock::now() < deadline &&
+         (rc = run_command({"jack_connect", "vseq:out", vin_port}, 5s, "/dev/null")) != 0) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(rc, 0) << "jack_connect vseq:out " << vin_port;
+  ASSERT_TRUE(sink.wait_for([](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, 0); }, 10s));
+  seq.reset();
+
+  // Our own output, opened by name, into our virtual input: a SysEx and a CC arrive whole.
+  auto out = backend->open_output(vin_port, "out");
+  ASSERT_TRUE(out) << out.error();
+  const size_t before = sink.message_count();
+  const std::vector<uint8_t> sysex = {0xF0, 0x7D, 1, 2, 3, 0xF7};
+  const std::vector<uint8_t> cc = {0xB3, 7, 99};
+  std::string error;
+  ASSERT_TRUE((*out)->send(sysex.data(), sysex.size(), &error)) << error;
+  ASSERT_TRUE((*out)->send(cc.data(), cc.size(), &error)) << error;
+  EXPECT_TRUE(sink.wait_for(
+      [&](auto& ms, auto&) {
+        bool got_sysex = false, got_cc = false;
+        for (size_t i = before; i < ms.size(); ++i) {
+          got_sysex |= ms[i].type == MessageType::SysEx && *ms[i].sysex == sysex;
+          got_cc |= ms[i].to_string() == "ControlChange ch=4 cc=7 value=99";
+        }
+        return got_sysex && got_cc;
+      },
+      10s));
+
+  // A virtual output appears as a port others can read, but not in our own source list.
+  auto vout = backend->open_virtual_output("vout");
+  ASSERT_TRUE(vout) << vout.error();
+  EXPECT_FALSE(own_port("vout").empty());
+  auto sources = backend->list_sources();
+  ASSERT_TRUE(sources);
+  for (const auto& p : *sources) EXPECT_NE(p.name.rfind("midimon-e2e", 0), 0u) << p.name;
+}
+
+TEST(MidiJackE2E, OpeningAnAbsentPortIsAnErrorNotAFallback) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  auto seq = start_midiseq("present");
+  auto in = backend->open_input("absent:out", "in", [](const uint8_t*, size_t) {});
+  ASSERT_FALSE(in);
+  EXPECT_EQ(in.error(), "no source port named 'absent:out'");
+}
+
+// Runs `fn` with file descriptor 2 redirected to a file; returns what was written there.
+template <class Fn>
+std::string captured_stderr(Fn fn) {
+  fflush(stderr);
+  const std::string path = "/tmp/midimon-e2e-stderr-" + std::to_string(getpid());
+  const int saved = dup(2);
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  dup2(fd, 2);
+  close(fd);
+  fn();
+  fflush(stderr);
+  std::cerr.flush();
+  dup2(saved, 2);
+  close(saved);
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::remove(path.c_str());
+  return s.str();
+}
+
+TEST(MidiJackE2E, NoServerMeansUnavailableAndNothingPrinted) {
+  setenv("JACK_DEFAULT_SERVER", "midimon-e2e-no-such-server", 1);
+  BackendStatus status;
+  std::string error;
+  const std::string printed = captured_stderr([&] {
+    status = probe_backend(BackendKind::Jack);
+    auto backend = open_backend(BackendChoice::Jack);
+    if (!backend) error = backend.error();
+    auto alsa = open_backend(BackendChoice::Alsa);
+    (void)alsa;
+  });
+  unsetenv("JACK_DEFAULT_SERVER");
+  EXPECT_TRUE(status.compiled);
+  EXPECT_FALSE(status.available);
+  EXPECT_EQ(status.detail, "no JACK server is running (server 'midimon-e2e-no-such-server')");
+  EXPECT_EQ(error,
+            "no MIDI backend is available (jack: no JACK server is running (server "
+            "'midimon-e2e-no-such-server'))");
+  EXPECT_EQ(printed, "");
+}
+
+TEST(MidiJackE2E, AutoPicksJackWhenItsServerRuns) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = open_backend(BackendChoice::Auto);
+  ASSERT_TRUE(backend) << backend.error();
+  EXPECT_EQ((*backend)->kind(), BackendKind::Jack);
+}
+
+}  // namespace
+}  // namespace midimon::midi::e2e
