@@ -83,6 +83,7 @@ Method check_method(std::string_view method) {
 // Collects one hop's response; the callbacks below refuse to grow it past its bounds.
 struct Sink {
   size_t max_body = 0;
+  bool head = false;  // a HEAD response's Content-Length describes a body that never comes
   std::string body;
   bool body_too_large = false;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -124,7 +125,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   };
   sink->headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
   // A declared length over the cap ends the transfer before any body byte is read.
-  if (sink->headers.back().first == "content-length") {
+  if (!sink->head && sink->headers.back().first == "content-length") {
     const std::string& v = sink->headers.back().second;
     if (v.size() > 19 || (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
                           std::stoull(v) > sink->max_body)) {
@@ -190,6 +191,7 @@ HopResult perform_hop(const HopRequest& hop) {
 
   Sink sink;
   sink.max_body = hop.max_body;
+  sink.head = hop.method == "HEAD";
   char curl_error[CURL_ERROR_SIZE] = {};
   const long ms = to_ms(hop.remaining);
 
@@ -203,7 +205,7 @@ HopResult perform_hop(const HopRequest& hop) {
   set(curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L));
   set(curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms));
   set(curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms));
-  set(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(hop.max_body)));
+  if (!sink.head) set(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(hop.max_body)));
   set(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body));
   set(curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink));
   set(curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "loopback_http_server.h"
 
@@ -301,6 +302,22 @@ TEST(HttpFetch, BodyOverTheCapIsTooLargeWithoutContentLength) {
   EXPECT_NE(r.message.find("100000 bytes"), std::string::npos) << r.message;
   // The transfer stopped early: the server could push at most its socket buffers more.
   EXPECT_LT(server.bytes_sent(), 64u << 20);
+}
+
+TEST(HttpFetch, HeadOfALargeResourceIsNotTooLarge) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r;
+    r.generated_body_bytes = 64u << 20;  // only its Content-Length is sent to a HEAD
+    return r;
+  });
+  HttpPolicy policy = allow({"127.0.0.1"});
+  policy.max_body_bytes = 1000;
+  HttpRequest req = get(server.url("/big"));
+  req.method = "HEAD";
+  HttpResult r = http_fetch(req, policy);
+  EXPECT_ERROR(r, HttpError::None);
+  EXPECT_EQ(header_of(r.response, "content-length"), std::to_string(64u << 20));
+  EXPECT_TRUE(r.response.body.empty());
 }
 
 TEST(HttpFetch, BodyExactlyAtTheCapIsAccepted) {
