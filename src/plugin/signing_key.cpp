@@ -140,6 +140,13 @@ Expected<PublicKeyFile> generate_key_files(const fs::path& private_key_file,
                                            const Developer& developer) {
   if (!sodium_ready()) return Failure{"libsodium could not be initialised"};
   std::error_code ec;
+  for (const fs::path& parent : {private_key_file.parent_path(), public_key_file.parent_path()}) {
+    if (parent.empty() || fs::exists(parent, ec)) continue;
+    // A new key directory is private (the public key does not need it open).
+    fs::create_directories(parent, ec);
+    if (ec) return Failure{parent.string() + ": cannot create directory: " + ec.message()};
+    fs::permissions(parent, fs::perms::owner_all, ec);
+  }
   if (fs::exists(public_key_file, ec)) {
     return Failure{public_key_file.string() + ": already exists; not overwriting it"};
   }
