@@ -378,6 +378,147 @@ TEST(HttpFetch, DeadlineInThePastFailsWithoutConnecting) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
+TEST(HttpFetch, ServerThatStallsAfterHeadersTimesOut) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r = Response::text(200, "never sent");
+    r.stall_after_headers = true;
+    return r;
+  });
+  HttpPolicy policy = allow({"127.0.0.1"});
+  policy.timeout = 300ms;
+  const auto start = std::chrono::steady_clock::now();
+  HttpResult r = http_fetch(get(server.url("/")), policy);
+  EXPECT_ERROR(r, HttpError::TimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 300ms + 3s);
+}
+
+TEST(HttpFetch, SlowDripIsBoundedByTheTotalTime) {
+  // Every byte arrives well within any per-read timeout; only a bound on the whole
+  // transfer stops it.
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r = Response::text(200, std::string(1000, 'd'));
+    r.drip_interval = 20ms;  // 20 s for the whole body
+    return r;
+  });
+  HttpPolicy policy = allow({"127.0.0.1"});
+  policy.timeout = 300ms;
+  const auto start = std::chrono::steady_clock::now();
+  HttpResult r = http_fetch(get(server.url("/")), policy);
+  EXPECT_ERROR(r, HttpError::TimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 300ms + 3s);
+}
+
+TEST(HttpFetch, DeadlineCoversTheWholeRedirectChain) {
+  // Each hop answers at once except the last, which never does: the bound is one for the
+  // whole chain, not one per hop.
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request& r) {
+    if (r.target == "/1") return Response::redirect(302, "/2");
+    if (r.target == "/2") return Response::redirect(302, "/3");
+    Response stall;
+    stall.never_answer = true;
+    return stall;
+  });
+  HttpPolicy policy = allow({"127.0.0.1"});
+  policy.timeout = 400ms;
+  const auto start = std::chrono::steady_clock::now();
+  HttpResult r = http_fetch(get(server.url("/1")), policy);
+  EXPECT_ERROR(r, HttpError::TimedOut);
+  EXPECT_NE(r.message.find("redirect hop 2"), std::string::npos) << r.message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 400ms + 3s);
+}
+
+TEST(HttpFetch, HugeResponseHeadersAreTooLarge) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r = Response::text(200, "x");
+    for (int i = 0; i < 200; ++i) r.headers.emplace_back("X-Filler-" + std::to_string(i), std::string(1000, 'h'));
+    return r;
+  });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::TooLarge);
+  EXPECT_NE(r.message.find("headers"), std::string::npos) << r.message;
+}
+
+TEST(HttpFetch, InterimResponseHeadersAreNotReported) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r = Response::text(200, "final");
+    r.interim_continue = true;
+    r.headers.emplace_back("X-Final", "yes");
+    return r;
+  });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::None);
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.response.body, "final");
+  EXPECT_EQ(header_of(r.response, "x-final"), "yes");
+  EXPECT_EQ(header_of(r.response, "x-interim"), "<absent>");
+}
+
+TEST(HttpFetch, RepeatedHeadersKeepTheirOrder) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) {
+    Response r = Response::text(200, "");
+    r.headers = {{"Set-Cookie", "a=1"}, {"SET-COOKIE", "b=2"}};
+    return r;
+  });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::None);
+  std::vector<std::string> cookies;
+  for (const auto& [n, v] : r.response.headers) {
+    if (n == "set-cookie") cookies.push_back(v);
+  }
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1", "b=2"}));
+}
+
+TEST(HttpFetch, RedirectWithoutLocationIsTheResponse) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) { return Response::text(302, "no location"); });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::None);
+  EXPECT_EQ(r.response.status, 302);
+  EXPECT_EQ(r.response.body, "no location");
+}
+
+TEST(HttpFetch, ZeroMaxRedirectsRefusesTheFirstHop) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) { return Response::redirect(302, "/elsewhere"); });
+  HttpPolicy policy = allow({"127.0.0.1"});
+  policy.max_redirects = 0;
+  HttpResult r = http_fetch(get(server.url("/")), policy);
+  EXPECT_ERROR(r, HttpError::Failed);
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST(HttpFetch, ProtocolRelativeRedirectOffTheListIsNotAllowed) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) { return Response::redirect(302, "//localhost:1/"); });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::NotAllowed);
+  EXPECT_NE(r.message.find("'localhost'"), std::string::npos) << r.message;
+}
+
+TEST(HttpFetch, RedirectToAMalformedUrlIsBadRequest) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) { return Response::redirect(302, "http://127.0.0.1:0/"); });
+  HttpResult r = http_fetch(get(server.url("/")), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::BadRequest);
+  EXPECT_NE(r.message.find("redirect hop 1"), std::string::npos) << r.message;
+}
+
+TEST(HttpFetch, NumericSpellingOfAnAllowedAddressIsThatAddress) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request& r) {
+    if (r.target == "/") return Response::redirect(302, "/end");
+    return Response::text(200, "ok");
+  });
+  // 2130706433 is 127.0.0.1 once curl has parsed it, and that is what is compared.
+  HttpResult r = http_fetch(get("http://2130706433:" + std::to_string(server.port()) + "/"), allow({"127.0.0.1"}));
+  EXPECT_ERROR(r, HttpError::None);
+  EXPECT_EQ(r.response.body, "ok");
+}
+
+TEST(HttpFetch, UppercaseHostAndTrailingDotMatch) {
+  LoopbackHttpServer server([](const LoopbackHttpServer::Request&) { return Response::text(200, "ok"); });
+  HttpResult r = http_fetch(get("HTTP://LOCALHOST:" + std::to_string(server.port()) + "/"), allow({"localhost"}));
+  EXPECT_ERROR(r, HttpError::None);
+  r = http_fetch(get("http://localhost.:" + std::to_string(server.port()) + "/"), allow({"LocalHost"}));
+  // Either reaches the server or fails to resolve "localhost." on this system; never NotAllowed.
+  EXPECT_NE(r.error, HttpError::NotAllowed) << r.message;
+}
+
 TEST(HttpFetch, ConnectionRefusedIsFailed) {
   uint16_t port = 0;
   {

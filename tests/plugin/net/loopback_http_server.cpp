@@ -184,13 +184,28 @@ void LoopbackHttpServer::handle(int fd) {
     }
   }
   const size_t body_size = response.generated_body_bytes > 0 ? response.generated_body_bytes : response.body.size();
-  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + reason(response.status) + "\r\n";
+  std::string out;
+  if (response.interim_continue) out += "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n";
+  out += "HTTP/1.1 " + std::to_string(response.status) + " " + reason(response.status) + "\r\n";
   for (const auto& [n, v] : response.headers) out += n + ": " + v + "\r\n";
   if (response.send_content_length) out += "Content-Length: " + std::to_string(body_size) + "\r\n";
   out += "Connection: close\r\n\r\n";
   bool ok = send_all(fd, out.data(), out.size());
+  if (ok && response.stall_after_headers) {
+    std::lock_guard lock(mutex_);
+    parked_.push_back(fd);
+    return;
+  }
   if (ok && request.method != "HEAD") {
-    if (response.generated_body_bytes > 0) {
+    if (response.drip_interval.count() > 0) {
+      // Paced by the wake pipe, so stopping the server ends the drip at once.
+      for (size_t i = 0; ok && i < response.body.size(); ++i) {
+        pollfd wake{wake_pipe_[0], POLLIN, 0};
+        if (::poll(&wake, 1, static_cast<int>(response.drip_interval.count())) != 0) break;
+        ok = send_all(fd, response.body.data() + i, 1);
+        if (ok) ++bytes_sent_;
+      }
+    } else if (response.generated_body_bytes > 0) {
       const std::string chunk(65536, 'x');
       for (size_t sent = 0; ok && sent < body_size; sent += chunk.size()) {
         const size_t len = std::min(chunk.size(), body_size - sent);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -43,6 +44,12 @@ class LoopbackHttpServer {
     bool send_content_length = true;
     // Read the request, then never answer (the connection stays open until the server stops).
     bool never_answer = false;
+    // Send the status line and headers, then nothing more (the connection stays open).
+    bool stall_after_headers = false;
+    // Send the body one byte at a time with this pause between bytes (a slow drip).
+    std::chrono::milliseconds drip_interval{0};
+    // Send an unsolicited "100 Continue" interim response (with a header) first.
+    bool interim_continue = false;
 
     static Response text(int status, std::string body);
     static Response redirect(int status, std::string location);

@@ -153,6 +153,25 @@ TEST(RunProcess, BackgroundProcessesDoNotOutliveANormalExit) {
   EXPECT_TRUE(group_gone_within(r.pid, 5s)) << "processes left in group " << r.pid;
 }
 
+TEST(RunProcess, ProgramThatClosesItsOutputButRunsOnTimesOut) {
+  // stdout and stderr reach EOF at once; the program itself must still be waited for,
+  // within the bound.
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = run_process(req({"sh", "-c", "exec >&- 2>&-; sleep 100"}, 200ms));
+  EXPECT_STATUS(r, Status::TimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms + 3s);
+  // The shell may run sleep as its own child, which init reaps after the SIGKILL.
+  EXPECT_TRUE(group_gone_within(r.pid, 5s)) << "processes left in group " << r.pid;
+}
+
+TEST(RunProcess, BackgroundProcessHoldingThePipesKeepsTheCallUntilTheTimeout) {
+  // Documented: the call waits for the pipes to close; the group is killed at the timeout.
+  ProcessResult r = run_process(req({"sh", "-c", "sleep 100 & echo parent done"}, 300ms));
+  EXPECT_STATUS(r, Status::TimedOut);
+  EXPECT_EQ(r.out, "parent done\n");
+  EXPECT_TRUE(group_gone_within(r.pid, 5s)) << "processes left in group " << r.pid;
+}
+
 TEST(RunProcess, EndlessOutputIsCappedAndKilledAtTheTimeout) {
   ProcessRequest r = req({"yes"}, 200ms);
   r.max_output_bytes = 1000;

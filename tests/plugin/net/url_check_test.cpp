@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace midimon::plugin {
 namespace {
 
@@ -110,6 +112,46 @@ TEST(UrlCheck, Table) {
       EXPECT_FALSE(check.message.empty()) << c.url;
     }
   }
+}
+
+// Generated URLs from hostile pieces (fixed seed, so a failure reproduces). The property:
+// whenever check_url says Ok, curl's own parse of the URL it hands on names a host on the
+// list, and a host off the list is never Ok.
+TEST(UrlCheck, GeneratedUrlsNeverReachAHostOffTheList) {
+  const std::vector<std::string> schemes = {"http://", "https://", "HTTP://", "hTtPs://", "http:/", "http:///",
+                                            "ftp://", "file://", "", "//", "http:\\\\"};
+  const std::vector<std::string> userinfo = {"", "good.example@", "user:pw@", "good.example:80@", "@",
+                                             "good.example%40", "a@b@"};
+  const std::vector<std::string> hosts = {"good.example", "GOOD.EXAMPLE", "good.example.", "good.example..",
+                                          "evil.example", "good.example.evil.example", "g%6Fod.example",
+                                          "%67ood.example", "127.0.0.1", "2130706433", "0x7f000001",
+                                          "127.0.0.2", "[::1]", "[::ffff:7f00:1]", "localhost", "good%2eexample",
+                                          "good.example%00", "good.example%2f", "xn--gd-eka.example", "",
+                                          "good.example#", "good.example?", "good.example\\"};
+  const std::vector<std::string> ports = {"", ":80", ":443", ":8080", ":0", ":65536", ":", ":0x50", ":+80"};
+  const std::vector<std::string> rests = {"/", "", "/p?q#f", "#@evil.example/", "?@evil.example", "/..%2f..",
+                                          "\\@evil.example/", "/@evil.example"};
+  const std::vector<std::string> allowed = {"good.example", "127.0.0.1", "::1"};
+  std::mt19937 rng(20261129);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  int ok = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string url = pick(schemes) + pick(userinfo) + pick(hosts) + pick(ports) + pick(rests);
+    UrlCheck c = check_url(url, allowed);
+    if (c.verdict != UrlVerdict::Ok) {
+      ASSERT_FALSE(c.message.empty()) << url;
+      continue;
+    }
+    ++ok;
+    ASSERT_TRUE(c.url.host == "good.example" || c.url.host == "127.0.0.1" || c.url.host == "::1")
+        << url << " -> " << c.url.host;
+    // Curl, parsing what we hand it, sees the same host.
+    UrlCheck again = check_url(c.url.url, {c.url.host});
+    ASSERT_EQ(again.verdict, UrlVerdict::Ok) << url << " -> " << c.url.url << ": " << again.message;
+    ASSERT_EQ(again.url.host, c.url.host) << url;
+    ASSERT_EQ(again.url.port, c.url.port) << url;
+  }
+  EXPECT_GT(ok, 100);  // the generator does produce allowed URLs, so the property is exercised
 }
 
 TEST(UrlCheck, OkResultIsNormalized) {
