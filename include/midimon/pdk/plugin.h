@@ -151,8 +151,10 @@ static inline int32_t midimon_format_int(int64_t value, char* out) {
 /* ---- alloc/dealloc: where the host writes the request ---- */
 
 /* Defines alloc(size) and dealloc(ptr, size) over one request buffer at the end of memory,
- * grown with memory.grow when a request is bigger than any before (the plugin's memory
- * cap bounds it; a failed grow returns 0, and the host then fails the call cleanly). The
+ * grown with memory.grow when a request is bigger than any before. The plugin's memory
+ * cap bounds it: when the grow fails alloc returns 0, which the host takes as "no input"
+ * and calls execute(0, 0) -- the JSON reader then finds nothing and a plugin returns
+ * MIDIMON_ERR_BAD_JSON, as it should for a request it could not receive. The
  * host calls alloc once per execute, so one reusable buffer is all a plugin needs; it
  * stays valid until the next alloc. Works without libc and beside wasi-libc's malloc
  * (memory.grow hands out fresh pages that malloc never owned).

@@ -288,3 +288,24 @@ TEST(PdkExamplesRun, WebhookPostsTheEventToAnAllowedHost) {
 #endif
 
 }  // namespace
+
+namespace {
+
+// writing-c.md's advice: a reactor build gets _initialize called, so fopen finds /data.
+TEST(PdkExamplesRun, ReactorBuildCanFopenUnderData) {
+  TempDir data;
+  RecordingHostServices host;
+  WasmPluginOptions o = with_host(host, grants({Capability::Filesystem}));
+  o.data_dir = data.path() / "reactor";
+  auto loaded = load_wasm_plugin(read_file(fs::path(MIDIMON_PDK_GUEST_DIR) / "reactor_fopen.wasm"), o);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ActionRequest r = request("write");
+  r.params_json = R"({"text": "first"})";
+  CallResult first = (*loaded)->execute(r);
+  EXPECT_TRUE(first.ok()) << describe(first);
+  r.params_json = R"({"text": "second"})";
+  EXPECT_TRUE((*loaded)->execute(r).ok());
+  EXPECT_EQ(read_text(o.data_dir / "log.txt"), "first\nsecond\n");
+}
+
+}  // namespace
