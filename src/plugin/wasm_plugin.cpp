@@ -149,6 +149,10 @@ struct WasmPlugin::Live {
   FuncInst* alloc = nullptr;
   FuncInst* execute = nullptr;
   FuncInst* dealloc = nullptr;
+  // A host function of this store that runs alloc, the copy, execute and dealloc as
+  // nested calls: one outermost Store::call per plugin call, so the deadline is armed
+  // once and covers all of it.
+  FuncInst* driver = nullptr;
   bool filesystem = false;  // the preopens exist
 };
 
@@ -234,6 +238,9 @@ Expected<void> WasmPlugin::instantiate() {
   l.alloc = l.instance->get_func("alloc");
   l.execute = l.instance->get_func("execute");
   l.dealloc = l.instance->get_func("dealloc");
+  l.driver = store.create_host_func(FuncType{}, [this](wasm::Caller&, const Value*, Value*) {
+    return pending_ ? run_request(*pending_) : Trap::host("driver called without a request");
+  });
   ++instantiations_;
   live_ = std::move(live);
 
@@ -350,52 +357,62 @@ CallResult WasmPlugin::execute(const ActionRequest& request) {
 
   begin_call();
   live_->store->set_fuel(options_.limits.fuel).ok();
-  CallResult r;
-  const uint32_t len = static_cast<uint32_t>(json->size());
-  Value ptr_v{};
-  const Value len_arg = Value::from_i32(len);
-  Trap t = call(live_->alloc, {&len_arg, 1}, {&ptr_v, 1});
-  if (t) {
-    r = finish(std::move(r), std::move(t));
-    r.message = "alloc: " + r.message;
-    r.duration = std::chrono::steady_clock::now() - start;
-    return r;
+  Pending pending;
+  pending.request = *json;
+  pending_ = &pending;
+  Trap t = call(live_->driver, {}, {});
+  pending_ = nullptr;
+  if (!pending.error.empty()) {
+    live_.reset();  // a plugin that lies about its memory is not trusted further
+    return error(std::move(pending.error));
   }
-  const uint32_t ptr = ptr_v.i32;
-  uint32_t arg_len = len;
-  if (ptr == 0) {
-    arg_len = 0;  // "takes no input" (MIDIMon's minimal plugin)
+  CallResult r = finish(CallResult{}, std::move(t));
+  if (r.status == CallResult::Status::Trapped) {
+    if (*pending.stage != 0 && std::string_view(pending.stage) != "execute") {
+      r.message = std::string(pending.stage) + ": " + r.message;
+    }
   } else {
-    uint8_t* dst = live_->memory->view(ptr, len);
-    if (!dst) {
-      const uint64_t size = live_->memory->size;
-      live_.reset();  // a plugin that lies about its memory is not trusted further
-      return error("alloc returned " + hex32(ptr) + " for a " + std::to_string(len) +
-                   "-byte request, which does not fit the plugin's " + std::to_string(size) +
-                   "-byte memory");
-    }
-    std::memcpy(dst, json->data(), len);
-  }
-  const Value args[2] = {Value::from_i32(arg_len == 0 ? 0 : ptr), Value::from_i32(arg_len)};
-  Value code{};
-  t = call(live_->execute, args, {&code, 1});
-  if (!t && live_->dealloc && ptr != 0) {
-    const Value dargs[2] = {Value::from_i32(ptr), Value::from_i32(len)};
-    t = call(live_->dealloc, dargs, {});
-    if (t) {
-      r = finish(std::move(r), std::move(t));
-      r.message = "dealloc: " + r.message;
-      r.duration = std::chrono::steady_clock::now() - start;
-      return r;
-    }
-  }
-  r = finish(std::move(r), std::move(t));
-  if (r.status != CallResult::Status::Trapped) {
-    r.code = static_cast<int32_t>(code.i32);
+    r.code = pending.code;
     r.status = r.code == 0 ? CallResult::Status::Ok : CallResult::Status::Failed;
   }
   r.duration = std::chrono::steady_clock::now() - start;
   return r;
+}
+
+// Runs inside the driver host function: every guest call here is nested in one
+// outermost call and shares its deadline and fuel.
+Trap WasmPlugin::run_request(Pending& p) {
+  Live& l = *live_;
+  wasm::Store& store = *l.store;
+  const uint32_t len = static_cast<uint32_t>(p.request.size());
+  const Value len_arg = Value::from_i32(len);
+  Value ptr_v{};
+  p.stage = "alloc";
+  if (Trap t = store.call(l.alloc, {&len_arg, 1}, {&ptr_v, 1})) return t;
+  const uint32_t ptr = ptr_v.i32;
+  if (ptr != 0) {
+    uint8_t* dst = l.memory->view(ptr, len);
+    if (!dst) {
+      p.error = "alloc returned " + hex32(ptr) + " for a " + std::to_string(len) +
+                "-byte request, which does not fit the plugin's " + std::to_string(l.memory->size) +
+                "-byte memory";
+      return Trap();
+    }
+    std::memcpy(dst, p.request.data(), len);
+  }
+  // A null from alloc means "takes no input" (MIDIMon's minimal plugin): execute(0, 0).
+  const Value args[2] = {Value::from_i32(ptr), Value::from_i32(ptr == 0 ? 0 : len)};
+  Value code{};
+  p.stage = "execute";
+  if (Trap t = store.call(l.execute, args, {&code, 1})) return t;
+  p.code = static_cast<int32_t>(code.i32);
+  if (l.dealloc && ptr != 0) {
+    p.stage = "dealloc";
+    const Value dargs[2] = {Value::from_i32(ptr), Value::from_i32(len)};
+    if (Trap t = store.call(l.dealloc, dargs, {})) return t;
+  }
+  p.stage = "";
+  return Trap();
 }
 
 Expected<std::unique_ptr<WasmPlugin>> load_wasm_plugin(std::span<const uint8_t> bytes,

@@ -89,9 +89,17 @@ class WasmPlugin final : public Plugin {
   friend Expected<std::unique_ptr<WasmPlugin>> load_wasm_plugin(std::span<const uint8_t>, WasmPluginOptions);
   struct Live;
   WasmPlugin(std::shared_ptr<const wasm::Module> module, WasmPluginOptions options);
+  // What one execute() hands the driver host function (see run_request).
+  struct Pending {
+    std::string_view request;
+    int32_t code = 0;
+    std::string error;   // a plugin error that is not a trap (alloc's lie)
+    const char* stage = "";  // "alloc", "execute", "dealloc": where a trap happened
+  };
   Expected<void> instantiate();
   Expected<std::string> call_init();
   wasm::Trap call(wasm::FuncInst* func, std::span<const wasm::Value> args, std::span<wasm::Value> results);
+  wasm::Trap run_request(Pending& p);
   CallResult finish(CallResult r, wasm::Trap trap);
   void begin_call();
 
@@ -107,6 +115,7 @@ class WasmPlugin final : public Plugin {
   std::unique_ptr<Live> live_;
   uint64_t instantiations_ = 0;
   std::chrono::steady_clock::time_point call_deadline_;
+  Pending* pending_ = nullptr;  // set only while the driver runs
 };
 
 // The engine every WASM plugin runs on: fuel metering and deadline checks compiled in.

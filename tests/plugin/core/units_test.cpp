@@ -1,6 +1,7 @@
 // The plugin core's pieces on their own: request JSON, metadata, MIDI checks, the log
 // limiter (with an injected clock) and the state store's file.
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "plugin/host_api.h"
 #include "plugin/log_limiter.h"
@@ -26,7 +27,24 @@ TEST(RequestJson, ParamsMustBeAnObject) {
   r.params_json = "{";
   auto j = request_json(r);
   ASSERT_FALSE(j.ok());
-  EXPECT_NE(j.error().find("not valid JSON"), std::string::npos);
+  EXPECT_NE(j.error().find("must be a JSON object"), std::string::npos) << j.error();
+  r.params_json = "[1]";
+  EXPECT_FALSE(request_json(r).ok());
+  r.params_json = " {\"a\": [1, {\"b\": null}]}\n";
+  EXPECT_TRUE(request_json(r).ok());
+}
+
+TEST(RequestJson, StringsAreEscapedAndAlwaysValid) {
+  ActionRequest r;
+  r.action = "say \"hi\"\n\x01\\";
+  r.context.metadata = {{"k\xff", "v\xc3\xa9"}};
+  r.parameters = std::vector<std::string>{"\t"};
+  auto j = request_json(r);
+  ASSERT_TRUE(j.ok());
+  auto parsed = nlohmann::json::parse(*j);  // throws (fails the test) if not valid JSON
+  EXPECT_EQ(parsed["action"], "say \"hi\"\n\x01\\");
+  EXPECT_EQ(parsed["context"]["metadata"]["k\xef\xbf\xbd"], "v\xc3\xa9");
+  EXPECT_EQ(parsed["parameters"][0], "\t");
 }
 
 TEST(MetadataJson, Valid) {
