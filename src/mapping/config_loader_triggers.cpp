@@ -314,7 +314,7 @@ std::optional<Trigger> read_trigger(const toml::node& node, LoadContext& ctx) {
     return std::nullopt;
   }
 
-  TableReader r(*table, "a " + *type + " trigger", ctx);
+  TableReader r(*table, with_article(*type) + " trigger", ctx);
   r.get("type");
   Trigger t;
   t.where = ctx.at(*table);

@@ -24,6 +24,11 @@ const char* type_phrase(const toml::node& node) {
   }
 }
 
+std::string with_article(std::string_view word) {
+  bool vowel = !word.empty() && std::string_view("AEIOUaeiou").find(word[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(word);
+}
+
 bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

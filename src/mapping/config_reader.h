@@ -108,6 +108,9 @@ class TableReader {
   std::vector<std::string_view> known_;
 };
 
+// "a Note", "an EncoderTurn": the word with its indefinite article.
+std::string with_article(std::string_view word);
+
 // Case-insensitive ASCII comparison.
 bool equals_ignore_case(std::string_view a, std::string_view b);
 
