@@ -519,6 +519,21 @@ TEST(HttpFetch, UppercaseHostAndTrailingDotMatch) {
   EXPECT_NE(r.error, HttpError::NotAllowed) << r.message;
 }
 
+TEST(HttpFetch, ProxyFromTheEnvironmentIsIgnored) {
+  // A proxy would see (and could answer) every request; the daemon's environment must not
+  // route plugin traffic anywhere but to the listed host.
+  LoopbackHttpServer proxy([](const LoopbackHttpServer::Request&) { return Response::text(200, "via proxy"); });
+  LoopbackHttpServer target([](const LoopbackHttpServer::Request&) { return Response::text(200, "direct"); });
+  for (const char* var : {"http_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) ::setenv(var, proxy.url("/").c_str(), 1);
+  ::unsetenv("no_proxy");
+  ::unsetenv("NO_PROXY");
+  HttpResult r = http_fetch(get(target.url("/")), allow({"127.0.0.1"}));
+  for (const char* var : {"http_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) ::unsetenv(var);
+  EXPECT_ERROR(r, HttpError::None);
+  EXPECT_EQ(r.response.body, "direct");
+  EXPECT_EQ(proxy.request_count(), 0u);
+}
+
 TEST(HttpFetch, ConnectionRefusedIsFailed) {
   uint16_t port = 0;
   {
