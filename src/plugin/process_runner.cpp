@@ -177,11 +177,17 @@ bool drain(int fd, std::string* keep, size_t cap, bool* truncated) {
   }
 }
 
+enum class ChildState { Running, Exited, Lost };
+
 // Has the child exited? Leaves it a zombie (WNOWAIT) so its pid, and so its process group
-// id, cannot be reused before we kill the group.
-bool child_exited(pid_t pid) {
+// id, cannot be reused before we kill the group. Lost: it is no longer our child to wait
+// for (the daemon set SIGCHLD to SIG_IGN, or something else reaped it).
+ChildState child_state(pid_t pid) {
   siginfo_t info{};
-  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+    return errno == ECHILD ? ChildState::Lost : ChildState::Running;
+  }
+  return info.si_pid == pid ? ChildState::Exited : ChildState::Running;
 }
 
 ProcessResult spawn_failed(std::string message) {
@@ -263,10 +269,14 @@ ProcessResult run_process(const ProcessRequest& request) {
   set_nonblocking(err.read.get());
   size_t stdin_written = 0;
   if (request.stdin_data.empty()) in.write.reset();
-  bool out_open = true, err_open = true, exited = false, timed_out = false;
+  bool out_open = true, err_open = true, exited = false, lost = false, timed_out = false;
 
   while (out_open || err_open || !exited) {
-    exited = exited || child_exited(pid);
+    if (!exited) {
+      const ChildState state = child_state(pid);
+      exited = state != ChildState::Running;
+      lost = state == ChildState::Lost;
+    }
     if (exited && !out_open && !err_open) break;
     const auto left = end - Clock::now();
     if (left <= Clock::duration::zero()) {
@@ -305,6 +315,16 @@ ProcessResult run_process(const ProcessRequest& request) {
     }
   }
 
+  if (lost) {
+    // Nothing to wait for. The group is killed only if something of it held the pipes
+    // past the timeout: then it still has members, so its id cannot have been reused.
+    if (timed_out) ::kill(-pid, SIGKILL);
+    result.status = timed_out ? ProcessResult::Status::TimedOut : ProcessResult::Status::Exited;
+    result.exit_code = -1;
+    result.message = "run_process: the exit status of '" + program +
+                     "' was lost: it was reaped elsewhere (is SIGCHLD set to SIG_IGN?)";
+    return result;
+  }
   // Whatever the child started in its group ends with the call. The child is not reaped
   // yet, so its pid (= the group id) cannot have been reused.
   ::kill(-pid, SIGKILL);

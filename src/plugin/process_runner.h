@@ -35,6 +35,9 @@ struct ProcessResult {
 };
 
 // Never throws. An empty argv or an argument with a NUL byte is SpawnFailed with a message.
+// The caller's process must leave the child to us: with SIGCHLD set to SIG_IGN (or a
+// handler calling waitpid(-1)) its exit status is lost, reported as Exited with
+// exit_code -1 and a message saying so.
 ProcessResult run_process(const ProcessRequest& request);
 
 }  // namespace midimon::plugin

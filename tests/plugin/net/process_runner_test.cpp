@@ -341,6 +341,24 @@ TEST(RunProcess, IgnoredSignalsAreResetForTheChild) {
   EXPECT_EQ(r.signal, SIGTERM);
 }
 
+TEST(RunProcess, ChildReapedElsewhereIsReportedNotWaitedFor) {
+  // With SIGCHLD ignored the kernel reaps children itself; the call must still end
+  // promptly (not at the timeout) and say that the status is unknown.
+  struct sigaction old{};
+  struct sigaction ignore{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGCHLD, &ignore, &old);
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = run_process(req({"echo", "hi"}, 5s));
+  const auto took = std::chrono::steady_clock::now() - start;
+  sigaction(SIGCHLD, &old, nullptr);
+  EXPECT_STATUS(r, Status::Exited);
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_EQ(r.out, "hi\n");
+  EXPECT_NE(r.message.find("SIGCHLD"), std::string::npos) << r.message;
+  EXPECT_LT(took, 4s);
+}
+
 TEST(RunProcess, ZeroTimeoutEndsAtOnce) {
   ProcessResult r = run_process(req({"sleep", "100"}, 0ms));
   EXPECT_STATUS(r, Status::TimedOut);
