@@ -1,5 +1,7 @@
 #include "plugin/process_runner.h"
 
+#include "plugin/process_runner_detail.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -201,6 +203,12 @@ ProcessResult spawn_failed(std::string message) {
 }  // namespace
 
 ProcessResult run_process(const ProcessRequest& request) {
+  return detail::run_process_watching(request, detail::ExitWatch::Pidfd);
+}
+
+namespace detail {
+
+ProcessResult run_process_watching(const ProcessRequest& request, ExitWatch watch) {
   if (request.argv.empty() || request.argv[0].empty()) return spawn_failed("run_process: argv is empty");
   for (size_t i = 0; i < request.argv.size(); ++i) {
     if (request.argv[i].find('\0') != std::string::npos) {
@@ -263,7 +271,7 @@ ProcessResult run_process(const ProcessRequest& request) {
 
   // Wakes poll when the child exits; optional (Linux >= 5.3). glibc 2.36's <sys/pidfd.h>
   // lacks extern "C", so the raw system call.
-  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  Fd pidfd(watch == ExitWatch::Pidfd ? static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)) : -1);
   set_nonblocking(in.write.get());
   set_nonblocking(out.read.get());
   set_nonblocking(err.read.get());
@@ -345,5 +353,7 @@ ProcessResult run_process(const ProcessRequest& request) {
   }
   return result;
 }
+
+}  // namespace detail
 
 }  // namespace midimon::plugin

@@ -3,6 +3,8 @@
 // concurrency of the three pipes, spawn failures, fd hygiene and the environment.
 #include "plugin/process_runner.h"
 
+#include "plugin/process_runner_detail.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -363,6 +365,27 @@ TEST(RunProcess, ZeroTimeoutEndsAtOnce) {
   ProcessResult r = run_process(req({"sleep", "100"}, 0ms));
   EXPECT_STATUS(r, Status::TimedOut);
   EXPECT_EQ(::kill(-r.pid, 0), -1);
+}
+
+// The same behaviour without a pidfd (kernels before 5.3): exit found by polling.
+TEST(RunProcess, WithoutPidfdExitAndTimeoutStillWork) {
+  using detail::ExitWatch;
+  ProcessResult r = detail::run_process_watching(req({"sh", "-c", "echo out; echo err >&2; exit 4"}), ExitWatch::Polling);
+  EXPECT_STATUS(r, Status::Exited);
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.out, "out\n");
+  EXPECT_EQ(r.err, "err\n");
+
+  const auto start = std::chrono::steady_clock::now();
+  r = detail::run_process_watching(req({"sh", "-c", "exec >&- 2>&-; sleep 100"}, 200ms), ExitWatch::Polling);
+  EXPECT_STATUS(r, Status::TimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms + 3s);
+  EXPECT_TRUE(group_gone_within(r.pid, 5s)) << "processes left in group " << r.pid;
+
+  // A program that closes its output and exits a little later is seen to exit.
+  r = detail::run_process_watching(req({"sh", "-c", "exec >&- 2>&-; sleep 0.05; exit 7"}, 10s), ExitWatch::Polling);
+  EXPECT_STATUS(r, Status::Exited);
+  EXPECT_EQ(r.exit_code, 7);
 }
 
 TEST(RunProcess, ParallelCallsAreIndependent) {
