@@ -54,20 +54,43 @@ struct LogLine {
 class RecordingHost final : public HostServices {
  public:
   void log(std::string_view plugin, LogLevel level, std::string_view message) override {
-    std::lock_guard lock(mutex_);
-    lines_.push_back({std::string(plugin), level, std::string(message)});
+    std::function<void(std::string_view)> hook;
+    {
+      std::lock_guard lock(mutex_);
+      lines_.push_back({std::string(plugin), level, std::string(message)});
+      hook = on_log;
+    }
+    if (hook) hook(message);
   }
-  void output(std::string_view, OutputStream, std::string_view) override {}
-  int32_t send_midi(std::string_view, std::span<const uint8_t>) override { return 0; }
+  void output(std::string_view, OutputStream stream, std::string_view text) override {
+    std::lock_guard lock(mutex_);
+    (stream == OutputStream::Stdout ? stdout_ : stderr_) += text;
+  }
+  int32_t send_midi(std::string_view, std::span<const uint8_t> bytes) override {
+    std::lock_guard lock(mutex_);
+    midi_.emplace_back(bytes.begin(), bytes.end());
+    return 0;
+  }
   int32_t request_action(std::string_view, std::string_view) override { return 0; }
   std::vector<LogLine> lines() const {
     std::lock_guard lock(mutex_);
     return lines_;
   }
+  std::string stdout_text() const {
+    std::lock_guard lock(mutex_);
+    return stdout_;
+  }
+  std::vector<std::vector<uint8_t>> midi() const {
+    std::lock_guard lock(mutex_);
+    return midi_;
+  }
+  std::function<void(std::string_view)> on_log;  // set before any call; runs outside the lock
 
  private:
   mutable std::mutex mutex_;
   std::vector<LogLine> lines_;
+  std::string stdout_, stderr_;
+  std::vector<std::vector<uint8_t>> midi_;
 };
 
 class MemorySettings final : public PluginSettings {
