@@ -70,6 +70,11 @@ LoadCheck check_before_load(const std::filesystem::path& binary,
 LoadCheck check_before_load(const std::filesystem::path& binary, std::span<const uint8_t> bytes,
                             const std::optional<std::string>& sha256_pin,
                             const SignaturePolicy& policy, const TrustStore& trust);
+// The brief's name for the signature half: verify `<binary>.sig` under `policy` (no pin).
+inline LoadCheck verify_plugin(const std::filesystem::path& binary, const SignaturePolicy& policy,
+                               const TrustStore& trust) {
+  return check_before_load(binary, std::nullopt, policy, trust);
+}
 // The decision alone, from a digest.
 LoadCheck decide_load(const std::filesystem::path& binary, const FileDigest& digest,
                       const std::optional<std::string>& sha256_pin, const SignaturePolicy& policy,
