@@ -288,3 +288,24 @@ TEST(Manifest, LoadFromFileNamesTheFile) {
 
 }  // namespace
 }  // namespace midimon::plugin
+
+namespace midimon::plugin {
+namespace {
+
+// The example plugins' manifests (plugins/*/plugin.toml) follow the schema this parser
+// enforces; a drift in either shows up here.
+TEST(Manifest, TheRepositorysExampleManifestsParse) {
+  std::filesystem::path root = MIDIMON_SOURCE_DIR "/plugins";
+  if (!std::filesystem::exists(root)) GTEST_SKIP() << root << " does not exist in this checkout";
+  int parsed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (!std::filesystem::exists(entry.path() / "plugin.toml")) continue;
+    auto m = load_manifest(entry.path() / "plugin.toml");
+    EXPECT_TRUE(m.ok()) << m.error();
+    ++parsed;
+  }
+  if (parsed == 0) GTEST_SKIP() << "no plugins/*/plugin.toml in this checkout";
+}
+
+}  // namespace
+}  // namespace midimon::plugin
