@@ -1,7 +1,9 @@
 // run_process: run one program on behalf of a plugin (the `subprocess` capability's
 // transport behind the `run_process` host function), bounded in time and output.
 //
-// - argv without a shell; argv[0] is looked up in PATH=/usr/bin:/bin (execvp semantics);
+// - argv without a shell; argv[0] without a '/' is looked up in /usr/bin then /bin (as
+//   execvp would with PATH=/usr/bin:/bin, but without its fallback of running a file
+//   that has no #! line through /bin/sh: that is SpawnFailed, "Exec format error");
 // - the child gets exactly three fds (pipes for stdin/stdout/stderr), its own process
 //   group, and a minimal environment: PATH=/usr/bin:/bin, HOME (the daemon's), LANG=C.UTF-8;
 // - stdin is fed from stdin_data then closed; stdout and stderr are read concurrently

@@ -268,6 +268,20 @@ TEST(RunProcess, NonExecutableFileIsSpawnFailed) {
   EXPECT_EQ(::kill(r.pid, 0), -1);
 }
 
+TEST(RunProcess, ScriptWithoutInterpreterLineIsSpawnFailed) {
+  // execvp would hand such a file to /bin/sh; run_process does not (no shell, ever).
+  char path[] = "/tmp/midimon-net-test-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, "echo hi\n", 8), 8);
+  ::fchmod(fd, 0755);
+  ::close(fd);
+  ProcessResult r = run_process(req({path}));
+  ::unlink(path);
+  EXPECT_STATUS(r, Status::SpawnFailed);
+  EXPECT_NE(r.message.find("Exec format error"), std::string::npos) << r.message;
+}
+
 TEST(RunProcess, BadArgvIsSpawnFailed) {
   EXPECT_STATUS(run_process(req({})), Status::SpawnFailed);
   EXPECT_STATUS(run_process(req({""})), Status::SpawnFailed);
