@@ -272,7 +272,7 @@ std::optional<Action> read_action(const toml::node& node, LoadContext& ctx, int 
               "unknown action type '" + *type + "'" + did_you_mean(*type, types));
     return std::nullopt;
   }
-  TableReader r(*table, with_article(*type) + " action", ctx);
+  TableReader r(*table, What(article(*type), *type, " action"), ctx);
   r.get("type");
   Action a;
   a.where = ctx.at(*table);

@@ -171,7 +171,7 @@ std::optional<Condition> read_condition(const toml::node& node, LoadContext& ctx
     TableReader type_reader(*table, "a condition", ctx);
     auto type = type_reader.string("type", Need::Required);
     if (!type || !known_type(*type, *table->get("type"), ctx)) return std::nullopt;
-    TableReader r(*table, with_article(*type) + " condition", ctx);
+    TableReader r(*table, What(article(*type), *type, " condition"), ctx);
     r.get("type");
     kind = read_params(*type, r, depth);
     r.finish();
@@ -193,7 +193,7 @@ std::optional<Condition> read_condition(const toml::node& node, LoadContext& ctx
                            type_phrase(value));
       return std::nullopt;
     }
-    TableReader r(*params, with_article(type) + " condition", ctx);
+    TableReader r(*params, What(article(type), type, " condition"), ctx);
     kind = read_params(type, r, depth);
     r.finish();
   }

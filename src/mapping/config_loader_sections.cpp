@@ -216,7 +216,8 @@ void read_plugins(TableReader& top, Config& config) {
       ctx.error(value, "[plugins." + name + "] must be a table, not " + type_phrase(value));
       continue;
     }
-    TableReader r(*plugin, "[plugins." + name + "]", ctx);
+    std::string label = "[plugins." + name + "]";
+    TableReader r(*plugin, label, ctx);
     PluginConfig p;
     p.name = name;
     p.where = ctx.at(*plugin);

@@ -314,7 +314,7 @@ std::optional<Trigger> read_trigger(const toml::node& node, LoadContext& ctx) {
     return std::nullopt;
   }
 
-  TableReader r(*table, with_article(*type) + " trigger", ctx);
+  TableReader r(*table, What(article(*type), *type, " trigger"), ctx);
   r.get("type");
   Trigger t;
   t.where = ctx.at(*table);

@@ -24,10 +24,12 @@ const char* type_phrase(const toml::node& node) {
   }
 }
 
-std::string with_article(std::string_view word) {
+std::string_view article(std::string_view word) {
   bool vowel = !word.empty() && std::string_view("AEIOUaeiou").find(word[0]) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(word);
+  return vowel ? "an " : "a ";
 }
+
+std::string with_article(std::string_view word) { return std::string(article(word)) + std::string(word); }
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -51,7 +53,7 @@ const toml::node* TableReader::get_aliased(std::string_view key, std::string_vie
   if (used_alias) *used_alias = false;
   if (main && other) {
     ctx_.error(*other, "'" + std::string(alias) + "' is an alias of '" + std::string(key) +
-                           "' in " + what_ + "; give only one of them");
+                           "' in " + what() + "; give only one of them");
     return main;
   }
   if (other) {
@@ -63,11 +65,11 @@ const toml::node* TableReader::get_aliased(std::string_view key, std::string_vie
 
 void TableReader::missing(std::string_view key) {
   ctx_.diagnostics.error(where(),
-                         what_ + " needs '" + std::string(key) + "', which is missing");
+                         what() + " needs '" + std::string(key) + "', which is missing");
 }
 
 bool TableReader::wrong_type(const toml::node& node, std::string_view key, const char* expected) {
-  ctx_.error(node, "'" + std::string(key) + "' in " + what_ + " must be " + expected + ", not " +
+  ctx_.error(node, "'" + std::string(key) + "' in " + what() + " must be " + expected + ", not " +
                        type_phrase(node));
   return false;
 }
@@ -90,7 +92,7 @@ std::optional<int64_t> TableReader::integer_at(const toml::node* node, std::stri
   }
   int64_t v = value->get();
   if (v < min || v > max) {
-    ctx_.error(*node, "'" + std::string(key) + "' in " + what_ + " must be between " +
+    ctx_.error(*node, "'" + std::string(key) + "' in " + what() + " must be between " +
                           std::to_string(min) + " and " + std::to_string(max) + ", not " +
                           std::to_string(v));
     return std::nullopt;
@@ -115,7 +117,7 @@ std::optional<std::string> TableReader::string_at(const toml::node* node, std::s
     return std::nullopt;
   }
   if (!allow_empty && value->get().empty()) {
-    ctx_.error(*node, "'" + std::string(key) + "' in " + what_ + " must not be empty");
+    ctx_.error(*node, "'" + std::string(key) + "' in " + what() + " must not be empty");
     return std::nullopt;
   }
   return value->get();
@@ -153,7 +155,7 @@ std::optional<std::vector<std::string>> TableReader::string_array(std::string_vi
     if (const auto* s = element.as_string()) {
       out.push_back(s->get());
     } else {
-      ctx_.error(element, "every element of '" + std::string(key) + "' in " + what_ +
+      ctx_.error(element, "every element of '" + std::string(key) + "' in " + what() +
                               " must be a string, not " + type_phrase(element));
       ok = false;
     }
@@ -176,7 +178,7 @@ std::optional<std::size_t> TableReader::choice_index(const toml::node* node,
     if (i > 0) list += i + 1 == names.size() ? " or " : ", ";
     list += names[i];
   }
-  ctx_.error(*node, "'" + std::string(key) + "' in " + what_ + " must be " + list + ", not '" +
+  ctx_.error(*node, "'" + std::string(key) + "' in " + what() + " must be " + list + ", not '" +
                         *text + "'" + did_you_mean(*text, names));
   return std::nullopt;
 }
@@ -193,7 +195,7 @@ void TableReader::finish() {
     }
     if (known) continue;
     ctx_.diagnostics.error(ctx_.at(key.source()),
-                           "unknown key '" + std::string(name) + "' in " + what_ +
+                           "unknown key '" + std::string(name) + "' in " + what() +
                                did_you_mean(name, known_));
     (void)node;
   }

@@ -44,17 +44,39 @@ const char* type_phrase(const toml::node& node);
 
 enum class Need : uint8_t { Optional, Required };
 
+// How a table is named in sentences ("a Note trigger", "[advanced_settings]"): up to
+// three pieces joined only when a sentence is built, so loading a valid config builds
+// no names. The pieces must outlive the reader.
+class What {
+ public:
+  What(const char* text) : a_(text) {}                    // NOLINT: implicit on purpose
+  What(const std::string& text) : a_(text) {}             // NOLINT
+  What(std::string&&) = delete;                           // would dangle
+  What(std::string_view a, std::string_view b, std::string_view c) : a_(a), b_(b), c_(c) {}
+  std::string str() const {
+    std::string out;
+    out.reserve(a_.size() + b_.size() + c_.size());
+    return out.append(a_).append(b_).append(c_);
+  }
+
+ private:
+  std::string_view a_, b_, c_;
+};
+
+// "a " or "an " for `word`.
+std::string_view article(std::string_view word);
+
 template <class E>
 using Choices = std::initializer_list<std::pair<std::string_view, E>>;
 
 class TableReader {
  public:
   // `what` names the table in sentences: "a Note trigger", "[advanced_settings]".
-  TableReader(const toml::table& table, std::string what, LoadContext& ctx)
-      : table_(table), what_(std::move(what)), ctx_(ctx) {}
+  TableReader(const toml::table& table, What what, LoadContext& ctx)
+      : table_(table), what_(what), ctx_(ctx) {}
 
   const toml::table& table() const { return table_; }
-  const std::string& what() const { return what_; }
+  std::string what() const { return what_.str(); }
   LoadContext& context() { return ctx_; }
   SourceLocation where() const { return ctx_.at(table_); }
 
@@ -103,7 +125,7 @@ class TableReader {
   bool wrong_type(const toml::node& node, std::string_view key, const char* expected);
 
   const toml::table& table_;
-  std::string what_;
+  What what_;
   LoadContext& ctx_;
   std::vector<std::string_view> known_;
 };
