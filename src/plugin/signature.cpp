@@ -187,6 +187,14 @@ Expected<CheckedSignature> check_signature(const SignatureFile& sig, const FileD
   return out;
 }
 
+Expected<PublicKeyFile> signer_of(const fs::path& sig_file) {
+  auto sig = load_signature_file(sig_file);
+  if (!sig) return Failure{sig.error()};
+  auto key = parse_public_key_hex(sig->public_key);
+  if (!key) return Failure{sig_file.string() + ": public_key must be 64 hexadecimal digits (32 bytes)"};
+  return PublicKeyFile{*key, key_id(*key), sig->developer};
+}
+
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   std::time_t t = std::chrono::system_clock::to_time_t(time);
   std::tm tm{};

@@ -75,6 +75,10 @@ struct CheckedSignature {
 // then the Ed25519 signature. Errors are one sentence each (no file prefix).
 Expected<CheckedSignature> check_signature(const SignatureFile& sig, const FileDigest& digest);
 
+// Who a signature file says signed it: its public key, key id and developer, WITHOUT
+// verifying anything (for `trust add --from-signature`, which shows them to the user first).
+Expected<PublicKeyFile> signer_of(const std::filesystem::path& sig_file);
+
 // "2026-11-29T23:11:31Z" (UTC, seconds).
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
 

@@ -225,6 +225,17 @@ Expected<SigningKey> load_signing_key(const fs::path& file) {
   return key;
 }
 
+Expected<PublicKey> parse_public_key_hex(std::string_view hex) {
+  auto bytes = from_hex(hex);
+  if (!bytes || bytes->size() != 32) {
+    return Failure{"\"" + std::string(hex) +
+                   "\" is not a public key: expected 64 hexadecimal digits (32 bytes)"};
+  }
+  PublicKey key{};
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  return key;
+}
+
 Expected<PublicKeyFile> load_public_key_file(const fs::path& file) {
   auto text = read_text_file(file, 65536);
   if (!text) return Failure{text.error()};

@@ -73,6 +73,9 @@ Expected<PublicKeyFile> generate_key_files(const std::filesystem::path& private_
 // mode lets group/others read or write it.
 Expected<SigningKey> load_signing_key(const std::filesystem::path& private_key_file);
 
+// A public key written as 64 hex digits (MIDIMon's trusted_keys.toml spelling).
+Expected<PublicKey> parse_public_key_hex(std::string_view hex);
+
 // Loads a public key file written by generate_key_files().
 Expected<PublicKeyFile> load_public_key_file(const std::filesystem::path& public_key_file);
 

@@ -428,3 +428,33 @@ TEST_F(Signing, BytesOverloadChecksTheBytesGiven) {
 
 }  // namespace
 }  // namespace midimon::plugin
+
+namespace midimon::plugin {
+namespace {
+
+TEST_F(Signing, SignerOfReadsTheKeyForTrustAddFromSignature) {
+  ASSERT_TRUE(sign_plugin(binary_, *key_, {}).ok());
+  auto who = signer_of(sig_file());
+  ASSERT_TRUE(who.ok()) << who.error();
+  EXPECT_EQ(who->public_key, public_.public_key);
+  EXPECT_EQ(who->key_id, public_.key_id);
+  EXPECT_EQ(who->developer.name, "Ada");
+  edit_signature(sig_file(), [](nlohmann::ordered_json& d) { d["public_key"] = "abcd"; });
+  auto bad = signer_of(sig_file());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), sig_file().string() +
+                             ": public_key must be 64 hexadecimal digits (32 bytes)");
+}
+
+TEST(PublicKeyHex, ParsesOnlyThirtyTwoBytes) {
+  auto ok = parse_public_key_hex(std::string(64, 'A'));
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ((*ok)[0], 0xaa);
+  auto short_key = parse_public_key_hex("abcd");
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_EQ(short_key.error(), "\"abcd\" is not a public key: expected 64 hexadecimal digits (32 bytes)");
+  EXPECT_FALSE(parse_public_key_hex(std::string(64, 'g')).ok());
+}
+
+}  // namespace
+}  // namespace midimon::plugin
