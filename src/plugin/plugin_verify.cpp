@@ -61,6 +61,7 @@ SignatureStatus verify_signature(const fs::path& binary, const FileDigest& diges
   status.version = checked->version;
   status.developer = checked->developer;
   status.key_id = checked->key_id;
+  status.public_key = checked->public_key;
   // 7. key trusted
   if (const TrustedKey* key = trust.find(checked->public_key)) {
     status.state = State::Valid;
@@ -101,8 +102,8 @@ LoadCheck decide_load(const fs::path& binary, const FileDigest& digest,
     case State::Untrusted:
       check.refusal = binary.string() + ": signed by key " + s.key_id + " (" + s.developer.name +
                       " <" + s.developer.email + ">), which is not trusted; refusing to load it. "
-                      "To trust key " + s.key_id + ": midimon plugin trust add --from-signature " +
-                      s.file.string();
+                      "If you trust this key: midimon plugin trust add " + to_hex(s.public_key) +
+                      " --name NAME";
       return check;
     case State::Unsigned:
       if (policy.require_signature) {

@@ -36,6 +36,7 @@ struct SignatureStatus {
   int64_t version = 0;        // Valid/Untrusted: 1 or 2
   Developer developer;        // Valid/Untrusted (v1: as claimed, not signed)
   std::string key_id;         // Valid/Untrusted
+  PublicKey public_key{};     // Valid/Untrusted
   std::string key_name;       // Valid: the trusted key's name
   std::string reason;         // Invalid: what failed
   std::filesystem::path file; // the .sig file looked at

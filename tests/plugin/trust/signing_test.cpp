@@ -240,8 +240,8 @@ TEST_F(Signing, UntrustedKeyIsRefusedNamingTheKeyId) {
   EXPECT_EQ(c.signature.state, State::Untrusted);
   EXPECT_EQ(c.refusal, binary_.string() + ": signed by key " + public_.key_id +
                            " (Ada <ada@example.org>), which is not trusted; refusing to load it. "
-                           "To trust key " + public_.key_id +
-                           ": midimon plugin trust add --from-signature " + sig_file().string());
+                           "If you trust this key: midimon plugin trust add " +
+                           to_hex(public_.public_key) + " --name NAME");
 }
 
 TEST_F(Signing, MissingSignature) {
