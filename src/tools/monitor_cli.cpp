@@ -107,10 +107,7 @@ int open_inputs(Inputs& in, const InputArgs& args, const mapping::Config* config
     if (level != midi::LogLevel::Debug)
       print_error(std::string("midimon: ") + midi::log_level_name(level) + ": " + std::string(text));
   };
-  options.events = [](const midi::DeviceEvent& e) {
-    print_error("midimon: device '" + e.device_name + "' " + midi::device_event_name(e.kind) +
-                (e.port.empty() ? "" : " (" + e.port + ")"));
-  };
+  // Connects, disconnects and missing devices are logged at info/warning level above.
   in.devices = std::make_unique<midi::DeviceInputs>(*in.backend, in.queue, options);
   auto add = [&](midi::DeviceSpec spec) -> bool {
     in.names.push_back(spec.name);
