@@ -1,6 +1,7 @@
 // WasmPlugin: load-time checks, the instance lifecycle and the ABI v1 calls.
 #include "plugin/wasm_plugin.h"
 
+#include <algorithm>
 #include <cstring>
 #include <system_error>
 
@@ -214,10 +215,14 @@ Expected<void> WasmPlugin::instantiate() {
     define_host_function(linker, store, *find_host_function(im.name),
                          module_->info().types[im.func_type], &context_);
   }
-  // A start function runs under the call limits too.
-  begin_call();
+  // A start function runs under the call limits too (the caller's shared deadline).
   (void)store.set_fuel(options_.limits.fuel);
-  (void)store.set_timeout(options_.limits.timeout);
+  if (shared_deadline_ && options_.limits.timeout.count() > 0) {
+    const auto left = *shared_deadline_ - std::chrono::steady_clock::now();
+    (void)store.set_timeout(std::max<std::chrono::nanoseconds>(left, std::chrono::nanoseconds(1)));
+  } else {
+    (void)store.set_timeout(options_.limits.timeout);
+  }
   auto inst = linker.instantiate(store, module_);
   if (!inst) {
     const wasm::Error& e = inst.error();
@@ -256,19 +261,23 @@ Expected<void> WasmPlugin::instantiate() {
   return {};
 }
 
+// Starts a deadline shared by several outermost calls (instantiation, init and the
+// request after a trap); end_call() drops it.
 void WasmPlugin::begin_call() {
-  call_deadline_ = std::chrono::steady_clock::now() + options_.limits.timeout;
+  shared_deadline_ = std::chrono::steady_clock::now() + options_.limits.timeout;
 }
 
-// Every guest call of one plugin call shares its deadline (alloc, execute, dealloc).
+// One outermost engine call. Normally it gets the whole timeout (the request's alloc,
+// execute and dealloc are nested in one call, see run_request); under a shared deadline
+// it gets what is left of it.
 Trap WasmPlugin::call(FuncInst* func, std::span<const Value> args, std::span<Value> results) {
   wasm::Store& store = *live_->store;
-  if (options_.limits.timeout.count() > 0) {
-    const auto left = call_deadline_ - std::chrono::steady_clock::now();
+  if (options_.limits.timeout.count() > 0 && shared_deadline_) {
+    const auto left = *shared_deadline_ - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds(0)) return Trap(TrapKind::DeadlineExceeded);
     (void)store.set_timeout(left);
   } else {
-    (void)store.set_timeout(std::chrono::nanoseconds(0));
+    (void)store.set_timeout(options_.limits.timeout);
   }
   return store.call(func, args, results);
 }
@@ -297,12 +306,16 @@ Expected<std::string> WasmPlugin::call_init() {
 
 Expected<void> WasmPlugin::init() {
   if (initialized_) return {};
-  if (!live_) {
-    if (auto r = instantiate(); !r) return r;
-  }
   begin_call();
+  if (!live_) {
+    if (auto r = instantiate(); !r) {
+      shared_deadline_.reset();
+      return r;
+    }
+  }
   live_->store->set_fuel(options_.limits.fuel).ok();
   auto bytes = call_init();
+  shared_deadline_.reset();
   if (!bytes) return Failure{bytes.error()};
   auto meta = parse_metadata(*bytes);
   if (!meta) return Failure{meta.error()};
@@ -349,19 +362,25 @@ CallResult WasmPlugin::execute(const ActionRequest& request) {
   // instantiation: take effect now, on a fresh instance.
   if (live_ && live_->filesystem != grants().has(Capability::Filesystem)) live_.reset();
   if (!live_) {
-    if (auto r = instantiate(); !r) return error(r.error());
-    begin_call();
+    begin_call();  // instantiation, init and the request share one deadline
+    if (auto r = instantiate(); !r) {
+      shared_deadline_.reset();
+      return error(r.error());
+    }
     live_->store->set_fuel(options_.limits.fuel).ok();
-    if (auto m = call_init(); !m) return error("re-instantiation: " + m.error());
+    if (auto m = call_init(); !m) {
+      shared_deadline_.reset();
+      return error("re-instantiation: " + m.error());
+    }
   }
 
-  begin_call();
   live_->store->set_fuel(options_.limits.fuel).ok();
   Pending pending;
   pending.request = *json;
   pending_ = &pending;
   Trap t = call(live_->driver, {}, {});
   pending_ = nullptr;
+  shared_deadline_.reset();
   if (!pending.error.empty()) {
     live_.reset();  // a plugin that lies about its memory is not trusted further
     return error(std::move(pending.error));

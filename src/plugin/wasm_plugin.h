@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -114,7 +115,7 @@ class WasmPlugin final : public Plugin {
   bool initialized_ = false;
   std::unique_ptr<Live> live_;
   uint64_t instantiations_ = 0;
-  std::chrono::steady_clock::time_point call_deadline_;
+  std::optional<std::chrono::steady_clock::time_point> shared_deadline_;
   Pending* pending_ = nullptr;  // set only while the driver runs
 };
 

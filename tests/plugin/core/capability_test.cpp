@@ -122,47 +122,101 @@ TEST(PluginCapabilities, NetworkDeniedGrantedRevoked) {
   EXPECT_EQ(rec.count_logs({"http_request", "capability \"network\" is not granted"}), 2u) << rec.all_logs();
 }
 
+// A one-shot loopback HTTP server: answers one request with `reply`.
+class OneShotServer {
+ public:
+  explicit OneShotServer(std::string reply) {
+    s_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ok_ = s_ >= 0 && ::bind(s_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+          ::listen(s_, 1) == 0 && ::getsockname(s_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    port_ = ntohs(addr.sin_port);
+    if (!ok_) return;
+    thread_ = std::thread([this, reply = std::move(reply)] {
+      const int c = ::accept(s_, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      std::string got;
+      while (got.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = ::read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, static_cast<size_t>(n));
+      }
+      (void)!::write(c, reply.data(), reply.size());
+      ::close(c);
+    });
+  }
+  ~OneShotServer() {
+    ::shutdown(s_, SHUT_RDWR);  // ends an accept() nobody connected to
+    if (thread_.joinable()) thread_.join();
+    if (s_ >= 0) ::close(s_);
+  }
+  bool ok() const { return ok_; }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  int port() const { return port_; }
+
+ private:
+  int s_ = -1;
+  int port_ = 0;
+  bool ok_ = false;
+  std::thread thread_;
+};
+
 // One real request through the transport, to a one-shot loopback server.
 TEST(PluginCapabilities, NetworkRealRequest) {
-  const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(s, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(s, 1), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const int port = ntohs(addr.sin_port);
-  std::thread server([s] {
-    const int c = ::accept(s, nullptr, nullptr);
-    if (c < 0) return;
-    char buf[4096];
-    std::string got;
-    while (got.find("\r\n\r\n") == std::string::npos) {
-      const ssize_t n = ::read(c, buf, sizeof buf);
-      if (n <= 0) break;
-      got.append(buf, static_cast<size_t>(n));
-    }
-    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test: yes\r\nConnection: close\r\n\r\nhello";
-    (void)!::write(c, reply.data(), reply.size());
-    ::close(c);
-  });
+  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test: yes\r\nConnection: close\r\n\r\nhello");
+  ASSERT_TRUE(server.ok());
   Recorder rec;
   WasmPluginOptions o;
   o.allowed_hosts = {"127.0.0.1"};
   o.grants.add(Capability::Network);
   auto p = load_probe(rec, o);
-  if (p) {
-    CallResult r = p->execute(action("http", R"({"url":"http://127.0.0.1:)" + std::to_string(port) + R"(/x"})"));
-    EXPECT_TRUE(r.ok()) << describe(r) << rec.all_logs();
-    EXPECT_NE(rec.out.find(R"("status":200)"), std::string::npos) << rec.out;
-    EXPECT_NE(rec.out.find(R"("body":"hello")"), std::string::npos) << rec.out;
-    EXPECT_NE(rec.out.find(R"("x-test":"yes")"), std::string::npos) << rec.out;
-  }
-  ::shutdown(s, SHUT_RDWR);
-  server.join();
-  ::close(s);
+  ASSERT_TRUE(p);
+  CallResult r = p->execute(action("http", R"({"url":")" + server.url("/x") + R"("})"));
+  EXPECT_TRUE(r.ok()) << describe(r) << rec.all_logs();
+  EXPECT_NE(rec.out.find(R"("status":200)"), std::string::npos) << rec.out;
+  EXPECT_NE(rec.out.find(R"("body":"hello")"), std::string::npos) << rec.out;
+  EXPECT_NE(rec.out.find(R"("x-test":"yes")"), std::string::npos) << rec.out;
+}
+
+// A redirect off the list ends the request with -76, as the first URL would.
+TEST(PluginCapabilities, NetworkRedirectOffTheListIsRefused) {
+  OneShotServer server("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:9/stolen\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(server.ok());
+  Recorder rec;
+  WasmPluginOptions o;
+  o.allowed_hosts = {"127.0.0.1"};
+  o.grants.add(Capability::Network);
+  auto p = load_probe(rec, o);
+  ASSERT_TRUE(p);
+  CallResult r = p->execute(action("http", R"({"url":")" + server.url("/go") + R"("})"));
+  EXPECT_EQ(r.code, -76) << describe(r) << rec.all_logs();
+  EXPECT_EQ(rec.count_logs({"http_request denied", "127.0.0.2"}), 1u) << rec.all_logs();
+}
+
+// A process that never exits is killed at its timeout (-73); without one, at the call's
+// deadline. Either way the call ends in bounded time.
+TEST(PluginCapabilities, SubprocessThatNeverExits) {
+  Recorder rec;
+  WasmPluginOptions o;
+  o.grants.add(Capability::Subprocess);
+  auto p = load_probe(rec, o);
+  ASSERT_TRUE(p);
+  CallResult r = p->execute(action("proc_sleep", R"({"timeout_ms":100})"));
+  EXPECT_EQ(r.code, -73) << describe(r) << rec.all_logs();
+  EXPECT_LT(r.duration, std::chrono::seconds(4)) << "the call's own 5 s deadline was not needed";
+  EXPECT_EQ(rec.count_logs({"run_process timed out"}), 1u) << rec.all_logs();
+
+  PluginLimits short_call;
+  short_call.timeout = std::chrono::milliseconds(300);
+  p->set_limits(short_call);
+  CallResult d = p->execute(action("proc_sleep"));
+  const bool timed_out = d.code == -73 || d.message.find("deadline exceeded") != std::string::npos;
+  EXPECT_TRUE(timed_out) << describe(d);
+  EXPECT_LT(d.duration, std::chrono::seconds(3));
 }
 
 class FilesystemCapability : public ::testing::Test {

@@ -138,6 +138,13 @@ static int run(const char* req) {
     if (n >= 0) { fwrite(out, 1, (size_t)n, stdout); fflush(stdout); }
     return n < 0 ? n : 0;
   }
+  if (!strcmp(action, "proc_sleep")) {  // a process that does not exit by itself
+    int ms = int_field(req, "timeout_ms");
+    char r[200];
+    if (ms >= 0) snprintf(r, sizeof r, "{\"argv\":[\"sleep\",\"30\"],\"timeout_ms\":%d}", ms);
+    else snprintf(r, sizeof r, "{\"argv\":[\"sleep\",\"30\"]}");
+    return host_run_process(r, (int32_t)strlen(r), out, sizeof out);
+  }
   if (!strcmp(action, "key")) {
     const char* r = "{\"type\":\"Keystroke\",\"keys\":\"space\",\"modifiers\":[\"ctrl\"]}";
     return host_request_action(r, (int32_t)strlen(r));
