@@ -149,7 +149,16 @@ int plugin_new(const std::string& name, const std::string& lang, const std::stri
                std::ostream& err) {
 #ifdef MIDIMON_HAVE_SCAFFOLD
   const fs::path target = dir.empty() ? fs::path(name) : fs::path(dir);
-  Expected<void> made = scaffold_plugin(target, name, lang);
+  std::optional<ScaffoldLang> language = parse_scaffold_lang(lang);
+  if (!language) {
+    err << "error: --lang must be c or rust, not '" << lang << "'\n";
+    return kPluginExitInvalid;
+  }
+  if (std::string problem = scaffold_name_problem(name); !problem.empty()) {
+    err << "error: " << problem << "\n";
+    return kPluginExitInvalid;
+  }
+  Expected<void> made = scaffold_plugin(target, name, *language);
   if (!made) {
     err << "error: " << made.error() << "\n";
     return kPluginExitInvalid;

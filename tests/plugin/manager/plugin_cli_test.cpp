@@ -236,5 +236,34 @@ TEST_F(PluginCli, UnsignedPluginVerifiesOnlyWhenNotRequired) {
   EXPECT_EQ(midimon({"plugin", "verify", "--require", binary}).exit_code, 1);
 }
 
+// --- plugin new ---------------------------------------------------------------------------
+
+// The C scaffold builds with its one command and passes `plugin call` out of the box (the
+// Rust scaffold's build is tested by tests/plugin/pdk; it costs half a minute of CPU).
+TEST_F(PluginCli, NewCPluginBuildsAndAnswersHello) {
+  const fs::path dir = midimon.home() / "work" / "my-plugin";
+  CliResult made = midimon({"plugin", "new", "my-plugin", "--dir", dir.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  CliResult build = testing::run_program({(dir / "build.sh").string()}, {"PATH=/usr/bin:/bin"}, midimon.home() / "scratch");
+  ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
+  CliResult call = midimon({"plugin", "call", dir.string(), "hello", "--velocity", "7"});
+  EXPECT_EQ(call.exit_code, 0) << call.err;
+  EXPECT_TRUE(contains(call.out, "hello from my-plugin")) << call.out;
+  CliResult info = midimon({"plugin", "info", dir.string()});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_TRUE(contains(info.out, "name: my-plugin\n")) << info.out;
+}
+
+TEST_F(PluginCli, NewRefusesABadNameOrLanguageOrAnExistingDirectory) {
+  EXPECT_EQ(midimon({"plugin", "new", "1bad", "--dir", (midimon.home() / "a").string()}).exit_code, 2);
+  EXPECT_EQ(midimon({"plugin", "new", "ok", "--lang", "cobol"}).exit_code, 2);
+  const fs::path dir = midimon.home() / "taken";
+  fs::create_directories(dir);
+  std::ofstream(dir / "keep.txt") << "mine";
+  CliResult r = midimon({"plugin", "new", "taken", "--dir", dir.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(testing::slurp(dir / "keep.txt"), "mine");
+}
+
 }  // namespace
 }  // namespace midimon::plugin
