@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cctype>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "midi/backend_probe.h"
 
@@ -65,17 +67,51 @@ PortInfo split_alsa_name(const std::string& full) {
   return {full, full};
 }
 
+// JACK server deaths seen by any of our listers (a client of a dead server is unusable).
+std::atomic<uint64_t> g_jack_shutdowns{0};
+
+bool jack_server_reachable() {
+  jack_status_t status{};
+  jack_client_t* client = jack_client_open("midimon-probe", JackNoStartServer, &status);
+  if (!client) return false;
+  jack_client_close(client);
+  return true;
+}
+
+// RtMidi's JACK objects cannot be destroyed once their server has died: their
+// destructor unregisters the port, and libjack crashes doing that on a dead client
+// (seen with jackd2 1.9.21: SIGSEGV in jack_port_unregister). Such an object is parked
+// here for the rest of the process instead — a small, bounded cost per server death,
+// against a crash. Reachable from a global, so leak checkers do not report it.
+template <class T>
+void park_forever(std::unique_ptr<T> object) {
+  static std::mutex mutex;
+  static auto* parked = new std::vector<std::unique_ptr<T>>();
+  std::lock_guard lock(mutex);
+  parked->push_back(std::move(object));
+}
+
+// Whether a JACK RtMidi object opened at `generation` may be destroyed normally.
+bool jack_client_still_usable(uint64_t generation) {
+  return g_jack_shutdowns.load() == generation && jack_server_reachable();
+}
+
 class RtInputPort final : public InputPort {
  public:
   RtInputPort(LogSink log, RawInputCallback callback)
       : errors(std::move(log)), callback_(std::move(callback)) {}
   ~RtInputPort() override {
+    if (in && jack_generation && !jack_client_still_usable(*jack_generation)) {
+      park_forever(std::move(in));  // its server is gone: no callback can run any more
+      return;
+    }
     if (in) {
       in->cancelCallback();
       in->closePort();
     }
     in.reset();  // closes the client: its thread stops before the callback is destroyed
   }
+  std::optional<uint64_t> jack_generation;  // set for JACK: g_jack_shutdowns at open
   static void on_message(double, std::vector<unsigned char>* message, void* self) {
     if (message && !message->empty()) {
       static_cast<RtInputPort*>(self)->callback_(message->data(), message->size());
@@ -92,8 +128,13 @@ class RtOutputPort final : public OutputPort {
  public:
   explicit RtOutputPort(LogSink log) : errors(std::move(log)) {}
   ~RtOutputPort() override {
+    if (out && jack_generation && !jack_client_still_usable(*jack_generation)) {
+      park_forever(std::move(out));
+      return;
+    }
     if (out) out->closePort();
   }
+  std::optional<uint64_t> jack_generation;
   bool send(const uint8_t* data, size_t size, std::string* error) override {
     std::lock_guard lock(send_mutex_);
     out->sendMessage(data, size);
@@ -149,7 +190,10 @@ class JackLister {
   }
 
  private:
-  static void on_shutdown(void* self) { static_cast<JackLister*>(self)->shut_down_ = true; }
+  static void on_shutdown(void* self) {
+    static_cast<JackLister*>(self)->shut_down_ = true;
+    ++g_jack_shutdowns;
+  }
   void close() {
     if (client_) jack_client_close(client_);
     client_ = nullptr;
@@ -256,6 +300,7 @@ class RtMidiBackend final : public Backend {
 
   std::optional<std::string> make_input(RtInputPort& port) {
     if (auto gone = server_gone()) return gone;
+    if (kind_ == BackendKind::Jack) port.jack_generation = g_jack_shutdowns.load();
     try {
       port.in = std::make_unique<RtMidiIn>(api_of(kind_), options_.client_name);
     } catch (const RtMidiError& e) {
@@ -269,6 +314,7 @@ class RtMidiBackend final : public Backend {
 
   std::optional<std::string> make_output(RtOutputPort& port) {
     if (auto gone = server_gone()) return gone;
+    if (kind_ == BackendKind::Jack) port.jack_generation = g_jack_shutdowns.load();
     try {
       port.out = std::make_unique<RtMidiOut>(api_of(kind_), options_.client_name);
     } catch (const RtMidiError& e) {

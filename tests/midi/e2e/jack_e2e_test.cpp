@@ -328,3 +328,46 @@ TEST(MidiJackE2E, AutoPicksJackWhenItsServerRuns) {
 
 }  // namespace
 }  // namespace midimon::midi::e2e
+
+namespace midimon::midi::e2e {
+namespace {
+
+TEST(MidiJackE2E, ServerThatStopsAndReturnsIsReconnected) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  InputQueue queue(1024);
+  Sink sink(queue);
+  DeviceInputs inputs(*backend, queue, sink.options());
+  DeviceSpec spec;
+  spec.name = "seq";
+  spec.pattern = "srvseq:out";
+  spec.match = MatchKind::Exact;
+  ASSERT_TRUE(inputs.add_device(spec));
+  inputs.start();
+  auto seq = start_midiseq("srvseq");
+  ASSERT_TRUE(sink.wait_for([](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, 0); }, 10s));
+
+  seq.reset();
+  server.stop();
+  ASSERT_TRUE(sink.wait_for(
+      [](auto&, auto& events) {
+        return std::any_of(events.begin(), events.end(), [](const DeviceEvent& e) {
+          return e.kind == DeviceEventKind::Disconnected;
+        });
+      },
+      5s));
+  server.start();
+  REQUIRE_JACK(server);
+  const size_t before = sink.message_count();
+  seq = start_midiseq("srvseq");
+  EXPECT_TRUE(sink.wait_for(
+      [before](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, before); }, 10s))
+      << "no notes after the server came back";
+  EXPECT_EQ(sink.count_events(DeviceEventKind::Connected), 2u);
+  inputs.stop();
+}
+
+}  // namespace
+}  // namespace midimon::midi::e2e

@@ -21,6 +21,12 @@ class JackServer {
     name_ = "midimon-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
     log_path_ = "/tmp/" + name_ + ".log";
     setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
+    start();
+  }
+
+  // (Re)starts the server under the same name; ready() says whether it came up.
+  void start() {
+    ready_ = false;
     // -r: no realtime scheduling (not needed for a dummy driver, and not always allowed).
     server_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{"jackd", "-r", "-n", name_, "-d", "dummy", "-r", "48000", "-p",
@@ -36,10 +42,16 @@ class JackServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+  // Stops the server by PID (SIGTERM, then SIGKILL if it lingers) and reaps it.
+  void stop() {
+    server_.reset();
+    ready_ = false;
+  }
   ~JackServer() {
-    server_.reset();  // SIGTERM by PID, then SIGKILL if it lingers
+    const bool ok = ready_;
+    stop();
     unsetenv("JACK_DEFAULT_SERVER");
-    if (ready_) std::remove(log_path_.c_str());
+    if (ok) std::remove(log_path_.c_str());
   }
 
   bool ready() const { return ready_; }
