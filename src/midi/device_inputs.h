@@ -56,6 +56,8 @@ struct DeviceInputsOptions {
   Clock clock;             // message timestamps; steady_clock::now by default
 };
 
+// The backend and the queue must outlive the DeviceInputs (its ports feed the queue until
+// its destructor has closed them).
 class DeviceInputs {
  public:
   DeviceInputs(Backend& backend, InputQueue& queue, DeviceInputsOptions options = {});
