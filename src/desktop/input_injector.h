@@ -55,17 +55,17 @@ class InputInjector {
   virtual const char* backend_name() const = 0;
 
   // Ok when every name in `keys` can be typed by this backend (load-time checks).
-  virtual Status check_key(std::string_view keysym_name) = 0;
+  virtual Result<void> check_key(std::string_view keysym_name) = 0;
 
-  virtual Status key_combo(const KeyCombo& combo) = 0;
+  virtual Result<void> key_combo(const KeyCombo& combo) = 0;
 
   // Types UTF-8 text character by character ("\n" = Return, "\t" = Tab). Invalid UTF-8
   // is an error naming the byte offset; nothing is typed then.
-  virtual Status type_text(std::string_view utf8) = 0;
+  virtual Result<void> type_text(std::string_view utf8) = 0;
 
   // Moves the pointer to `at` first when given (screen coordinates), then presses and
   // releases `button`.
-  virtual Status mouse_click(MouseButton button, std::optional<Point> at) = 0;
+  virtual Result<void> mouse_click(MouseButton button, std::optional<Point> at) = 0;
 };
 
 enum class InjectorBackend : uint8_t { Auto, X11, Uinput };

@@ -32,11 +32,12 @@ class [[nodiscard]] Result {
   std::string error_;
 };
 
-// Success, or an error sentence.
-class [[nodiscard]] Status {
+// Success, or an error sentence. (Not called `Status`: Xlib #defines that name.)
+template <>
+class [[nodiscard]] Result<void> {
  public:
-  Status() = default;
-  Status(Error error) : error_(std::move(error.message)), failed_(true) {}  // NOLINT
+  Result() = default;
+  Result(Error error) : error_(std::move(error.message)), failed_(true) {}  // NOLINT
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
   const std::string& error() const { return error_; }
