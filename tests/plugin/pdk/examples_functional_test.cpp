@@ -309,3 +309,23 @@ TEST(PdkExamplesRun, ReactorBuildCanFopenUnderData) {
 }
 
 }  // namespace
+
+namespace {
+
+// MIDIMON_PLUGIN_ALLOCATOR's buffer and wasi-libc's malloc both grow memory; requests of
+// growing size make the PDK allocator grow between mallocs, and the guest checks that no
+// earlier malloc block and no request byte was overwritten.
+TEST(PdkExamplesRun, PdkAllocatorAndMallocNeverOverlap) {
+  RecordingHostServices host;
+  auto loaded = load_wasm_plugin(
+      read_file(fs::path(MIDIMON_PDK_GUEST_DIR) / "alloc_with_malloc.wasm"), with_host(host));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  for (size_t size : {10u, 70000u, 20u, 300000u, 150000u, 1000000u, 5u}) {
+    ActionRequest r = request("fill");
+    r.params_json = R"({"fill": ")" + std::string(size, 'r') + R"("})";
+    CallResult result = (*loaded)->execute(r);
+    EXPECT_TRUE(result.ok()) << "request of " << size << " bytes: " << describe(result);
+  }
+}
+
+}  // namespace
