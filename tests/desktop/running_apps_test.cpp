@@ -1,0 +1,124 @@
+// Running applications: a child process of the test is found by its comm and its argv[0]
+// basename; a fake /proc pins the parsing and its hostile cases.
+#include "desktop/running_apps.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace midimon::desktop {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "midimon-desktop-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// A child running `sleep` through a symlink with a 17-character name: comm is its first
+// 15 bytes, argv[0] the whole name. Killed and reaped by PID on destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const fs::path& program) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execl(program.c_str(), program.c_str(), "30", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+};
+
+TEST(RunningApps, FindsAChildOfTheTest) {
+  TempDir dir;
+  const fs::path link = dir.path() / "midimon_probe_app";
+  fs::create_symlink("/bin/sleep", link);
+  ChildProcess child(link);
+  ASSERT_GT(child.pid(), 0);
+  // exec replaces comm; wait (with a deadline) until the child shows its new name.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::optional<RunningProcess> found;
+  while (!found && std::chrono::steady_clock::now() < until) {
+    for (const auto& p : list_running_processes())
+      if (p.pid == child.pid() && p.exe_name == "midimon_probe_app") found = p;
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(found.has_value()) << "the child never appeared with its argv[0]";
+  EXPECT_EQ(found->comm, "midimon_probe_a");  // the kernel's 15-byte cut
+  EXPECT_TRUE(is_app_running("midimon_probe_app"));
+  EXPECT_TRUE(is_app_running("MIDIMON_PROBE_APP"));
+  EXPECT_FALSE(is_app_running("midimon_probe_ap"));  // a prefix of argv[0] is not a match
+}
+
+TEST(RunningApps, AbsentAppIsNotRunning) {
+  EXPECT_FALSE(is_app_running("no-such-application-midimon"));
+  EXPECT_FALSE(is_app_running(""));
+}
+
+void write(const fs::path& path, std::string_view text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(RunningApps, FakeProcWithHostileEntries) {
+  TempDir proc;
+  fs::create_directories(proc.path() / "1");
+  write(proc.path() / "1" / "comm", "firefox-esr\n");
+  write(proc.path() / "1" / "cmdline", std::string("/usr/lib/firefox-esr/firefox-esr\0-P\0", 35));
+  fs::create_directories(proc.path() / "2");  // a kernel thread: comm, empty cmdline
+  write(proc.path() / "2" / "comm", "kworker/0:1\n");
+  write(proc.path() / "2" / "cmdline", "");
+  fs::create_directories(proc.path() / "3");  // exited while being read: no comm
+  fs::create_directories(proc.path() / "self");
+  write(proc.path() / "self" / "comm", "ignored\n");
+  fs::create_directories(proc.path() / "12x");
+  write(proc.path() / "12x" / "comm", "ignored\n");
+  fs::create_directories(proc.path() / "4");  // argv[0] without a slash, no NUL at all
+  write(proc.path() / "4" / "comm", "slack\n");
+  write(proc.path() / "4" / "cmdline", "Slack");
+
+  const auto processes = list_running_processes(proc.path().string());
+  ASSERT_EQ(processes.size(), 3u);
+  EXPECT_TRUE(is_app_running("firefox-esr", proc.path().string()));
+  EXPECT_TRUE(is_app_running("Slack", proc.path().string()));
+  EXPECT_TRUE(is_app_running("kworker/0:1", proc.path().string()));
+  EXPECT_FALSE(is_app_running("ignored", proc.path().string()));
+  EXPECT_FALSE(is_app_running("firefox", proc.path().string()));
+  EXPECT_TRUE(list_running_processes("/nonexistent/proc").empty());
+}
+
+TEST(RunningApps, ProcessMatchesRules) {
+  RunningProcess p{1, "gnome-calculat", "gnome-calculator"};
+  EXPECT_TRUE(process_matches(p, "gnome-calculator"));
+  RunningProcess cut{2, "abcdefghijklmno", ""};  // 15 bytes: a longer name may match
+  EXPECT_TRUE(process_matches(cut, "abcdefghijklmnopq"));
+  EXPECT_FALSE(process_matches(cut, "abcdefghijklmn"));
+  RunningProcess short_comm{3, "abc", ""};
+  EXPECT_FALSE(process_matches(short_comm, "abcdefghijklmnopq"));
+  EXPECT_FALSE(process_matches(short_comm, ""));
+}
+
+}  // namespace
+}  // namespace midimon::desktop
