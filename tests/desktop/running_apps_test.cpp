@@ -70,7 +70,8 @@ TEST(RunningApps, FindsAChildOfTheTest) {
   EXPECT_EQ(found->comm, "midimon_probe_a");  // the kernel's 15-byte cut
   EXPECT_TRUE(is_app_running("midimon_probe_app"));
   EXPECT_TRUE(is_app_running("MIDIMON_PROBE_APP"));
-  EXPECT_FALSE(is_app_running("midimon_probe_ap"));  // a prefix of argv[0] is not a match
+  EXPECT_FALSE(is_app_running("midimon_probe"));      // a prefix of argv[0] is not a match
+  EXPECT_FALSE(is_app_running("midimon_probe_xyz"));  // nor a name sharing 13 bytes
 }
 
 TEST(RunningApps, AbsentAppIsNotRunning) {

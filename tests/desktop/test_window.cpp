@@ -7,6 +7,11 @@ namespace midimon::desktop::testing {
 
 TestClient::TestClient(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {}
 
+void TestClient::survive_server_loss() {
+  XSetIOErrorHandler([](Display*) { return 0; });
+  XSetIOErrorExitHandler(dpy_, [](Display*, void*) {}, nullptr);
+}
+
 TestClient::~TestClient() {
   if (dpy_ != nullptr) XCloseDisplay(dpy_);
 }
@@ -80,9 +85,15 @@ std::vector<XEvent> TestClient::collect(
 }
 
 KeySym keysym_of(XEvent& event) {
-  char buffer[16];
-  KeySym sym = NoSymbol;
-  XLookupString(&event.xkey, buffer, sizeof buffer, &sym, nullptr);
+  // Asked of the server, not of Xlib's cached (XKB) map, which does not always follow a
+  // rebinding of the same client's lifetime: column 1 with Shift, else column 0.
+  int per = 0;
+  KeySym* syms = XGetKeyboardMapping(event.xkey.display,
+                                     static_cast<KeyCode>(event.xkey.keycode), 1, &per);
+  if (syms == nullptr) return NoSymbol;
+  KeySym sym = per > 0 ? syms[0] : NoSymbol;
+  if ((event.xkey.state & ShiftMask) != 0 && per > 1 && syms[1] != NoSymbol) sym = syms[1];
+  XFree(syms);
   return sym;
 }
 

@@ -20,6 +20,9 @@ class TestClient {
   TestClient& operator=(const TestClient&) = delete;
 
   Display* display() const { return dpy_; }
+  // For tests that kill the server: Xlib's default would exit the process when this
+  // connection notices.
+  void survive_server_loss();
   bool ok() const { return dpy_ != nullptr; }
 
   // A mapped window at (x, y) with WM_CLASS and both title properties; waits until the
@@ -40,7 +43,7 @@ class TestClient {
   Display* dpy_ = nullptr;
 };
 
-// Keysym of a KeyPress as a client would see it (Shift level applied).
+// Keysym of a KeyPress in the server's current core map (Shift level applied).
 KeySym keysym_of(XEvent& event);
 
 }  // namespace midimon::desktop::testing
