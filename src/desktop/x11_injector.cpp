@@ -5,7 +5,7 @@
 // in column 0 of some keycode is pressed as is; in column 1 with Shift. A keysym without a
 // keycode is bound to a spare keycode (one without symbols when the injector opened): the
 // binding stays until that spare is reused (round robin) or the injector closes, when the
-// spares get their empty symbols back. Keeping it avoids the race xdotool's users know:
+// spares get their empty symbols back. Keeping it avoids a race with slow readers:
 // a client that looks the keycode up after an immediate restore sees nothing.
 #include <X11/XKBlib.h>
 #include <X11/Xlib.h>

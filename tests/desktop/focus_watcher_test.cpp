@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 #include "test_window.h"
 #include "xvfb_server.h"
