@@ -371,3 +371,47 @@ TEST(MidiJackE2E, ServerThatStopsAndReturnsIsReconnected) {
 
 }  // namespace
 }  // namespace midimon::midi::e2e
+
+namespace midimon::midi::e2e {
+namespace {
+
+TEST(MidiJackE2E, AHotPlugCyclePrintsNothingToStderr) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  bool connected = false, disconnected = false;
+  std::vector<std::string> log;
+  const std::string printed = captured_stderr([&] {
+    auto backend = jack_backend();
+    if (!backend) return;
+    InputQueue queue(1024);
+    Sink sink(queue);
+    auto options = sink.options();
+    options.log = [&log](LogLevel, std::string_view text) { log.emplace_back(text); };
+    DeviceInputs inputs(*backend, queue, options);
+    DeviceSpec spec;
+    spec.name = "quiet";
+    spec.pattern = "quietseq:out";
+    if (!inputs.add_device(spec)) return;
+    inputs.start();
+    auto seq = start_midiseq("quietseq");
+    connected = sink.wait_for([](auto& ms, auto&) { return saw_both_notes_on_and_off(ms, 0); }, 10s);
+    seq.reset();
+    disconnected = sink.wait_for(
+        [](auto&, auto& events) { return !events.empty() && events.back().kind == DeviceEventKind::Disconnected; },
+        5s);
+    inputs.stop();
+  });
+  EXPECT_TRUE(connected);
+  EXPECT_TRUE(disconnected);
+  EXPECT_EQ(printed, "");
+  // What would have been printed went through the log sink instead.
+  const auto logged = [&log](const std::string& part) {
+    return std::any_of(log.begin(), log.end(),
+                       [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(logged("device 'quiet' connected to port 'quietseq:out'"));
+  EXPECT_TRUE(logged("device 'quiet' disconnected from port 'quietseq:out'"));
+}
+
+}  // namespace
+}  // namespace midimon::midi::e2e
