@@ -48,7 +48,40 @@ NativePlugin::~NativePlugin() {
   if (handle_ != nullptr) dlclose(handle_);
 }
 
+// The host table's functions are called from the plugin's C code: nothing may unwind
+// through it, so each entry catches everything (in practice std::bad_alloc) and reports
+// an I/O failure.
 void NativePlugin::host_log(void* context, int32_t level, const char* text, size_t len) {
+  try {
+    log_impl(context, level, text, len);
+  } catch (...) {
+  }
+}
+
+int32_t NativePlugin::host_send_midi(void* context, const uint8_t* bytes, size_t len) {
+  try {
+    return send_midi_impl(context, bytes, len);
+  } catch (...) {
+    return host_errno::kIo;
+  }
+}
+
+int32_t NativePlugin::host_request_action(void* context, const char* json, size_t len) {
+  try {
+    return request_action_impl(context, json, len);
+  } catch (...) {
+    return host_errno::kIo;
+  }
+}
+
+void NativePlugin::host_write_output(void* context, int32_t stream, const char* text, size_t len) {
+  try {
+    write_output_impl(context, stream, text, len);
+  } catch (...) {
+  }
+}
+
+void NativePlugin::log_impl(void* context, int32_t level, const char* text, size_t len) {
   auto* self = static_cast<NativePlugin*>(context);
   if (text == nullptr && len > 0) return;
   const int32_t clamped = level < 0 ? 0 : (level > 4 ? 4 : level);
@@ -56,7 +89,7 @@ void NativePlugin::host_log(void* context, int32_t level, const char* text, size
                      std::string_view(text == nullptr ? "" : text, std::min(len, kMaxTextBytes)));
 }
 
-int32_t NativePlugin::host_send_midi(void* context, const uint8_t* bytes, size_t len) {
+int32_t NativePlugin::send_midi_impl(void* context, const uint8_t* bytes, size_t len) {
   auto* self = static_cast<NativePlugin*>(context);
   if (!self->context_.granted(Capability::Midi)) return self->context_.deny("send_midi", Capability::Midi);
   if (bytes == nullptr && len > 0) return host_errno::kFault;
@@ -74,7 +107,7 @@ int32_t NativePlugin::host_send_midi(void* context, const uint8_t* bytes, size_t
   return self->context_.services->send_midi(self->context_.name, span);
 }
 
-int32_t NativePlugin::host_request_action(void* context, const char* json, size_t len) {
+int32_t NativePlugin::request_action_impl(void* context, const char* json, size_t len) {
   auto* self = static_cast<NativePlugin*>(context);
   if ((json == nullptr && len > 0) || len > kMaxTextBytes) return host_errno::kFault;
   auto parsed = nlohmann::json::parse(std::string_view(json == nullptr ? "" : json, len), nullptr,
@@ -100,7 +133,7 @@ int32_t NativePlugin::host_request_action(void* context, const char* json, size_
       self->context_.name, parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void NativePlugin::host_write_output(void* context, int32_t stream, const char* text, size_t len) {
+void NativePlugin::write_output_impl(void* context, int32_t stream, const char* text, size_t len) {
   auto* self = static_cast<NativePlugin*>(context);
   if (text == nullptr || len == 0) return;
   self->context_.services->output(

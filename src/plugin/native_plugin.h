@@ -47,6 +47,11 @@ class NativePlugin final : public Plugin {
   static int32_t host_send_midi(void* context, const uint8_t* bytes, size_t len);
   static int32_t host_request_action(void* context, const char* json, size_t len);
   static void host_write_output(void* context, int32_t stream, const char* text, size_t len);
+  // Their bodies (the host_* entries above only keep exceptions out of the plugin's frames).
+  static void log_impl(void* context, int32_t level, const char* text, size_t len);
+  static int32_t send_midi_impl(void* context, const uint8_t* bytes, size_t len);
+  static int32_t request_action_impl(void* context, const char* json, size_t len);
+  static void write_output_impl(void* context, int32_t stream, const char* text, size_t len);
 
   std::filesystem::path file_;
   void* handle_ = nullptr;                      // dlopen handle
