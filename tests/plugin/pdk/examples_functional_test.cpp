@@ -329,3 +329,25 @@ TEST(PdkExamplesRun, PdkAllocatorAndMallocNeverOverlap) {
 }
 
 }  // namespace
+
+namespace {
+
+// The PDK from C++ (freestanding, -fno-exceptions -fno-rtti).
+TEST(PdkExamplesRun, CppPluginBuildsAndRuns) {
+  RecordingHostServices host;
+  auto loaded = load_wasm_plugin(read_file(fs::path(MIDIMON_PDK_GUEST_DIR) / "cpp_plugin.wasm"),
+                                 with_host(host, grants({Capability::Midi})));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE((*loaded)->init().ok());
+  EXPECT_EQ((*loaded)->metadata().name, "cpp-plugin");
+  ActionRequest r = request("note");
+  r.context.note = 61;
+  r.context.velocity = 33;
+  CallResult result = (*loaded)->execute(r);
+  EXPECT_TRUE(result.ok()) << describe(result);
+  ASSERT_EQ(host.midi.size(), 1u);
+  EXPECT_EQ(host.midi[0], (std::vector<uint8_t>{0x90, 61, 33}));
+  EXPECT_EQ((*loaded)->execute(request("note")).code, 2);
+}
+
+}  // namespace
