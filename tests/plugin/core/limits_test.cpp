@@ -68,11 +68,12 @@ TEST(PluginLimits, FuelIsPerCall) {
 
 TEST(PluginLimits, DeadlineExceeded) {
   Recorder rec;
-  WasmPluginOptions o;
-  o.limits.timeout = std::chrono::milliseconds(20);
-  o.limits.fuel = UINT64_MAX / 2;
-  auto p = load_probe(rec, o);
+  auto p = load_probe(rec);  // load under the defaults; only the call gets 20 ms
   ASSERT_TRUE(p);
+  PluginLimits short_call;
+  short_call.timeout = std::chrono::milliseconds(20);
+  short_call.fuel = UINT64_MAX / 2;
+  p->set_limits(short_call);
   CallResult r = p->execute(action("loop"));
   EXPECT_EQ(r.status, CallResult::Status::Trapped) << describe(r);
   EXPECT_NE(r.message.find("deadline exceeded"), std::string::npos) << r.message;
