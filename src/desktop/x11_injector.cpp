@@ -96,14 +96,26 @@ KeySym keysym_for_codepoint(char32_t c) {
   return 0x01000000 | c;         // the Unicode keysym range
 }
 
-const char* modifier_keysym_name(Modifier m) {
+// A modifier is pressed through a key the map already has for it: a spare keycode bound
+// to Super_L would type the keysym without being in the server's modifier map.
+std::vector<KeySym> modifier_keysyms(Modifier m) {
   switch (m) {
-    case Modifier::Ctrl: return "Control_L";
-    case Modifier::Alt: return "Alt_L";
-    case Modifier::Shift: return "Shift_L";
-    case Modifier::Super: return "Super_L";
+    case Modifier::Ctrl: return {XK_Control_L, XK_Control_R};
+    case Modifier::Alt: return {XK_Alt_L, XK_Alt_R, XK_Meta_L};
+    case Modifier::Shift: return {XK_Shift_L, XK_Shift_R};
+    case Modifier::Super: return {XK_Super_L, XK_Super_R, XK_Hyper_L};
   }
-  return "Control_L";
+  return {};
+}
+
+const char* modifier_label(Modifier m) {
+  switch (m) {
+    case Modifier::Ctrl: return "Ctrl";
+    case Modifier::Alt: return "Alt";
+    case Modifier::Shift: return "Shift";
+    case Modifier::Super: return "Super";
+  }
+  return "?";
 }
 
 class X11Injector final : public InputInjector {
@@ -151,8 +163,12 @@ class X11Injector final : public InputInjector {
       if (std::find(held.begin(), held.end(), kc) == held.end()) held.push_back(kc);
     };
     for (const Modifier m : combo.modifiers) {
-      auto place = locate(map, XStringToKeysym(modifier_keysym_name(m)));
-      if (!place) return Error{std::string("x11: no keycode for ") + modifier_keysym_name(m)};
+      std::optional<KeyPlace> place;
+      for (const KeySym sym : modifier_keysyms(m))
+        if (!place) place = map.find(sym);
+      if (!place)
+        return Error{std::string("x11: the keyboard map has no ") + modifier_label(m) +
+                     " key."};
       hold(place->code);
     }
     std::vector<KeyCode> codes;
@@ -165,8 +181,10 @@ class X11Injector final : public InputInjector {
       codes.push_back(place->code);
     }
     if (needs_shift) {
-      auto shift = locate(map, XK_Shift_L);
-      if (shift) hold(shift->code);
+      auto shift = map.find(XK_Shift_L);
+      if (!shift) shift = map.find(XK_Shift_R);
+      if (!shift) return Error{"x11: the keyboard map has no Shift key."};
+      hold(shift->code);
     }
     for (const KeyCode kc : codes) hold(kc);
     for (const KeyCode kc : held) XTestFakeKeyEvent(dpy_, kc, True, CurrentTime);
@@ -200,12 +218,14 @@ class X11Injector final : public InputInjector {
         return Error{"x11: no keycode is free to type the keysym " +
                      std::string(XKeysymToString(sym) ? XKeysymToString(sym) : "?") + "."};
       if (place->shift) {
-        if (!shift) shift = locate(map, XK_Shift_L);
-        if (shift) XTestFakeKeyEvent(dpy_, shift->code, True, CurrentTime);
+        if (!shift) shift = map.find(XK_Shift_L);
+        if (!shift) shift = map.find(XK_Shift_R);
+        if (!shift) return Error{"x11: the keyboard map has no Shift key."};
+        XTestFakeKeyEvent(dpy_, shift->code, True, CurrentTime);
       }
       XTestFakeKeyEvent(dpy_, place->code, True, CurrentTime);
       XTestFakeKeyEvent(dpy_, place->code, False, CurrentTime);
-      if (place->shift && shift) XTestFakeKeyEvent(dpy_, shift->code, False, CurrentTime);
+      if (place->shift) XTestFakeKeyEvent(dpy_, shift->code, False, CurrentTime);
     }
     return sync("text");
   }

@@ -115,6 +115,21 @@ TEST_F(FocusWatcherTest, TitleChangeOfTheActiveWindowIsReported) {
   EXPECT_EQ((*watcher)->current().title, "ignored");
 }
 
+TEST_F(FocusWatcherTest, ClassChangeOfTheActiveWindowIsReported) {
+  client_->set_active_window(alpha_);
+  auto watcher = FocusWatcher::start(server_->display(),
+                                     [this](const FocusedApp& app) { reports_.add(app); });
+  ASSERT_TRUE(watcher.ok()) << watcher.error();
+  ASSERT_TRUE(reports_.wait_for([this](const FocusedApp& a) { return a.window == alpha_; }));
+  XClassHint hint;
+  hint.res_name = const_cast<char*>("gamma");
+  hint.res_class = const_cast<char*>("Gamma");
+  XSetClassHint(client_->display(), alpha_, &hint);
+  XSync(client_->display(), False);
+  ASSERT_TRUE(reports_.wait_for([](const FocusedApp& a) { return a.window_class == "Gamma"; }));
+  EXPECT_EQ((*watcher)->current().instance, "gamma");
+}
+
 TEST_F(FocusWatcherTest, SettingTheSameWindowAgainIsNotAChange) {
   client_->set_active_window(alpha_);
   auto watcher = FocusWatcher::start(server_->display(),

@@ -88,6 +88,16 @@ TEST_F(X11InjectorTest, KeyComboKeysAndReleasesInOrder) {
   EXPECT_FALSE(presses[1].xkey.state & Mod1Mask) << "Alt was not released after the combo";
 }
 
+TEST_F(X11InjectorTest, SuperAndAltAreRealModifiers) {
+  // Pressed through the map's own Super/Alt keys, so the server sets the modifier bits.
+  ASSERT_TRUE(injector_->key_combo({{"s"}, {Modifier::Super, Modifier::Alt}}).ok());
+  auto presses = key_presses(1);
+  ASSERT_EQ(presses.size(), 1u);
+  EXPECT_TRUE(presses[0].xkey.state & Mod4Mask) << "state " << presses[0].xkey.state;
+  EXPECT_TRUE(presses[0].xkey.state & Mod1Mask) << "state " << presses[0].xkey.state;
+  EXPECT_EQ(testing::keysym_of(presses[0]), static_cast<KeySym>(XK_s));
+}
+
 TEST_F(X11InjectorTest, ShiftedKeysymGetsShift) {
   ASSERT_TRUE(injector_->key_combo({{"A"}, {}}).ok());
   ASSERT_TRUE(injector_->key_combo({{"exclam"}, {}}).ok());
