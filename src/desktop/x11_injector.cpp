@@ -210,9 +210,10 @@ class X11Injector final : public InputInjector {
     std::lock_guard lock(mutex_);
     if (auto lost = check_connection(); !lost) return lost;
     std::optional<KeyPlace> shift;
+    // One map per call: bindings made meanwhile only touch spares, which locate() tracks
+    // itself (spares_), so the map read here stays right for every other keycode.
+    const KeyboardMap map(dpy_);
     for (const KeySym sym : syms) {
-      // Fresh map per character: binding a spare for one character changes it.
-      KeyboardMap map(dpy_);
       auto place = locate(map, sym);
       if (!place)
         return Error{"x11: no keycode is free to type the keysym " +
