@@ -83,12 +83,18 @@ Result<CommandOutcome> run_command(const std::vector<std::string>& argv,
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   CommandOutcome outcome;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool out_open = true, err_open = true, exited = false;
+  bool out_open = true, err_open = true, exited = false, reaped_elsewhere = false;
   int status = 0;
   char buf[4096];
   while (!exited) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
+    const pid_t waited = ::waitpid(pid, &status, WNOHANG);
+    if (waited == pid) {
       exited = true;
+      break;
+    }
+    if (waited < 0 && errno == ECHILD) {
+      // Reaped elsewhere (SIGCHLD ignored by the process): the exit status is lost.
+      reaped_elsewhere = true;
       break;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -128,6 +134,11 @@ Result<CommandOutcome> run_command(const std::vector<std::string>& argv,
     while ((got = ::read(fd->get(), buf, sizeof buf)) > 0)
       append_bounded(fd == &out_read ? outcome.out : outcome.err, buf,
                      static_cast<std::size_t>(got), max_output);
+  }
+  if (reaped_elsewhere) {
+    if (outcome.err.empty())
+      outcome.err = "the exit status was lost: the child was reaped elsewhere (SIGCHLD ignored)";
+    return outcome;  // exit_code stays -1
   }
   if (!outcome.timed_out && WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
   return outcome;

@@ -1,5 +1,6 @@
 #include "desktop/run_command.h"
 
+#include <signal.h>
 #include <gtest/gtest.h>
 
 namespace midimon::desktop {
@@ -36,6 +37,22 @@ TEST(RunCommand, TimeoutKillsTheProcessGroup) {
   ASSERT_TRUE(outcome.ok()) << outcome.error();
   EXPECT_TRUE(outcome->timed_out);
   EXPECT_EQ(outcome->exit_code, -1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(RunCommand, ChildReapedElsewhereEndsAtOnce) {
+  // With SIGCHLD ignored the kernel reaps children itself; the call must not spin until
+  // the timeout.
+  struct sigaction ignore {}, old {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGCHLD, &ignore, &old);
+  const auto start = std::chrono::steady_clock::now();
+  auto outcome = run_command({"true"}, 20s);
+  ::sigaction(SIGCHLD, &old, nullptr);
+  ASSERT_TRUE(outcome.ok()) << outcome.error();
+  EXPECT_EQ(outcome->exit_code, -1);
+  EXPECT_FALSE(outcome->timed_out);
+  EXPECT_NE(outcome->err.find("reaped elsewhere"), std::string::npos) << outcome->err;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
 }
 
