@@ -1,0 +1,2 @@
+// placeholder so the library has a source while the daemon is written
+namespace midimon::daemon {}
