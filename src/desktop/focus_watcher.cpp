@@ -118,6 +118,7 @@ struct FocusWatcher::Impl {
   XConnection x;
   int wake[2] = {-1, -1};
   Callback on_change;
+  FocusWatcher::FailureCallback on_failure;
   std::thread thread;
   std::once_flag stopped;
   mutable std::mutex mutex;
@@ -139,6 +140,8 @@ struct FocusWatcher::Impl {
       xcb_flush(x.conn);
     }
     FocusedApp app = x.describe(active);
+    // A connection that broke meanwhile reads as "no window": not a focus change.
+    if (xcb_connection_has_error(x.conn) != 0) return;
     {
       std::lock_guard lock(mutex);
       if (app == current) return;
@@ -161,6 +164,17 @@ struct FocusWatcher::Impl {
   }
 
   void run() {
+    const std::string reason = watch();
+    if (reason.empty()) return;  // stop() asked
+    {
+      std::lock_guard lock(mutex);
+      failure = reason;
+    }
+    if (on_failure) on_failure(reason);
+  }
+
+  // Returns when stop() wakes it (empty) or with the reason it cannot go on.
+  std::string watch() {
     {
       std::lock_guard lock(mutex);
       current.window = 0xFFFFFFFF;  // never equal: the first state is always reported
@@ -172,18 +186,12 @@ struct FocusWatcher::Impl {
         handle(event);
         std::free(event);
       }
-      if (xcb_connection_has_error(x.conn) != 0) {
-        std::lock_guard lock(mutex);
-        failure = "focused application: the connection to the X server was lost.";
-        return;
-      }
+      if (xcb_connection_has_error(x.conn) != 0)
+        return "focused application: the connection to the X server was lost.";
       pollfd fds[2] = {{xfd, POLLIN, 0}, {wake[0], POLLIN, 0}};
-      if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
-        std::lock_guard lock(mutex);
-        failure = std::string("focused application: poll failed: ") + std::strerror(errno);
-        return;
-      }
-      if (fds[1].revents != 0) return;
+      if (::poll(fds, 2, -1) < 0 && errno != EINTR)
+        return std::string("focused application: poll failed: ") + std::strerror(errno);
+      if (fds[1].revents != 0) return {};
     }
   }
 };
@@ -193,12 +201,14 @@ FocusWatcher::FocusWatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 FocusWatcher::~FocusWatcher() { stop(); }
 
 Result<std::unique_ptr<FocusWatcher>> FocusWatcher::start(const std::string& display,
-                                                          Callback on_change) {
+                                                          Callback on_change,
+                                                          FailureCallback on_failure) {
   auto impl = std::make_unique<Impl>();
   if (auto opened = impl->x.open(display); !opened) return Error{opened.error()};
   if (::pipe2(impl->wake, O_CLOEXEC | O_NONBLOCK) != 0)
     return Error{std::string("focused application: pipe: ") + std::strerror(errno)};
   impl->on_change = std::move(on_change);
+  impl->on_failure = std::move(on_failure);
   impl->x.select_property_changes(impl->x.root, true);
   xcb_flush(impl->x.conn);
   Impl* raw = impl.get();

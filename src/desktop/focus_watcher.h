@@ -35,10 +35,14 @@ class FocusWatcher {
   // Called on the watcher's thread: once at start with the current state, then on every
   // change of the active window or of its class/title. Must not call stop().
   using Callback = std::function<void(const FocusedApp&)>;
+  // Called on the watcher's thread, once, when it ends on its own (the X server went
+  // away) with the reason; the thread returns right after. Must not call stop().
+  using FailureCallback = std::function<void(const std::string&)>;
 
   // Connects, subscribes and starts the thread. Fails when the display cannot be opened.
   static Result<std::unique_ptr<FocusWatcher>> start(const std::string& display,
-                                                     Callback on_change);
+                                                     Callback on_change,
+                                                     FailureCallback on_failure = {});
 
   ~FocusWatcher();  // stop()
   FocusWatcher(const FocusWatcher&) = delete;

@@ -66,6 +66,10 @@ class InputInjector {
   // Moves the pointer to `at` first when given (screen coordinates), then presses and
   // releases `button`.
   virtual Result<void> mouse_click(MouseButton button, std::optional<Point> at) = 0;
+
+  // True once the backend can never work again (x11: the X server connection was lost);
+  // the owner should drop this injector and open a new one on the next action.
+  virtual bool broken() const { return false; }
 };
 
 enum class InjectorBackend : uint8_t { Auto, X11, Uinput };

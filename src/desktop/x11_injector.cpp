@@ -140,6 +140,8 @@ class X11Injector final : public InputInjector {
 
   const char* backend_name() const override { return "x11"; }
 
+  bool broken() const override { return lost_.load(); }
+
   Result<void> check_key(std::string_view name) override {
     if (XStringToKeysym(std::string(name).c_str()) == NoSymbol)
       return Error{"x11: '" + std::string(name) + "' is not an X keysym name."};

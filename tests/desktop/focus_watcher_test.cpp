@@ -178,17 +178,28 @@ TEST_F(FocusWatcherTest, ActiveWindowThatIsGoneGivesEmptyFields) {
 }
 
 TEST_F(FocusWatcherTest, LostServerEndsTheThreadWithAReason) {
-  auto watcher = FocusWatcher::start(server_->display(),
-                                     [this](const FocusedApp& app) { reports_.add(app); });
+  std::mutex mutex;
+  std::condition_variable failed;
+  std::string reason;
+  auto watcher = FocusWatcher::start(
+      server_->display(), [this](const FocusedApp& app) { reports_.add(app); },
+      [&](const std::string& why) {
+        std::lock_guard lock(mutex);
+        reason = why;
+        failed.notify_all();
+      });
   ASSERT_TRUE(watcher.ok()) << watcher.error();
   ASSERT_TRUE(reports_.wait_for([](const FocusedApp& a) { return a.window == 0; }));
   client_.reset();
   server_->stop();
-  // The thread sees the connection close; failure() is set before it returns.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while ((*watcher)->failure().empty() && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_NE((*watcher)->failure().find("lost"), std::string::npos);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(failed.wait_for(lock, std::chrono::seconds(5), [&] { return !reason.empty(); }))
+        << "the watcher did not notice the server going away";
+  }
+  EXPECT_NE(reason.find("connection to the X server was lost"), std::string::npos) << reason;
+  EXPECT_EQ((*watcher)->failure(), reason);
+  (*watcher)->stop();  // joins a thread that already ended
 }
 
 TEST(FocusWatcherNoServer, StartFailsWithTheDisplayName) {

@@ -192,10 +192,16 @@ TEST_F(X11InjectorTest, FactoryPicksX11WhenTheDisplayWorks) {
 
 TEST_F(X11InjectorTest, ServerGoneIsAnErrorNotACrash) {
   client_->survive_server_loss();
+  EXPECT_FALSE(injector_->broken());
   server_->stop();
   auto result = injector_->key_combo({{"a"}, {}});
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().find("x11:"), std::string::npos) << result.error();
+  EXPECT_TRUE(injector_->broken());
+  auto again = injector_->type_text("a");
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().find("connection to the X server was lost"), std::string::npos)
+      << again.error();
 }
 
 TEST(InjectorFactory, NeitherBackendWorksNamesBothReasons) {
