@@ -12,6 +12,8 @@
 
 #include "desktop/running_apps.h"
 
+extern char** environ;
+
 namespace midimon::actions {
 
 namespace {
@@ -84,7 +86,6 @@ Outcome spawn_detached(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  extern char** environ;
   sigset_t empty;
   sigemptyset(&empty);
   const pid_t child = ::fork();
