@@ -117,11 +117,20 @@ void read_modes(TableReader& top, Config& config) {
       }
     }
     r.finish();
-    if (!name) continue;
+    // A mode that cannot be kept still has its ModeChange targets checked.
+    auto drop = [&] {
+      for (Mapping& m : mode.mappings) ctx.orphan_actions.push_back(std::move(m.action));
+      for (Action& a : mode.on_enter) ctx.orphan_actions.push_back(std::move(a));
+    };
+    if (!name) {
+      drop();
+      continue;
+    }
     if (auto previous = config.find_mode(*name)) {
       ctx.error(*table->get("name"),
                 "duplicate mode name '" + *name + "' (first defined at " +
                     config.modes[*previous].where.to_string() + ")");
+      drop();
       continue;
     }
     mode.name = *name;

@@ -270,6 +270,17 @@ name = "A"
   EXPECT_NE(r.errors[1].message.find("'Nowhere'"), std::string::npos);
 }
 
+// A mode dropped for its own error (duplicate name) still has its ModeChange checked.
+TEST(ValidationErrors, ModeReferencesInADroppedModeAreChecked) {
+  LoadResult r = load("[[modes]]\nname = \"A\"\n[[modes]]\nname = \"A\"\n[[modes.mappings]]\n"
+                      "trigger = { type = \"Note\", note = 1 }\naction = { type = \"ModeChange\", mode = \"Q\" }\n");
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors.size(), 2u) << testing::all_errors(r);
+  EXPECT_NE(r.errors[0].message.find("duplicate mode name 'A'"), std::string::npos);
+  EXPECT_EQ(r.errors[1].where.line, 7u);
+  EXPECT_NE(r.errors[1].message.find("names mode 'Q'"), std::string::npos);
+}
+
 TEST(ValidationErrors, ToStringIsFileLineColumnSentence) {
   LoadResult r = load_config_string(one_mapping(R"({ type = "Note", note = 128 })",
                                                 R"({ type = "Text", text = "x" })"),
