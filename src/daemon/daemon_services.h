@@ -1,0 +1,78 @@
+// The daemon's implementations of the narrow interfaces other libraries ask for:
+//   - MIDI out for SendMidi (actions::MidiOut) over the daemon's backend, and a printing
+//     one for the demo and for a daemon without a MIDI system;
+//   - the plugin host's HostServices (log, output, send_midi, request_action);
+//   - PluginSettings kept in memory (the demo's grants: never written to the user's
+//     grants file).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "actions/action_env.h"
+#include "daemon/event_bus.h"
+#include "midi/backend.h"
+#include "plugin/host_services.h"
+#include "plugin/manager.h"
+
+namespace midimon::daemon {
+
+// "90 3C 64"
+std::string hex_bytes(std::span<const uint8_t> bytes);
+
+// SendMidi over a real backend. port "" = the daemon's own virtual output ("out", opened
+// on first use); any other port is a substring pattern for another client's input, opened
+// on first use and kept; a failed send drops that port and retries once with a fresh open
+// (the device may have been replugged).
+class BackendMidiOut final : public actions::MidiOut {
+ public:
+  explicit BackendMidiOut(midi::Backend& backend) : backend_(backend) {}
+  actions::Outcome send(std::string_view port, std::span<const uint8_t> bytes) override;
+  void close_all();
+
+ private:
+  actions::Outcome send_locked(const std::string& port, std::span<const uint8_t> bytes, bool retry);
+  midi::Backend& backend_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<midi::OutputPort>, std::less<>> ports_;
+};
+
+// Sends nothing; says what it would have sent ("would send 90 3C 64 to 'Synth'").
+class PrintingMidiOut final : public actions::MidiOut {
+ public:
+  actions::Outcome send(std::string_view port, std::span<const uint8_t> bytes) override;
+};
+
+class DaemonHostServices final : public plugin::HostServices {
+ public:
+  DaemonHostServices(actions::Logger& log, EventBus& bus, actions::MidiOut& midi)
+      : log_(log), bus_(bus), midi_(midi) {}
+  void log(std::string_view plugin, plugin::LogLevel level, std::string_view message) override;
+  void output(std::string_view plugin, plugin::OutputStream stream, std::string_view text) override;
+  int32_t send_midi(std::string_view plugin, std::span<const uint8_t> bytes) override;
+  // Built-in actions requested by plugins are not run by this daemon yet: refused with
+  // ENOSYS (-52) and logged, so a plugin sees a clear error instead of a silent success.
+  int32_t request_action(std::string_view plugin, std::string_view action_json) override;
+
+ private:
+  actions::Logger& log_;
+  EventBus& bus_;
+  actions::MidiOut& midi_;
+};
+
+class MemoryPluginSettings final : public plugin::PluginSettings {
+ public:
+  plugin::CapabilitySet grants(const std::string& plugin) override;
+  plugin::Expected<void> set_grants(const std::string& plugin, plugin::CapabilitySet grants) override;
+  bool enabled(const std::string& plugin) override;
+  plugin::Expected<void> set_enabled(const std::string& plugin, bool enabled) override;
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, plugin::CapabilitySet> grants_;
+  std::map<std::string, bool> enabled_;
+};
+
+}  // namespace midimon::daemon
