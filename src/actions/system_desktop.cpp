@@ -115,6 +115,8 @@ SystemDesktop::SystemDesktop(SystemDesktopOptions options) : options_(std::move(
 SystemDesktop::~SystemDesktop() = default;
 
 desktop::InputInjector* SystemDesktop::injector(std::string* error) {
+  // An injector whose X server went away never works again: open a new one.
+  if (injector_ && injector_->broken()) injector_.reset();
   if (!injector_) {
     auto made = desktop::make_input_injector(options_.injector);
     if (!made) {

@@ -43,7 +43,8 @@ class SystemDesktop final : public Desktop {
   std::optional<bool> app_frontmost(std::string_view name) override;
 
  private:
-  // The injector, opened on first use; an open failure is retried on the next action.
+  // The injector, opened on first use; an open failure is retried on the next action,
+  // and a broken one (X server gone) is replaced.
   desktop::InputInjector* injector(std::string* error);
 
   SystemDesktopOptions options_;
