@@ -352,8 +352,10 @@ CallResult WasmPlugin::execute(const ActionRequest& request) {
     context_.log(LogLevel::Error, r.message);
     return r;
   };
-  auto json = request_json(request);
+  const bool params_checked = request.params_json == params_checked_;
+  auto json = request_json(request, params_checked);
   if (!json) return error(json.error());
+  if (!params_checked) params_checked_ = request.params_json;
 
   if (!initialized_) {
     if (auto r = init(); !r) return error(r.error());

@@ -117,6 +117,7 @@ class WasmPlugin final : public Plugin {
   uint64_t instantiations_ = 0;
   std::optional<std::chrono::steady_clock::time_point> shared_deadline_;
   Pending* pending_ = nullptr;  // set only while the driver runs
+  std::string params_checked_;  // the last params_json known to be a JSON object
 };
 
 // The engine every WASM plugin runs on: fuel metering and deadline checks compiled in.
