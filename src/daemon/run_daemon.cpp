@@ -1,0 +1,88 @@
+#include "daemon/run_daemon.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "daemon/daemon_log.h"
+#include "daemon/service_notify.h"
+
+namespace midimon::daemon {
+
+std::string default_config_path() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg == '/') return std::string(xdg) + "/midimon/config.toml";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.config/midimon/config.toml";
+}
+
+int run_daemon(const RunOptions& options) {
+  DaemonLog& log = DaemonLog::standard();
+  // Before any thread exists, so every thread inherits the mask and only the signalfd
+  // sees these signals.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) {
+    log.log(actions::LogLevel::Error, "cannot block signals");
+    return 1;
+  }
+  int sfd = signalfd(-1, &signals, SFD_CLOEXEC);
+  if (sfd < 0) {
+    log.log(actions::LogLevel::Error, std::string("signalfd: ") + std::strerror(errno));
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);  // a peer that hangs up on a socket or pipe is an error, not death
+
+  DaemonOptions daemon_options;
+  daemon_options.config_path = options.config_path.empty() ? default_config_path() : options.config_path;
+  daemon_options.watch_config = options.watch_config;
+  daemon_options.print_only_desktop = options.print_only_desktop;
+  std::string error;
+  std::unique_ptr<Daemon> daemon = Daemon::create(daemon_options, &error);
+  if (!daemon) {
+    std::fprintf(stderr, "midimon: cannot start: the config has errors:\n%s\n", error.c_str());
+    close(sfd);
+    return 1;
+  }
+  daemon->start();
+  notify_ready();
+
+  std::optional<std::chrono::milliseconds> watchdog = watchdog_ping_interval();
+  if (watchdog) notify_watchdog();
+  for (;;) {
+    pollfd pfd{sfd, POLLIN, 0};
+    int ready = poll(&pfd, 1, watchdog ? static_cast<int>(watchdog->count()) : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (watchdog) notify_watchdog();  // the main loop is alive; a wedged one stops pinging
+    if (ready <= 0) continue;
+    signalfd_siginfo info{};
+    if (read(sfd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
+    if (info.ssi_signo == SIGHUP) {
+      log.log(actions::LogLevel::Info, "SIGHUP: reloading");
+      notify_reloading();
+      daemon->reload();
+      notify_ready();
+      continue;
+    }
+    log.log(actions::LogLevel::Info,
+            std::string(info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
+    break;
+  }
+  notify_stopping();
+  daemon->stop();
+  daemon.reset();
+  close(sfd);
+  return 0;
+}
+
+}  // namespace midimon::daemon
