@@ -1,0 +1,96 @@
+// Helpers of the daemon unit tests: temp dirs, config files, fakes for the world the
+// daemon acts on, and waiting on a condition with a deadline (never sleep-and-hope).
+#pragma once
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "actions/action_env.h"
+#include "daemon/daemon_services.h"
+
+namespace midimon::daemon::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "midimon-daemon-test-XXXXXX").string();
+    if (mkdtemp(templ.data())) path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+// Polls `condition` until it holds or `timeout` passes; the deadline bounds the test.
+inline bool wait_until(const std::function<bool()>& condition,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// Records every SendMidi instead of sending it.
+class RecordingMidiOut final : public actions::MidiOut {
+ public:
+  actions::Outcome send(std::string_view port, std::span<const uint8_t> bytes) override {
+    std::lock_guard lock(mutex_);
+    sent_.push_back(std::string(port) + ": " + hex_bytes(bytes));
+    return actions::Outcome::success("recorded");
+  }
+  std::vector<std::string> sent() const {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> sent_;
+};
+
+// Collects log lines (and keeps the test output quiet).
+class RecordingLog final : public actions::Logger {
+ public:
+  void log(actions::LogLevel level, std::string_view message) override {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(std::string(actions::log_level_name(level)) + ": " + std::string(message));
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+  bool contains(std::string_view text) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& l : lines_) {
+      if (l.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+}  // namespace midimon::daemon::testing
