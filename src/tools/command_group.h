@@ -23,5 +23,6 @@ void add_plugin_commands(CLI::App& app, Commands& commands);
 void add_midi_commands(CLI::App& app, Commands& commands);
 void add_config_commands(CLI::App& app, Commands& commands);
 void add_monitor_commands(CLI::App& app, Commands& commands);  // monitor, learn
+void add_daemon_commands(CLI::App& app, Commands& commands);   // run, demo
 
 }  // namespace midimon::tools

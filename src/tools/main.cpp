@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_midi_commands(app, commands);
   add_config_commands(app, commands);
   add_monitor_commands(app, commands);
+  add_daemon_commands(app, commands);
 
   try {
     app.parse(argc, argv);
