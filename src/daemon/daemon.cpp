@@ -461,19 +461,24 @@ void Daemon::post(std::function<void(mapping::EventProcessor&)> command) {
 void Daemon::engine_loop() {
   mapping::Events events;
   std::vector<std::function<void(mapping::EventProcessor&)>> commands;
-  while (!stopping_) {
+  auto run_commands = [&] {
     {
       std::lock_guard lock(command_mutex_);
       commands.swap(commands_);
     }
     for (auto& command : commands) command(*processor_);
     commands.clear();
-
+  };
+  while (!stopping_) {
+    run_commands();
     // Sleep until a message, a command (wake) or the next gesture timer; no polling.
     auto deadline = processor_->next_deadline().value_or(std::chrono::steady_clock::now() +
                                                          std::chrono::hours(1));
     std::optional<midi::Message> message = queue_.wait_pop(deadline);
     if (stopping_) break;
+    // A command posted before this message was queued (a reload or a mode switch that
+    // has returned to its caller) applies to it: run commands again before handling it.
+    run_commands();
     events.clear();
     if (message) {
       ++midi_in_;
