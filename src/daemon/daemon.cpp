@@ -152,7 +152,22 @@ struct Daemon::Adapters {
     Daemon& daemon;
   };
 
+  // What actions log (Shell output, warnings) goes to the log AND the events bus, so
+  // `midimonctl events` and the demo show it next to the action.
+  struct ActionLog final : actions::Logger {
+    explicit ActionLog(Daemon& d) : daemon(d) {}
+    void log(actions::LogLevel level, std::string_view message) override {
+      daemon.log_->log(level, message);
+      if (level >= actions::LogLevel::Info) {
+        daemon.bus_.publish(EventKind::Log, one_line(message),
+                            dump({{"level", actions::log_level_name(level)}, {"message", message}}));
+      }
+    }
+    Daemon& daemon;
+  };
+
   Daemon& daemon;
+  ActionLog action_log{daemon};
   Modes modes{daemon};
   Plugins plugin_calls{daemon};
   Sink sink{daemon};
@@ -295,7 +310,7 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
       },
       settings);
 
-  actions::ActionEnv env{a.modes, *a.midi_out, a.plugin_calls, *a.desktop, a.clock, *d->log_, a.sink};
+  actions::ActionEnv env{a.modes, *a.midi_out, a.plugin_calls, *a.desktop, a.clock, a.action_log, a.sink};
   d->executor_ = std::make_unique<actions::Executor>(env, d->options_.executor);
 
   std::string install_error;

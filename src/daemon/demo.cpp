@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "daemon/daemon.h"
@@ -50,7 +52,7 @@ const char* stage_label(EventKind kind) {
     case EventKind::Mode: return "  mode   ";
     case EventKind::Device: return "device  ";
     case EventKind::Reload: return "reload  ";
-    case EventKind::Log: return "log     ";
+    case EventKind::Log: return "        log";
   }
   return "?";
 }
@@ -158,7 +160,10 @@ int run_demo(const DemoOptions& options) {
   std::thread printer([&] {
     while (auto event = subscription->pop(std::chrono::hours(1))) {
       ++counts[event->kind];
-      std::fprintf(out, "%s %s\n", stage_label(event->kind), event->text.c_str());
+      std::string_view text = event->text;
+      // Plugin lines say "plugin NAME: ..." already; the column says "plugin" too.
+      if (event->kind == EventKind::Plugin && text.starts_with("plugin ")) text.remove_prefix(7);
+      std::fprintf(out, "%s %.*s\n", stage_label(event->kind), static_cast<int>(text.size()), text.data());
       std::fflush(out);
     }
   });
