@@ -14,6 +14,7 @@
 #include "daemon/daemon_log.h"
 #include "daemon/daemon_services.h"
 #include "mapping/config_loader.h"
+#include "mapping/learn_session.h"
 #include "mapping/mapping_set_from_config.h"
 #include "midi/rtmidi_backend.h"
 #include "plugin/plugin_loader.h"
@@ -186,6 +187,13 @@ struct Daemon::Adapters {
   std::unique_ptr<desktop::FocusWatcher> focus_watcher;
   std::mutex focus_mutex;
 #endif
+};
+
+struct Daemon::Learner {
+  mapping::LearnSession session;
+  std::chrono::steady_clock::time_point deadline;
+  std::chrono::milliseconds timeout;
+  LearnDone done;
 };
 
 Daemon::Daemon(DaemonOptions options)
@@ -456,6 +464,13 @@ void Daemon::stop() {
     inputs_.reset();  // closes every MIDI input port
     queue_.wake();
     if (engine_.joinable()) engine_.join();
+    std::vector<std::unique_ptr<Learner>> learners;
+    {
+      std::lock_guard lock(learn_mutex_);
+      learners.swap(learners_);
+      learning_ = false;
+    }
+    for (auto& l : learners) l->done(false, {}, "daemon stopping");
     executor_->shutdown();  // ends Delays, kills Shell children, joins workers
     if (a.backend_out) a.backend_out->close_all();
     plugins_.reset();
@@ -489,6 +504,9 @@ void Daemon::engine_loop() {
     // Sleep until a message, a command (wake) or the next gesture timer; no polling.
     auto deadline = processor_->next_deadline().value_or(std::chrono::steady_clock::now() +
                                                          std::chrono::hours(1));
+    if (learning_) {
+      if (auto learn_due = learner_deadline()) deadline = std::min(deadline, *learn_due);
+    }
     std::optional<midi::Message> message = queue_.wait_pop(deadline);
     if (stopping_) break;
     // A command posted before this message was queued (a reload or a mode switch that
@@ -505,10 +523,13 @@ void Daemon::engine_loop() {
       }
       processor_->process(*message, events);
       handle_events(events);
+      if (learning_) feed_learners(&*message, message->time);
       ++handled_;
     } else {
-      processor_->tick(std::chrono::steady_clock::now(), events);
+      auto now = std::chrono::steady_clock::now();
+      processor_->tick(now, events);
       handle_events(events);
+      if (learning_) feed_learners(nullptr, now);
     }
   }
 }
@@ -762,6 +783,68 @@ bool Daemon::wait_idle(std::chrono::milliseconds timeout) {
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return executor_->wait_idle(std::max(left, std::chrono::milliseconds(0)));
+}
+
+void Daemon::learn(std::chrono::milliseconds timeout, LearnDone done) {
+  auto cfg = config();
+  mapping::LearnTimings timings;
+  timings.chord_timeout_ms = cfg->advanced.chord_timeout_ms;
+  timings.double_tap_timeout_ms = cfg->advanced.double_tap_timeout_ms;
+  timings.hold_threshold_ms = cfg->advanced.hold_threshold_ms;
+  auto learner = std::make_unique<Learner>(
+      Learner{mapping::LearnSession(timings), std::chrono::steady_clock::now() + timeout, timeout, std::move(done)});
+  {
+    std::lock_guard lock(learn_mutex_);
+    if (stopping_) {
+      learner->done(false, {}, "daemon stopping");
+      return;
+    }
+    learners_.push_back(std::move(learner));
+    learning_ = true;
+  }
+  queue_.wake();  // the engine recomputes its deadline
+}
+
+std::optional<std::chrono::steady_clock::time_point> Daemon::learner_deadline() {
+  std::lock_guard lock(learn_mutex_);
+  std::optional<std::chrono::steady_clock::time_point> due;
+  for (const auto& l : learners_) {
+    auto d = l->deadline;
+    if (auto next = l->session.next_deadline()) d = std::min(d, *next);
+    due = due ? std::min(*due, d) : d;
+  }
+  return due;
+}
+
+void Daemon::feed_learners(const midi::Message* message, std::chrono::steady_clock::time_point now) {
+  std::vector<std::unique_ptr<Learner>> finished;
+  {
+    std::lock_guard lock(learn_mutex_);
+    for (auto& l : learners_) {
+      if (message) {
+        l->session.feed(*message);
+      } else {
+        l->session.tick(now);
+      }
+    }
+    auto real_now = std::chrono::steady_clock::now();
+    for (auto it = learners_.begin(); it != learners_.end();) {
+      if ((*it)->session.done() || real_now >= (*it)->deadline) {
+        finished.push_back(std::move(*it));
+        it = learners_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    learning_ = !learners_.empty();
+  }
+  for (auto& l : finished) {  // outside the lock: `done` may call back into the daemon
+    if (l->session.done()) {
+      l->done(true, l->session.trigger_line(), l->session.explanation());
+    } else {
+      l->done(false, {}, "no MIDI input within " + std::to_string(l->timeout.count() / 1000) + " s");
+    }
+  }
 }
 
 actions::ExecutorStats Daemon::executor_stats() const { return executor_->stats(); }

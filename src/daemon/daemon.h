@@ -140,13 +140,18 @@ class Daemon {
   // True once every queued message has been handled by the engine and no action is
   // queued or running (demo and tests); waits up to `timeout`.
   bool wait_idle(std::chrono::milliseconds timeout);
+  // Learns the next gesture on any input (midimonctl learn): `done` is called once, from
+  // the engine thread, with the TOML trigger line and a sentence, or with ok = false and
+  // why ("no MIDI input within 30 s", "daemon stopping").
+  using LearnDone = std::function<void(bool ok, std::string trigger, std::string explanation)>;
+  void learn(std::chrono::milliseconds timeout, LearnDone done);
   // The executor's counters (the demo's summary).
   actions::ExecutorStats executor_stats() const;
   std::shared_ptr<const mapping::Config> config() const;
 
  private:
   struct Adapters;
-  struct Snapshot;
+  struct Learner;
   explicit Daemon(DaemonOptions options);
 
   bool install(std::shared_ptr<const mapping::Config> config, std::string* error);
@@ -154,6 +159,9 @@ class Daemon {
   void engine_loop();
   void handle_events(mapping::Events& events);
   void post(std::function<void(mapping::EventProcessor&)> command);
+  // Engine thread: learners get every message and tick; the earliest learner deadline.
+  void feed_learners(const midi::Message* message, std::chrono::steady_clock::time_point now);
+  std::optional<std::chrono::steady_clock::time_point> learner_deadline();
   void enter_mode(std::size_t index, const char* why);
   void submit_on_enter(std::size_t index, const char* why);
 
@@ -192,6 +200,10 @@ class Daemon {
 
   std::mutex focus_mutex_;
   AppProfileSwitcher profiles_;
+
+  std::mutex learn_mutex_;
+  std::vector<std::unique_ptr<Learner>> learners_;
+  std::atomic<bool> learning_{false};
 
   std::atomic<uint64_t> midi_in_{0}, gestures_{0}, matches_{0};
   std::once_flag stop_once_;

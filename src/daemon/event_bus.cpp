@@ -44,9 +44,11 @@ uint64_t Subscription::lagged() const {
 void Subscription::close() {
   {
     std::lock_guard lock(mutex_);
+    if (closed_) return;
     closed_ = true;
   }
   cv_.notify_all();
+  if (notify_) notify_();
 }
 
 bool Subscription::closed() const {
@@ -65,10 +67,11 @@ void Subscription::offer(const BusEvent& event) {
     queue_.push_back(event);
   }
   cv_.notify_one();
+  if (notify_) notify_();
 }
 
-std::shared_ptr<Subscription> EventBus::subscribe(std::size_t capacity) {
-  auto subscription = std::make_shared<Subscription>(std::max<std::size_t>(capacity, 1));
+std::shared_ptr<Subscription> EventBus::subscribe(std::size_t capacity, std::function<void()> notify) {
+  auto subscription = std::make_shared<Subscription>(std::max<std::size_t>(capacity, 1), std::move(notify));
   std::lock_guard lock(mutex_);
   subscribers_.push_back(subscription);
   return subscription;

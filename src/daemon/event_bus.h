@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,7 +34,8 @@ class EventBus;
 
 class Subscription {
  public:
-  explicit Subscription(std::size_t capacity) : capacity_(capacity) {}
+  explicit Subscription(std::size_t capacity, std::function<void()> notify = {})
+      : capacity_(capacity), notify_(std::move(notify)) {}
   // Waits up to `timeout` for the next event.
   std::optional<BusEvent> pop(std::chrono::milliseconds timeout);
   std::optional<BusEvent> try_pop();
@@ -47,6 +49,7 @@ class Subscription {
   void offer(const BusEvent& event);
 
   std::size_t capacity_;
+  std::function<void()> notify_;  // after an event was queued, or on close; never blocks
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<BusEvent> queue_;
@@ -57,7 +60,10 @@ class Subscription {
 class EventBus {
  public:
   // A new subscriber sees the events published from now on.
-  std::shared_ptr<Subscription> subscribe(std::size_t capacity = 1024);
+  // `notify` (optional) is called after each event queued for it and on close, on the
+  // publisher's thread: it must be cheap and never block (the IPC server's eventfd).
+  std::shared_ptr<Subscription> subscribe(std::size_t capacity = 1024,
+                                          std::function<void()> notify = {});
   void unsubscribe(const std::shared_ptr<Subscription>& subscription);
   // Any thread; returns at once.
   void publish(EventKind kind, std::string text, std::string json = "{}");

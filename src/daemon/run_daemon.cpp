@@ -10,8 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
+#include "daemon/daemon_control.h"
 #include "daemon/daemon_log.h"
+#include "daemon/ipc_server.h"
 #include "daemon/service_notify.h"
 
 namespace midimon::daemon {
@@ -55,6 +58,19 @@ int run_daemon(const RunOptions& options) {
     return 1;
   }
   daemon->start();
+
+  // The control socket. Without it the daemon still runs (MIDI and actions need no IPC);
+  // the log says why midimonctl cannot reach it.
+  DaemonControl control(*daemon, [] { kill(getpid(), SIGTERM); });  // the loop below stops
+  IpcServerOptions ipc_options;
+  ipc_options.socket_path = options.socket_path;
+  std::string ipc_error;
+  std::unique_ptr<IpcServer> ipc = IpcServer::start(control, ipc_options, &ipc_error);
+  if (ipc) {
+    log.log(actions::LogLevel::Info, "control socket " + ipc->socket_path());
+  } else {
+    log.log(actions::LogLevel::Error, "no control socket: " + ipc_error);
+  }
   notify_ready();
 
   std::optional<std::chrono::milliseconds> watchdog = watchdog_ping_interval();
@@ -79,6 +95,7 @@ int run_daemon(const RunOptions& options) {
     break;
   }
   notify_stopping();
+  if (ipc) ipc->stop();  // first: no request may reach a daemon that is stopping
   daemon->stop();
   daemon.reset();
   close(sfd);

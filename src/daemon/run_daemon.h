@@ -22,6 +22,7 @@ struct RunOptions {
   std::string config_path;  // empty: default_config_path()
   bool watch_config = true;
   bool print_only_desktop = false;
+  std::string socket_path;  // empty: $XDG_RUNTIME_DIR/midimon/midimon.sock
 };
 
 // Returns the exit code: 0 after a signal-driven shutdown, 1 when the config cannot be

@@ -17,6 +17,8 @@ void add_daemon_commands(CLI::App& app, Commands& commands) {
       "SIGTERM/SIGINT stop it, SIGHUP reloads the config (so does saving the file)");
   run->add_option("--config", run_options->config_path,
                   "Config file (default: $XDG_CONFIG_HOME/midimon/config.toml)");
+  run->add_option("--socket", run_options->socket_path,
+                  "Control socket (default: $XDG_RUNTIME_DIR/midimon/midimon.sock)");
   run->add_flag("--no-watch", *no_watch, "Do not reload when the config file changes");
   run->add_flag("--print-only", run_options->print_only_desktop,
                 "Desktop actions (keys, text, mouse, volume, launch) only print what they would do");
