@@ -142,6 +142,30 @@ TEST(RunCommand, SigtermEndsItWithinOneSecondWithNoChildLeft) {
   EXPECT_TRUE(left.empty()) << "a Shell child outlived the daemon";
 }
 
+// The man page (data/midimon.1) documents every option `--help` shows for run and demo.
+TEST(ManPage, ListsEveryOptionOfRunAndDemo) {
+  std::ifstream in(MIDIMON_MAN_PAGE);
+  ASSERT_TRUE(in) << MIDIMON_MAN_PAGE;
+  std::string man((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* command : {"run", "demo"}) {
+    Child child = spawn({MIDIMON_BIN, command, "--help"});
+    std::string help = read_until(child.out, "", 10s);
+    EXPECT_EQ(wait_exit(child.pid, 5s), 0);
+    close(child.out);
+    std::size_t options = 0;
+    for (std::size_t at = help.find("--"); at != std::string::npos; at = help.find("--", at + 2)) {
+      std::size_t end = help.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", at + 2);
+      std::string option = help.substr(at + 2, end - at - 2);
+      if (option.empty() || option == "help") continue;
+      ++options;
+      std::string troff = "\\-\\-";  // "--" is written \-\- in troff
+      for (char c : option) troff += c == '-' ? std::string("\\-") : std::string(1, c);
+      EXPECT_NE(man.find(troff), std::string::npos) << command << " --" << option << " is not in the man page";
+    }
+    EXPECT_GE(options, 3u) << help;
+  }
+}
+
 TEST(RunCommand, BadConfigExitsOneWithTheErrorPlace) {
   TempDir dir;
   std::string config = dir.file("config.toml");
