@@ -360,6 +360,9 @@ void Daemon::load_plugins(const mapping::Config& config) {
   std::filesystem::path base = std::filesystem::path(config.source).parent_path();
   for (const auto& dir : config.plugin_dirs) {
     std::filesystem::path p(dir);
+    // "~/..." as the config examples write it (MIDIMon's shipped configs do too).
+    const char* home = std::getenv("HOME");
+    if (home && (dir == "~" || dir.starts_with("~/"))) p = std::filesystem::path(home) / dir.substr(dir.size() > 1 ? 2 : 1);
     if (p.is_relative()) p = base / p;  // relative to the config file, not the cwd
     settings.search_dirs.push_back({p, false});
   }

@@ -94,7 +94,12 @@ std::vector<int> processes_with(const std::string& marker) {
 }
 
 TEST(DemoCommand, FastRunPrintsEveryStageAndTheSummary) {
-  Child child = spawn({MIDIMON_BIN, "demo", "--fast"}, {"DISPLAY", "JACK_DEFAULT_SERVER"});
+  // The user's XDG dirs point at an empty temp dir: the demo must leave it empty (grants
+  // are given in memory, plugin data lives in the demo's own temporary directory).
+  TempDir home;
+  Child child = spawn({MIDIMON_BIN, "demo", "--fast"}, {"DISPLAY", "JACK_DEFAULT_SERVER"},
+                      {{"XDG_STATE_HOME", home.file("state")}, {"XDG_DATA_HOME", home.file("data")},
+                       {"XDG_CONFIG_HOME", home.file("config")}});
   ASSERT_GT(child.pid, 0);
   std::string out = read_until(child.out, "", 60s);
   int code = wait_exit(child.pid, 10s);
@@ -108,6 +113,7 @@ TEST(DemoCommand, FastRunPrintsEveryStageAndTheSummary) {
                             "summary", "notes-to-file wrote", "| pad 38 was held", "0 failed"}) {
     EXPECT_NE(out.find(stage), std::string::npos) << "missing: " << stage << "\n" << out;
   }
+  EXPECT_TRUE(std::filesystem::is_empty(home.path())) << "the demo wrote into the user's XDG dirs";
 }
 
 TEST(RunCommand, SigtermEndsItWithinOneSecondWithNoChildLeft) {
