@@ -29,17 +29,24 @@ struct Watchdog::State {
   std::set<std::pair<Ticket, Clock::time_point>> by_ticket;  // for disarm lookups
   Ticket next_ticket = 1;
   bool started = false;
+  // When the thread will wake up on its own (max: only when notified). arm() notifies
+  // only for a deadline earlier than this: a plugin calling in a loop arms a deadline
+  // just after the one it disarmed, and waking the thread for it on every call cost
+  // about 1 us per call (a futex wake and a context switch).
+  Clock::time_point wake_at = Clock::time_point::max();
 
   void run() {
     std::unique_lock lock(mutex);
     for (;;) {
       if (entries.empty()) {
+        wake_at = Clock::time_point::max();
         changed.wait(lock);
         continue;
       }
       const Entry first = *entries.begin();
       if (Clock::now() < first.deadline) {
-        // Woken early when an earlier entry arrives or one is removed.
+        // Woken early only when an earlier entry arrives (see wake_at).
+        wake_at = first.deadline;
         changed.wait_until(lock, first.deadline);
         continue;
       }
@@ -64,10 +71,11 @@ Watchdog::Ticket Watchdog::arm(Clock::time_point deadline, std::atomic<uint32_t>
     s_->started = true;
   }
   const Ticket t = s_->next_ticket++;
-  const bool earliest = s_->entries.empty() || deadline < s_->entries.begin()->deadline;
   s_->entries.insert({deadline, t, flag});
   s_->by_ticket.insert({t, deadline});
-  if (earliest) s_->changed.notify_one();
+  // A thread that wakes by itself before this deadline will see the entry then (it
+  // re-reads the set under the mutex after every wake-up).
+  if (deadline < s_->wake_at) s_->changed.notify_one();
   return t;
 }
 
@@ -78,7 +86,8 @@ void Watchdog::disarm(Ticket ticket) {
   if (it == s_->by_ticket.end() || it->first != ticket) return;  // already fired
   s_->entries.erase({it->second, ticket, nullptr});
   s_->by_ticket.erase(it);
-  // No notify: the thread at worst wakes at the removed deadline and finds nothing due.
+  // No notify: the thread at worst wakes at the removed deadline, finds nothing due and
+  // sleeps until the next entry (or until notified).
 }
 
 size_t Watchdog::armed() const {
