@@ -5,11 +5,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,7 +126,8 @@ TEST(RunCommand, SigtermEndsItWithinOneSecondWithNoChildLeft) {
   const std::string marker = "59.7" + std::to_string(getpid());
   write_file(config, "[[modes]]\nname = \"Default\"\non_enter = [{ type = \"Shell\", command = \"sleep " +
                          marker + "\" }]\n");
-  Child child = spawn({MIDIMON_BIN, "run", "--config", config, "--print-only"},
+  Child child = spawn({MIDIMON_BIN, "run", "--config", config, "--print-only", "--socket",
+                       dir.file("ctl.sock")},
                       {"DISPLAY", "NOTIFY_SOCKET", "WATCHDOG_USEC"},
                       {{"XDG_STATE_HOME", dir.file("state")}, {"XDG_DATA_HOME", dir.file("data")},
                        {"JACK_NO_START_SERVER", "1"}});
@@ -146,6 +150,70 @@ TEST(RunCommand, SigtermEndsItWithinOneSecondWithNoChildLeft) {
   std::vector<int> left = processes_with("sleep " + marker);
   for (int pid : left) kill(pid, SIGKILL);
   EXPECT_TRUE(left.empty()) << "a Shell child outlived the daemon";
+}
+
+// SIGHUP reloads: a config with errors is reported (file:line:column) and the daemon
+// goes on; a good one afterwards is loaded.
+TEST(RunCommand, SighupReloadsAndABadConfigKeepsRunning) {
+  TempDir dir;
+  std::string config = dir.file("config.toml");
+  write_file(config, "[[modes]]\nname = \"Default\"\n");
+  Child child = spawn({MIDIMON_BIN, "run", "--config", config, "--print-only", "--no-watch",
+                       "--socket", dir.file("ctl.sock")},
+                      {"DISPLAY", "NOTIFY_SOCKET", "WATCHDOG_USEC"},
+                      {{"XDG_STATE_HOME", dir.file("state")}, {"XDG_DATA_HOME", dir.file("data")}});
+  ASSERT_GT(child.pid, 0);
+  std::string out = read_until(child.out, "started:", 10s);
+  ASSERT_NE(out.find("started:"), std::string::npos) << out;
+  write_file(config, "[[modes]]\nname = \"Default\"\nnope = 1\n");
+  kill(child.pid, SIGHUP);
+  out += read_until(child.out, "reload failed", 10s);
+  EXPECT_NE(out.find(config + ":3:1"), std::string::npos) << out;
+  write_file(config, "[[modes]]\nname = \"Default\"\n[[modes]]\nname = \"Two\"\n");
+  kill(child.pid, SIGHUP);
+  out += read_until(child.out, "reloaded", 10s);
+  EXPECT_NE(out.find("reloaded"), std::string::npos) << out;
+  kill(child.pid, SIGTERM);
+  EXPECT_EQ(wait_exit(child.pid, 5s), 0);
+  close(child.out);
+}
+
+// sd_notify: READY=1 after start, RELOADING=1 on SIGHUP, STOPPING=1 on SIGTERM, read from
+// a NOTIFY_SOCKET of the test's own (as systemd would).
+TEST(RunCommand, NotifiesSystemdOfEachState) {
+  TempDir dir;
+  std::string config = dir.file("config.toml");
+  write_file(config, "[[modes]]\nname = \"Default\"\n");
+  std::string socket_path = dir.file("notify.sock");
+  int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(socket_path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  Child child = spawn({MIDIMON_BIN, "run", "--config", config, "--print-only", "--no-watch",
+                       "--socket", dir.file("ctl.sock")},
+                      {"DISPLAY", "WATCHDOG_USEC"},
+                      {{"NOTIFY_SOCKET", socket_path}, {"XDG_STATE_HOME", dir.file("state")},
+                       {"XDG_DATA_HOME", dir.file("data")}});
+  ASSERT_GT(child.pid, 0);
+  auto next_message = [&](std::chrono::milliseconds timeout) {
+    pollfd p{sock, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::string();
+    char buf[512];
+    ssize_t n = recv(sock, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  };
+  EXPECT_NE(next_message(10s).find("READY=1"), std::string::npos);
+  kill(child.pid, SIGHUP);
+  EXPECT_NE(next_message(10s).find("RELOADING=1"), std::string::npos);
+  EXPECT_NE(next_message(10s).find("READY=1"), std::string::npos);
+  kill(child.pid, SIGTERM);
+  EXPECT_NE(next_message(10s).find("STOPPING=1"), std::string::npos);
+  EXPECT_EQ(wait_exit(child.pid, 5s), 0);
+  close(child.out);
+  close(sock);
 }
 
 // The man page (data/midimon.1) documents every option `--help` shows for run and demo.
