@@ -178,9 +178,12 @@ TEST(ConfigWatcher, RenameSaveIsSeenAndDebounced) {
   }
   ASSERT_TRUE(wait_until([&] { return changes.load() >= 1; })) << "no change seen";
   EXPECT_GE(watcher->events_seen(), 3u);
-  // The burst was one reload: nothing else arrives once the watcher has nothing pending.
   watcher->stop();
-  EXPECT_EQ(changes.load(), 1);
+  // Normally the burst is one reload. A loaded machine may split it (more than the
+  // window between two renames), so only the bound is checked here; that a burst inside
+  // the window is exactly one reload is Debouncer's test, on an injected clock.
+  EXPECT_GE(changes.load(), 1);
+  EXPECT_LE(changes.load(), 3);
 }
 
 TEST(ConfigWatcher, OtherFilesInTheDirectoryAreIgnored) {
