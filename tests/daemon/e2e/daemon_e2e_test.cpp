@@ -240,6 +240,16 @@ action = { type = "Shell", command = "sleep 30" }
     EXPECT_TRUE(wait_until([pid] { return gone(pid); }, 500ms))
         << "Shell child " << pid << " outlived the daemon";
   }
+  // Its JACK clients are gone too (jackd drops a client's ports when it disconnects).
+  std::string ports;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        ports = midi::e2e::command_output("jack_lsp 2>/dev/null");
+        return ports.find("e2eseq:out") != std::string::npos &&
+               ports.find("midimon") == std::string::npos;
+      },
+      2s))
+      << "JACK ports after the exit:\n" << ports;
   prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
