@@ -25,6 +25,8 @@ namespace {
 constexpr uint64_t kListenTag = 0;
 constexpr uint64_t kWakeTag = 1;
 constexpr uint64_t kFirstClientTag = 2;
+// Events written per subscriber per loop turn: a busy stream cannot starve other clients.
+constexpr uint64_t kEventsPerWakeup = 256;
 
 // Shared with callbacks that may outlive the server (a learn completing late, a
 // publisher's wake racing with shutdown): they only ever touch this object.
@@ -52,6 +54,7 @@ struct Client {
   bool want_write = false;    // EPOLLOUT registered
   bool closing = false;       // close once `out` is flushed; no more reading
   std::unique_ptr<EventStream> stream;
+  uint64_t dropped_reported = 0;  // stream->dropped() already told to the client
 
   explicit Client(int fd_, std::size_t max_line) : fd(fd_), reader(max_line) {}
   std::size_t pending() const { return out.size() - out_offset; }
@@ -86,6 +89,7 @@ struct IpcServer::Impl {
   void handle_readable(uint64_t tag);
   void handle_request(uint64_t tag, const std::string& line);
   void deliver_wakeups();
+  bool report_lag(uint64_t tag);  // false: client dropped
   bool queue_line(uint64_t tag, std::string_view line);  // false: client dropped
   bool flush(uint64_t tag);                               // false: client closed
   void drop(uint64_t tag);
@@ -318,10 +322,16 @@ void IpcServer::Impl::deliver_wakeups() {
   for (auto& [tag, client] : clients) {
     if (client->stream) subscribed.push_back(tag);
   }
+  bool more = false;
   for (uint64_t tag : subscribed) {
     uint64_t sent = 0;
     while (clients.count(tag) != 0) {
       Client& client = *clients.at(tag);
+      if (!report_lag(tag)) break;
+      if (sent == kEventsPerWakeup) {
+        more = true;  // let other clients and requests in; continue on the next turn
+        break;
+      }
       std::optional<std::string> event = client.stream->next();
       if (!event) {
         if (client.stream->closed()) {
@@ -336,6 +346,20 @@ void IpcServer::Impl::deliver_wakeups() {
     }
     count([&](IpcServerStats& s) { s.events_sent += sent; });
   }
+  if (more) mailbox->ring();
+}
+
+bool IpcServer::Impl::report_lag(uint64_t tag) {
+  Client& client = *clients.at(tag);
+  uint64_t dropped = client.stream->dropped();
+  if (dropped == client.dropped_reported) return true;
+  uint64_t lost = dropped - client.dropped_reported;
+  client.dropped_reported = dropped;
+  nlohmann::json line = {
+      {"kind", "lagged"},
+      {"dropped", lost},
+      {"text", std::to_string(lost) + " event(s) dropped for this subscriber (it read too slowly)"}};
+  return queue_line(tag, line.dump());
 }
 
 bool IpcServer::Impl::queue_line(uint64_t tag, std::string_view line) {

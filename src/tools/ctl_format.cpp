@@ -134,6 +134,7 @@ std::string format_reply(const std::string& command, const std::string& action, 
 }
 
 std::string format_event(const json& event) {
+  if (str(event, "kind") == "lagged") return "(" + str(event, "text") + ")\n";
   std::string time = str(event, "time");
   // "2026-11-30T00:25:01.123Z" -> "00:25:01.123"
   auto t = time.find('T');

@@ -28,6 +28,10 @@ struct EventSource {
   // Never blocks on a subscriber (mirrors EventBus::publish).
   void publish(const std::string& text);
   std::size_t live_streams();
+  std::shared_ptr<FakeStream> first_stream() {
+    std::lock_guard lock(mutex);
+    return streams.empty() ? nullptr : streams.front().lock();
+  }
   void close_all();
 };
 
@@ -56,6 +60,11 @@ class FakeStream {
   uint64_t dropped() const {
     std::lock_guard lock(mutex_);
     return dropped_;
+  }
+  // Tests: as if the daemon's queue had dropped `n` more events.
+  void add_dropped(uint64_t n) {
+    std::lock_guard lock(mutex_);
+    dropped_ += n;
   }
   void close() {
     {

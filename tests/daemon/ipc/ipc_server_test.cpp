@@ -172,6 +172,37 @@ TEST_F(IpcServerTest, EventsAreStreamedToSubscribers) {
   EXPECT_EQ(client.request(R"({"cmd":"events"})")["ok"], false);  // once per connection
 }
 
+TEST_F(IpcServerTest, DroppedEventsAreReportedToTheSubscriber) {
+  auto server = start();
+  test::TestClient client(tmp.socket());
+  EXPECT_EQ(client.request(R"({"cmd":"events"})")["ok"], true);
+  ASSERT_TRUE(test::wait_for([&] { return control.events.live_streams() == 1; }, 5s));
+  control.events.first_stream()->add_dropped(5);
+  control.events.publish("after the gap");
+  auto line = client.read_line();
+  ASSERT_TRUE(line);
+  json lagged = json::parse(*line);
+  EXPECT_EQ(lagged["kind"], "lagged");
+  EXPECT_EQ(lagged["dropped"], 5);
+  line = client.read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(json::parse(*line)["text"], "after the gap");
+}
+
+TEST_F(IpcServerTest, ABurstLargerThanOneTurnArrivesCompleteAndInOrder) {
+  control.events.capacity = 5000;
+  auto server = start();
+  test::TestClient client(tmp.socket());
+  EXPECT_EQ(client.request(R"({"cmd":"events"})")["ok"], true);
+  ASSERT_TRUE(test::wait_for([&] { return control.events.live_streams() == 1; }, 5s));
+  for (int i = 0; i < 2000; ++i) control.events.publish(std::to_string(i));
+  for (int i = 0; i < 2000; ++i) {
+    auto line = client.read_line();
+    ASSERT_TRUE(line) << i;
+    ASSERT_EQ(json::parse(*line)["text"], std::to_string(i));
+  }
+}
+
 TEST_F(IpcServerTest, ClosingTheClientUnsubscribes) {
   auto server = start();
   {
