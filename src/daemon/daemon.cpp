@@ -211,6 +211,7 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
     return nullptr;
   }
   auto config = std::make_shared<const mapping::Config>(std::move(*loaded.config));
+  d->first_loaded_at_ = std::chrono::system_clock::now();
   d->adapters_ = std::make_unique<Adapters>(*d);
   Adapters& a = *d->adapters_;
 
@@ -747,9 +748,7 @@ DaemonStatus Daemon::status() const {
   s.config_file = options_.config_path;
   ReloadStatus r = reload_.status();
   s.config_loaded_at = r.loaded_at;
-  if (!s.config_loaded_at) s.config_loaded_at = std::chrono::system_clock::now() -
-                                                std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                                    std::chrono::steady_clock::now() - started_);
+  if (!s.config_loaded_at) s.config_loaded_at = first_loaded_at_;  // no reload succeeded yet
   s.last_reload_error = r.last_error;
   s.reload_phase = r.phase;
   s.reloads_ok = r.succeeded;

@@ -169,6 +169,7 @@ class Daemon {
   actions::Logger* log_;
   EventBus bus_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::system_clock::time_point first_loaded_at_ = std::chrono::system_clock::now();
 
   // Config + mapping set. Swapped as a whole under config_mutex_; the engine gets the
   // new MappingSet through a command.
