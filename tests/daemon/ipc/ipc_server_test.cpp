@@ -258,9 +258,11 @@ TEST_F(IpcServerTest, ASubscriberThatNeverReadsIsDroppedAndNeverBlocksThePublish
     ++published;
   }
   EXPECT_EQ(server->stats().slow_dropped, 1u) << "after " << published << " events";
-  // A publish is a lock, a queue push and an eventfd write: far below 50 ms even on a
+  // A publish is a lock, a queue push and an eventfd write: far below 250 ms even on a
   // loaded sanitizer build. A publisher that waited for the client would block forever.
-  EXPECT_LT(slowest, std::chrono::milliseconds(50));
+  EXPECT_LT(slowest, std::chrono::milliseconds(250)) << "over " << published << " publishes";
+  RecordProperty("published", published);
+  RecordProperty("slowest_publish_us", static_cast<int>(std::chrono::duration_cast<std::chrono::microseconds>(slowest).count()));
   EXPECT_TRUE(test::wait_for([&] { return control.events.live_streams() == 0; }, 5s));
   EXPECT_TRUE(stuck.closed_by_peer(10s));
 
