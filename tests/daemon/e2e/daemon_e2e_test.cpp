@@ -94,6 +94,11 @@ class DaemonE2E : public ::testing::Test {
     ASSERT_TRUE(wait_until([&] { return exists(world_.path("entered-Default")); }, 15s))
         << "the Default mode's on_enter never ran; daemon log:\n" << world_.daemon_log();
   }
+  // jack_midiseq e2eseq plays `triples` (start, note, length in samples) in a loop.
+  void play(const std::vector<int>& triples) {
+    ASSERT_TRUE(world_.start_midiseq("e2eseq", triples))
+        << "jack_midiseq did not start:\n" << read_file(world_.path("midiseq.log"));
+  }
   void TearDown() override {
     if (HasFailure()) std::printf("--- daemon log ---\n%s\n", world_.daemon_log().c_str());
   }
@@ -102,16 +107,16 @@ class DaemonE2E : public ::testing::Test {
 
 TEST_F(DaemonE2E, NoteFromJackMidiseqTypesAKeyIntoTheFocusedXWindow) {
   start(base_config(world_));
-  world_.start_midiseq("e2eseq", kNotes60And63);
+  ASSERT_NO_FATAL_FAILURE(play(kNotes60And63));
   EXPECT_TRUE(world_.wait_for_key(XK_a, 10s)) << "no KeyPress 'a' reached the test's window";
 }
 
 TEST_F(DaemonE2E, SendMidiShellAndPluginActionsHaveTheirEffects) {
   std::string error;
   ASSERT_TRUE(world_.install_notes_plugin(&error)) << error;
-  world_.start_midi_dump("e2edump");
+  ASSERT_TRUE(world_.start_midi_dump("e2edump")) << "jack_midi_dump did not start";
   start(base_config(world_));
-  world_.start_midiseq("e2eseq", kNotes60And63);
+  ASSERT_NO_FATAL_FAILURE(play(kNotes60And63));
 
   // SendMidi: NoteOn on channel 2 (status 0x92), note 70 (0x46), velocity 99 (0x63),
   // as jack_midi_dump prints it.
@@ -135,7 +140,7 @@ TEST_F(DaemonE2E, ModeChangeSwitchesMappingsAndRunsOnEnter) {
   start(base_config(world_));
   EXPECT_FALSE(exists(world_.path("entered-Other")));
   // Note 62 switches to Other, where note 60 types "b".
-  world_.start_midiseq("e2eseq", {0, 62, 4000, 12000, 60, 4000});
+  ASSERT_NO_FATAL_FAILURE(play({0, 62, 4000, 12000, 60, 4000}));
   EXPECT_TRUE(wait_until([&] { return exists(world_.path("entered-Other")); }, 10s))
       << "Other's on_enter never ran";
   EXPECT_TRUE(world_.wait_for_key(XK_b, 10s)) << "note 60 did not type 'b' in mode Other";
@@ -143,7 +148,7 @@ TEST_F(DaemonE2E, ModeChangeSwitchesMappingsAndRunsOnEnter) {
 
 TEST_F(DaemonE2E, FocusingAWindowOfAnotherClassSwitchesTheModeThroughAppProfiles) {
   start(base_config(world_));
-  world_.start_midiseq("e2eseq", kNotes60And63);
+  ASSERT_NO_FATAL_FAILURE(play(kNotes60And63));
   ASSERT_TRUE(world_.wait_for_key(XK_a, 10s)) << "mode Default: no 'a'";
   ASSERT_FALSE(exists(world_.path("entered-Other")));
 
@@ -160,7 +165,7 @@ TEST_F(DaemonE2E, FocusingAWindowOfAnotherClassSwitchesTheModeThroughAppProfiles
 
 TEST_F(DaemonE2E, ABrokenConfigOnReloadKeepsTheOldMappingsAndIsReported) {
   start(base_config(world_));
-  world_.start_midiseq("e2eseq", kNotes60And63);
+  ASSERT_NO_FATAL_FAILURE(play(kNotes60And63));
   ASSERT_TRUE(world_.wait_for_key(XK_a, 10s)) << "no 'a' before the reload";
 
   // Saved by rename, as editors do; line 3 has the mistake (a mode name must be a string).
@@ -218,7 +223,7 @@ description = "a long child"
 trigger = { type = "Note", note = 61 }
 action = { type = "Shell", command = "sleep 30" }
 )"));
-  world_.start_midiseq("e2eseq", {0, 61, 8000});
+  ASSERT_NO_FATAL_FAILURE(play({0, 61, 8000}));
   std::vector<pid_t> sleepers;
   ASSERT_TRUE(wait_until(
       [&] {

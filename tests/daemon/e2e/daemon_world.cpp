@@ -144,16 +144,35 @@ void DaemonWorld::start_daemon() {
 
 std::string DaemonWorld::daemon_log() const { return read_file(path("daemon.log")); }
 
-void DaemonWorld::start_midiseq(const std::string& name, const std::vector<int>& triples,
+// A JACK client of the test (jack_midiseq, jack_midi_dump) counts as started once its port
+// is listed. Under load its jack_client_open can time out ("Cannot open ... client"): the
+// process then exits and is started again, until the deadline.
+bool DaemonWorld::start_jack_client(std::unique_ptr<ChildProcess>& slot,
+                                    const std::vector<std::string>& argv,
+                                    const std::string& port, const std::string& log) {
+  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  while (Clock::now() < deadline) {
+    slot = std::make_unique<ChildProcess>(argv, log);
+    while (Clock::now() < deadline && !slot->exited()) {
+      if (midi::e2e::command_output("jack_lsp 2>/dev/null").find(port) != std::string::npos) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  return false;
+}
+
+bool DaemonWorld::start_midiseq(const std::string& name, const std::vector<int>& triples,
                                 int loop_samples) {
   std::vector<std::string> argv{"jack_midiseq", name, std::to_string(loop_samples)};
   for (int v : triples) argv.push_back(std::to_string(v));
-  midiseq_ = std::make_unique<ChildProcess>(std::move(argv), path("midiseq.log"));
+  return start_jack_client(midiseq_, argv, name + ":out", path("midiseq.log"));
 }
 
-void DaemonWorld::start_midi_dump(const std::string& client) {
-  midi_dump_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"stdbuf", "-oL", "jack_midi_dump", client}, path("midi_dump.txt"));
+bool DaemonWorld::start_midi_dump(const std::string& client) {
+  return start_jack_client(midi_dump_, {"stdbuf", "-oL", "jack_midi_dump", client},
+                           client + ":input", path("midi_dump.txt"));
 }
 
 std::string DaemonWorld::midi_dump_text() const { return read_file(path("midi_dump.txt")); }

@@ -55,11 +55,13 @@ class DaemonWorld {
   std::string daemon_log() const;
 
   // jack_midiseq NAME LOOP_SAMPLES (START NOTE LENGTH)...: loops the notes forever.
-  void start_midiseq(const std::string& name, const std::vector<int>& triples,
+  // True once its port NAME:out is listed (a client that could not open is restarted).
+  bool start_midiseq(const std::string& name, const std::vector<int>& triples,
                      int loop_samples = 24000);
   void stop_midiseq() { midiseq_.reset(); }
-  // jack_midi_dump CLIENT (line-buffered through stdbuf) writing to midi_dump.txt.
-  void start_midi_dump(const std::string& client);
+  // jack_midi_dump CLIENT (line-buffered through stdbuf) writing to midi_dump.txt; true
+  // once CLIENT:input is listed.
+  bool start_midi_dump(const std::string& client);
   std::string midi_dump_text() const;
 
   // Runs midimonctl with ARGS (the world's XDG_RUNTIME_DIR); its exit code and stdout.
@@ -73,6 +75,9 @@ class DaemonWorld {
   bool wait_for_key(unsigned long keysym, Clock::duration timeout);
 
  private:
+  bool start_jack_client(std::unique_ptr<ChildProcess>& slot, const std::vector<std::string>& argv,
+                         const std::string& port, const std::string& log);
+
   std::filesystem::path dir_;
   std::string config_path_;
   std::string setup_error_;
