@@ -187,8 +187,13 @@ std::optional<trigger::ControlChange> read_cc(TableReader& r) {
       "fire", {{"every", CcFire::Every}, {"enter", CcFire::Enter}, {"leave", CcFire::Leave}});
   bool fire_bad = r.table().get("fire") && !fire;
   if (!cc || !ok || fire_bad) return std::nullopt;
+  // A range that leaves values out is a threshold: firing on every message inside it
+  // would repeat a ModeChange or a keystroke for each step of a knob, so its default is
+  // the edge into the range. The full range (a fader driving something) fires on every
+  // message, as MIDIMon did.
+  const bool full_range = vmin == 0 && vmax == hi;
   return trigger::ControlChange{u8(*cc), u16(vmin), u16(vmax), is_14bit,
-                                fire.value_or(CcFire::Every)};
+                                fire.value_or(full_range ? CcFire::Every : CcFire::Enter)};
 }
 
 std::optional<trigger::Aftertouch> read_aftertouch(TableReader& r) {

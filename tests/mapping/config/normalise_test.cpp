@@ -87,7 +87,9 @@ TEST(Triggers, CcDefaultsAnd14Bit) {
   EXPECT_EQ(a.value_min, 64);
   EXPECT_EQ(a.value_max, 127);
   EXPECT_FALSE(a.is_14bit);
-  EXPECT_EQ(a.fire, CcFire::Every);
+  EXPECT_EQ(a.fire, CcFire::Enter);  // a partial range is a threshold: its edge fires
+  c = must_load(one_mapping(R"({ type = "CC", cc = 7 })", kText));
+  EXPECT_EQ(trigger_as<trigger::ControlChange>(c).fire, CcFire::Every);  // full range: every message
   c = must_load(one_mapping(R"({ type = "CC", cc = 31, fourteen_bit = true, fire = "leave" })", kText));
   const auto& b = trigger_as<trigger::ControlChange>(c);
   EXPECT_TRUE(b.is_14bit);
