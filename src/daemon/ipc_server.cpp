@@ -51,8 +51,8 @@ struct Client {
   LineReader reader;
   std::string out;            // pending output from out_offset
   std::size_t out_offset = 0;
-  bool want_write = false;    // EPOLLOUT registered
-  bool closing = false;       // close once `out` is flushed; no more reading
+  uint32_t interest = EPOLLIN;  // what epoll watches for this client now
+  bool closing = false;         // close once `out` is flushed; no more reading
   std::unique_ptr<EventStream> stream;
   uint64_t dropped_reported = 0;  // stream->dropped() already told to the client
 
@@ -257,10 +257,25 @@ void IpcServer::Impl::handle_readable(uint64_t tag) {
       Client& c = *clients.at(tag);
       c.closing = true;
       ::shutdown(c.fd, SHUT_RD);  // what else it sends is never read
-      if (c.pending() == 0) drop(tag);
+      if (c.pending() == 0) {
+        drop(tag);
+      } else {
+        update_interest(tag, c);
+      }
       return;
     }
-    case LineReader::Status::Closed:
+    case LineReader::Status::Closed: {
+      // The peer may only have shut its writing side (`socat`, `nc -N`): the replies
+      // already queued are still delivered, then the connection is closed.
+      Client& c = *clients.at(tag);
+      if (c.pending() == 0) {
+        drop(tag);
+      } else {
+        c.closing = true;
+        update_interest(tag, c);
+      }
+      return;
+    }
     case LineReader::Status::Error: drop(tag); return;
   }
 }
@@ -337,7 +352,11 @@ void IpcServer::Impl::deliver_wakeups() {
         if (client.stream->closed()) {
           client.stream.reset();  // the daemon is stopping: end the stream politely
           client.closing = true;
-          if (client.pending() == 0) drop(tag);
+          if (client.pending() == 0) {
+            drop(tag);
+          } else {
+            update_interest(tag, client);
+          }
         }
         break;
       }
@@ -410,11 +429,14 @@ bool IpcServer::Impl::flush(uint64_t tag) {
 }
 
 void IpcServer::Impl::update_interest(uint64_t tag, Client& client) {
-  bool want = client.pending() > 0;
-  if (want == client.want_write) return;
-  client.want_write = want;
+  // A closing client is not read any more (level-triggered EPOLLIN would fire on its
+  // EOF for ever); EPOLLHUP/EPOLLERR are reported regardless and end it.
+  uint32_t want = (client.closing ? 0u : static_cast<uint32_t>(EPOLLIN)) |
+                  (client.pending() > 0 ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  if (want == client.interest) return;
+  client.interest = want;
   epoll_event ev{};
-  ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+  ev.events = want;
   ev.data.u64 = tag;
   ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, client.fd, &ev);
 }

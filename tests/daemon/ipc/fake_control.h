@@ -146,6 +146,19 @@ class FakeControl : public Control {
   std::chrono::milliseconds learn_timeout{0};
   std::condition_variable learn_cv;
 
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool gate_entered = false, gate_open = false;
+  bool wait_gate_entered(std::chrono::milliseconds deadline) {
+    std::unique_lock lock(gate_mutex);
+    return gate_cv.wait_for(lock, deadline, [&] { return gate_entered; });
+  }
+  void open_gate() {
+    std::lock_guard lock(gate_mutex);
+    gate_open = true;
+    gate_cv.notify_all();
+  }
+
   void record(std::string call) {
     std::lock_guard lock(mutex);
     calls.push_back(std::move(call));
@@ -176,6 +189,17 @@ class FakeControl : public Control {
   }
   ControlResult validate(const std::string& path) override {
     record("validate " + path);
+    if (path == "gate") {  // holds the server's loop until open_gate() (bounded)
+      std::unique_lock lock(gate_mutex);
+      gate_entered = true;
+      gate_cv.notify_all();
+      gate_cv.wait_for(lock, std::chrono::seconds(10), [&] { return gate_open; });
+      return ControlResult::success({{"file", path}});
+    }
+    if (path == "big") {  // a reply larger than any socket buffer
+      return ControlResult::success({{"file", path}, {"mappings", 1},
+                                     {"warnings", {std::string(600 * 1024, 'w')}}});
+    }
     if (path.find("bad") != std::string::npos) {
       return ControlResult::failure(path + ":1:1: expected a table",
                                     {{"errors", {path + ":1:1: expected a table"}}});

@@ -112,6 +112,27 @@ TEST_F(IpcServerTest, ErrorsKeepTheConnectionUsable) {
   EXPECT_EQ(control.mode, "Media");
 }
 
+TEST_F(IpcServerTest, APeerThatShutsItsWritingSideStillGetsTheWholeReply) {
+  auto server = start();
+  // Hold the server's loop inside another request so that the request below AND its EOF
+  // are both waiting when the server first reads this client: the reply (larger than the
+  // socket buffer) is then still pending when the server sees the EOF.
+  test::TestClient holder(tmp.socket());
+  ASSERT_TRUE(holder.send_line(R"({"cmd":"validate","file":"gate"})"));
+  ASSERT_TRUE(control.wait_gate_entered(5s));
+  test::TestClient client(tmp.socket());  // completes through the listen backlog
+  ASSERT_TRUE(client.send_line(R"({"cmd":"validate","file":"big"})"));
+  ::shutdown(client.fd(), SHUT_WR);  // as `socat` / `nc -N` do after sending
+  control.open_gate();
+  auto line = client.read_line(10s);
+  ASSERT_TRUE(line);
+  json r = json::parse(*line);
+  EXPECT_EQ(r["ok"], true);
+  EXPECT_EQ(r["warnings"][0].get<std::string>().size(), 600u * 1024);
+  EXPECT_TRUE(client.closed_by_peer());
+  EXPECT_TRUE(test::wait_for([&] { return server->stats().clients == 1; }, 5s));  // the holder
+}
+
 TEST_F(IpcServerTest, PipelinedRequestsAreAnsweredInOrder) {
   auto server = start();
   test::TestClient client(tmp.socket());
