@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "actions/action_json.h"
 #include "actions/printing_desktop.h"
 #include "actions/trigger_context.h"
 #include "daemon/config_watcher.h"
@@ -321,6 +322,9 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
 
   actions::ActionEnv env{a.modes, *a.midi_out, a.plugin_calls, *a.desktop, a.clock, a.action_log, a.sink};
   d->executor_ = std::make_unique<actions::Executor>(env, d->options_.executor);
+  a.host->set_action_handler([self](std::string_view plugin, std::string_view json) {
+    return self->submit_plugin_action(plugin, json);
+  });
 
   std::string install_error;
   if (!d->install(config, &install_error)) {
@@ -696,6 +700,32 @@ void Daemon::submit_on_enter(std::size_t index, const char* why) {
   context.gesture = std::string("on_enter (") + why + ")";
   std::shared_ptr<const void> keep_alive = set;
   executor_->submit(actions::make_on_enter_job(cfg->modes[index], keep_alive, std::move(context)));
+}
+
+int32_t Daemon::submit_plugin_action(std::string_view plugin, std::string_view action_json) {
+  const std::string who = "plugin '" + std::string(plugin) + "'";
+  if (stopping_) return -52;  // WASI ENOSYS: nothing runs actions any more
+  auto cfg = config();
+  std::vector<std::string> mode_names;
+  for (const mapping::Mode& m : cfg->modes) mode_names.push_back(m.name);
+  actions::ParsedAction parsed = actions::parse_action_json(action_json, mode_names, who + " request_action");
+  if (!parsed.ok()) {
+    log_->log(actions::LogLevel::Warn, parsed.error);
+    return -28;  // WASI EINVAL: the plugin asked for something a config could not say
+  }
+  actions::Job job;
+  job.actions = {parsed.action};
+  job.keep_alive = parsed.holder;
+  job.mapping = "request_action of " + who;
+  job.context.mode = mode_.load();
+  job.context.wall_time = std::chrono::system_clock::now();
+  job.context.gesture = "plugin request";
+  switch (executor_->submit(std::move(job))) {
+    case actions::SubmitResult::Queued: return 0;
+    case actions::SubmitResult::Dropped: return -6;   // WASI EAGAIN: the action queue is full
+    case actions::SubmitResult::Stopped: return -52;  // WASI ENOSYS: shutting down
+  }
+  return -29;
 }
 
 void Daemon::on_focus(const FocusInfo& focus) {

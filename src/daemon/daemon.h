@@ -128,6 +128,10 @@ class Daemon {
 
   // The focused application changed (the EWMH watcher, or a test's fake source).
   void on_focus(const FocusInfo& focus);
+  // A plugin's request_action (the plugin host has checked its grant): parsed with the
+  // config's checks and queued like a mapping's actions. 0 queued, -28 not an action a
+  // config could say, -6 the action queue is full, -52 shutting down.
+  int32_t submit_plugin_action(std::string_view plugin, std::string_view action_json);
   // A device was plugged / unplugged (midi's hot-plug thread, or a test): a (re)connect
   // re-sends the current mode's on_enter actions (the controller's LEDs are reset).
   void on_device_event(const midi::DeviceEvent& event);

@@ -106,8 +106,14 @@ int32_t DaemonHostServices::send_midi(std::string_view plugin, std::span<const u
 }
 
 int32_t DaemonHostServices::request_action(std::string_view plugin, std::string_view action_json) {
+  ActionHandler handler;
+  {
+    std::lock_guard lock(handler_mutex_);
+    handler = handler_;
+  }
+  if (handler) return handler(plugin, action_json);
   log_.log(actions::LogLevel::Warn, "plugin " + std::string(plugin) +
-                                        " requested an action the daemon does not run for plugins: " +
+                                        " requested an action before the daemon could run it: " +
                                         one_line(action_json));
   return -52;  // WASI ENOSYS
 }

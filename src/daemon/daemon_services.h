@@ -6,6 +6,7 @@
 //     grants file).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,14 +53,23 @@ class DaemonHostServices final : public plugin::HostServices {
   void log(std::string_view plugin, plugin::LogLevel level, std::string_view message) override;
   void output(std::string_view plugin, plugin::OutputStream stream, std::string_view text) override;
   int32_t send_midi(std::string_view plugin, std::span<const uint8_t> bytes) override;
-  // Built-in actions requested by plugins are not run by this daemon yet: refused with
-  // ENOSYS (-52) and logged, so a plugin sees a clear error instead of a silent success.
+  // A built-in action a plugin asked for (its grant already checked by the plugin host)
+  // goes to `handler`, which the daemon sets once its executor exists: it parses the
+  // JSON with the config loader's checks and queues the action like a mapping's.
+  // Before that (or with no handler) the request is refused with ENOSYS (-52).
   int32_t request_action(std::string_view plugin, std::string_view action_json) override;
+  using ActionHandler = std::function<int32_t(std::string_view plugin, std::string_view action_json)>;
+  void set_action_handler(ActionHandler handler) {
+    std::lock_guard lock(handler_mutex_);
+    handler_ = std::move(handler);
+  }
 
  private:
   actions::Logger& log_;
   EventBus& bus_;
   actions::MidiOut& midi_;
+  std::mutex handler_mutex_;
+  ActionHandler handler_;
 };
 
 class MemoryPluginSettings final : public plugin::PluginSettings {

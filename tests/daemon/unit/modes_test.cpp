@@ -197,6 +197,31 @@ TEST(Modes, EventsBusCarriesEveryStage) {
   EXPECT_TRUE(kinds.count(EventKind::Mode));
 }
 
+TEST(PluginRequests, ABuiltInActionAPluginAsksForRunsOnTheExecutor) {
+  ModesFixture f;
+  ASSERT_TRUE(f.daemon);
+  auto sub = f.daemon->events().subscribe(256);
+  EXPECT_EQ(f.daemon->submit_plugin_action("p", R"({"type": "Keystroke", "keys": "space"})"), 0);
+  ASSERT_TRUE(f.daemon->wait_idle(5s));
+  bool pressed = false;
+  while (auto e = sub->try_pop()) {
+    if (e->kind == EventKind::Action && e->text.find("would press space") != std::string::npos &&
+        e->text.find("request_action of plugin 'p'") != std::string::npos) {
+      pressed = true;
+    }
+  }
+  EXPECT_TRUE(pressed);
+}
+
+TEST(PluginRequests, WhatAConfigCouldNotSayIsRefusedAndLogged) {
+  ModesFixture f;
+  ASSERT_TRUE(f.daemon);
+  EXPECT_EQ(f.daemon->submit_plugin_action("p", R"({"type": "Keystroke", "keys": "no_such_key"})"), -28);
+  EXPECT_EQ(f.daemon->submit_plugin_action("p", "not json"), -28);
+  EXPECT_EQ(f.daemon->submit_plugin_action("p", R"({"type": "ModeChange", "mode": "Nowhere"})"), -28);
+  EXPECT_TRUE(f.log.contains("plugin 'p' request_action"));
+}
+
 TEST(EventBus, ASubscriberThatNeverReadsLagsAndNeverBlocks) {
   EventBus bus;
   auto stuck = bus.subscribe(4);
