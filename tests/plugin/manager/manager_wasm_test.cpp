@@ -135,10 +135,11 @@ TEST_F(ManagerWasm, ManifestLimitsApplyAndOverridesWin) {
   Expected<DiscoveredPlugin> spin = resolve_plugin("spin", settings);
   ASSERT_TRUE(spin.ok()) << spin.error();
   settings.limits.fuel = 123;
+  settings.limits.max_memory_bytes = 4u << 20;
   PluginLimits from_manifest = effective_limits(*spin, settings, {});
-  EXPECT_EQ(from_manifest.timeout, std::chrono::milliseconds(1000));  // manifest over config
-  EXPECT_EQ(from_manifest.fuel, 123u);                                  // config over default
-  EXPECT_EQ(from_manifest.max_memory_bytes, PluginLimits{}.max_memory_bytes);
+  EXPECT_EQ(from_manifest.timeout, std::chrono::milliseconds(1000));  // manifest over default
+  EXPECT_EQ(from_manifest.fuel, 1'000'000'000'000u);                    // manifest over config
+  EXPECT_EQ(from_manifest.max_memory_bytes, 4u << 20);                  // config over default
   LimitOverrides flags;
   flags.timeout = std::chrono::milliseconds(7);
   EXPECT_EQ(effective_limits(*spin, settings, flags).timeout, std::chrono::milliseconds(7));
