@@ -43,6 +43,21 @@ const char* modifier_name(mapping::Modifier m) {
   return "?";
 }
 
+// The config's value-from-trigger settings of a SendMidi, as midi_bytes wants them.
+SendMidiDynamics dynamics_of(const act::SendMidi& a) {
+  SendMidiDynamics d;
+  d.source = a.value_from_trigger ? ValueSource::Trigger : ValueSource::Fixed;
+  switch (a.curve) {
+    case act::ValueCurve::Linear: d.curve = ValueCurve::Linear; break;
+    case act::ValueCurve::Exponential: d.curve = ValueCurve::Exponential; break;
+    case act::ValueCurve::Logarithmic: d.curve = ValueCurve::Logarithmic; break;
+  }
+  d.out_min = a.out_min;
+  d.out_max = a.out_max;
+  d.invert = a.invert;
+  return d;
+}
+
 }  // namespace
 
 std::string describe_keys(const std::vector<std::string>& keys,
@@ -186,7 +201,7 @@ Outcome ActionRunner::run_leaf(const mapping::Action& action,
           if (o.ok && o.detail.empty()) o.detail = "mode is now '" + a.mode + "'";
           return o;
         } else if constexpr (std::is_same_v<T, act::SendMidi>) {
-          const std::vector<uint8_t> bytes = send_midi_bytes(a, job_.context);
+          const std::vector<uint8_t> bytes = send_midi_bytes(a, job_.context, dynamics_of(a));
           Outcome o = env_.midi.send(a.port, bytes);
           const std::string where = a.port.empty() ? "the virtual output" : "'" + a.port + "'";
           if (o.ok && o.detail.empty()) o.detail = "sent " + hex_bytes(bytes) + " to " + where;

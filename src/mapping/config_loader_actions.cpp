@@ -225,6 +225,19 @@ std::optional<action::SendMidi> read_send_midi(TableReader& r) {
   byte("pressure", s.pressure);
   if (auto pitch = r.integer("pitch", -8192, 8191)) s.pitch = static_cast<int16_t>(*pitch);
   else if (r.table().get("pitch")) ok = false;
+  // Extension: the sent value follows the triggering event (velocity pass-through/curve).
+  auto from = r.choice<bool>("velocity_from", {{"fixed", false}, {"trigger", true}});
+  if (from) s.value_from_trigger = *from;
+  else if (r.table().get("velocity_from")) ok = false;
+  auto curve = r.choice<action::ValueCurve>("curve", {{"linear", action::ValueCurve::Linear},
+                                              {"exponential", action::ValueCurve::Exponential},
+                                              {"logarithmic", action::ValueCurve::Logarithmic}});
+  if (curve) s.curve = *curve;
+  else if (r.table().get("curve")) ok = false;
+  byte("out_min", s.out_min);
+  byte("out_max", s.out_max);
+  if (auto invert = r.boolean("invert")) s.invert = *invert;
+  else if (r.table().get("invert")) ok = false;
   if (!ok) return std::nullopt;
   s.port = *port;
   s.message_type = *type;

@@ -306,6 +306,9 @@ struct Conditional {
   Box<Action> else_action;  // may be empty
 };
 
+// How SendMidi maps the triggering event's value onto the byte it sends (extension).
+enum class ValueCurve : uint8_t { Linear, Exponential, Logarithmic };
+
 // MIDIMon's SendMidi: channel is 0-15 here as in MIDIMon (unlike trigger channels).
 struct SendMidi {
   std::string port;
@@ -318,6 +321,14 @@ struct SendMidi {
   uint8_t program = 0;
   int16_t pitch = 0;  // -8192..8191
   uint8_t pressure = 0;
+  // Extension: `velocity_from = "trigger"` sends the triggering event's value (velocity,
+  // CC value, pressure; pitch bend's 14-bit value) instead of the fixed number, through
+  // `curve` onto out_min..out_max (`invert` flips it).
+  bool value_from_trigger = false;
+  ValueCurve curve = ValueCurve::Linear;
+  uint8_t out_min = 0;
+  uint8_t out_max = 127;
+  bool invert = false;
 };
 
 struct Plugin {

@@ -375,6 +375,12 @@ std::string print_action(const Action& a) {
                 .num("channel", s.channel).num("note", s.note).num("velocity", s.velocity)
                 .num("controller", s.controller).num("value", s.value).num("program", s.program)
                 .num("pitch", s.pitch).num("pressure", s.pressure);
+            if (s.value_from_trigger) {
+              static const char* const kCurves[] = {"linear", "exponential", "logarithmic"};
+              in.str("velocity_from", "trigger").str("curve", kCurves[static_cast<int>(s.curve)])
+                  .num("out_min", s.out_min).num("out_max", s.out_max);
+              if (s.invert) in.raw("invert", "true");
+            }
           },
           [&](const action::Plugin& p) {
             in.str("plugin", p.plugin).str("action", p.action)

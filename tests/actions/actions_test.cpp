@@ -148,6 +148,25 @@ TEST(SendMidi, SendsTheBytesToThePort) {
   EXPECT_EQ(events[1].detail, "sent B0 07 5A to 'LEDs'");
 }
 
+TEST(SendMidi, VelocityFromTheTriggerThroughTheConfiguredCurve) {
+  World w;
+  auto c = config_with({R"({ type = "SendMidi", port = "Synth", message_type = "NoteOn", channel = 0, note = 60, velocity_from = "trigger" })",
+                        R"({ type = "SendMidi", port = "Synth", message_type = "NoteOn", channel = 0, note = 60, velocity_from = "trigger", out_min = 100, out_max = 0 })",
+                        R"({ type = "SendMidi", port = "Synth", message_type = "NoteOn", channel = 0, note = 60, velocity = 5 })"});
+  ASSERT_TRUE(c);
+  TriggerContext ctx;
+  ctx.note = 36;
+  ctx.velocity = 127;
+  Runner r(w, ctx);
+  r.run(action_of(c, 0));
+  r.run(action_of(c, 1));
+  r.run(action_of(c, 2));
+  ASSERT_EQ(w.midi.sent.size(), 3u);
+  EXPECT_EQ(w.midi.sent[0].second, (std::vector<uint8_t>{0x90, 60, 127}));  // passed through
+  EXPECT_EQ(w.midi.sent[1].second, (std::vector<uint8_t>{0x90, 60, 0}));    // falling range
+  EXPECT_EQ(w.midi.sent[2].second, (std::vector<uint8_t>{0x90, 60, 5}));    // fixed, as MIDIMon
+}
+
 TEST(SendMidi, MissingPortFailsNamingBytesAndPort) {
   World w;
   auto c = config_with({R"({ type = "SendMidi", port = "missing", channel = 0, message_type = "ProgramChange", program = 5 })"});

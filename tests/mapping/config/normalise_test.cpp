@@ -201,6 +201,21 @@ TEST(Actions, SendMidiDefaults) {
   EXPECT_EQ(s.pitch, 0);
 }
 
+TEST(Actions, SendMidiValueFromTheTrigger) {
+  Config c = must_load(one_mapping(kNote, R"({ type = "SendMidi", port = "out", message_type = "CC", channel = 0, controller = 7, velocity_from = "trigger", curve = "exponential", out_min = 10, out_max = 90, invert = true })"));
+  const auto& s = action_as<action::SendMidi>(c);
+  EXPECT_TRUE(s.value_from_trigger);
+  EXPECT_EQ(s.curve, action::ValueCurve::Exponential);
+  EXPECT_EQ(s.out_min, 10);
+  EXPECT_EQ(s.out_max, 90);
+  EXPECT_TRUE(s.invert);
+  LoadResult bad = testing::load(one_mapping(kNote, R"({ type = "SendMidi", port = "out", message_type = "CC", channel = 0, velocity_from = "trigga", out_max = 200 })"));
+  ASSERT_FALSE(bad.ok());
+  const std::string errors = testing::all_errors(bad);
+  EXPECT_NE(errors.find("velocity_from"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("out_max"), std::string::npos) << errors;
+}
+
 TEST(Actions, PluginParamsAsJson) {
   Config c = must_load(one_mapping(
       kNote, R"({ type = "Plugin", plugin = "obs", action = "scene", params = { name = "Live \"1\"", n = 3, on = true, list = [1, 2] } })"));
