@@ -292,7 +292,7 @@ TEST(RunProcess, BadArgvIsSpawnFailed) {
 
 TEST(RunProcess, ProgramsOutsideThePathAreNotFoundByName) {
   // /usr/sbin is not on PATH=/usr/bin:/bin, whatever the caller's PATH says.
-  if (access("/usr/sbin/nologin", X_OK) != 0) GTEST_SKIP() << "/usr/sbin/nologin not present on this system";
+  if (access("/usr/sbin/nologin", X_OK) != 0) GTEST_SKIP() << "SKIPPED LOUDLY: /usr/sbin/nologin (login package) is not present, so no program outside PATH is known to exist here";
   ProcessResult r = run_process(req({"nologin"}));
   EXPECT_STATUS(r, Status::SpawnFailed);
 }

@@ -114,7 +114,8 @@ TEST(PdkScaffold, CPluginBuildsWithOneCommandAndSaysHello) {
 
 TEST(PdkScaffold, RustPluginBuildsOfflineWithDebianCargoAndSaysHello) {
   if (!fs::exists("/usr/bin/cargo") || !fs::exists("/usr/share/cargo/registry/serde-1.0.152")) {
-    GTEST_SKIP() << "Debian's cargo or librust-serde-dev is not installed (scripts/setup installs them)";
+    // A required package (scripts/setup installs it): missing is a failure, never a skip.
+    FAIL() << "Debian's cargo or librust-serde-dev is not installed; run scripts/setup";
   }
   TempDir tmp;
   const fs::path dir = tmp.path() / "rusty_one";

@@ -296,7 +296,7 @@ namespace {
 // enforces; a drift in either shows up here.
 TEST(Manifest, TheRepositorysExampleManifestsParse) {
   std::filesystem::path root = MIDIMON_SOURCE_DIR "/plugins";
-  if (!std::filesystem::exists(root)) GTEST_SKIP() << root << " does not exist in this checkout";
+  ASSERT_TRUE(std::filesystem::exists(root)) << root << " does not exist in this checkout";
   int parsed = 0;
   for (const auto& entry : std::filesystem::directory_iterator(root)) {
     if (!std::filesystem::exists(entry.path() / "plugin.toml")) continue;
@@ -304,7 +304,7 @@ TEST(Manifest, TheRepositorysExampleManifestsParse) {
     EXPECT_TRUE(m.ok()) << m.error();
     ++parsed;
   }
-  if (parsed == 0) GTEST_SKIP() << "no plugins/*/plugin.toml in this checkout";
+  EXPECT_GT(parsed, 0) << "no plugins/*/plugin.toml in this checkout";
 }
 
 }  // namespace
