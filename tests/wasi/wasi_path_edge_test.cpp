@@ -227,6 +227,13 @@ std::vector<Case> edge_cases() {
       {"mkdir_name_of_256", {"mkdir", name256}, E(NameTooLong)},
       {"open_through_name_of_256", {"open", name256 + "/x", "0", kRead, "1"}, E(NameTooLong)},
 
+      // A file in the middle of a path; ".." after a symlinked directory.
+      {"stat_through_file", {"stat", "file/x", "1"}, E(NotDir)},
+      {"mkdir_through_file", {"mkdir", "file/x"}, E(NotDir)},
+      {"open_file_dot", {"open", "file/.", "0", kRead, "1"}, E(NotDir)},
+      {"stat_dotdot_after_symlinked_dir", {"stat", "dl/../file", "1"}, Ok(abi::kFileRegular)},
+      {"rename_dotdot_after_symlinked_dir", {"rename", "dl/../file", "sub/../moved"}, kOk},
+
       // Doubled slashes are one.
       {"stat_doubled_slash", {"stat", "sub//f", "0"}, Ok(abi::kFileRegular)},
       {"rename_doubled_slash", {"rename", "sub//f", "sub//g"}, kOk},
