@@ -15,6 +15,7 @@ namespace detail {
 void read_devices(TableReader& top, Config& config);
 void read_advanced_settings(TableReader& top, Config& config);
 void read_logging(TableReader& top, Config& config);
+void read_desktop(TableReader& top, Config& config);
 void read_app_profiles(TableReader& top, Config& config);
 void read_plugins(TableReader& top, Config& config);
 // config_resolve.cpp
@@ -151,6 +152,7 @@ LoadResult load_document(const toml::table& doc, const std::string& name) {
   read_devices(top, config);
   for (const DeviceConfig& d : config.devices) ctx.device_names.push_back(d.name);
   read_logging(top, config);
+  read_desktop(top, config);
   read_modes(top, config);
   config.global_mappings = read_mappings(top, "global_mappings", "a [[global_mappings]] entry");
   read_app_profiles(top, config);
