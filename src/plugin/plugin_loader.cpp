@@ -1,5 +1,7 @@
 #include "plugin/plugin_loader.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <system_error>
 
@@ -26,6 +28,18 @@ Expected<std::vector<uint8_t>> read_all(const fs::path& file) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Failure{"cannot read " + file.string()};
   return bytes;
+}
+
+// The user's configuration over the manifest's, key by key (config_get's promise).
+std::string merged_config(const std::string& manifest, const std::string& user) {
+  if (user.empty() || user == "{}") return manifest;
+  nlohmann::json base = nlohmann::json::parse(manifest.empty() ? "{}" : manifest, nullptr, false);
+  nlohmann::json over = nlohmann::json::parse(user, nullptr, false);
+  if (!base.is_object()) base = nlohmann::json::object();
+  if (over.is_object()) {
+    for (auto& [key, value] : over.items()) base[key] = value;
+  }
+  return base.dump();
 }
 
 }  // namespace
@@ -83,8 +97,9 @@ Expected<LoadedPlugin> load_plugin(const std::string& source, const LoaderSettin
     options.services = &services;
     options.grants = grants;
     options.name = resolved->name;
+    options.config_json = merged_config(resolved->manifest ? resolved->manifest->config_json : "{}",
+                                        settings.config_json);
     if (resolved->manifest) {
-      options.config_json = resolved->manifest->config_json;
       options.allowed_hosts = resolved->manifest->network_hosts;
       options.install_dir = resolved->manifest->dir;
     }

@@ -33,6 +33,9 @@ struct LoaderSettings {
   XdgDirs xdg;
   std::vector<PluginSearchDir> search_dirs;  // where names are looked up
   PluginLimits limits;                       // the config's limits (over the defaults)
+  // The user's configuration for the plugin being loaded (the daemon's [plugins.NAME]
+  // config table, a JSON object), merged over the manifest's [plugin.config] key by key.
+  std::string config_json = "{}";
   bool require_signature = false;
   std::filesystem::path trusted_keys;        // empty: no key is trusted
 
