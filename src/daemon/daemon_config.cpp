@@ -383,7 +383,13 @@ void Daemon::choose_desktop_for(mapping::InputBackend backend) {
       if (!a.focus_watcher || !a.focus_watcher->failure().empty()) return std::nullopt;
       return a.focus_watcher->current();
     };
-    next = std::make_shared<actions::SystemDesktop>(std::move(desktop_options));
+    auto system = std::make_shared<actions::SystemDesktop>(std::move(desktop_options));
+    // uinput: open now, so the compositor has seen the device before the first key.
+    if (choice.open_at_once) {
+      actions::Outcome opened = system->open_injector();
+      if (!opened.ok) log_->log(actions::LogLevel::Warn, "uinput not opened yet: " + opened.detail);
+    }
+    next = std::move(system);
   }
 #endif
   if (!next) next = std::make_shared<actions::PrintingDesktop>(is_running);

@@ -11,6 +11,7 @@ DesktopChoice choose_desktop(mapping::InputBackend wanted, bool have_display, bo
       c.system = have_display || have_uinput;
       if (c.system) {
         c.label = std::string(have_display ? "x11" : "uinput") + " (input_backend = auto)";
+        c.open_at_once = !have_display;
       } else {
         c.label = "print-only (input_backend = auto: no X display, no writable /dev/uinput)";
         c.warning = "no X display and no writable /dev/uinput: Keystroke, Text and MouseClick only "
@@ -28,6 +29,7 @@ DesktopChoice choose_desktop(mapping::InputBackend wanted, bool have_display, bo
     case mapping::InputBackend::Uinput:
       c.system = true;
       c.label = "uinput (input_backend = uinput)";
+      c.open_at_once = true;
       if (!have_uinput) {
         c.warning = "[desktop] input_backend = \"uinput\" but /dev/uinput is not writable: Keystroke, "
                     "Text and MouseClick will fail (add yourself to the group that owns it, or a udev rule)";

@@ -17,6 +17,9 @@ struct DesktopChoice {
   mapping::InputBackend backend = mapping::InputBackend::Auto;  // the system desktop's
   std::string label;    // for `status`: "x11 (input_backend = auto)", "print-only (...)"
   std::string warning;  // a sentence for the log when the choice cannot work well; or empty
+  // uinput: open the injector at once (a new device is seen by the compositor only some
+  // milliseconds after it is created; docs/desktop.md); x11 opens on the first action.
+  bool open_at_once = false;
 };
 
 // auto:   the system desktop when an X display is set or /dev/uinput is writable (the

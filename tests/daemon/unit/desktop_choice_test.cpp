@@ -27,6 +27,8 @@ TEST(DesktopChoice, AutoTakesWhatTheMachineHas) {
   DesktopChoice uinput = choose_desktop(InputBackend::Auto, false, true);
   EXPECT_TRUE(uinput.system);
   EXPECT_EQ(uinput.label, "uinput (input_backend = auto)");
+  EXPECT_TRUE(uinput.open_at_once);  // the compositor must see the device before the first key
+  EXPECT_FALSE(x11.open_at_once);
   DesktopChoice none = choose_desktop(InputBackend::Auto, false, false);
   EXPECT_FALSE(none.system);
   EXPECT_NE(none.label.find("print-only"), std::string::npos);
@@ -42,6 +44,7 @@ TEST(DesktopChoice, ANamedBackendIsUsedEvenWhenItCannotWorkAndSaysWhy) {
   DesktopChoice uinput = choose_desktop(InputBackend::Uinput, true, false);
   EXPECT_TRUE(uinput.system);
   EXPECT_EQ(uinput.label, "uinput (input_backend = uinput)");
+  EXPECT_TRUE(uinput.open_at_once);
   EXPECT_NE(uinput.warning.find("/dev/uinput is not writable"), std::string::npos);
   EXPECT_TRUE(choose_desktop(InputBackend::Uinput, false, true).warning.empty());
 }
