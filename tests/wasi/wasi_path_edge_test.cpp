@@ -38,12 +38,11 @@ const std::string kCreat = "1", kDirectory = "2", kCreatExcl = "5", kDirectoryTr
                   kCreatDirectory = "3";
 const std::string kRead = "0x2", kWrite = "0x40", kReadWrite = "0x42", kReaddir = "0x4002";
 
-std::vector<Case> edge_cases() {
+// Issue 11, item 6, as filed.
+std::vector<Case> issue_11_cases() {
   using enum Errno;
   const std::string mib_path = long_path_to_sub_f(1 << 20);
-  const std::string name255(255, 'a'), name256(256, 'a');
-  std::vector<Case> v = {
-      // Issue 11, item 6, as filed.
+  return {
       {"symlink_at_missing_name_with_slash", {"symlink", "source", "target/"}, E(NoEnt)},
       {"link_at_missing_name_with_slash", {"link", "file", "link/", "0"}, E(NoEnt)},
       {"rename_file_to_name_with_slash", {"rename", "file", "new/"}, E(NotDir)},
@@ -55,9 +54,14 @@ std::vector<Case> edge_cases() {
       {"open_dot_as_directory_read_write", {"open", ".", kDirectory, kReadWrite, "0"}, E(IsDir)},
       {"open_path_of_1mib", {"open", mib_path, "0", kRead, "1"}, E(NameTooLong)},
       {"open_create_new_name_with_slash", {"open", "newfile/", kCreat, kWrite, "1"}, E(IsDir)},
+  };
+}
 
-      // Trailing slashes in every other place: the name must be a directory, and a
-      // symlink before the slash is followed even without symlink_follow.
+// Trailing slashes in every other place: the name must be a directory, and a
+// symlink before the slash is followed even without symlink_follow.
+std::vector<Case> trailing_slash_cases() {
+  using enum Errno;
+  return {
       {"symlink_at_file_with_slash", {"symlink", "x", "file/"}, E(Exist)},
       {"symlink_at_dir_with_slash", {"symlink", "x", "dir/"}, E(Exist)},
       {"symlink_at_dangling_with_slash", {"symlink", "x", "dang/"}, E(Exist)},
@@ -108,8 +112,13 @@ std::vector<Case> edge_cases() {
       {"unlink_symlink_to_dir_with_slash", {"unlink", "dl/"}, E(NotDir)},
       {"unlink_file_with_slash", {"unlink", "file/"}, E(NotDir)},
       {"unlink_missing_with_slash", {"unlink", "missing/"}, E(NoEnt)},
+  };
+}
 
-      // Directories are never opened for writing (open(2) says EISDIR).
+// Directories are never opened for writing (open(2) says EISDIR).
+std::vector<Case> directory_for_write_cases() {
+  using enum Errno;
+  return {
       {"open_dot_for_write", {"open", ".", "0", kReadWrite, "0"}, E(IsDir)},
       {"open_dot_as_directory_write_only", {"open", ".", kDirectory, kWrite, "0"}, E(IsDir)},
       {"open_file_as_directory_for_write", {"open", "file", kDirectory, kWrite, "0"}, E(NotDir)},
@@ -119,8 +128,13 @@ std::vector<Case> edge_cases() {
       // Linux 6.4 and later answer EINVAL; older kernels created a regular file and then
       // failed with ENOTDIR. We answer EINVAL on every kernel, so no Linux check here.
       {"open_create_as_directory", {"open", "newd", kCreatDirectory, kRead, "0"}, E(Inval), false},
+  };
+}
 
-      // "." and ".." as the last component (inside the preopen).
+// "." and ".." as the last component (inside the preopen).
+std::vector<Case> dot_cases() {
+  using enum Errno;
+  return {
       {"mkdir_dot", {"mkdir", "."}, E(Exist)},
       {"mkdir_sub_dotdot", {"mkdir", "sub/.."}, E(Exist)},
       {"mkdir_missing_dotdot", {"mkdir", "missing/.."}, E(NoEnt)},
@@ -147,8 +161,13 @@ std::vector<Case> edge_cases() {
       {"times_sub_dot_with_slash", {"times", "sub/./", "0"}, kOk},
       {"times_symlink_to_dotdot_follow", {"times", "subup", "1"}, kOk},
       {"readlink_symlink_out_itself", {"readlink", "up"}, "0 .."},
+  };
+}
 
-      // ".." out of the preopen, however it is reached: ENOTCAPABLE (a sandbox rule).
+// ".." out of the preopen, however it is reached: ENOTCAPABLE (a sandbox rule).
+std::vector<Case> escape_cases() {
+  using enum Errno;
+  return {
       {"mkdir_dotdot", {"mkdir", ".."}, E(NotCapable), false},
       {"mkdir_under_dotdot_with_slash", {"mkdir", "../x/"}, E(NotCapable), false},
       {"rmdir_sub_dotdot_dotdot", {"rmdir", "sub/../.."}, E(NotCapable), false},
@@ -168,8 +187,13 @@ std::vector<Case> edge_cases() {
       {"times_symlink_out_with_slash", {"times", "up/", "0"}, E(NotCapable), false},
       {"readlink_symlink_out_with_slash", {"readlink", "up/"}, E(NotCapable), false},
       {"link_from_symlink_out_with_slash", {"link", "up/", "x", "0"}, E(NotCapable), false},
+  };
+}
 
-      // Empty paths name nothing (Linux without AT_EMPTY_PATH).
+// Empty paths name nothing (Linux without AT_EMPTY_PATH).
+std::vector<Case> empty_path_cases() {
+  using enum Errno;
+  return {
       {"open_empty", {"open", "", "0", kRead, "1"}, E(NoEnt)},
       {"stat_empty", {"stat", "", "1"}, E(NoEnt)},
       {"times_empty", {"times", "", "1"}, E(NoEnt)},
@@ -183,8 +207,13 @@ std::vector<Case> edge_cases() {
       {"link_to_empty", {"link", "file", "", "0"}, E(NoEnt)},
       {"symlink_at_empty", {"symlink", "x", ""}, E(NoEnt)},
       {"symlink_to_empty", {"symlink", "", "x"}, E(NoEnt)},
+  };
+}
 
-      // A NUL byte cannot reach a Linux call: EINVAL (a sandbox rule).
+// A NUL byte cannot reach a Linux call: EINVAL (a sandbox rule).
+std::vector<Case> nul_cases() {
+  using enum Errno;
+  return {
       {"open_with_nul", {"open", "file%00x", "0", kRead, "1"}, E(Inval), false},
       {"open_only_nul", {"open", "%00", "0", kRead, "1"}, E(Inval), false},
       {"stat_with_nul", {"stat", "file%00", "1"}, E(Inval), false},
@@ -193,8 +222,13 @@ std::vector<Case> edge_cases() {
       {"link_from_nul", {"link", "file%00", "x", "0"}, E(Inval), false},
       {"readlink_with_nul", {"readlink", "sl%00"}, E(Inval), false},
       {"symlink_target_with_nul", {"symlink", "file%00x", "x"}, E(Inval), false},
+  };
+}
 
-      // Symlink loops, and the 40-link bound (n1: exactly 40 links, m: 41).
+// Symlink loops, and the 40-link bound (n1: exactly 40 links, m: 41).
+std::vector<Case> symlink_cases() {
+  using enum Errno;
+  return {
       {"open_loop", {"open", "l1", "0", kRead, "1"}, E(Loop)},
       {"open_loop_nofollow", {"open", "l1", "0", kRead, "0"}, E(Loop)},
       {"open_through_loop", {"open", "l1/x", "0", kRead, "1"}, E(Loop)},
@@ -211,8 +245,15 @@ std::vector<Case> edge_cases() {
       {"times_chain_of_41_follow", {"times", "m", "1"}, E(Loop)},
       {"link_chain_of_40_follow", {"link", "n1", "x", "1"}, kOk},
       {"link_chain_of_41_follow", {"link", "m", "x", "1"}, E(Loop)},
+  };
+}
 
-      // Length limits: PATH_MAX (4096 bytes with the NUL) and NAME_MAX (255).
+// Length limits: PATH_MAX (4096 bytes with the NUL) and NAME_MAX (255).
+std::vector<Case> length_cases() {
+  using enum Errno;
+  const std::string mib_path = long_path_to_sub_f(1 << 20);
+  const std::string name255(255, 'a'), name256(256, 'a');
+  return {
       {"open_path_of_4095", {"open", long_path_to_sub_f(4095), "0", kRead, "1"}, Ok(abi::kFileRegular)},
       {"open_path_of_4096", {"open", long_path_to_sub_f(4096), "0", kRead, "1"}, E(NameTooLong)},
       {"mkdir_path_of_4095", {"mkdir", long_path_to_sub_f(4095)}, E(Exist)},
@@ -226,20 +267,37 @@ std::vector<Case> edge_cases() {
       {"mkdir_name_of_255", {"mkdir", name255}, kOk},
       {"mkdir_name_of_256", {"mkdir", name256}, E(NameTooLong)},
       {"open_through_name_of_256", {"open", name256 + "/x", "0", kRead, "1"}, E(NameTooLong)},
+  };
+}
 
-      // A file in the middle of a path; ".." after a symlinked directory.
+// A file in the middle of a path; ".." after a symlinked directory.
+std::vector<Case> middle_component_cases() {
+  using enum Errno;
+  return {
       {"stat_through_file", {"stat", "file/x", "1"}, E(NotDir)},
       {"mkdir_through_file", {"mkdir", "file/x"}, E(NotDir)},
       {"open_file_dot", {"open", "file/.", "0", kRead, "1"}, E(NotDir)},
       {"stat_dotdot_after_symlinked_dir", {"stat", "dl/../file", "1"}, Ok(abi::kFileRegular)},
       {"rename_dotdot_after_symlinked_dir", {"rename", "dl/../file", "sub/../moved"}, kOk},
+  };
+}
 
-      // Doubled slashes are one.
+// Doubled slashes are one.
+std::vector<Case> doubled_slash_cases() {
+  return {
       {"stat_doubled_slash", {"stat", "sub//f", "0"}, Ok(abi::kFileRegular)},
       {"rename_doubled_slash", {"rename", "sub//f", "sub//g"}, kOk},
       {"open_create_doubled_slash", {"open", "sub//new", kCreat, kWrite, "1"}, Ok(abi::kFileRegular)},
   };
-  return v;
+}
+
+std::vector<Case> edge_cases() {
+  std::vector<Case> all;
+  for (auto group : {issue_11_cases, trailing_slash_cases, directory_for_write_cases, dot_cases,
+                     escape_cases, empty_path_cases, nul_cases, symlink_cases, length_cases,
+                     middle_component_cases, doubled_slash_cases})
+    for (Case& c : group()) all.push_back(std::move(c));
+  return all;
 }
 
 using Param = std::tuple<Case, bool>;  // the case, and whether the walk is forced
