@@ -5,6 +5,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "plugin/binary_kind.h"
 #include "plugin/native_plugin.h"
 #include "plugin/wasm_plugin.h"
 
@@ -84,11 +85,19 @@ Expected<LoadedPlugin> load_plugin(const std::string& source, const LoaderSettin
   LoadCheck check = check_before_load(resolved->binary, *bytes, pin,
                                       SignaturePolicy{settings.require_signature}, *trust);
   if (!check.allowed) return Failure{check.refusal};
+  if (settings.after_verify) settings.after_verify(resolved->binary);
+  // The kind of the bytes read (discovery looked at the file earlier; it may differ now).
+  const BinaryKind kind = classify_magic(*bytes);
+  if (kind == BinaryKind::Unknown) {
+    return Failure{resolved->binary.string() + ": not a plugin binary (neither WebAssembly nor ELF)"};
+  }
 
   LoadedPlugin loaded;
   loaded.limits = effective_limits(*resolved, settings, overrides);
-  if (resolved->kind == PluginKind::Native) {
-    Expected<std::unique_ptr<NativePlugin>> native = load_native_plugin(resolved->binary, &services, grants);
+  if (kind == BinaryKind::Native) {
+    // From the verified bytes, not the path: the file may have changed since.
+    Expected<std::unique_ptr<NativePlugin>> native =
+        load_native_plugin(resolved->binary, *bytes, &services, grants);
     if (!native) return Failure{native.error()};
     loaded.plugin = std::move(native.value());
   } else {
