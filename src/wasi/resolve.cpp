@@ -154,7 +154,9 @@ Errno open_with_walk(int root, std::string_view path, int flags, mode_t mode, bo
     // before looking at it ("." and ".." are left to the kernel: they are directories).
     if (want_dir && (flags & O_CREAT) && !dot) return Errno::IsDir;
     const bool follow_final = follow || want_dir;
-    const int final_flags = flags | (want_dir ? O_DIRECTORY : 0) | O_NOFOLLOW | O_CLOEXEC;
+    // "." is a directory already; O_DIRECTORY there would turn O_CREAT's EISDIR/EEXIST
+    // into EINVAL.
+    const int final_flags = flags | (want_dir && !dot ? O_DIRECTORY : 0) | O_NOFOLLOW | O_CLOEXEC;
     int fd = ::openat(cur(), name, final_flags, mode);
     if (fd >= 0) {
       UniqueFd held(fd);

@@ -124,6 +124,8 @@ std::vector<Case> directory_for_write_cases() {
       {"open_file_as_directory_for_write", {"open", "file", kDirectory, kWrite, "0"}, E(NotDir)},
       {"open_dir_as_directory_truncating", {"open", "dir", kDirectoryTrunc, kRead, "0"}, E(IsDir)},
       {"open_create_dot", {"open", ".", kCreat, kRead, "0"}, E(IsDir)},
+      {"open_create_exclusive_dot", {"open", ".", kCreatExcl, kWrite, "0"}, E(Exist)},
+      {"open_create_exclusive_dotdot_with_slash", {"open", "dslash/../", kCreatExcl, kWrite, "1"}, E(Exist)},
       {"open_dir_as_directory_for_reading", {"open", "dir", kDirectory, kReaddir, "0"}, Ok(abi::kFileDirectory)},
       // Linux 6.4 and later answer EINVAL; older kernels created a regular file and then
       // failed with ENOTDIR. We answer EINVAL on every kernel, so no Linux check here.
