@@ -1,7 +1,8 @@
 // The interpreter's internal code: what the compiler (compiler.cpp) produces from one
 // validated function body and the interpreter (interpreter.cpp) runs.
 //
-// Frame layout (8-byte Value slots, fp-relative):
+// Frame layout (8-byte Value slots, fp-relative; a v128 takes two adjacent slots, and
+// counts below are in slots):
 //   [0, num_locals)                 parameters, then declared locals (zeroed on entry)
 //   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
 //   [const_slot, +num_consts)       constants, copied from `consts` on entry
@@ -61,6 +62,19 @@ namespace midimon::wasm {
 //   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS, superinstructions.h)
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
+//   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
+//
+// SIMD: every 0xFD instruction but v128.const (which lives in constant slots, two per
+// value) is one Simd or SimdMem op: [h][fn: 2 units][operands], where fn is the address
+// of its handler (interp_simd.h, a function called out of the dispatch loop so that the
+// scalar handlers stay as they are). A v128 operand names its first slot. Operands by
+// shape (SimdShape, opcodes_simd.h):
+//   Unary, Test, Splat [dst][a]   Binary [dst][a][b]   Ternary [dst][a][b][c]
+//   Extract [dst][a][lane]   Replace [dst][a][x][lane]   Shift [dst][a][count]
+//   Shuffle [dst][a][b][16 lane bytes in 4 units]
+//   SimdMem: Load [dst][addr][offset]   LoadLane [dst][addr][v][offset][lane]
+//            Store [addr][v][offset]    StoreLane [addr][v][offset][lane]
+// A SimdMem handler returning 0 means out of bounds: the op traps.
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -135,6 +149,10 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Store, T) Store##_ThenAdd,
   MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
+  Simd,
+  SimdMem,
+  GlobalGetV128,
+  GlobalSetV128,
   Count_
 };
 
@@ -161,5 +179,13 @@ struct CompiledFunc {
 
 // Handler addresses of every IOp (interpreter.cpp). Thread-safe; computed once.
 const uint64_t* interp_handler_addresses();
+
+// SIMD handlers, called by the Simd / SimdMem ops (interp_simd.h). A SimdFn returns the
+// instruction's length in units; a SimdMemFn returns 0 instead for an access out of
+// bounds (nothing written).
+using SimdFn = uint32_t (*)(Value* fp, const uint32_t* pc);
+using SimdMemFn = uint32_t (*)(Value* fp, const uint32_t* pc, uint8_t* mem, uint64_t mem_size);
+// The address of a SIMD op's handler (interp_simd.cpp); 0 for v128.const.
+uint64_t simd_handler(Op op);
 
 }  // namespace midimon::wasm

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler_internal.h"
+#include "opcodes_simd.h"
 
 namespace midimon::wasm::compiler_detail {
 namespace {
@@ -60,8 +61,15 @@ Result<void> Compiler::collect_consts() {
   Instr in;
   std::vector<uint64_t> order;
   std::unordered_map<uint64_t, uint32_t> counts;
+  using V128Bits = std::pair<uint64_t, uint64_t>;
+  std::vector<V128Bits> v128_order;
+  std::map<V128Bits, uint32_t> v128_counts;
   while (!r.at_end()) {
     WASM_TRY(r.next(in));
+    if (in.op == Op::V128Const) {
+      if (v128_counts[{in.value, in.value2}]++ == 0) v128_order.emplace_back(in.value, in.value2);
+      continue;
+    }
     if (!is_const_op(in.op)) continue;
     uint64_t bits = const_bits(in);
     if (counts[bits]++ == 0) order.push_back(bits);
@@ -74,13 +82,49 @@ Result<void> Compiler::collect_consts() {
     const_slots_.emplace(bits, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
     out_->const_pool.push_back(Value::from_f64_bits(bits));
   }
+  // v128 constants take two adjacent slots each, after the scalar ones and within the
+  // same budget (so a function without SIMD gets exactly the pool it had before).
+  std::stable_sort(v128_order.begin(), v128_order.end(),
+                   [&](const V128Bits& a, const V128Bits& b) { return v128_counts[a] > v128_counts[b]; });
+  for (const V128Bits& v : v128_order) {
+    if (out_->const_pool.size() + 2 > kMaxConsts) break;
+    v128_const_slots_.emplace(v, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
+    out_->const_pool.push_back(Value::from_i64(v.first));
+    out_->const_pool.push_back(Value::from_i64(v.second));
+  }
   return {};
 }
 
+// Locals are numbered by index, slots by position: they differ once a v128 (two slots)
+// comes before another local. Without v128 locals both tables stay empty (identity).
+void Compiler::map_locals() {
+  bool any_v128 = false;
+  for (ValType t : type_.params) any_v128 |= t == ValType::V128;
+  for (const LocalGroup& g : body_.locals) any_v128 |= g.type == ValType::V128 && g.count > 0;
+  const uint32_t n = static_cast<uint32_t>(type_.params.size()) + body_.num_locals;
+  if (!any_v128) {
+    num_locals_ = n;
+    return;
+  }
+  local_slots_.reserve(n);
+  local_wide_.reserve(n);
+  uint32_t slot = 0;
+  auto add = [&](ValType t) {
+    local_slots_.push_back(slot);
+    local_wide_.push_back(t == ValType::V128);
+    slot += slot_count(t);
+  };
+  for (ValType t : type_.params) add(t);
+  for (const LocalGroup& g : body_.locals) {
+    for (uint32_t i = 0; i < g.count; ++i) add(g.type);
+  }
+  num_locals_ = slot;
+}
+
 Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
-  const uint32_t np = static_cast<uint32_t>(type_.params.size());
-  const uint32_t nr = static_cast<uint32_t>(type_.results.size());
-  num_locals_ = np + body_.num_locals;
+  const uint32_t np = slot_count(type_.params);
+  const uint32_t nr = slot_count(type_.results);
+  map_locals();
   out_->num_params = np;
   out_->num_locals = num_locals_;
   out_->num_results = nr;
@@ -92,6 +136,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   Ctrl f;
   f.kind = Op::End;
   f.nresults = nr;
+  f.results = type_.results;
   ctrls_.push_back(f);
   open_block(true);
   WASM_TRY(compile_body());
@@ -183,22 +228,18 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       do_call(m_.types[in.index], iop(Op::CallIndirect), in.index, in.index2, true);
       return {};
     case Op::Drop:
-      pop();
+      pop_value();
       return {};
     case Op::Select:
-    case Op::SelectT: {
-      uint32_t c = pop(), b = pop(), a = pop();
-      emit_op(iop(Op::Select));
-      uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      emit(b);
-      emit(c);
-      result_at(field);
+    case Op::SelectT:
+      do_select();
       return {};
-    }
     case Op::LocalGet:
-      push_slot(in.index);
+      if (local_is_v128(in.index)) {
+        push_v128(local_slot(in.index));
+      } else {
+        push_slot(local_slot(in.index));
+      }
       return {};
     case Op::LocalSet:
       do_local_set(in.index, false);
@@ -206,21 +247,10 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
     case Op::LocalTee:
       do_local_set(in.index, true);
       return {};
-    case Op::GlobalGet: {
-      emit_op(iop(op));
-      uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(in.index);
-      result_at(field);
+    case Op::GlobalGet:
+    case Op::GlobalSet:
+      do_global(in);
       return {};
-    }
-    case Op::GlobalSet: {
-      uint32_t v = pop();
-      emit_op(iop(op));
-      emit(v);
-      emit(in.index);
-      return {};
-    }
     case Op::TableGet: {
       uint32_t i = pop();
       emit_op(iop(op));
@@ -325,6 +355,10 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
     default:
       break;
   }
+  if (is_simd(op)) {
+    do_simd(in);
+    return {};
+  }
   const OpInfo& info = op_info(op);
   if (info.imm == ImmKind::MemArg) {
     do_memory(in);
@@ -391,7 +425,12 @@ void Compiler::do_binary(Op op) {
   note_binary(op, start, a, b);
 }
 
-void Compiler::do_local_set(uint32_t x, bool tee) {
+void Compiler::do_local_set(uint32_t index, bool tee) {
+  if (local_is_v128(index)) {
+    do_local_set_v128(index, tee);
+    return;
+  }
+  const uint32_t x = local_slot(index);
   uint32_t src = tee ? stack_.back() : pop();
   const size_t self = tee ? stack_.size() - 1 : stack_.size();
   if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self)) {
@@ -420,6 +459,90 @@ void Compiler::push_const(uint64_t bits) {
   emit(static_cast<uint32_t>(bits));
   emit(static_cast<uint32_t>(bits >> 32));
   result_at(field);
+}
+
+// A v128 local is two slots, x and x + 1; the value is the top two stack entries.
+void Compiler::do_local_set_v128(uint32_t index, bool tee) {
+  const uint32_t x = local_slot(index);
+  const size_t self = stack_.size() - 2;
+  const uint32_t src = stack_[self];
+  if (!tee) truncate(self);
+  if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self) && !other_refs(x + 1, self + 1)) {
+    // The producer (a SIMD op writing both slots at its dst) writes into the local.
+    code_[static_cast<size_t>(last_dst_)] = x;
+    last_dst_ = -1;
+    if (tee) {
+      stack_[self] = x;
+      stack_[self + 1] = x + 1;
+    }
+    return;
+  }
+  if (src == x) return;  // local.get x; local.set x
+  materialize_local_refs(x);
+  materialize_local_refs(x + 1);
+  const uint32_t lo = tee ? stack_[self] : src;
+  emit_copy(x, lo);
+  emit_copy(x + 1, lo + 1);
+}
+
+// select: on scalars one Select; on a v128 one per half (the low half's result cannot
+// clobber an operand of the high half's: it lands in the temp below them).
+void Compiler::do_select() {
+  const uint32_t c = pop();
+  const bool v128 = top_is_v128();
+  const uint32_t b = pop_value(), a = pop_value();
+  const uint32_t dst = temp(stack_.size());
+  emit_op(iop(Op::Select));
+  const uint32_t field = here();
+  emit(dst);
+  emit(a);
+  emit(b);
+  emit(c);
+  if (!v128) {
+    result_at(field);
+    return;
+  }
+  emit_op(iop(Op::Select));
+  emit(dst + 1);
+  emit(a + 1);
+  emit(b + 1);
+  emit(c);
+  push_temp_v128();
+}
+
+void Compiler::do_global(const Instr& in) {
+  const bool v128 = m_.globals[in.index].type == ValType::V128;
+  if (in.op == Op::GlobalGet) {
+    emit_op(v128 ? IOp::GlobalGetV128 : iop(Op::GlobalGet));
+    const uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(in.index);
+    v128 ? result_v128_at(field) : result_at(field);
+    return;
+  }
+  const uint32_t v = pop_value();
+  emit_op(v128 ? IOp::GlobalSetV128 : iop(Op::GlobalSet));
+  emit(v);
+  emit(in.index);
+}
+
+void Compiler::push_const_v128(uint64_t lo, uint64_t hi) {
+  auto it = v128_const_slots_.find({lo, hi});
+  if (it != v128_const_slots_.end()) {
+    push_v128(it->second);
+    return;
+  }
+  // No constant slots left: two I64Const into the temps.
+  const uint32_t dst = temp(stack_.size());
+  emit_op(iop(Op::I64Const));
+  emit(dst);
+  emit(static_cast<uint32_t>(lo));
+  emit(static_cast<uint32_t>(lo >> 32));
+  emit_op(iop(Op::I64Const));
+  emit(dst + 1);
+  emit(static_cast<uint32_t>(hi));
+  emit(static_cast<uint32_t>(hi >> 32));
+  push_temp_v128();
 }
 
 }  // namespace midimon::wasm::compiler_detail

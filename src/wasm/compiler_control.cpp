@@ -79,7 +79,7 @@ void Compiler::emit_branch(uint32_t depth) {
 }
 
 void Compiler::emit_return() {
-  const uint32_t n = static_cast<uint32_t>(type_.results.size());
+  const uint32_t n = out_->num_results;  // slots
   if (n == 1) {
     emit_op(IOp::Ret1);
     emit(stack_.back());
@@ -103,16 +103,35 @@ void Compiler::emit_return() {
   emit(out_->ctl_slot);
 }
 
+void Compiler::block_sig(const BlockType& bt, Ctrl* c) const {
+  // Storage for one-type result lists (block types written as a single value type).
+  static constexpr ValType kSingle[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                        ValType::V128, ValType::FuncRef, ValType::ExternRef};
+  switch (bt.kind) {
+    case BlockType::Kind::Empty:
+      break;
+    case BlockType::Kind::Value:
+      for (const ValType& t : kSingle) {
+        if (t == bt.value) c->results = {&t, 1};
+      }
+      break;
+    case BlockType::Kind::TypeIndex:
+      c->params = m_.types[bt.type_index].params;
+      c->results = m_.types[bt.type_index].results;
+      break;
+  }
+  c->nparams = slot_count(c->params);
+  c->nresults = slot_count(c->results);
+}
+
 void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
-  uint32_t np = 0, nr = 0;
-  block_sig(bt, &np, &nr);
+  Ctrl c;
+  block_sig(bt, &c);
+  const uint32_t np = c.nparams;
   materialize_all_locals();
   for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
-  Ctrl c;
   c.kind = kind;
   c.height = static_cast<uint32_t>(stack_.size() - np);
-  c.nparams = np;
-  c.nresults = nr;
   if (kind == Op::Loop) {
     bind_here();
     c.loop_start = here();
@@ -148,8 +167,8 @@ void Compiler::do_else() {
   patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
   c.else_field = -1;
   open_block(false);
-  stack_.resize(c.height);
-  for (uint32_t i = 0; i < c.nparams; ++i) push_temp();
+  truncate(c.height);
+  push_temps(c.params);
   c.unreachable = false;
 }
 
@@ -172,10 +191,11 @@ bool Compiler::do_end() {
   for (auto [field, start] : c.fixups) patch(field, start, target);
   // Only a label some branch reaches starts a new block.
   if (c.else_field >= 0 || !c.fixups.empty()) open_block(false);
-  uint32_t height = c.height, nr = c.nresults;
+  const uint32_t height = c.height;
+  const std::span<const ValType> results = c.results;
   ctrls_.pop_back();
-  stack_.resize(height);
-  for (uint32_t i = 0; i < nr; ++i) push_temp();
+  truncate(height);
+  push_temps(results);
   return false;
 }
 
@@ -239,17 +259,16 @@ void Compiler::do_br_table(const Instr& in) {
 
 void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
   uint32_t index = indirect ? pop() : 0;
-  const uint32_t np = static_cast<uint32_t>(callee.params.size());
-  const uint32_t nr = static_cast<uint32_t>(callee.results.size());
+  const uint32_t np = slot_count(callee.params);
   for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
   uint32_t base = temp(stack_.size() - np);
-  stack_.resize(stack_.size() - np);
+  truncate(stack_.size() - np);
   emit_op(op);
   emit(a);
   if (indirect) emit(b);
   emit(base);
   if (indirect) emit(index);
-  for (uint32_t i = 0; i < nr; ++i) push_temp();
+  push_temps(callee.results);
   // The callee's frame starts at `base` and needs at least max(np, nr) slots there.
   if (stack_.size() + np > max_height_) max_height_ = static_cast<uint32_t>(stack_.size() + np);
 }

@@ -12,11 +12,17 @@
 // (block/loop/if entry; branches copy values into the target's slots anyway).
 //
 // Because the validator already accepted the body, the compiler trusts stack shapes and
-// indices and does not track value types (every value is one slot).
+// indices and does not track value types, except for one bit per stack entry: a v128
+// takes two consecutive slots (value.h), so it is two entries, and the upper one is
+// marked so that drop and select know how wide their operand is. Everything that moves
+// values (materialising, branch moves, calls, returns) works slot by slot and never
+// separates the two halves.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -32,9 +38,10 @@ using peephole::BrVariant;
 
 struct Ctrl {
   Op kind = Op::Block;  // Block, Loop, If; End marks the function's own frame
-  uint32_t height = 0;  // stack height below the block's parameters
-  uint32_t nparams = 0;
-  uint32_t nresults = 0;
+  uint32_t height = 0;  // stack height (slots) below the block's parameters
+  uint32_t nparams = 0;   // slots
+  uint32_t nresults = 0;  // slots
+  std::span<const ValType> params, results;
   uint32_t loop_start = 0;
   uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
   int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
@@ -62,16 +69,42 @@ class Compiler {
   // --- slots ---
   uint32_t temp(size_t pos) const { return temp_base_ + static_cast<uint32_t>(pos); }
   bool is_local(uint32_t slot) const { return slot < num_locals_; }
+  // A local's first slot, and whether it is a v128 (two slots).
+  uint32_t local_slot(uint32_t x) const { return local_slots_.empty() ? x : local_slots_[x]; }
+  bool local_is_v128(uint32_t x) const { return !local_wide_.empty() && local_wide_[x]; }
 
-  void push_slot(uint32_t slot) {
+  // `hi`: the entry is the upper half of a v128.
+  void push_slot(uint32_t slot, bool hi = false) {
     stack_.push_back(slot);
+    hi_.push_back(hi);
     if (stack_.size() > max_height_) max_height_ = static_cast<uint32_t>(stack_.size());
   }
   void push_temp() { push_slot(temp(stack_.size())); }
+  void push_v128(uint32_t lo) {
+    push_slot(lo);
+    push_slot(lo + 1, true);
+  }
+  void push_temp_v128() { push_v128(temp(stack_.size())); }
+  // Temps for values of the given types (block and call results).
+  void push_temps(std::span<const ValType> types) {
+    for (ValType t : types) t == ValType::V128 ? push_temp_v128() : push_temp();
+  }
+  // One slot (a scalar, or one half of a v128 while moving slots).
   uint32_t pop() {
     uint32_t s = stack_.back();
     stack_.pop_back();
+    hi_.pop_back();
     return s;
+  }
+  bool top_is_v128() const { return !hi_.empty() && hi_.back(); }
+  // A whole value: its (first) slot.
+  uint32_t pop_value() {
+    if (top_is_v128()) pop();
+    return pop();
+  }
+  void truncate(size_t height) {
+    stack_.resize(height);
+    hi_.resize(height);
   }
 
   // --- emitting ---
@@ -152,20 +185,14 @@ class Compiler {
     push_temp();
     last_dst_ = field;
   }
+  void result_v128_at(uint32_t field) {
+    push_temp_v128();
+    last_dst_ = field;
+  }
 
   // --- control ---
-  void block_sig(const BlockType& bt, uint32_t* np, uint32_t* nr) const {
-    switch (bt.kind) {
-      case BlockType::Kind::Empty: *np = 0; *nr = 0; break;
-      case BlockType::Kind::Value: *np = 0; *nr = 1; break;
-      case BlockType::Kind::TypeIndex: {
-        const FuncType& t = m_.types[bt.type_index];
-        *np = static_cast<uint32_t>(t.params.size());
-        *nr = static_cast<uint32_t>(t.results.size());
-        break;
-      }
-    }
-  }
+  // The block's parameter and result types, and their slot counts.
+  void block_sig(const BlockType& bt, Ctrl* c) const;
 
   Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
   bool is_func_label(uint32_t depth) const { return depth == ctrls_.size() - 1; }
@@ -174,7 +201,7 @@ class Compiler {
   void set_unreachable() {
     fuel_field_ = -1;  // until the next block start, the code is dead
     ctrls_.back().unreachable = true;
-    stack_.resize(ctrls_.back().height);
+    truncate(ctrls_.back().height);
   }
 
   // The instruction `op` noted at `start` (`units` long) is still in place, unchanged
@@ -213,13 +240,23 @@ class Compiler {
 
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
+  void map_locals();
   Result<void> compile_body();
   Result<void> compile_instr(const Instr& in, bool* done);
   void do_memory(const Instr& in);
   void do_unary(Op op);
   void do_binary(Op op);
   void do_local_set(uint32_t x, bool tee);
+  void do_local_set_v128(uint32_t x, bool tee);
+  void do_select();
+  void do_global(const Instr& in);
   void push_const(uint64_t bits);
+  void push_const_v128(uint64_t lo, uint64_t hi);
+
+  // --- SIMD (compiler_simd.cpp) ---
+  void do_simd(const Instr& in);
+  // Emits the Simd/SimdMem op that calls `op`'s handler; returns its start.
+  uint32_t emit_simd_op(Op op);
 
   // --- control (compiler_control.cpp) ---
   void enter_block(Op kind, const BlockType& bt, uint32_t cond);
@@ -282,12 +319,16 @@ class Compiler {
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t>& code_;
 
-  uint32_t num_locals_ = 0;
+  uint32_t num_locals_ = 0;  // slots of parameters and locals
+  std::vector<uint32_t> local_slots_;  // local index -> first slot; empty: the same (no v128)
+  std::vector<uint8_t> local_wide_;    // local index -> is a v128; empty: none is
   uint32_t temp_base_ = 0;
   uint32_t max_height_ = 0;
   std::vector<uint32_t> stack_;
+  std::vector<uint8_t> hi_;  // per stack entry: the upper half of a v128
   std::vector<Ctrl> ctrls_;
   std::unordered_map<uint64_t, uint32_t> const_slots_;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_slots_;  // two slots each
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
   int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
