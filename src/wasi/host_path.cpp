@@ -85,6 +85,9 @@ Errno path_link(Ctx& c, const Value* a) {
   Final src, dst;
   if (Errno r = open_object(from->host.get(), old_path, a[1].i32 & abi::kLookupSymlinkFollow, &src); r != Errno::Success)
     return r;
+  // Linux looks the source up completely (a missing one is NoEnt) before the new name.
+  struct stat st;
+  if (::fstatat(src.dir.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
   if (Errno r = open_entry(to->host.get(), new_path, &dst); r != Errno::Success) return r;
   if (dst.dot()) return Errno::Exist;
   if (dst.slash) return slash_on_new_name(dst);

@@ -69,6 +69,7 @@ std::vector<Case> trailing_slash_cases() {
       {"link_from_symlink_to_file_with_slash", {"link", "sl/", "x", "0"}, E(NotDir)},
       {"link_from_symlink_to_dir_with_slash", {"link", "dl/", "x", "0"}, E(Perm)},
       {"link_from_missing_with_slash", {"link", "missing/", "x", "0"}, E(NoEnt)},
+      {"link_from_missing_to_name_under_file", {"link", "missing", "file/x", "0"}, E(NoEnt)},
       {"link_from_symlink_ending_in_slash_follow", {"link", "fslash", "x", "1"}, E(NotDir)},
       {"link_from_symlink_ending_in_slash_itself", {"link", "fslash", "x", "0"}, kOk},
       {"rename_symlink_to_dir_with_slash", {"rename", "dl/", "new"}, E(NotDir)},
