@@ -257,6 +257,17 @@ void read_plugins(TableReader& top, Config& config) {
   }
   for (auto&& [key, value] : *table) {
     std::string name(key.str());
+    // The one key of [plugins] that is not a plugin's table: the signature policy
+    // (docs/plugins/signing.md#hardening). The name is reserved for it.
+    if (name == "require_signature") {
+      if (const auto* flag = value.as_boolean()) {
+        config.require_plugin_signature = flag->get();
+      } else {
+        ctx.error(value, std::string("'require_signature' in [plugins] must be true or false ") +
+                             "(the signature policy), not " + type_phrase(value));
+      }
+      continue;
+    }
     const auto* plugin = value.as_table();
     if (!plugin) {
       ctx.error(value, "[plugins." + name + "] must be a table, not " + type_phrase(value));
