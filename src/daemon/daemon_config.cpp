@@ -10,6 +10,7 @@
 #include "actions/printing_desktop.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_adapters.h"
+#include "daemon/plugin_settings_from_config.h"
 #include "mapping/config_loader.h"
 #include "mapping/mapping_set_from_config.h"
 #include "midi/rtmidi_backend.h"
@@ -203,24 +204,8 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
 }
 
 plugin::LoaderSettings Daemon::loader_settings(const mapping::Config& config) const {
-  plugin::LoaderSettings settings = plugin::LoaderSettings::from_environment();
-  if (options_.xdg) {
-    settings.xdg = *options_.xdg;
-    settings.trusted_keys = plugin::trusted_keys_file(settings.xdg);
-  }
-  settings.search_dirs.clear();
-  for (const auto& dir : options_.extra_plugin_dirs) settings.search_dirs.push_back({dir, true});
-  std::filesystem::path base = std::filesystem::path(config.source).parent_path();
-  for (const auto& dir : config.plugin_dirs) {
-    std::filesystem::path p(dir);
-    // "~/..." as the config examples write it (MIDIMon's shipped configs do too).
-    const char* home = std::getenv("HOME");
-    if (home && (dir == "~" || dir.starts_with("~/"))) p = std::filesystem::path(home) / dir.substr(dir.size() > 1 ? 2 : 1);
-    if (p.is_relative()) p = base / p;  // relative to the config file, not the cwd
-    settings.search_dirs.push_back({p, false});
-  }
-  for (auto& dir : plugin::default_plugin_dirs(settings.xdg)) settings.search_dirs.push_back(dir);
-  return settings;
+  return loader_settings_from_config(config, options_.xdg ? *options_.xdg : plugin::XdgDirs::from_environment(),
+                                     options_.extra_plugin_dirs);
 }
 
 std::unique_ptr<Daemon::Staged> Daemon::stage(std::shared_ptr<const mapping::Config> config, bool at_start,

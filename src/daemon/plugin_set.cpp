@@ -5,6 +5,8 @@
 #include <set>
 #include <system_error>
 
+#include "daemon/plugin_settings_from_config.h"
+
 namespace midimon::daemon {
 namespace {
 
@@ -42,14 +44,6 @@ std::string fingerprint(const PluginWant& want, const std::string& file) {
          opt(want.limits.timeout_ms) + "|" + opt(want.limits.fuel);
 }
 
-plugin::LimitOverrides overrides_of(const mapping::PluginLimitsConfig& limits) {
-  plugin::LimitOverrides o;
-  o.fuel = limits.fuel;
-  if (limits.timeout_ms) o.timeout = std::chrono::milliseconds(*limits.timeout_ms);
-  o.max_memory_bytes = limits.max_memory_bytes;
-  return o;
-}
-
 }  // namespace
 
 std::vector<PluginWant> plugins_wanted(const mapping::Config& config) {
@@ -82,7 +76,11 @@ PluginSet::Prepared PluginSet::prepare(const mapping::Config& config, const plug
       prepared.errors.push_back(head + resolved.error());
       continue;
     }
-    Loaded loaded{want, fingerprint(want, file_identity(resolved->binary)), nullptr};
+    // The signature policy is part of it: turning require_signature on re-checks every
+    // loaded plugin at the reload.
+    std::string print = fingerprint(want, file_identity(resolved->binary));
+    if (settings.require_signature) print += "|signed";
+    Loaded loaded{want, std::move(print), nullptr};
     auto installed = installed_.find(want.name);
     if (installed == installed_.end() || installed->second.fingerprint != loaded.fingerprint ||
         !manager_.contains(installed->second.registered)) {
@@ -90,7 +88,7 @@ PluginSet::Prepared PluginSet::prepare(const mapping::Config& config, const plug
       own.config_json = want.config_json;
       plugin::CapabilitySet grants = grants_ ? grants_->grants(resolved->name) : plugin::CapabilitySet{};
       plugin::Expected<plugin::LoadedPlugin> plugin =
-          plugin::load_plugin(want.name, own, host_, grants, overrides_of(want.limits));
+          plugin::load_plugin(want.name, own, host_, grants, limit_overrides_of(want.limits));
       if (!plugin) {
         prepared.errors.push_back(head + plugin.error());
         continue;

@@ -190,6 +190,28 @@ TEST(PluginReload, APluginThatCannotBeLoadedRefusesTheWholeConfig) {
   EXPECT_FALSE(f.log.contains("plugin probe reloaded"));
 }
 
+// [plugins] require_signature (docs/plugins/signing.md#hardening) on the unsigned probe:
+// turned on by a reload, it re-checks the loaded plugin and refuses the config; at start,
+// the probe is refused and the daemon runs without it.
+TEST(PluginReload, RequireSignatureRefusesTheUnsignedPlugin) {
+  const std::string policy = "[plugins]\nrequire_signature = true\n";
+  Fixture f(probe_config(kGreetingOne));
+  ASSERT_TRUE(f.daemon);
+  ASSERT_TRUE(f.daemon->plugins().contains("probe"));
+  ReloadResult r = f.reload_with(probe_config(policy + kGreetingOne));
+  EXPECT_FALSE(r.ok);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("plugin 'probe' cannot be loaded"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("the policy requires signatures"), std::string::npos) << r.errors[0];
+
+  Fixture strict(probe_config(policy + kGreetingOne));
+  ASSERT_TRUE(strict.daemon);
+  EXPECT_TRUE(strict.log.contains("the policy requires signatures"));
+  EXPECT_FALSE(strict.daemon->plugins().contains("probe"));
+  ASSERT_TRUE(strict.reload_with(probe_config(kGreetingOne)).ok);  // the policy off again
+  EXPECT_TRUE(strict.daemon->plugins().contains("probe"));
+}
+
 TEST(PluginReload, AtStartAPluginThatCannotBeLoadedIsLoggedAndTheDaemonRuns) {
   Fixture f(probe_config(std::string(kGreetingOne) + "\n[plugins.nowhere]\n"));
   ASSERT_TRUE(f.daemon);
