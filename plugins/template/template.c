@@ -10,6 +10,8 @@
  * Actions:
  *   hello     prints "hello from template: velocity=V note=N mode=M"
  *   greet     prints "hello, NAME" (NAME from params.name, else context.metadata.name)
+ *   config    prints its configuration (config_get): the manifest's [plugin.config] with
+ *             the user's [plugins.template] config over it
  *   describe  prints every field it could read, params included -- with printf
  * Return codes follow MIDIMon's convention: 0 ok, 2 bad JSON, 3 unknown action/failure.
  *
@@ -77,6 +79,17 @@ MIDIMON_EXPORT(execute) int32_t execute(int32_t ptr, int32_t len) {
     midimon_text_bytes(&line, name, n);
     midimon_text_str(&line, "\n");
     print_line(&line);
+    return MIDIMON_OK;
+  }
+
+  if (midimon_json_value_equals(r.action, "config")) {
+    /* config_get is always allowed. Key "" is the whole object; like snprintf it returns
+     * the full length and writes only if that fits, so a plugin can retry bigger. */
+    char buf[1024];
+    int32_t n = midimon_config_get("", 0, buf, (int32_t)sizeof buf - 1);
+    if (n < 0 || n >= (int32_t)sizeof buf - 1) return MIDIMON_ERR_ACTION_FAILED;
+    buf[n++] = '\n';
+    (void)write(1, buf, (size_t)n);
     return MIDIMON_OK;
   }
 

@@ -80,9 +80,9 @@ TEST(PdkExamples, MinimalImportsNothingAndExportsTheAbiWithoutDealloc) {
   EXPECT_EQ(s.exports, (std::set<std::string>{"memory", "init", "alloc", "execute"}));
 }
 
-TEST(PdkExamples, TemplateUsesOnlyStdio) {
+TEST(PdkExamples, TemplateUsesStdioAndConfigGet) {
   Shape s = shape_of(kPlugins / "template" / "template.wasm");
-  EXPECT_EQ(s.imports, kStdio);
+  EXPECT_EQ(s.imports, with(kStdio, {"midimon.config_get: (i32, i32, i32, i32) -> (i32)"}));
   EXPECT_EQ(s.exports, kAbiExports);
 }
 
