@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "code.h"
-#include "instr_reader.h"
+#include "decoded_body.h"
 
 namespace midimon::wasm {
 namespace {
@@ -222,12 +222,14 @@ bool is_binary(Sig s) {
 
 class Compiler {
  public:
-  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index)
+  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index,
+           const DecodedBody& decoded)
       : fuel_(engine.config().fuel_metering),
         deadline_(engine.config().deadline_checks),
         m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
+        instrs_(decoded.instrs),
         handlers_(interp_handler_addresses()),
         out_(std::make_unique<CompiledFunc>()),
         code_(out_->code) {}
@@ -844,6 +846,7 @@ class Compiler {
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
+  const std::vector<Instr>& instrs_;  // the body, decoded once (decoded_body.h)
   const uint64_t* handlers_;
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t>& code_;
@@ -891,12 +894,9 @@ bool is_const_op(Op op) {
 }
 
 Result<void> Compiler::collect_consts() {
-  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
-  Instr in;
   std::vector<uint64_t> order;
   std::unordered_map<uint64_t, uint32_t> counts;
-  while (!r.at_end()) {
-    WASM_TRY(r.next(in));
+  for (const Instr& in : instrs_) {
     if (!is_const_op(in.op)) continue;
     uint64_t bits = const_bits(in);
     if (counts[bits]++ == 0) order.push_back(bits);
@@ -939,11 +939,8 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
 }
 
 Result<void> Compiler::compile_body() {
-  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
-  Instr in;
   uint32_t skip_depth = 0;  // nesting inside unreachable code
-  while (!r.at_end()) {
-    WASM_TRY(r.next(in));
+  for (const Instr& in : instrs_) {
     if (ctrls_.back().unreachable) {
       switch (in.op) {
         case Op::Block:
@@ -1242,8 +1239,9 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
 }  // namespace
 
 Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
-                                                       uint32_t func_index) {
-  Compiler c(engine, module, func_index);
+                                                       uint32_t func_index,
+                                                       const DecodedBody& decoded) {
+  Compiler c(engine, module, func_index, decoded);
   return c.run();
 }
 

@@ -2,6 +2,10 @@
 // the compiler runs only on modules it accepted.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
+#include "decoded_body.h"
 #include "module_info.h"
 #include "result.h"
 
@@ -11,5 +15,22 @@ namespace midimon::wasm {
 // "constant expression required", ...), the byte offset, and `where` set to
 // "function N" inside a body or the section name otherwise.
 Result<void> validate_module(const ModuleInfo& module);
+
+// The same checks in steps, for a loader that decodes each function body once for both
+// the validator and the compiler (Module::compile): check_module() first, then
+// check_body() for every defined function, in order.
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(const ModuleInfo& module) : m_(module) {}
+  // Everything but the function bodies.
+  Result<void> check_module();
+  // The body of defined function `func_index` (module function index, imports first),
+  // decoded by decode_body.
+  Result<void> check_body(uint32_t func_index, const DecodedBody& body) const;
+
+ private:
+  const ModuleInfo& m_;
+  std::vector<bool> declared_;  // C.refs: functions `ref.func` may name in a body
+};
 
 }  // namespace midimon::wasm

@@ -1,6 +1,7 @@
 // Function body validation: the spec's validation algorithm (appendix "Validation
-// Algorithm") over the instruction stream decoded by InstrReader. An operand stack of
-// value types (with kAny for values of unreachable code) and a stack of control frames.
+// Algorithm") over the body's instructions, decoded once (decoded_body.h). An operand
+// stack of value types (with kAny for values of unreachable code) and a stack of control
+// frames.
 //
 // Errors are sticky: the first failure is kept and the walk stops after the current
 // instruction, so the pop/push helpers need not return status.
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "instr_reader.h"
+#include "decoded_body.h"
 #include "validator_internal.h"
 
 namespace midimon::wasm::validator_detail {
@@ -109,7 +110,7 @@ class BodyChecker {
   BodyChecker(const ModuleInfo& m, uint32_t func_index, const std::vector<bool>& declared)
       : m_(m), func_index_(func_index), declared_(declared) {}
 
-  Result<void> run();
+  Result<void> run(const DecodedBody& decoded);
 
  private:
   struct Frame {
@@ -251,7 +252,7 @@ class BodyChecker {
   Error error_;
 };
 
-Result<void> BodyChecker::run() {
+Result<void> BodyChecker::run(const DecodedBody& decoded) {
   const FuncType& type = m_.func_type(func_index_);
   const FuncBody& body = m_.bodies[func_index_ - m_.num_imported_funcs];
   uint64_t n = 0;
@@ -268,26 +269,22 @@ Result<void> BodyChecker::run() {
 
   offset_ = body.code_offset;
   ctrls_.push_back(Frame{Op::Block, {}, type.results, 0, false});
-  InstrReader reader(m_.bytes, body.code_offset, body.code_end);
-  Instr in;
+  const std::vector<Instr>& instrs = decoded.instrs;
+  size_t next = 0;
   while (!ctrls_.empty()) {
-    if (reader.at_end()) {
+    if (next == instrs.size()) {
       offset_ = body.code_end;
       fail_malformed("END opcode expected");
       return error_;
     }
-    if (auto r = reader.next(in); !r.ok()) {
-      Error e = r.take_error();
-      if (e.where.empty()) e.where = where();
-      return e;
-    }
+    const Instr& in = instrs[next++];
     offset_ = in.offset;
     check_instr(in);
     if (failed_) return error_;
   }
-  if (!reader.at_end()) {
-    // Bytes after the function's final `end`: the body's declared size is too large.
-    offset_ = reader.position();
+  if (next != instrs.size()) {
+    // Instructions after the function's final `end`: the body's declared size is too large.
+    offset_ = instrs[next].offset;
     fail_malformed("section size mismatch");
     return error_;
   }
@@ -543,8 +540,8 @@ void BodyChecker::check_instr(const Instr& in) {
 }  // namespace
 
 Result<void> validate_body(const ModuleInfo& module, uint32_t func_index,
-                           const std::vector<bool>& declared) {
-  return BodyChecker(module, func_index, declared).run();
+                           const std::vector<bool>& declared, const DecodedBody& decoded) {
+  return BodyChecker(module, func_index, declared).run(decoded);
 }
 
 }  // namespace midimon::wasm::validator_detail

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "decoded_body.h"
 #include "module_info.h"
 #include "result.h"
 
@@ -17,9 +18,10 @@ inline Error invalid(std::string message, size_t offset, std::string where) {
 }
 
 // Checks one defined function's body (func_index is the module function index, so
-// imported functions come first). `declared[x]` is true when function x may be named by
-// `ref.func` in a body (spec: C.refs -- referenced somewhere outside function bodies).
+// imported functions come first), decoded into `decoded`. `declared[x]` is true when
+// function x may be named by `ref.func` in a body (spec: C.refs -- referenced somewhere
+// outside function bodies).
 Result<void> validate_body(const ModuleInfo& module, uint32_t func_index,
-                           const std::vector<bool>& declared);
+                           const std::vector<bool>& declared, const DecodedBody& decoded);
 
 }  // namespace midimon::wasm::validator_detail
