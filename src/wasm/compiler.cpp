@@ -229,7 +229,7 @@ class Compiler {
         m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
-        instrs_(decoded.instrs),
+        instrs_(decoded.instrs()),
         handlers_(interp_handler_addresses()),
         out_(std::make_unique<CompiledFunc>()),
         code_(out_->code) {}
@@ -846,7 +846,7 @@ class Compiler {
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
-  const std::vector<Instr>& instrs_;  // the body, decoded once (decoded_body.h)
+  const std::span<const Instr> instrs_;  // the body, decoded once (decoded_body.h)
   const uint64_t* handlers_;
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t>& code_;

@@ -6,25 +6,25 @@ namespace midimon::wasm {
 
 Result<void> decode_body(std::span<const uint8_t> bytes, const FuncBody& body,
                          uint32_t func_index, DecodedBody& out) {
-  out.instrs.clear();
-  out.targets.clear();
+  out.count_ = 0;
+  out.targets_.clear();
+  // Every instruction and every br_table target takes at least one byte: with this many
+  // entries neither buffer reallocates, so the Instr::targets spans stay valid.
   const size_t size = body.code_end - body.code_offset;
-  // Every br_table target takes at least one byte, so this many never reallocate and the
-  // Instr::targets spans stay valid. Most instructions take two bytes or more.
-  out.targets.reserve(size);
-  out.instrs.reserve(size / 2 + 1);
+  if (out.storage_.size() < size) out.storage_.resize(size);
+  out.targets_.reserve(size);
   InstrReader r(bytes, body.code_offset, body.code_end);
   while (!r.at_end()) {
-    Instr& in = out.instrs.emplace_back();
+    Instr& in = out.storage_[out.count_++];
     if (auto d = r.next(in); !d) {
       Error e = d.take_error();
       e.where = "function " + std::to_string(func_index);
       return e;
     }
     if (!in.targets.empty()) {
-      const size_t first = out.targets.size();
-      out.targets.insert(out.targets.end(), in.targets.begin(), in.targets.end());
-      in.targets = std::span<const uint32_t>(out.targets.data() + first, in.targets.size());
+      const size_t first = out.targets_.size();
+      out.targets_.insert(out.targets_.end(), in.targets.begin(), in.targets.end());
+      in.targets = std::span<const uint32_t>(out.targets_.data() + first, in.targets.size());
     }
   }
   return {};

@@ -14,9 +14,19 @@
 
 namespace midimon::wasm {
 
-struct DecodedBody {
-  std::vector<Instr> instrs;      // every instruction of the body, in order
-  std::vector<uint32_t> targets;  // br_table targets; each Instr::targets points in here
+class DecodedBody {
+ public:
+  // Every instruction of the body, in order.
+  std::span<const Instr> instrs() const { return {storage_.data(), count_}; }
+
+ private:
+  friend Result<void> decode_body(std::span<const uint8_t>, const FuncBody&, uint32_t,
+                                  DecodedBody&);
+  // Grows to the largest body and stays: the decoder overwrites entries (it resets each
+  // one anyway) instead of constructing new ones per body.
+  std::vector<Instr> storage_;
+  size_t count_ = 0;
+  std::vector<uint32_t> targets_;  // br_table targets; each Instr::targets points in here
 };
 
 // Decodes every instruction in [body.code_offset, body.code_end) of `bytes`, block

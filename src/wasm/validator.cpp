@@ -269,8 +269,12 @@ Result<void> ModuleValidator::check_module() {
   return {};
 }
 
-Result<void> ModuleValidator::check_body(uint32_t func_index, const DecodedBody& body) const {
-  return validator_detail::validate_body(m_, func_index, declared_, body);
+ModuleValidator::ModuleValidator(const ModuleInfo& module) : m_(module) {}
+ModuleValidator::~ModuleValidator() = default;
+
+Result<void> ModuleValidator::check_body(uint32_t func_index, const DecodedBody& body) {
+  if (!scratch_) scratch_ = std::make_unique<validator_detail::BodyScratch>();
+  return validator_detail::validate_body(m_, func_index, declared_, body, *scratch_);
 }
 
 Result<void> validate_module(const ModuleInfo& module) {

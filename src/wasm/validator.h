@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "decoded_body.h"
@@ -10,6 +11,10 @@
 #include "result.h"
 
 namespace midimon::wasm {
+
+namespace validator_detail {
+struct BodyScratch;
+}
 
 // Errors have kind Invalid, the spec's wording ("type mismatch", "unknown local",
 // "constant expression required", ...), the byte offset, and `where` set to
@@ -21,16 +26,21 @@ Result<void> validate_module(const ModuleInfo& module);
 // check_body() for every defined function, in order.
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const ModuleInfo& module) : m_(module) {}
+  explicit ModuleValidator(const ModuleInfo& module);
   // Everything but the function bodies.
   Result<void> check_module();
   // The body of defined function `func_index` (module function index, imports first),
   // decoded by decode_body.
-  Result<void> check_body(uint32_t func_index, const DecodedBody& body) const;
+  Result<void> check_body(uint32_t func_index, const DecodedBody& body);
+
+  ModuleValidator(const ModuleValidator&) = delete;
+  ModuleValidator& operator=(const ModuleValidator&) = delete;
+  ~ModuleValidator();
 
  private:
   const ModuleInfo& m_;
   std::vector<bool> declared_;  // C.refs: functions `ref.func` may name in a body
+  std::unique_ptr<validator_detail::BodyScratch> scratch_;  // reused by every body
 };
 
 }  // namespace midimon::wasm

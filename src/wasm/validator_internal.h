@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,24 @@
 #include "result.h"
 
 namespace midimon::wasm::validator_detail {
+
+// A control frame of the validation algorithm.
+struct CtrlFrame {
+  Op op;
+  std::span<const ValType> params;
+  std::span<const ValType> results;
+  size_t height;
+  bool unreachable;
+};
+
+// The body checker's buffers, reused for every body of a module, so that once they have
+// grown validating a body allocates nothing.
+struct BodyScratch {
+  std::vector<ValType> local_types;  // the type of every local, parameters first
+  std::vector<ValType> vals;         // the operand stack
+  std::vector<CtrlFrame> ctrls;      // the control stack
+  std::vector<ValType> labels;       // br_table: one label's operand types
+};
 
 // An Error of kind Invalid. `where` is e.g. "function 3" or "section 'global'".
 inline Error invalid(std::string message, size_t offset, std::string where) {
@@ -22,6 +41,7 @@ inline Error invalid(std::string message, size_t offset, std::string where) {
 // function x may be named by `ref.func` in a body (spec: C.refs -- referenced somewhere
 // outside function bodies).
 Result<void> validate_body(const ModuleInfo& module, uint32_t func_index,
-                           const std::vector<bool>& declared, const DecodedBody& decoded);
+                           const std::vector<bool>& declared, const DecodedBody& decoded,
+                           BodyScratch& scratch);
 
 }  // namespace midimon::wasm::validator_detail
