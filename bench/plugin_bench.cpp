@@ -19,6 +19,7 @@
 #include <iterator>
 #include <vector>
 
+#include "plugin_bench_request.h"
 #include "plugin/manager.h"
 #include "plugin/request_json.h"
 #include "plugin/wasm_plugin.h"
@@ -40,17 +41,7 @@ std::vector<uint8_t> read_bytes(const std::filesystem::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-ActionRequest hello_request() {
-  ActionRequest r;
-  r.action = "hello";
-  r.context.velocity = 100;
-  r.context.note = 60;
-  r.context.current_mode = 1;
-  r.context.timestamp_ms = 1'764'000'000'000;
-  r.params_json = R"({"name":"Ada"})";
-  r.context.metadata["name"] = "Ada";
-  return r;
-}
+ActionRequest hello_request() { return midimon::bench::plugin_bench_request(); }
 
 std::unique_ptr<WasmPlugin> load(const char* name, HostServices& services, benchmark::State& state) {
   WasmPluginOptions options;

@@ -3,17 +3,24 @@
  * Build (plugins/CMakeLists.txt does this):
  *   clang-14 --target=wasm32-wasi -O2 -fno-exceptions -nostartfiles -Wl,--no-entry \
  *            -I include template.c -o template.wasm
- * wasi-libc gives us printf: the plugin's stdout goes to the daemon's log (and to the
- * terminal under `midimon plugin call`). -nostartfiles/--no-entry: a plugin is a library
- * of exports, it has no main().
+ * wasi-libc gives us write() and printf: the plugin's stdout goes to the daemon's log (and
+ * to the terminal under `midimon plugin call`). -nostartfiles/--no-entry: a plugin is a
+ * library of exports, it has no main().
  *
  * Actions:
  *   hello     prints "hello from template: velocity=V note=N mode=M"
  *   greet     prints "hello, NAME" (NAME from params.name, else context.metadata.name)
- *   describe  prints every field it could read, params included
+ *   describe  prints every field it could read, params included -- with printf
  * Return codes follow MIDIMon's convention: 0 ok, 2 bad JSON, 3 unknown action/failure.
+ *
+ * The plugin runs in midimon's interpreter, so every guest instruction counts. The two
+ * habits that keep a call cheap (docs/performance.md has the figures):
+ *   - read the request once with midimon_request_read(), not one path lookup per field;
+ *   - build output with midimon_text_* and write() it, rather than printf (hello and
+ *     greet do; describe shows printf, which is fine where speed does not matter).
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include <midimon/pdk/plugin.h>
 
@@ -26,58 +33,70 @@ MIDIMON_PLUGIN_METADATA("template", "0.1.0",
  * there, then calls execute(ptr, len). */
 MIDIMON_PLUGIN_ALLOCATOR()
 
-/* Reads an optional 0-127 context field; -1 when it is null or absent. */
-static int64_t context_int(const char* req, int32_t len, const char* path) {
-  int64_t value;
-  return midimon_json_get_int(req, len, path, &value) ? value : -1;
+/* Writes a finished line to stdout in one go: write() is unbuffered, so there is nothing
+ * to flush (and a plugin never exits, so buffered text would wait for the next flush). */
+static void print_line(const midimon_text* line) { (void)write(1, line->ptr, (size_t)line->len); }
+
+/* The name to greet: params.name (the mapping's parameters) first, then MIDIMon's
+ * context.metadata.name. Returns its length, or -1 when neither is a string that fits. */
+static int32_t greet_name(const midimon_request* r, char* name, int32_t cap) {
+  int32_t n = midimon_json_get_string(r->params.ptr, r->params.len, "name", name, cap);
+  if (n < 0) n = midimon_json_get_string(r->metadata.ptr, r->metadata.len, "name", name, cap);
+  return n >= 0 && n < cap ? n : -1;
 }
 
 /* Step 3: execute. `ptr/len` is the request JSON (docs/plugins/abi.md):
  *   {"action": "...", "context": {"velocity": .., "note": .., "cc": .., "value": ..,
  *    "current_mode": .., "timestamp": .., "metadata": {..}}, "params": {..}} */
 MIDIMON_EXPORT(execute) int32_t execute(int32_t ptr, int32_t len) {
-  const char* req = MIDIMON_REQUEST(ptr);
-  char action[64];
+  /* 3a: read the request, once. The action is required; the context fields that are null
+   * or absent read as MIDIMON_ABSENT (-1). */
+  midimon_request r;
+  if (!midimon_request_read(MIDIMON_REQUEST(ptr), len, &r)) return MIDIMON_ERR_BAD_JSON;
 
-  /* 3a: the action name is required; without it the request is not what we expect. */
-  int32_t n = midimon_json_get_string(req, len, "action", action, (int32_t)sizeof action);
+  /* 3b: act. */
+  if (midimon_json_value_equals(r.action, "hello")) {
+    char buf[96];
+    midimon_text line = midimon_text_on(buf, (int32_t)sizeof buf);
+    midimon_text_str(&line, "hello from template: velocity=");
+    midimon_text_int(&line, r.velocity);
+    midimon_text_str(&line, " note=");
+    midimon_text_int(&line, r.note);
+    midimon_text_str(&line, " mode=");
+    midimon_text_int(&line, r.current_mode);
+    midimon_text_str(&line, "\n");
+    print_line(&line);
+    return MIDIMON_OK;
+  }
+  if (midimon_json_value_equals(r.action, "greet")) {
+    char name[128], buf[160];
+    const int32_t n = greet_name(&r, name, (int32_t)sizeof name);
+    if (n < 0) return MIDIMON_ERR_ACTION_FAILED;
+    midimon_text line = midimon_text_on(buf, (int32_t)sizeof buf);
+    midimon_text_str(&line, "hello, ");
+    midimon_text_bytes(&line, name, n);
+    midimon_text_str(&line, "\n");
+    print_line(&line);
+    return MIDIMON_OK;
+  }
+
+  /* The action's text (unescaped) for the messages below. */
+  char action[64];
+  const int32_t n = midimon_json_value_string(r.action, action, (int32_t)sizeof action);
   if (n < 0 || n >= (int32_t)sizeof action) return MIDIMON_ERR_BAD_JSON;
 
-  /* 3b: the MIDI context; every field but timestamp and metadata may be null. */
-  int64_t velocity = context_int(req, len, "context.velocity");
-  int64_t note = context_int(req, len, "context.note");
-  int64_t mode = context_int(req, len, "context.current_mode");
-
-  /* 3c: act. */
-  if (midimon_json_string_equals(req, len, "action", "hello")) {
-    printf("hello from template: velocity=%lld note=%lld mode=%lld\n", (long long)velocity,
-           (long long)note, (long long)mode);
-    /* Flush: wasi-libc buffers stdout fully when it is not a terminal, and a plugin never
-     * exits, so unflushed text would never reach the log. */
-    fflush(stdout);
-    return MIDIMON_OK;
-  }
-  if (midimon_json_string_equals(req, len, "action", "greet")) {
-    char name[128];
-    /* params (the mapping's parameters) first, then MIDIMon's metadata map. */
-    n = midimon_json_get_string(req, len, "params.name", name, (int32_t)sizeof name);
-    if (n < 0) n = midimon_json_get_string(req, len, "context.metadata.name", name,
-                                           (int32_t)sizeof name);
-    if (n < 0 || n >= (int32_t)sizeof name) return MIDIMON_ERR_ACTION_FAILED;
-    printf("hello, %s\n", name);
-    fflush(stdout);
-    return MIDIMON_OK;
-  }
-  if (midimon_json_string_equals(req, len, "action", "describe")) {
-    midimon_json_value params = midimon_json_find(req, len, "params");
+  if (midimon_json_value_equals(r.action, "describe")) {
+    /* printf works too (wasi-libc's stdio over WASI fd_write), at several times the cost
+     * of the lines above. stdout is fully buffered when it is not a terminal and a
+     * plugin never exits, so flush, or the text would never reach the log. */
     printf("action=%s velocity=%lld note=%lld mode=%lld params=%.*s\n", action,
-           (long long)velocity, (long long)note, (long long)mode,
-           params.kind == MIDIMON_JSON_OBJECT ? (int)params.len : 2,
-           params.kind == MIDIMON_JSON_OBJECT ? params.ptr : "{}");
+           (long long)r.velocity, (long long)r.note, (long long)r.current_mode,
+           r.params.kind == MIDIMON_JSON_OBJECT ? (int)r.params.len : 2,
+           r.params.kind == MIDIMON_JSON_OBJECT ? r.params.ptr : "{}");
     fflush(stdout);
     return MIDIMON_OK;
   }
-  /* 3d: an action we do not know is a failure the daemon logs with our code. */
+  /* 3c: an action we do not know is a failure the daemon logs with our code. */
   fprintf(stderr, "template: unknown action '%s'\n", action);
   fflush(stderr);
   return MIDIMON_ERR_ACTION_FAILED;

@@ -153,9 +153,8 @@ class ActionSink {
 };
 
 // ---------------------------------------------------------------------------------------
-// Shell settings (the config model has no per-action timeout yet).
+// Shell settings. The timeout is each action's own (`timeout_ms`, resolved by the loader).
 struct ShellOptions {
-  std::chrono::milliseconds timeout{30'000};  // then the process group is killed
   std::size_t max_output_bytes = 64 * 1024;   // per stream, logged line by line
 };
 

@@ -220,7 +220,8 @@ Outcome ActionRunner::run_leaf(const mapping::Action& action,
 Outcome ActionRunner::run_shell(const act::Shell& shell) {
   std::vector<std::string> argv =
       shell.shell ? std::vector<std::string>{"/bin/sh", "-c", shell.command} : shell.argv;
-  ShellRun run = run_shell_process(argv, env_.shell.timeout, env_.shell.max_output_bytes, stop_);
+  const std::chrono::milliseconds timeout(shell.timeout_ms);
+  ShellRun run = run_shell_process(argv, timeout, env_.shell.max_output_bytes, stop_);
   const std::string label = "shell '" + shell.command + "'";
   log_lines(env_.logger, LogLevel::Info, label + " stdout: ", run.out);
   log_lines(env_.logger, LogLevel::Warn, label + " stderr: ", run.err);
@@ -235,8 +236,8 @@ Outcome ActionRunner::run_shell(const act::Shell& shell) {
     case ShellRun::Status::Signaled:
       return Outcome::failure("killed by signal " + std::to_string(run.signal));
     case ShellRun::Status::TimedOut:
-      return Outcome::failure("timed out after " + std::to_string(env_.shell.timeout.count()) +
-                              " ms; its process group was killed");
+      return Outcome::failure("timed out after " + std::to_string(timeout.count()) +
+                              " ms (timeout_ms); its process group was killed");
     case ShellRun::Status::Cancelled:
       return Outcome::failure("killed at shutdown");
     case ShellRun::Status::SpawnFailed:

@@ -1,5 +1,7 @@
 #include "actions/executor.h"
 
+#include <pthread.h>
+
 #include "actions/action_runner.h"
 
 namespace midimon::actions {
@@ -60,6 +62,7 @@ SubmitResult Executor::submit(Job job) {
 }
 
 void Executor::worker_loop() {
+  pthread_setname_np(pthread_self(), "mm-action");  // names show in top -H and /proc
   std::unique_lock lock(mutex_);
   for (;;) {
     ++idle_workers_;

@@ -128,6 +128,13 @@ desktop::InputInjector* SystemDesktop::injector(std::string* error) {
   return injector_.get();
 }
 
+Outcome SystemDesktop::open_injector() {
+  std::lock_guard lock(mutex_);
+  std::string error;
+  desktop::InputInjector* in = injector(&error);
+  return in ? Outcome::success(std::string("opened ") + in->backend_name()) : Outcome::failure(error);
+}
+
 Outcome SystemDesktop::keystroke(const std::vector<std::string>& keys,
                                  const std::vector<mapping::Modifier>& modifiers) {
   std::lock_guard lock(mutex_);

@@ -42,6 +42,11 @@ class SystemDesktop final : public Desktop {
   bool app_running(std::string_view name) override;
   std::optional<bool> app_frontmost(std::string_view name) override;
 
+  // Opens the injector now instead of on the first action: a new uinput device is seen
+  // by the compositor some milliseconds after it is created, and the first key sent
+  // before that is lost (docs/desktop.md). Failure: why (the next action tries again).
+  Outcome open_injector();
+
  private:
   // The injector, opened on first use; an open failure is retried on the next action,
   // and a broken one (X server gone) is replaced.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -40,7 +41,10 @@ std::unique_ptr<ConfigWatcher> ConfigWatcher::start(const std::string& config_pa
     if (error) *error = std::string("pipe2: ") + std::strerror(errno);
     return nullptr;
   }
-  watcher->thread_ = std::thread([w = watcher.get()] { w->loop(); });
+  watcher->thread_ = std::thread([w = watcher.get()] {
+    pthread_setname_np(pthread_self(), "mm-cfgwatch");  // names show in top -H and /proc
+    w->loop();
+  });
   return watcher;
 }
 

@@ -1,194 +1,21 @@
+// The running daemon: threads and lifecycle, the engine loop, modes, app profiles,
+// requests from plugins, status. Building it and applying configs: daemon_config.cpp.
 #include "daemon/daemon.h"
 
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
+#include <pthread.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <set>
 
 #include "actions/action_json.h"
-#include "actions/printing_desktop.h"
 #include "actions/trigger_context.h"
-#include "daemon/config_watcher.h"
-#include "daemon/daemon_log.h"
-#include "daemon/daemon_services.h"
-#include "mapping/config_loader.h"
+#include "daemon/daemon_adapters.h"
 #include "mapping/learn_session.h"
-#include "mapping/mapping_set_from_config.h"
-#include "midi/rtmidi_backend.h"
-#include "plugin/plugin_loader.h"
-#include "plugin/plugin_settings_file.h"
 #ifdef MIDIMON_HAVE_DESKTOP
-#include "actions/system_desktop.h"
 #include "desktop/focus_watcher.h"
-#include "desktop/running_apps.h"
 #endif
 
 namespace midimon::daemon {
-namespace {
-
-using Json = nlohmann::json;
-
-std::string dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-actions::LogLevel from_midi_level(midi::LogLevel level) {
-  switch (level) {
-    case midi::LogLevel::Debug: return actions::LogLevel::Debug;
-    case midi::LogLevel::Info: return actions::LogLevel::Info;
-    case midi::LogLevel::Warning: return actions::LogLevel::Warn;
-    case midi::LogLevel::Error: return actions::LogLevel::Error;
-  }
-  return actions::LogLevel::Info;
-}
-
-midi::MatchKind to_match_kind(mapping::DeviceMatch match) {
-  switch (match) {
-    case mapping::DeviceMatch::Exact: return midi::MatchKind::Exact;
-    case mapping::DeviceMatch::Substring: return midi::MatchKind::Substring;
-    case mapping::DeviceMatch::Regex: return midi::MatchKind::Regex;
-  }
-  return midi::MatchKind::Substring;
-}
-
-// Every plugin a config names: [plugins.<name>] tables that are enabled and every Plugin
-// action (nested ones and on_enter included).
-void collect_plugins(const mapping::Action& action, std::set<std::string>& out) {
-  std::visit(
-      [&](const auto& a) {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, mapping::action::Plugin>) {
-          out.insert(a.plugin);
-        } else if constexpr (std::is_same_v<T, mapping::action::Sequence>) {
-          for (const auto& inner : a.actions) collect_plugins(inner, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Repeat>) {
-          if (a.action) collect_plugins(*a.action, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Conditional>) {
-          if (a.then_action) collect_plugins(*a.then_action, out);
-          if (a.else_action) collect_plugins(*a.else_action, out);
-        }
-      },
-      action.kind);
-}
-
-std::set<std::string> plugins_named(const mapping::Config& config) {
-  std::set<std::string> names;
-  for (const auto& p : config.plugins) {
-    if (p.enabled) names.insert(p.name);
-  }
-  for (const auto& mode : config.modes) {
-    for (const auto& m : mode.mappings) collect_plugins(m.action, names);
-    for (const auto& a : mode.on_enter) collect_plugins(a, names);
-  }
-  for (const auto& m : config.global_mappings) collect_plugins(m.action, names);
-  return names;
-}
-
-std::string join_diagnostics(const std::vector<mapping::Diagnostic>& list) {
-  std::string out;
-  for (const auto& d : list) {
-    if (!out.empty()) out += '\n';
-    out += d.to_string();
-  }
-  return out;
-}
-
-}  // namespace
-
-// The daemon's side of every narrow interface, in one place.
-struct Daemon::Adapters {
-  explicit Adapters(Daemon& d) : daemon(d) {}
-
-  struct Modes final : actions::ModeControl {
-    explicit Modes(Daemon& d) : daemon(d) {}
-    std::size_t current_mode() const override { return daemon.mode_.load(); }
-    std::string current_mode_name() const override { return daemon.mode_name(); }
-    actions::Outcome switch_mode(std::size_t index, std::string_view) override {
-      return daemon.set_mode(index);
-    }
-    Daemon& daemon;
-  };
-
-  struct Plugins final : actions::PluginCalls {
-    explicit Plugins(Daemon& d) : daemon(d) {}
-    plugin::CallResult call(std::string_view name, const plugin::ActionRequest& request) override {
-      return daemon.plugins_->call(name, request);
-    }
-    Daemon& daemon;
-  };
-
-  struct Sink final : actions::ActionSink {
-    explicit Sink(Daemon& d) : daemon(d) {}
-    void on_action(const actions::ActionEvent& e) override {
-      std::string text = std::string(e.action_type.empty() ? "job" : e.action_type) + " " +
-                         actions::action_status_name(e.status);
-      if (!e.mapping.empty()) text += " [" + e.mapping + "]";
-      if (!e.detail.empty()) text += ": " + e.detail;
-      Json j = {{"status", actions::action_status_name(e.status)},
-                {"job", e.job},
-                {"mapping", e.mapping},
-                {"mapping_where", e.mapping_where},
-                {"action", e.action_type},
-                {"where", e.action_where},
-                {"detail", e.detail},
-                {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(e.duration).count()}};
-      if (e.plugin_result) {
-        const plugin::CallResult& r = *e.plugin_result;
-        j["plugin_result"] = {{"status", plugin::call_status_name(r.status)},
-                              {"code", r.code},
-                              {"message", r.message},
-                              {"fuel_used", r.fuel_used}};
-        text += " (plugin " + std::string(plugin::call_status_name(r.status)) + ", return code " +
-                std::to_string(r.code) + (r.message.empty() ? "" : ", " + r.message) + ")";
-      }
-      bool failed = e.status == actions::ActionEvent::Status::Failed ||
-                    e.status == actions::ActionEvent::Status::Dropped;
-      if (failed) {
-        daemon.log_->log(actions::LogLevel::Warn, "action " + text + " at " + e.action_where);
-      }
-      daemon.bus_.publish(EventKind::Action, std::move(text), dump(j));
-    }
-    Daemon& daemon;
-  };
-
-  // What actions log (Shell output, warnings) goes to the log AND the events bus, so
-  // `midimonctl events` and the demo show it next to the action.
-  struct ActionLog final : actions::Logger {
-    explicit ActionLog(Daemon& d) : daemon(d) {}
-    void log(actions::LogLevel level, std::string_view message) override {
-      daemon.log_->log(level, message);
-      if (level >= actions::LogLevel::Info) {
-        daemon.bus_.publish(EventKind::Log, one_line(message),
-                            dump({{"level", actions::log_level_name(level)}, {"message", message}}));
-      }
-    }
-    Daemon& daemon;
-  };
-
-  Daemon& daemon;
-  ActionLog action_log{daemon};
-  Modes modes{daemon};
-  Plugins plugin_calls{daemon};
-  Sink sink{daemon};
-  actions::SystemClock clock;
-  std::unique_ptr<actions::Desktop> owned_desktop;
-  actions::Desktop* desktop = nullptr;
-  std::string desktop_label;
-  std::unique_ptr<actions::MidiOut> owned_midi_out;
-  actions::MidiOut* midi_out = nullptr;
-  BackendMidiOut* backend_out = nullptr;
-  std::unique_ptr<DaemonHostServices> host;
-  std::mutex loader_mutex;
-  plugin::PluginLoader loader;  // rebuilt for each config (its plugin_dirs)
-  std::unique_ptr<ConfigWatcher> config_watcher;
-#ifdef MIDIMON_HAVE_DESKTOP
-  std::unique_ptr<desktop::FocusWatcher> focus_watcher;
-  std::mutex focus_mutex;
-#endif
-};
+using detail::dump;
 
 struct Daemon::Learner {
   mapping::LearnSession session;
@@ -203,222 +30,20 @@ Daemon::Daemon(DaemonOptions options)
 
 Daemon::~Daemon() { stop(); }
 
-std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error) {
-  std::unique_ptr<Daemon> d(new Daemon(std::move(options)));
-  mapping::LoadResult loaded = mapping::load_config(d->options_.config_path);
-  for (const auto& w : loaded.warnings) d->log_->log(actions::LogLevel::Warn, w.to_string());
-  if (!loaded.ok()) {
-    if (error) *error = join_diagnostics(loaded.errors);
-    return nullptr;
-  }
-  auto config = std::make_shared<const mapping::Config>(std::move(*loaded.config));
-  d->first_loaded_at_ = std::chrono::system_clock::now();
-  d->adapters_ = std::make_unique<Adapters>(*d);
-  Adapters& a = *d->adapters_;
-
-  // MIDI system first: SendMidi and the inputs share the backend.
-  if (d->options_.input == DaemonOptions::Input::Devices) {
-    midi::BackendChoice choice = midi::BackendChoice::Auto;
-    if (!config->devices.empty()) {
-      switch (config->devices.front().backend) {
-        case mapping::MidiBackend::Auto: break;
-        case mapping::MidiBackend::Jack: choice = midi::BackendChoice::Jack; break;
-        case mapping::MidiBackend::Alsa: choice = midi::BackendChoice::Alsa; break;
-      }
-    }
-    midi::BackendOptions backend_options;
-    backend_options.log = [log = d->log_](midi::LogLevel level, std::string_view text) {
-      log->log(from_midi_level(level), text);
-    };
-    auto backend = midi::open_backend(choice, backend_options);
-    if (backend) {
-      d->backend_ = std::move(backend.value());
-      d->backend_label_ = midi::backend_name(d->backend_->kind());
-    } else {
-      // Keep running without MIDI: the status and the log say why.
-      d->backend_label_ = "none: " + backend.error();
-      d->log_->log(actions::LogLevel::Error, "no MIDI backend: " + backend.error());
-    }
-  } else {
-    d->backend_label_ = "in-process";
-  }
-
-  if (d->options_.midi_out) {
-    a.midi_out = d->options_.midi_out;
-  } else if (d->options_.print_only_midi_out || !d->backend_) {
-    a.owned_midi_out = std::make_unique<PrintingMidiOut>();
-    a.midi_out = a.owned_midi_out.get();
-  } else {
-    auto out = std::make_unique<BackendMidiOut>(*d->backend_);
-    a.backend_out = out.get();
-    a.owned_midi_out = std::move(out);
-    a.midi_out = a.owned_midi_out.get();
-  }
-
-  // The desktop.
-#ifdef MIDIMON_HAVE_DESKTOP
-  auto is_running = [](std::string_view name) { return desktop::is_app_running(name); };
-#else
-  auto is_running = [](std::string_view) { return false; };
-#endif
-  if (d->options_.desktop) {
-    a.desktop = d->options_.desktop;
-    a.desktop_label = "injected";
-  } else {
-    bool have_display = std::getenv("DISPLAY") && *std::getenv("DISPLAY");
-    bool have_uinput = access("/dev/uinput", W_OK) == 0;
-#ifdef MIDIMON_HAVE_DESKTOP
-    if (!d->options_.print_only_desktop && (have_display || have_uinput)) {
-      actions::SystemDesktopOptions desktop_options;
-      desktop_options.focused = [&a]() -> std::optional<desktop::FocusedApp> {
-        std::lock_guard lock(a.focus_mutex);
-        if (!a.focus_watcher || !a.focus_watcher->failure().empty()) return std::nullopt;
-        return a.focus_watcher->current();
-      };
-      a.owned_desktop = std::make_unique<actions::SystemDesktop>(std::move(desktop_options));
-      a.desktop_label = have_display ? "system (X11 display)" : "system (uinput)";
-    }
-#endif
-    if (!a.owned_desktop) {
-      if (!d->options_.print_only_desktop) {
-        d->log_->log(actions::LogLevel::Warn,
-                     "no X display and no /dev/uinput: desktop actions only print what they would do");
-      }
-      a.owned_desktop = std::make_unique<actions::PrintingDesktop>(is_running);
-      a.desktop_label = "print-only";
-    }
-    a.desktop = a.owned_desktop.get();
-    (void)have_uinput;
-  }
-
-  // Plugins.
-  a.host = std::make_unique<DaemonHostServices>(*d->log_, d->bus_, *a.midi_out);
-  plugin::PluginSettings* settings = d->options_.plugin_settings;
-  if (!settings) {
-    plugin::XdgDirs xdg = d->options_.xdg ? *d->options_.xdg : plugin::XdgDirs::from_environment();
-    auto file = plugin::PluginSettingsFile::open(xdg);
-    if (file) {
-      d->owned_plugin_settings_ = std::move(file.value());
-    } else {
-      d->log_->log(actions::LogLevel::Warn,
-                   "plugin grants cannot be read (" + file.error() + "); plugins run without grants");
-      d->owned_plugin_settings_ = std::make_unique<MemoryPluginSettings>();
-    }
-    settings = d->owned_plugin_settings_.get();
-  }
-  Daemon* self = d.get();
-  d->plugins_ = std::make_unique<plugin::PluginManager>(
-      *a.host,
-      [self](const std::string& source) -> plugin::Expected<std::shared_ptr<plugin::Plugin>> {
-        plugin::PluginLoader loader;
-        {
-          std::lock_guard lock(self->adapters_->loader_mutex);
-          loader = self->adapters_->loader;
-        }
-        if (!loader) return plugin::Failure{"no plugin loader"};
-        return loader(source);
-      },
-      settings);
-
-  actions::ActionEnv env{a.modes, *a.midi_out, a.plugin_calls, *a.desktop, a.clock, a.action_log, a.sink};
-  d->executor_ = std::make_unique<actions::Executor>(env, d->options_.executor);
-  a.host->set_action_handler([self](std::string_view plugin, std::string_view json) {
-    return self->submit_plugin_action(plugin, json);
-  });
-
-  std::string install_error;
-  if (!d->install(config, &install_error)) {
-    if (error) *error = install_error;
-    return nullptr;
-  }
-  d->processor_ = std::make_unique<mapping::EventProcessor>(d->set_, 0);
-
-  if (d->options_.input == DaemonOptions::Input::InProcess) {
-    d->in_process_ = std::make_unique<midi::InProcessInput>(d->queue_, 0);
-  }
-  return d;
-}
-
-bool Daemon::install(std::shared_ptr<const mapping::Config> config, std::string* error) {
-  std::shared_ptr<const mapping::MappingSet> set = mapping::build_mapping_set(config);
-  if (!set) {
-    if (error) *error = "cannot build the mapping set";
-    return false;
-  }
-  {
-    std::lock_guard lock(config_mutex_);
-    config_ = config;
-    set_ = set;
-  }
-  load_plugins(*config);
-  return true;
-}
-
-void Daemon::load_plugins(const mapping::Config& config) {
-  plugin::LoaderSettings settings = plugin::LoaderSettings::from_environment();
-  if (options_.xdg) {
-    settings.xdg = *options_.xdg;
-    settings.trusted_keys = plugin::trusted_keys_file(settings.xdg);
-  }
-  settings.search_dirs.clear();
-  for (const auto& dir : options_.extra_plugin_dirs) settings.search_dirs.push_back({dir, true});
-  std::filesystem::path base = std::filesystem::path(config.source).parent_path();
-  for (const auto& dir : config.plugin_dirs) {
-    std::filesystem::path p(dir);
-    // "~/..." as the config examples write it (MIDIMon's shipped configs do too).
-    const char* home = std::getenv("HOME");
-    if (home && (dir == "~" || dir.starts_with("~/"))) p = std::filesystem::path(home) / dir.substr(dir.size() > 1 ? 2 : 1);
-    if (p.is_relative()) p = base / p;  // relative to the config file, not the cwd
-    settings.search_dirs.push_back({p, false});
-  }
-  for (auto& dir : plugin::default_plugin_dirs(settings.xdg)) settings.search_dirs.push_back(dir);
-  {
-    std::lock_guard lock(adapters_->loader_mutex);
-    adapters_->loader = plugin::make_plugin_loader(settings, *adapters_->host, nullptr);
-  }
-  for (const std::string& name : plugins_named(config)) {
-    if (plugins_->contains(name)) continue;
-    auto loaded = plugins_->load(name);
-    if (loaded) {
-      auto info = plugins_->info(loaded.value());
-      std::string grants = info ? info->grants.to_string() : "?";
-      log_->log(actions::LogLevel::Info, "plugin " + name + " loaded (grants: " + grants + ")");
-      bus_.publish(EventKind::Plugin, "plugin " + name + " loaded (grants: " + grants + ")",
-                   dump({{"plugin", name}, {"loaded", true}, {"grants", grants}}));
-    } else {
-      log_->log(actions::LogLevel::Error, "plugin " + name + " not loaded: " + loaded.error());
-      bus_.publish(EventKind::Plugin, "plugin " + name + " not loaded: " + loaded.error(),
-                   dump({{"plugin", name}, {"loaded", false}, {"error", loaded.error()}}));
-    }
-  }
-}
-
 void Daemon::start() {
   if (started_flag_.exchange(true)) return;
   Adapters& a = *adapters_;
-  engine_ = std::thread([this] { engine_loop(); });
-
+  // Inputs before the engine: it must start with the device map of the inputs it reads.
   if (backend_) {
-    midi::DeviceInputsOptions input_options;
-    input_options.log = [log = log_](midi::LogLevel level, std::string_view text) {
-      log->log(from_midi_level(level), text);
-    };
-    input_options.events = [this](const midi::DeviceEvent& event) { on_device_event(event); };
-    inputs_ = std::make_unique<midi::DeviceInputs>(*backend_, queue_, input_options);
-    auto cfg = config();
-    for (const auto& device : cfg->devices) {
-      midi::DeviceSpec spec;
-      spec.name = device.name;
-      spec.pattern = device.port.empty() ? device.name : device.port;
-      spec.match = to_match_kind(device.match);
-      auto added = inputs_->add_device(spec);
-      if (!added) log_->log(actions::LogLevel::Error, "device " + device.name + ": " + added.error());
-    }
-    // A port anyone can connect to (other programs, `jack_connect`, the e2e test).
-    auto virtual_in = inputs_->add_virtual_input("in");
-    if (!virtual_in) log_->log(actions::LogLevel::Warn, "virtual input 'in': " + virtual_in.error());
-    inputs_->start();
+    std::shared_ptr<const mapping::Config> cfg = config();
+    std::lock_guard lock(inputs_mutex_);
+    open_inputs();
+    device_map_ = inputs_->apply(cfg->devices);
   }
+  engine_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "mm-engine");  // names show in top -H and /proc
+    engine_loop();
+  });
 
   if (options_.watch_config) {
     std::string error;
@@ -447,9 +72,9 @@ void Daemon::start() {
   }
 #endif
 
-  log_->log(actions::LogLevel::Info, "started: config " + options_.config_path + ", mode '" +
-                                         mode_name() + "', MIDI " + backend_label_ + ", desktop " +
-                                         a.desktop_label);
+  DaemonStatus now = status();
+  log_->log(actions::LogLevel::Info, "started: config " + options_.config_path + ", mode '" + now.mode +
+                                         "', MIDI " + now.input_backend + ", desktop " + now.desktop);
   submit_on_enter(mode_.load(), "start");
 }
 
@@ -469,7 +94,15 @@ void Daemon::stop() {
       watcher.reset();  // closes the X connection
     }
 #endif
-    inputs_.reset();  // closes every MIDI input port
+    std::lock_guard serial(reload_mutex_);  // no reload is halfway through applying
+    {
+      std::unique_ptr<ConfiguredInputs> inputs;
+      {
+        std::lock_guard lock(inputs_mutex_);
+        inputs = std::move(inputs_);
+      }
+      inputs.reset();  // closes every MIDI input port
+    }
     queue_.wake();
     if (engine_.joinable()) engine_.join();
     std::vector<std::unique_ptr<Learner>> learners;
@@ -481,8 +114,10 @@ void Daemon::stop() {
     for (auto& l : learners) l->done(false, {}, "daemon stopping");
     executor_->shutdown();  // ends Delays, kills Shell children, joins workers
     if (a.backend_out) a.backend_out->close_all();
+    plugin_set_.reset();
     plugins_.reset();
-    backend_.reset();
+    backend_ = nullptr;
+    owned_backend_.reset();
     if (started_flag_) log_->log(actions::LogLevel::Info, "stopped");
     bus_.close_all();
   });
@@ -523,6 +158,7 @@ void Daemon::engine_loop() {
     events.clear();
     if (message) {
       ++midi_in_;
+      message->device = device_map_.to_config(message->device);
       if (bus_.subscribers() > 0) {
         bus_.publish(EventKind::MidiIn, message->to_string(),
                      dump({{"message", message->to_string()},
@@ -581,76 +217,6 @@ void Daemon::handle_events(mapping::Events& events) {
         *entry->source, keep_alive,
         actions::context_from_gesture(gesture, mode, std::chrono::system_clock::now())));
   }
-}
-
-ReloadResult Daemon::validate(const std::string& path) const {
-  ReloadResult result;
-  mapping::LoadResult loaded = mapping::load_config(path);
-  for (const auto& e : loaded.errors) result.errors.push_back(e.to_string());
-  for (const auto& w : loaded.warnings) result.warnings.push_back(w.to_string());
-  result.ok = loaded.ok();
-  if (loaded.ok()) {
-    std::size_t n = loaded.config->global_mappings.size();
-    for (const auto& m : loaded.config->modes) n += m.mappings.size();
-    result.mappings = n;
-  }
-  return result;
-}
-
-ReloadResult Daemon::reload() {
-  std::lock_guard serial(reload_mutex_);
-  ReloadResult result;
-  LoadingTicket ticket = reload_.begin();
-  if (!ticket) {  // cannot happen under reload_mutex_, but the machine says what to do
-    result.again = true;
-    return result;
-  }
-  bus_.publish(EventKind::Reload, "reloading " + options_.config_path,
-               dump({{"phase", "loading"}, {"file", options_.config_path}}));
-  mapping::LoadResult loaded = mapping::load_config(options_.config_path);
-  for (const auto& e : loaded.errors) result.errors.push_back(e.to_string());
-  for (const auto& w : loaded.warnings) {
-    result.warnings.push_back(w.to_string());
-    log_->log(actions::LogLevel::Warn, w.to_string());
-  }
-  if (!loaded.ok()) {
-    std::string error = join_diagnostics(loaded.errors);
-    result.again = ticket.finish_error(error);
-    log_->log(actions::LogLevel::Error, "reload failed, the previous config stays active: " + error);
-    bus_.publish(EventKind::Reload, "reload failed: " + one_line(error),
-                 dump({{"phase", "failed"}, {"errors", result.errors}}));
-    return result;
-  }
-  auto config = std::make_shared<const mapping::Config>(std::move(*loaded.config));
-  std::string error;
-  if (!install(config, &error)) {
-    result.errors.push_back(error);
-    result.again = ticket.finish_error(error);
-    return result;
-  }
-  std::shared_ptr<const mapping::MappingSet> set;
-  {
-    std::lock_guard lock(config_mutex_);
-    set = set_;
-  }
-  result.ok = true;
-  result.mappings = set->mapping_count();
-  // The engine swaps the snapshot between two messages (pending gestures are dropped),
-  // keeping the mode of the same name.
-  post([this, set](mapping::EventProcessor& processor) {
-    processor.replace_mappings(set);
-    mode_ = processor.mode();
-  });
-  {
-    std::lock_guard lock(focus_mutex_);
-    profiles_.reset();
-  }
-  result.again = ticket.finish_ok(std::chrono::system_clock::now());
-  log_->log(actions::LogLevel::Info, "reloaded " + options_.config_path + ": " +
-                                         std::to_string(result.mappings) + " mappings");
-  bus_.publish(EventKind::Reload, "reloaded: " + std::to_string(result.mappings) + " mappings",
-               dump({{"phase", "ok"}, {"mappings", result.mappings}}));
-  return result;
 }
 
 actions::Outcome Daemon::set_mode(std::string_view name) {
@@ -784,10 +350,15 @@ DaemonStatus Daemon::status() const {
   s.reloads_ok = r.succeeded;
   s.reloads_failed = r.failed;
   s.uptime = std::chrono::steady_clock::now() - started_;
-  s.input_backend = backend_label_;
-  s.desktop = adapters_->desktop_label;
+  {
+    std::lock_guard lock(adapters_->label_mutex);
+    s.input_backend = backend_label_;
+    s.desktop = adapters_->desktop_label;
+  }
+  std::lock_guard inputs_lock(inputs_mutex_);
   if (inputs_) {
     for (const auto& d : inputs_->devices()) s.devices.push_back({d.name, d.port, d.connected, d.is_virtual});
+    s.every_source = inputs_->follows_every_source();
   } else if (in_process_) {
     s.devices.push_back({"in-process", "", true, true});
   }

@@ -24,11 +24,14 @@
 #include "actions/action_env.h"
 #include "actions/executor.h"
 #include "daemon/app_profiles.h"
+#include "daemon/configured_inputs.h"
+#include "daemon/desktop_switch.h"
 #include "daemon/event_bus.h"
+#include "daemon/plugin_set.h"
 #include "daemon/reload_state.h"
 #include "mapping/config_model.h"
 #include "mapping/event_processor.h"
-#include "midi/device_inputs.h"
+#include "midi/backend.h"
 #include "midi/input_queue.h"
 #include "midi/input_stream.h"
 #include "plugin/manager.h"
@@ -39,8 +42,10 @@ namespace midimon::daemon {
 struct DaemonOptions {
   std::string config_path;
   // Devices: RtMidi inputs from [[devices]]/[device] with hot-plug (backend auto, or the
-  // first device's backend). InProcess: no MIDI system at all; feed in_process_input().
+  // first device's backend); without a device table, every MIDI source. InProcess: no
+  // MIDI system at all; feed in_process_input().
   enum class Input : uint8_t { Devices, InProcess } input = Input::Devices;
+  std::chrono::milliseconds device_poll_interval{250};  // hot-plug (configured_inputs.h)
   // Print-only desktop (the demo, or forced): actions that need a display say what they
   // would do. Otherwise the real desktop when $DISPLAY is set (or uinput exists), else
   // print-only with a warning.
@@ -56,6 +61,7 @@ struct DaemonOptions {
   std::optional<plugin::XdgDirs> xdg;
   std::vector<std::string> extra_plugin_dirs;  // searched before the config's and defaults
   // Test seams: replace a part of the world (not owned; must outlive the daemon).
+  midi::Backend* backend = nullptr;   // Input::Devices with this backend, whatever the config's
   actions::Desktop* desktop = nullptr;
   actions::MidiOut* midi_out = nullptr;
   actions::Logger* logger = nullptr;  // default: DaemonLog::standard()
@@ -80,7 +86,8 @@ struct DaemonStatus {
   uint64_t reloads_ok = 0, reloads_failed = 0;
   std::chrono::steady_clock::duration uptime{};
   std::string input_backend;     // "jack", "alsa", "in-process", or "none: <why>"
-  std::string desktop;           // "x11/uinput (system)" or "print-only"
+  bool every_source = false;     // no device table: every MIDI source is listened to
+  std::string desktop;           // "x11 (input_backend = auto)", "print-only (...)", "injected"
   std::vector<DeviceStatus> devices;
   std::size_t mappings = 0;
   uint64_t midi_in = 0, gestures = 0, matches = 0;
@@ -115,8 +122,12 @@ class Daemon {
   // Shell children are ended), closes MIDI ports and the X connection, unloads plugins.
   void stop();
 
-  // Reloads the config file now (SIGHUP, IPC, the watcher). A bad config keeps the old
-  // one running; the error is in status() and the log.
+  // Reloads the config file now (SIGHUP, IPC, the watcher) and re-applies all of it: the
+  // mapping set, the devices (unchanged ones stay connected), the MIDI backend, the
+  // plugins (unchanged ones keep their instance), the desktop's input backend, the log
+  // level. Everything that can fail is made ready first: a config with an error, a
+  // plugin that cannot be loaded or a backend that cannot be opened changes nothing,
+  // and the error is in status() and the log.
   ReloadResult reload();
   // Loads and checks a file without applying it.
   ReloadResult validate(const std::string& path) const;
@@ -156,10 +167,21 @@ class Daemon {
  private:
   struct Adapters;
   struct Learner;
+  struct Staged;
   explicit Daemon(DaemonOptions options);
 
-  bool install(std::shared_ptr<const mapping::Config> config, std::string* error);
-  void load_plugins(const mapping::Config& config);
+  // A config made ready to apply (the mapping set built, new plugins loaded, a new MIDI
+  // backend opened), changing nothing yet; `errors` say why it cannot be applied.
+  std::unique_ptr<Staged> stage(std::shared_ptr<const mapping::Config> config, bool at_start,
+                                std::vector<std::string>& errors);
+  // Applies a staged config: backend, devices, plugins, desktop, log level, then the
+  // mapping set (with the device map) on the engine thread. Cannot fail.
+  void apply(Staged& staged);
+  plugin::LoaderSettings loader_settings(const mapping::Config& config) const;
+  void open_inputs();  // ConfiguredInputs on backend_, its thread started (inputs_mutex_ held)
+  // Points the desktop switch at the desktop [desktop] input_backend asks for.
+  void choose_desktop_for(mapping::InputBackend backend);
+  void set_backend_label(std::string label);  // logs a change
   void engine_loop();
   void handle_events(mapping::Events& events);
   void post(std::function<void(mapping::EventProcessor&)> command);
@@ -189,12 +211,18 @@ class Daemon {
   std::unique_ptr<actions::Executor> executor_;
 
   midi::InputQueue queue_{4096};
-  std::unique_ptr<midi::Backend> backend_;
-  std::string backend_label_;
-  std::unique_ptr<midi::DeviceInputs> inputs_;
+  std::unique_ptr<midi::Backend> owned_backend_;
+  midi::Backend* backend_ = nullptr;  // owned_backend_ or the injected one; null: none
+  std::optional<midi::BackendChoice> backend_choice_;  // what backend_ was opened for
+  std::string backend_label_;  // under Adapters::label_mutex
+  mutable std::mutex inputs_mutex_;           // guards the inputs_ pointer (status reads it)
+  std::unique_ptr<ConfiguredInputs> inputs_;
   std::unique_ptr<midi::InProcessInput> in_process_;
+  std::unique_ptr<PluginSet> plugin_set_;     // reload only
+  std::optional<mapping::InputBackend> desktop_backend_;  // what the owned desktop was made for
 
   std::unique_ptr<mapping::EventProcessor> processor_;  // engine thread only after start()
+  DeviceMap device_map_ = DeviceMap::identity();        // engine thread only after start()
   std::atomic<std::size_t> mode_{0};
   std::mutex command_mutex_;
   std::vector<std::function<void(mapping::EventProcessor&)>> commands_;

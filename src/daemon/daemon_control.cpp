@@ -109,6 +109,7 @@ ControlResult DaemonControl::status() {
         {"queue_overflows", s.queue_overflows},
         {"jobs_dropped", s.jobs_dropped}}},
       {"devices", devices},
+      {"every_source", s.every_source},
       {"plugins_loaded", s.plugins_loaded},
       {"event_subscribers", s.event_subscribers},
   };

@@ -30,16 +30,19 @@ actions::Outcome BackendMidiOut::send_locked(const std::string& port, std::span<
                                             bool retry) {
   auto it = ports_.find(port);
   std::string label = port.empty() ? "the virtual output 'out'" : "'" + port + "'";
+  if (it == ports_.end() && !backend_) {
+    return actions::Outcome::failure("cannot send to " + label + ": no MIDI backend (" + missing_ + ")");
+  }
   if (it == ports_.end()) {
     std::unique_ptr<midi::OutputPort> opened;
     if (port.empty()) {
-      auto result = backend_.open_virtual_output("out");
+      auto result = backend_->open_virtual_output("out");
       if (!result) return actions::Outcome::failure("cannot open " + label + ": " + result.error());
       opened = std::move(result.value());
     } else {
       auto matcher = midi::PortMatcher::make(port, midi::MatchKind::Substring);
       if (!matcher) return actions::Outcome::failure(matcher.error());
-      auto result = midi::open_matching_output(backend_, matcher.value(), "send " + port);
+      auto result = midi::open_matching_output(*backend_, matcher.value(), "send " + port);
       if (!result) return actions::Outcome::failure(result.error());
       label = "'" + result->port_name + "'";
       opened = std::move(result->port);
@@ -58,6 +61,18 @@ actions::Outcome BackendMidiOut::send_locked(const std::string& port, std::span<
 void BackendMidiOut::close_all() {
   std::lock_guard lock(mutex_);
   ports_.clear();
+}
+
+void BackendMidiOut::set_backend(midi::Backend* backend, std::string missing) {
+  std::lock_guard lock(mutex_);
+  ports_.clear();  // they belong to the old backend
+  backend_ = backend;
+  missing_ = std::move(missing);
+}
+
+void BackendMidiOut::retain(const std::set<std::string, std::less<>>& names) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(ports_, [&](const auto& entry) { return !entry.first.empty() && !names.count(entry.first); });
 }
 
 actions::Outcome PrintingMidiOut::send(std::string_view port, std::span<const uint8_t> bytes) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "actions/action_env.h"
@@ -29,14 +30,21 @@ std::string hex_bytes(std::span<const uint8_t> bytes);
 // (the device may have been replugged).
 class BackendMidiOut final : public actions::MidiOut {
  public:
-  explicit BackendMidiOut(midi::Backend& backend) : backend_(backend) {}
+  // `backend` may be null: every send then fails with `missing` (why there is none).
+  BackendMidiOut(midi::Backend* backend, std::string missing) : backend_(backend), missing_(std::move(missing)) {}
   actions::Outcome send(std::string_view port, std::span<const uint8_t> bytes) override;
   void close_all();
+  // Another backend (a reload changed it): every open port is closed first.
+  void set_backend(midi::Backend* backend, std::string missing);
+  // Closes the open ports whose SendMidi name is not in `names` (a reload dropped the
+  // last action sending there); the virtual output stays.
+  void retain(const std::set<std::string, std::less<>>& names);
 
  private:
   actions::Outcome send_locked(const std::string& port, std::span<const uint8_t> bytes, bool retry);
-  midi::Backend& backend_;
   std::mutex mutex_;
+  midi::Backend* backend_;
+  std::string missing_;
   std::map<std::string, std::unique_ptr<midi::OutputPort>, std::less<>> ports_;
 };
 

@@ -1,5 +1,6 @@
 #include "daemon/ipc_server.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -459,7 +460,10 @@ std::unique_ptr<IpcServer> IpcServer::start(Control& control, IpcServerOptions o
   auto impl = std::make_unique<Impl>(control, std::move(options));
   if (!impl->open(error)) return nullptr;
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->loop(); });
+  impl->thread = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "mm-ipc");  // names show in top -H and /proc
+    raw->loop();
+  });
   return std::unique_ptr<IpcServer>(new IpcServer(std::move(impl)));
 }
 

@@ -57,15 +57,7 @@ int run_daemon(const RunOptions& options) {
     close(sfd);
     return 1;
   }
-  // [logging] level of the config (off|error|warn|info|debug|trace).
-  switch (daemon->config()->logging.level) {
-    case mapping::LogLevel::Off:
-    case mapping::LogLevel::Error: log.set_min_level(actions::LogLevel::Error); break;
-    case mapping::LogLevel::Warn: log.set_min_level(actions::LogLevel::Warn); break;
-    case mapping::LogLevel::Info: log.set_min_level(actions::LogLevel::Info); break;
-    case mapping::LogLevel::Debug:
-    case mapping::LogLevel::Trace: log.set_min_level(actions::LogLevel::Debug); break;
-  }
+  // The config's [logging] level is applied by the daemon (at start and on every reload).
   daemon->start();
 
   // The control socket. Without it the daemon still runs (MIDI and actions need no IPC);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <xcb/xcb.h>
 #include <xcb/xcb_ewmh.h>
@@ -212,7 +213,10 @@ Result<std::unique_ptr<FocusWatcher>> FocusWatcher::start(const std::string& dis
   impl->x.select_property_changes(impl->x.root, true);
   xcb_flush(impl->x.conn);
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->run(); });
+  impl->thread = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "mm-focus");  // names show in top -H and /proc
+    raw->run();
+  });
   return std::unique_ptr<FocusWatcher>(new FocusWatcher(std::move(impl)));
 }
 

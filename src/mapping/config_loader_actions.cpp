@@ -112,10 +112,13 @@ std::optional<action::Shell> read_shell(TableReader& r) {
   const toml::node* node = r.get("command");
   auto command = r.string_at(node, "command", Need::Required, false);
   auto shell = r.boolean("shell");
-  if (!command) return std::nullopt;
+  const bool timeout_given = r.table().get("timeout_ms") != nullptr;
+  auto timeout = r.integer("timeout_ms", 1, kMaxDelayMs);
+  if (!command || (timeout_given && !timeout)) return std::nullopt;
   action::Shell s;
   s.command = *command;
   s.shell = shell.value_or(false);
+  if (timeout) s.timeout_ms = static_cast<uint32_t>(*timeout);
   if (!s.shell) {
     ShellWords words = split_shell_words(*command);
     if (!words.ok()) {

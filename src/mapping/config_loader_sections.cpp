@@ -1,5 +1,5 @@
 // The top-level tables other than modes: [device] / [[devices]], [advanced_settings],
-// [logging], [[app_profiles]] and [plugins.<name>].
+// [logging], [desktop], [[app_profiles]] and [plugins.<name>].
 #include <regex>
 
 #include "mapping/config_reader.h"
@@ -69,6 +69,35 @@ std::optional<DeviceConfig> read_device(const toml::table& table, const std::str
     if (!check_regex(d.port, at, ctx, port && port->is_string() ? "port" : "name")) return std::nullopt;
   }
   return d;
+}
+
+// [plugins.<name>.limits], with the manifest's names and ranges (docs/plugins/manifest.md).
+bool read_plugin_limits(const toml::node& node, const std::string& plugin_label, LoadContext& ctx,
+                        PluginLimitsConfig& out) {
+  const auto* table = node.as_table();
+  if (!table) {
+    ctx.error(node, "'limits' in " + plugin_label + " must be a table, not " + type_phrase(node));
+    return false;
+  }
+  const std::string label = plugin_label.substr(0, plugin_label.size() - 1) + ".limits]";
+  TableReader r(*table, label, ctx);
+  constexpr int64_t kMaxMemoryMb = 4096, kMaxTimeoutMs = 600'000, kMaxFuel = int64_t(1) << 50;
+  bool ok = true;
+  auto read = [&](std::string_view key, int64_t max) -> std::optional<int64_t> {
+    const bool given = table->get(key) != nullptr;
+    auto v = r.integer(key, 1, max);
+    if (given && !v) ok = false;
+    return v;
+  };
+  auto mb = read("max_memory_mb", kMaxMemoryMb);
+  auto timeout = read("timeout_ms", kMaxTimeoutMs);
+  auto fuel = read("fuel", kMaxFuel);
+  r.finish();
+  if (!ok) return false;
+  if (mb) out.max_memory_bytes = static_cast<uint64_t>(*mb) << 20;
+  if (timeout) out.timeout_ms = static_cast<uint32_t>(*timeout);
+  if (fuel) out.fuel = static_cast<uint64_t>(*fuel);
+  return true;
 }
 
 }  // namespace
@@ -154,6 +183,23 @@ void read_logging(TableReader& top, Config& config) {
   if (file) config.logging.file = *file;
 }
 
+void read_desktop(TableReader& top, Config& config) {
+  const toml::node* node = top.get("desktop");
+  if (!node) return;
+  const auto* table = node->as_table();
+  if (!table) {
+    top.context().error(*node, std::string("'desktop' must be a table ([desktop]), not ") + type_phrase(*node));
+    return;
+  }
+  TableReader r(*table, "[desktop]", top.context());
+  config.desktop.where = top.context().at(*table);
+  auto backend = r.choice<InputBackend>(
+      "input_backend",
+      {{"auto", InputBackend::Auto}, {"x11", InputBackend::X11}, {"uinput", InputBackend::Uinput}});
+  r.finish();
+  if (backend) config.desktop.input_backend = *backend;
+}
+
 void read_app_profiles(TableReader& top, Config& config) {
   LoadContext& ctx = top.context();
   const toml::node* node = top.get("app_profiles");
@@ -223,6 +269,7 @@ void read_plugins(TableReader& top, Config& config) {
     p.where = ctx.at(*plugin);
     auto enabled = r.boolean("enabled");
     const toml::node* settings = r.get("config");
+    const toml::node* limits = r.get("limits");
     r.finish();
     if (plugin->get("enabled") && !enabled) continue;
     if (settings && !settings->is_table()) {
@@ -230,6 +277,7 @@ void read_plugins(TableReader& top, Config& config) {
                                type_phrase(*settings));
       continue;
     }
+    if (limits && !read_plugin_limits(*limits, label, ctx, p.limits)) continue;
     p.enabled = enabled.value_or(true);
     p.config_json = settings ? table_to_json(*settings->as_table()) : "{}";
     config.plugins.push_back(std::move(p));

@@ -55,6 +55,15 @@ const char* action_type_name(const ActionKind& kind) {
       kind);
 }
 
+const char* input_backend_name(InputBackend backend) {
+  switch (backend) {
+    case InputBackend::Auto: return "auto";
+    case InputBackend::X11: return "x11";
+    case InputBackend::Uinput: return "uinput";
+  }
+  return "auto";
+}
+
 std::optional<std::size_t> Config::find_mode(std::string_view name) const {
   for (std::size_t i = 0; i < modes.size(); ++i) {
     if (modes[i].name == name) return i;

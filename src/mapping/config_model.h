@@ -265,9 +265,14 @@ struct Launch {
 };
 
 struct Shell {
+  // Without its own `timeout_ms` a command may run this long before its process group is
+  // killed (30 s: long enough for a script, short enough that a hung one frees its
+  // executor thread).
+  static constexpr uint32_t kDefaultTimeoutMs = 30'000;
   std::string command;            // as written
   bool shell = false;             // true: run `command` with /bin/sh -c
   std::vector<std::string> argv;  // shell = false: command split by POSIX quoting rules
+  uint32_t timeout_ms = kDefaultTimeoutMs;  // resolved: own value or the default
 };
 
 struct Delay {
@@ -410,16 +415,40 @@ struct AppProfile {
   SourceLocation where;
 };
 
-// [plugins.<name>]: `enabled` plus free-form configuration handed to the plugin.
+// [plugins.<name>.limits]: the user's limits for one plugin, over its manifest's
+// [plugin.limits] (docs/plugins/limits.md). Absent = the manifest's value or the default.
+struct PluginLimitsConfig {
+  std::optional<uint64_t> max_memory_bytes;  // written as max_memory_mb
+  std::optional<uint32_t> timeout_ms;
+  std::optional<uint64_t> fuel;
+  bool operator==(const PluginLimitsConfig&) const = default;
+};
+
+// [plugins.<name>]: `enabled`, free-form configuration handed to the plugin (over its
+// manifest's [plugin.config], key by key) and limits.
 struct PluginConfig {
   std::string name;
   bool enabled = true;
-  std::string config_json;  // every other key of the table as compact JSON ("{}" if none)
+  std::string config_json;  // the `config` table as compact JSON ("{}" if none)
+  PluginLimitsConfig limits;
   SourceLocation where;
 };
 
+// [desktop] (extension): how Keystroke, Text and MouseClick reach the desktop.
+//   Auto:   XTest when an X display opens, else uinput when /dev/uinput is writable, else
+//           the daemon prints what it would do;
+//   X11 / Uinput: that backend only (an action fails, saying why, when it cannot open).
+enum class InputBackend : uint8_t { Auto, X11, Uinput };
+const char* input_backend_name(InputBackend backend);  // "auto", "x11", "uinput"
+
+struct DesktopConfig {
+  InputBackend input_backend = InputBackend::Auto;
+  SourceLocation where;  // the [desktop] table (empty file name when absent)
+};
+
 struct Config {
-  std::vector<DeviceConfig> devices;  // may be empty: any device
+  std::vector<DeviceConfig> devices;  // may be empty: every MIDI source
+  DesktopConfig desktop;
   AdvancedSettings advanced;
   LoggingConfig logging;
   std::vector<Mode> modes;  // at least one; modes[0] is active at start

@@ -343,7 +343,9 @@ std::string print_action(const Action& a) {
           },
           [&](const action::Text& t) { in.str("text", t.text); },
           [&](const action::Launch& l) { in.str("app", l.app); },
-          [&](const action::Shell& s) { in.str("command", s.command).boolean("shell", s.shell); },
+          [&](const action::Shell& s) {
+            in.str("command", s.command).boolean("shell", s.shell).num("timeout_ms", s.timeout_ms);
+          },
           [&](const action::Delay& d) { in.num("ms", d.ms); },
           [&](const action::MouseClick& m) {
             in.str("button", m.button == MouseButton::Left    ? "left"
@@ -410,6 +412,7 @@ std::string print_config(const Config& config) {
   static const char* levels[] = {"off", "error", "warn", "info", "debug", "trace"};
   out += "\n[logging]\nlevel = \"" + std::string(levels[static_cast<int>(config.logging.level)]) + "\"\n";
   if (!config.logging.file.empty()) out += "file = " + toml_quote(config.logging.file) + "\n";
+  out += "\n[desktop]\ninput_backend = \"" + std::string(input_backend_name(config.desktop.input_backend)) + "\"\n";
   for (const Mode& mode : config.modes) {
     out += "\n[[modes]]\nname = " + toml_quote(mode.name) + "\n";
     if (!mode.color.empty()) out += "color = " + toml_quote(mode.color) + "\n";
@@ -430,6 +433,12 @@ std::string print_config(const Config& config) {
   for (const PluginConfig& p : config.plugins) {
     out += "\n[plugins." + toml_quote(p.name) + "]\nenabled = " + (p.enabled ? "true" : "false") +
            "\nconfig = " + JsonToToml(p.config_json).convert() + "\n";
+    // Only the limits the user gave: the others are the plugin manifest's.
+    Inline limits;
+    if (p.limits.max_memory_bytes) limits.num("max_memory_mb", static_cast<int64_t>(*p.limits.max_memory_bytes >> 20));
+    if (p.limits.timeout_ms) limits.num("timeout_ms", *p.limits.timeout_ms);
+    if (p.limits.fuel) limits.num("fuel", static_cast<int64_t>(*p.limits.fuel));
+    if (p.limits != PluginLimitsConfig{}) out += "limits = " + limits.done() + "\n";
   }
   return out;
 }

@@ -73,7 +73,9 @@ class TableReader {
  public:
   // `what` names the table in sentences: "a Note trigger", "[advanced_settings]".
   TableReader(const toml::table& table, What what, LoadContext& ctx)
-      : table_(table), what_(what), ctx_(ctx) {}
+      : table_(table), what_(what), ctx_(ctx) {
+    known_.reserve(table.size() + 4);  // one allocation, not one per doubling (reload cost)
+  }
 
   const toml::table& table() const { return table_; }
   std::string what() const { return what_.str(); }

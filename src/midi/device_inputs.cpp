@@ -96,6 +96,19 @@ Result<uint16_t> DeviceInputs::add_virtual_input(const std::string& port_name,
   return static_cast<uint16_t>(next_index_ - 1);
 }
 
+bool DeviceInputs::remove_device(uint16_t index) {
+  std::unique_ptr<Entry> removed;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->index == index; });
+    if (it == entries_.end()) return false;
+    removed = std::move(*it);
+    entries_.erase(it);
+    removed->port.reset();  // the port closes before its stream goes
+  }
+  return true;
+}
+
 void DeviceInputs::poll() {
   Notes notes;
   {

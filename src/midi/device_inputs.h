@@ -69,6 +69,9 @@ class DeviceInputs {
   Result<uint16_t> add_device(DeviceSpec spec);
   // Opens a virtual input port at once (other clients connect to it).
   Result<uint16_t> add_virtual_input(const std::string& port_name, ParserOptions parser = {});
+  // Closes the device's port (no message of it is queued after this returns) and forgets
+  // it; its index is never handed out again. False when no device has that index.
+  bool remove_device(uint16_t index);
 
   // One hot-plug pass: list the sources, close the ports that vanished, open the ones
   // that appeared. start() runs it now and then every poll_interval on its own thread.

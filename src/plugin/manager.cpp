@@ -67,24 +67,40 @@ Expected<std::string> PluginManager::load(const std::string& source) {
 
 Expected<std::string> PluginManager::add(std::shared_ptr<Plugin> plugin, const std::string& source) {
   if (!plugin) return Failure{"cannot add the plugin from '" + source + "': it is null"};
-  const std::string name = plugin->metadata().name;
-  if (name.empty()) return Failure{"the plugin from '" + source + "' reports an empty name"};
-
-  auto entry = std::make_shared<Entry>();
-  entry->name = name;
-  entry->source = source;
-  if (settings_ != nullptr) {
-    plugin->set_grants(settings_->grants(name));
-    entry->enabled.store(settings_->enabled(name));
-  }
-  entry->plugin = std::move(plugin);
-
+  std::shared_ptr<Entry> entry = make_entry(std::move(plugin), source);
+  if (entry->name.empty()) return Failure{"the plugin from '" + source + "' reports an empty name"};
+  const std::string name = entry->name;
   std::lock_guard lock(registry_mutex_);
   auto [it, inserted] = plugins_.try_emplace(name, entry);
   if (!inserted) {
     return Failure{"a plugin named '" + name + "' is already loaded (from '" + it->second->source +
                    "'); unload it first"};
   }
+  return name;
+}
+
+std::shared_ptr<PluginManager::Entry> PluginManager::make_entry(std::shared_ptr<Plugin> plugin,
+                                                                const std::string& source) const {
+  auto entry = std::make_shared<Entry>();
+  entry->name = plugin->metadata().name;
+  entry->source = source;
+  if (settings_ != nullptr) {
+    plugin->set_grants(settings_->grants(entry->name));
+    entry->enabled.store(settings_->enabled(entry->name));
+  }
+  entry->plugin = std::move(plugin);
+  return entry;
+}
+
+Expected<std::string> PluginManager::replace(std::shared_ptr<Plugin> plugin, const std::string& source) {
+  if (!plugin) return Failure{"cannot replace with the plugin from '" + source + "': it is null"};
+  std::shared_ptr<Entry> entry = make_entry(std::move(plugin), source);
+  const std::string name = entry->name;
+  std::shared_ptr<Entry> old;  // destroyed after the lock is released
+  std::lock_guard lock(registry_mutex_);
+  auto it = plugins_.find(name);
+  if (it == plugins_.end()) return not_loaded(name);
+  old = std::exchange(it->second, std::move(entry));
   return name;
 }
 

@@ -77,6 +77,12 @@ class PluginManager {
   Expected<std::string> add(std::shared_ptr<Plugin> plugin, const std::string& source);
   // Removes a plugin. A call running on it finishes first on its own reference.
   Expected<void> unload(std::string_view name);
+  // Puts `plugin` in the place of the loaded plugin of the same name in one step (a
+  // reload that changed its settings): no call sees the name missing in between. A call
+  // running on the old one finishes on it. The new one starts with fresh stats and the
+  // grants and enabled flag from the settings, as add() does. Refused when no plugin of
+  // that name is loaded.
+  Expected<std::string> replace(std::shared_ptr<Plugin> plugin, const std::string& source);
 
   Expected<void> enable(std::string_view name);
   Expected<void> disable(std::string_view name);  // later calls are refused
@@ -100,6 +106,8 @@ class PluginManager {
  private:
   struct Entry;
   std::shared_ptr<Entry> find(std::string_view name) const;
+  // A registry entry for `plugin`: its name, grants and enabled flag from the settings.
+  std::shared_ptr<Entry> make_entry(std::shared_ptr<Plugin> plugin, const std::string& source) const;
   PluginInfo snapshot(const Entry& entry) const;
   // Applies `change` to the live grants and persists the result; a change that
   // removes a capability is applied even when saving fails (the safe side).

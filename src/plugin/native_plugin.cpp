@@ -13,6 +13,7 @@
 #include "plugin/host_errno.h"
 #include "plugin/metadata_json.h"
 #include "plugin/request_json.h"
+#include "plugin/secure_file.h"
 
 namespace midimon::plugin {
 
@@ -37,6 +38,9 @@ std::optional<Capability> action_capability(std::string_view type) {
   return std::nullopt;
 }
 
+// The largest shared library load_native_plugin(file, ...) reads.
+constexpr size_t kMaxNativeLibraryBytes = size_t{512} << 20;
+
 // A native plugin's table pointers name no memory we can check: cap the sizes it hands
 // us so a wild length cannot make the host copy gigabytes.
 constexpr size_t kMaxTextBytes = 1 << 20;
@@ -45,7 +49,7 @@ constexpr size_t kMaxTextBytes = 1 << 20;
 
 NativePlugin::~NativePlugin() {
   if (initialised_ && table_ != nullptr) table_->shutdown(instance_);
-  if (handle_ != nullptr) dlclose(handle_);
+  // library_ is destroyed after this body: dlclose once shutdown has returned.
 }
 
 // The host table's functions are called from the plugin's C code: nothing may unwind
@@ -161,16 +165,26 @@ CallResult NativePlugin::execute(const ActionRequest& request) {
 Expected<std::unique_ptr<NativePlugin>> load_native_plugin(const std::filesystem::path& file,
                                                            HostServices* services,
                                                            CapabilitySet grants) {
+  Expected<std::string> bytes = read_text_file(file, kMaxNativeLibraryBytes);
+  if (!bytes) return fail(file, "cannot be loaded: " + bytes.error());
+  const std::span<const uint8_t> span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
+  return load_native_plugin(file, span, services, grants);
+}
+
+Expected<std::unique_ptr<NativePlugin>> load_native_plugin(const std::filesystem::path& file,
+                                                           std::span<const uint8_t> bytes,
+                                                           HostServices* services,
+                                                           CapabilitySet grants) {
   std::unique_ptr<NativePlugin> plugin(new NativePlugin());
   plugin->file_ = file;
   plugin->set_grants(grants);
 
-  dlerror();  // clear a stale error
-  plugin->handle_ = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (plugin->handle_ == nullptr) return fail(file, "cannot be loaded: " + dl_error_text());
+  Expected<SealedLibrary> library = SealedLibrary::load(bytes, file.filename().string(), RTLD_NOW | RTLD_LOCAL);
+  if (!library) return fail(file, library.error());
+  plugin->library_ = std::move(library.value());
 
   dlerror();
-  void* symbol = dlsym(plugin->handle_, MIDIMON_NATIVE_ENTRY_SYMBOL);
+  void* symbol = dlsym(plugin->library_.handle(), MIDIMON_NATIVE_ENTRY_SYMBOL);
   if (symbol == nullptr) {
     return fail(file, std::string("has no entry point ") + MIDIMON_NATIVE_ENTRY_SYMBOL +
                           " (is it a midimon native plugin, built with MIDIMON_NATIVE_EXPORT?): " +

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include <midimon/pdk/native.h>
@@ -17,6 +19,7 @@
 #include "plugin/host_services.h"
 #include "plugin/log_limiter.h"
 #include "plugin/plugin.h"
+#include "plugin/sealed_library.h"
 
 namespace midimon::plugin {
 
@@ -25,7 +28,7 @@ inline constexpr size_t kNativeMetadataCap = 64 * 1024;
 
 class NativePlugin final : public Plugin {
  public:
-  ~NativePlugin() override;  // shutdown(instance), then dlclose
+  ~NativePlugin() override;  // shutdown(instance), then dlclose (SealedLibrary)
   NativePlugin(const NativePlugin&) = delete;
   NativePlugin& operator=(const NativePlugin&) = delete;
 
@@ -39,7 +42,7 @@ class NativePlugin final : public Plugin {
 
  private:
   friend Expected<std::unique_ptr<NativePlugin>> load_native_plugin(
-      const std::filesystem::path&, HostServices*, CapabilitySet);
+      const std::filesystem::path&, std::span<const uint8_t>, HostServices*, CapabilitySet);
   NativePlugin() = default;
 
   // The host table's functions; `context` is the NativePlugin.
@@ -54,7 +57,7 @@ class NativePlugin final : public Plugin {
   static void write_output_impl(void* context, int32_t stream, const char* text, size_t len);
 
   std::filesystem::path file_;
-  void* handle_ = nullptr;                      // dlopen handle
+  SealedLibrary library_;                       // the dlopen handle and its sealed copy
   const midimon_native_plugin* table_ = nullptr;
   void* instance_ = nullptr;                    // what init() returned
   bool initialised_ = false;
@@ -64,10 +67,20 @@ class NativePlugin final : public Plugin {
   HostContext context_;
 };
 
-// Loads `file`: dlopen(RTLD_NOW | RTLD_LOCAL), the entry symbol, ABI version and struct
-// size checks, every function pointer, the metadata (parsed like a WASM plugin's), then
-// init(). Each failure is one sentence naming the file and the problem (with dlerror's
-// text where there is one). `services` must outlive the plugin.
+// Loads the plugin from `bytes`, the contents of `file` as they were read and verified
+// (plugin_loader.h): they are copied to a sealed memfd and loaded from there
+// (sealed_library.h), never from `file` again, so what was checked is what runs. Then
+// dlopen(RTLD_NOW | RTLD_LOCAL), the entry symbol, ABI version and struct size checks,
+// every function pointer, the metadata (parsed like a WASM plugin's), then init(). Each
+// failure is one sentence naming the file and the problem (with dlerror's text where
+// there is one). `services` must outlive the plugin. Each load is a separate copy of the
+// library, with its own globals.
+Expected<std::unique_ptr<NativePlugin>> load_native_plugin(const std::filesystem::path& file,
+                                                           std::span<const uint8_t> bytes,
+                                                           HostServices* services,
+                                                           CapabilitySet grants);
+
+// The same after reading `file` once.
 Expected<std::unique_ptr<NativePlugin>> load_native_plugin(const std::filesystem::path& file,
                                                            HostServices* services,
                                                            CapabilitySet grants);

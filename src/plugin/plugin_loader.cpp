@@ -1,8 +1,11 @@
 #include "plugin/plugin_loader.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <system_error>
 
+#include "plugin/binary_kind.h"
 #include "plugin/native_plugin.h"
 #include "plugin/wasm_plugin.h"
 
@@ -26,6 +29,18 @@ Expected<std::vector<uint8_t>> read_all(const fs::path& file) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Failure{"cannot read " + file.string()};
   return bytes;
+}
+
+// The user's configuration over the manifest's, key by key (config_get's promise).
+std::string merged_config(const std::string& manifest, const std::string& user) {
+  if (user.empty() || user == "{}") return manifest;
+  nlohmann::json base = nlohmann::json::parse(manifest.empty() ? "{}" : manifest, nullptr, false);
+  nlohmann::json over = nlohmann::json::parse(user, nullptr, false);
+  if (!base.is_object()) base = nlohmann::json::object();
+  if (over.is_object()) {
+    for (auto& [key, value] : over.items()) base[key] = value;
+  }
+  return base.dump();
 }
 
 }  // namespace
@@ -70,11 +85,19 @@ Expected<LoadedPlugin> load_plugin(const std::string& source, const LoaderSettin
   LoadCheck check = check_before_load(resolved->binary, *bytes, pin,
                                       SignaturePolicy{settings.require_signature}, *trust);
   if (!check.allowed) return Failure{check.refusal};
+  if (settings.after_verify) settings.after_verify(resolved->binary);
+  // The kind of the bytes read (discovery looked at the file earlier; it may differ now).
+  const BinaryKind kind = classify_magic(*bytes);
+  if (kind == BinaryKind::Unknown) {
+    return Failure{resolved->binary.string() + ": not a plugin binary (neither WebAssembly nor ELF)"};
+  }
 
   LoadedPlugin loaded;
   loaded.limits = effective_limits(*resolved, settings, overrides);
-  if (resolved->kind == PluginKind::Native) {
-    Expected<std::unique_ptr<NativePlugin>> native = load_native_plugin(resolved->binary, &services, grants);
+  if (kind == BinaryKind::Native) {
+    // From the verified bytes, not the path: the file may have changed since.
+    Expected<std::unique_ptr<NativePlugin>> native =
+        load_native_plugin(resolved->binary, *bytes, &services, grants);
     if (!native) return Failure{native.error()};
     loaded.plugin = std::move(native.value());
   } else {
@@ -83,8 +106,9 @@ Expected<LoadedPlugin> load_plugin(const std::string& source, const LoaderSettin
     options.services = &services;
     options.grants = grants;
     options.name = resolved->name;
+    options.config_json = merged_config(resolved->manifest ? resolved->manifest->config_json : "{}",
+                                        settings.config_json);
     if (resolved->manifest) {
-      options.config_json = resolved->manifest->config_json;
       options.allowed_hosts = resolved->manifest->network_hosts;
       options.install_dir = resolved->manifest->dir;
     }

@@ -7,10 +7,13 @@
 //      always refuses; a missing one only when required; a valid one must be trusted);
 //   4. limits: command-line overrides over the manifest's over the config's over defaults;
 //   5. load_wasm_plugin (then init, for the metadata) or load_native_plugin.
-// The binary is read once: the bytes that were hashed are the bytes that are compiled.
+// The binary is read once: the bytes that were hashed are the bytes that are compiled
+// (WASM) or copied to a sealed memfd and dlopened from there (native), so replacing the
+// file after the checks changes nothing (docs/plugins/signing.md#what-is-verified-is-what-runs).
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +36,15 @@ struct LoaderSettings {
   XdgDirs xdg;
   std::vector<PluginSearchDir> search_dirs;  // where names are looked up
   PluginLimits limits;                       // the config's limits (over the defaults)
+  // The user's configuration for the plugin being loaded (the daemon's [plugins.NAME]
+  // config table, a JSON object), merged over the manifest's [plugin.config] key by key.
+  std::string config_json = "{}";
   bool require_signature = false;
   std::filesystem::path trusted_keys;        // empty: no key is trusted
+  // Test seam: runs after the binary was read and passed the pin and signature checks,
+  // just before those same bytes are loaded. Tests replace the file on disk here to show
+  // that what runs is what was verified. Empty in production.
+  std::function<void(const std::filesystem::path& binary)> after_verify;
 
   // XDG from the environment, the default plugin directories and trusted-keys file.
   static LoaderSettings from_environment();

@@ -64,7 +64,8 @@ std::string status_text(const json& r) {
     for (auto it = events.begin(); it != events.end(); ++it) out << ' ' << it.key() << '=' << it.value().dump();
     out << '\n';
   }
-  out << "devices:\n";
+  out << (r.value("every_source", false) ? "devices (no [device] in the config: every MIDI source):\n"
+                                          : "devices:\n");
   device_lines(out, r.value("devices", json::array()));
   return out.str();
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <system_error>
@@ -165,6 +166,29 @@ std::string format_value_text(ValType type, Value value) {
 
 std::string format_value(ValType type, Value value) {
   return std::string(wasm::to_string(type)) + ":" + format_value_text(type, value);
+}
+
+std::optional<std::array<Value, 2>> parse_v128(std::string_view text) {
+  if (text.size() < 3 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) return std::nullopt;
+  text.remove_prefix(2);
+  if (text.size() > 32) return std::nullopt;
+  // The last up to 16 digits are bytes 0..7, the ones before them bytes 8..15.
+  const size_t split = text.size() > 16 ? text.size() - 16 : 0;
+  uint64_t hi = 0, lo = 0;
+  auto digits = [](std::string_view d, uint64_t* out) {
+    if (d.empty()) return true;
+    auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), *out, 16);
+    return ec == std::errc() && end == d.data() + d.size();
+  };
+  if (!digits(text.substr(0, split), &hi) || !digits(text.substr(split), &lo)) return std::nullopt;
+  return std::array<Value, 2>{Value::from_i64(lo), Value::from_i64(hi)};
+}
+
+std::string format_v128(const Value* slots) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "v128:0x%016llx%016llx", static_cast<unsigned long long>(slots[1].bits),
+                static_cast<unsigned long long>(slots[0].bits));
+  return buf;
 }
 
 }  // namespace midimon::tools

@@ -3,6 +3,7 @@
 // never sees text.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,5 +28,12 @@ std::string format_value_text(wasm::ValType type, wasm::Value value);
 
 // "i32:5", "f64:0.1", "funcref:null".
 std::string format_value(wasm::ValType type, wasm::Value value);
+
+// A v128: "0x" and 1 to 32 hex digits, read as one 128-bit number whose lowest byte is
+// the v128's byte 0 (lane 0 in the lowest bits, as little-endian memory has it). Returns
+// the two slots the engine takes (value.h); nullopt for anything else.
+std::optional<std::array<wasm::Value, 2>> parse_v128(std::string_view text);
+// "v128:0x" and 32 hex digits, the same number (bytes 15..0).
+std::string format_v128(const wasm::Value* slots);
 
 }  // namespace midimon::tools

@@ -91,13 +91,19 @@ int check_invoke(const RunOptions& options, const ModuleInfo& info, std::vector<
     return kExitInvalid;
   }
   for (size_t i = 0; i < type.params.size(); ++i) {
-    auto v = parse_value(type.params[i], options.args[i]);
-    if (!v) {
-      err << "argument " << i + 1 << " of \"" << options.invoke << "\": \"" << options.args[i]
-          << "\" is not a valid " << to_string(type.params[i]) << "\n";
-      return kExitInvalid;
+    // A v128 goes to the engine as two slots (value.h).
+    if (type.params[i] == ValType::V128) {
+      if (auto v = parse_v128(options.args[i])) {
+        args->insert(args->end(), v->begin(), v->end());
+        continue;
+      }
+    } else if (auto v = parse_value(type.params[i], options.args[i])) {
+      args->push_back(*v);
+      continue;
     }
-    args->push_back(*v);
+    err << "argument " << i + 1 << " of \"" << options.invoke << "\": \"" << options.args[i]
+        << "\" is not a valid " << to_string(type.params[i]) << "\n";
+    return kExitInvalid;
   }
   return kExitOk;
 }
@@ -218,10 +224,13 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
   }
 
   const FuncType& type = *func->type;
-  std::vector<Value> results(type.results.size());
+  std::vector<Value> results(slot_count(type.results));  // two slots per v128
   Trap trap = store.call(func, args, results);
   if (trap) return report_trap(trap, err);
-  for (size_t i = 0; i < results.size(); ++i) out << format_value(type.results[i], results[i]) << "\n";
+  for (size_t i = 0, slot = 0; i < type.results.size(); slot += slot_count(type.results[i]), ++i) {
+    const ValType t = type.results[i];
+    out << (t == ValType::V128 ? format_v128(&results[slot]) : format_value(t, results[slot])) << "\n";
+  }
   return kExitOk;
 }
 

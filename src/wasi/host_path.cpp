@@ -1,6 +1,7 @@
 // path_* functions. Every path is resolved beneath its directory fd (resolve.h); pointer
 // arguments are checked first, then the fd, then read-only (Rofs), then rights.
 #include <fcntl.h>
+#include <linux/limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,13 +25,12 @@ Errno dir_fd(Ctx& c, uint32_t fd, uint64_t rights, bool mutating, FdEntry** out)
   return lookup(c, fd, rights, out);
 }
 
-// Reads the path and opens its parent beneath `e`.
-struct Target {
-  UniqueFd parent;
-  std::string name;
-};
-Errno target(FdEntry* e, const std::string& path, bool follow, Target* t) {
-  return open_parent(e->host.get(), path, follow, &t->parent, &t->name);
+// Linux's answer when a name to be created ends in '/' (symlink, link): the name must
+// not exist (Exist), and a missing one cannot be created as a non-directory (NoEnt).
+Errno slash_on_new_name(const Final& f) {
+  struct stat st;
+  if (::fstatat(f.dir.get(), f.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return Errno::Exist;
+  return errno_from_host(errno);
 }
 
 Errno path_create_directory(Ctx& c, const Value* a) {
@@ -38,9 +38,10 @@ Errno path_create_directory(Ctx& c, const Value* a) {
   if (Errno r = read_path(c, a[1].i32, a[2].i32, &path); r != Errno::Success) return r;
   FdEntry* e;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathCreateDirectory, true, &e); r != Errno::Success) return r;
-  Target t;
-  if (Errno r = target(e, path, false, &t); r != Errno::Success) return r;
-  if (::mkdirat(t.parent.get(), t.name.c_str(), 0777) != 0) return errno_from_host(errno);
+  Final t;
+  if (Errno r = open_entry(e->host.get(), path, &t); r != Errno::Success) return r;
+  if (t.dot()) return Errno::Exist;  // "." and ".." always exist
+  if (::mkdirat(t.dir.get(), t.name.c_str(), 0777) != 0) return errno_from_host(errno);
   return Errno::Success;
 }
 
@@ -67,10 +68,10 @@ Errno path_filestat_set_times(Ctx& c, const Value* a) {
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathFilestatSetTimes, true, &e); r != Errno::Success) return r;
   timespec ts[2];
   if (Errno r = make_times(a[4].i64, a[5].i64, static_cast<uint16_t>(a[6].i32), ts); r != Errno::Success) return r;
-  Target t;
-  if (Errno r = target(e, path, a[1].i32 & abi::kLookupSymlinkFollow, &t); r != Errno::Success) return r;
+  Final t;
+  if (Errno r = open_object(e->host.get(), path, a[1].i32 & abi::kLookupSymlinkFollow, &t); r != Errno::Success) return r;
   // Never followed by the kernel: a symlink swapped in after resolution is not used.
-  if (::utimensat(t.parent.get(), t.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
+  if (::utimensat(t.dir.get(), t.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
   return Errno::Success;
 }
 
@@ -81,10 +82,17 @@ Errno path_link(Ctx& c, const Value* a) {
   FdEntry *from, *to;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathLinkSource, true, &from); r != Errno::Success) return r;
   if (Errno r = dir_fd(c, a[4].i32, abi::kRightPathLinkTarget, true, &to); r != Errno::Success) return r;
-  Target src, dst;
-  if (Errno r = target(from, old_path, a[1].i32 & abi::kLookupSymlinkFollow, &src); r != Errno::Success) return r;
-  if (Errno r = target(to, new_path, false, &dst); r != Errno::Success) return r;
-  if (::linkat(src.parent.get(), src.name.c_str(), dst.parent.get(), dst.name.c_str(), 0) != 0)
+  Final src, dst;
+  if (Errno r = open_object(from->host.get(), old_path, a[1].i32 & abi::kLookupSymlinkFollow, &src); r != Errno::Success)
+    return r;
+  // Linux looks the source up completely (a missing one is NoEnt) before the new name.
+  struct stat st;
+  if (::fstatat(src.dir.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
+  if (Errno r = open_entry(to->host.get(), new_path, &dst); r != Errno::Success) return r;
+  if (dst.dot()) return Errno::Exist;
+  if (dst.slash) return slash_on_new_name(dst);
+  // A directory source (named "dir/", "." or "..") reaches linkat as (dir, "."): Perm.
+  if (::linkat(src.dir.get(), src.name.c_str(), dst.dir.get(), dst.name.c_str(), 0) != 0)
     return errno_from_host(errno);
   return Errno::Success;
 }
@@ -98,6 +106,9 @@ Errno path_open(Ctx& c, const Value* a) {
   FdEntry* dir;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathOpen, false, &dir); r != Errno::Success) return r;
   if (oflags > 0xf || fdflags > 0x1f) return Errno::Inval;
+  // open(2) refuses O_CREAT|O_DIRECTORY since Linux 6.4 (older kernels created a file):
+  // the same answer on every kernel.
+  if ((oflags & abi::kOflagCreat) && (oflags & abi::kOflagDirectory)) return Errno::Inval;
   constexpr uint64_t kWriteRights = abi::kRightFdWrite | abi::kRightFdAllocate | abi::kRightFdFilestatSetSize;
   const bool creat = oflags & abi::kOflagCreat, trunc = oflags & abi::kOflagTrunc;
   if (dir->read_only && (creat || trunc || (want_base & kWriteRights))) return Errno::Rofs;
@@ -110,9 +121,10 @@ Errno path_open(Ctx& c, const Value* a) {
   const uint64_t inh = want_inh & dir->rights_inheriting;
   const bool rd = base & (abi::kRightFdRead | abi::kRightFdReaddir);
   const bool wr = (base & kWriteRights) || trunc;
-  int flags;
-  if (oflags & abi::kOflagDirectory) flags = O_RDONLY | O_DIRECTORY;
-  else flags = wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
+  // The access mode follows the rights, for directories too: asking for a directory with
+  // write rights is EISDIR from open(2), not a silently read-only fd.
+  int flags = wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
+  if (oflags & abi::kOflagDirectory) flags |= O_DIRECTORY;
   if (creat) flags |= O_CREAT;
   if (oflags & abi::kOflagExcl) flags |= O_EXCL;
   if (trunc) flags |= O_TRUNC;
@@ -156,10 +168,11 @@ Errno path_readlink(Ctx& c, const Value* a) {
   if (!buf || !c.mem.ok(a[5].i32, 4)) return Errno::Fault;
   FdEntry* e;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathReadlink, false, &e); r != Errno::Success) return r;
-  Target t;
-  if (Errno r = target(e, path, false, &t); r != Errno::Success) return r;
+  Final t;
+  if (Errno r = open_object(e->host.get(), path, false, &t); r != Errno::Success) return r;
   std::string link(4096, '\0');
-  const ssize_t n = ::readlinkat(t.parent.get(), t.name.c_str(), link.data(), link.size());
+  // A directory (named "dir/", "." or "..") is (dir, "."): readlinkat answers Inval.
+  const ssize_t n = ::readlinkat(t.dir.get(), t.name.c_str(), link.data(), link.size());
   if (n < 0) return errno_from_host(errno);
   // Truncated to the buffer, as readlink(2) does.
   const uint32_t copy = static_cast<uint32_t>(std::min<size_t>(static_cast<size_t>(n), a[4].i32));
@@ -173,9 +186,11 @@ Errno path_remove_directory(Ctx& c, const Value* a) {
   if (Errno r = read_path(c, a[1].i32, a[2].i32, &path); r != Errno::Success) return r;
   FdEntry* e;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathRemoveDirectory, true, &e); r != Errno::Success) return r;
-  Target t;
-  if (Errno r = target(e, path, false, &t); r != Errno::Success) return r;
-  if (::unlinkat(t.parent.get(), t.name.c_str(), AT_REMOVEDIR) != 0) return errno_from_host(errno);
+  Final t;
+  if (Errno r = open_entry(e->host.get(), path, &t); r != Errno::Success) return r;
+  if (t.name == ".") return Errno::Inval;
+  if (t.name == "..") return Errno::NotEmpty;  // it holds at least the directory we came from
+  if (::unlinkat(t.dir.get(), t.name.c_str(), AT_REMOVEDIR) != 0) return errno_from_host(errno);
   return Errno::Success;
 }
 
@@ -186,10 +201,16 @@ Errno path_rename(Ctx& c, const Value* a) {
   FdEntry *from, *to;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathRenameSource, true, &from); r != Errno::Success) return r;
   if (Errno r = dir_fd(c, a[3].i32, abi::kRightPathRenameTarget, true, &to); r != Errno::Success) return r;
-  Target src, dst;
-  if (Errno r = target(from, old_path, false, &src); r != Errno::Success) return r;
-  if (Errno r = target(to, new_path, false, &dst); r != Errno::Success) return r;
-  if (::renameat(src.parent.get(), src.name.c_str(), dst.parent.get(), dst.name.c_str()) != 0)
+  Final src, dst;
+  if (Errno r = open_entry(from->host.get(), old_path, &src); r != Errno::Success) return r;
+  if (Errno r = open_entry(to->host.get(), new_path, &dst); r != Errno::Success) return r;
+  if (src.dot() || dst.dot()) return Errno::Busy;
+  if (src.slash || dst.slash) {  // only a directory may be named with a trailing '/'
+    struct stat st;
+    if (::fstatat(src.dir.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
+    if (!S_ISDIR(st.st_mode)) return Errno::NotDir;
+  }
+  if (::renameat(src.dir.get(), src.name.c_str(), dst.dir.get(), dst.name.c_str()) != 0)
     return errno_from_host(errno);
   return Errno::Success;
 }
@@ -204,11 +225,14 @@ Errno path_symlink(Ctx& c, const Value* a) {
   // mislead host tools that follow it): refused. Relative targets are confined when
   // followed, like every other path.
   if (link_target.empty()) return Errno::NoEnt;
-  if (link_target.front() == '/') return Errno::NotCapable;
+  if (link_target.size() >= PATH_MAX) return Errno::NameTooLong;
   if (link_target.find('\0') != std::string::npos) return Errno::Inval;
-  Target t;
-  if (Errno r = target(e, path, false, &t); r != Errno::Success) return r;
-  if (::symlinkat(link_target.c_str(), t.parent.get(), t.name.c_str()) != 0) return errno_from_host(errno);
+  if (link_target.front() == '/') return Errno::NotCapable;
+  Final t;
+  if (Errno r = open_entry(e->host.get(), path, &t); r != Errno::Success) return r;
+  if (t.dot()) return Errno::Exist;
+  if (t.slash) return slash_on_new_name(t);
+  if (::symlinkat(link_target.c_str(), t.dir.get(), t.name.c_str()) != 0) return errno_from_host(errno);
   return Errno::Success;
 }
 
@@ -217,14 +241,15 @@ Errno path_unlink_file(Ctx& c, const Value* a) {
   if (Errno r = read_path(c, a[1].i32, a[2].i32, &path); r != Errno::Success) return r;
   FdEntry* e;
   if (Errno r = dir_fd(c, a[0].i32, abi::kRightPathUnlinkFile, true, &e); r != Errno::Success) return r;
-  Target t;
-  if (Errno r = target(e, path, false, &t); r != Errno::Success) return r;
-  if (!path.empty() && path.back() == '/') {  // "name/" names a directory, never a file
+  Final t;
+  if (Errno r = open_entry(e->host.get(), path, &t); r != Errno::Success) return r;
+  if (t.dot()) return Errno::IsDir;
+  if (t.slash) {  // "name/" names a directory, never a file
     struct stat st;
-    if (::fstatat(t.parent.get(), t.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
+    if (::fstatat(t.dir.get(), t.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
     return S_ISDIR(st.st_mode) ? Errno::IsDir : Errno::NotDir;
   }
-  if (::unlinkat(t.parent.get(), t.name.c_str(), 0) != 0) return errno_from_host(errno);
+  if (::unlinkat(t.dir.get(), t.name.c_str(), 0) != 0) return errno_from_host(errno);
   return Errno::Success;
 }
 

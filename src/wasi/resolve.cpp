@@ -1,6 +1,7 @@
 #include "wasi/resolve.h"
 
 #include <fcntl.h>
+#include <linux/limits.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,16 +22,20 @@ constexpr int kMaxSymlinks = 40;  // Linux's own limit for one resolution
 std::atomic<int> g_openat2_state{0};  // 0 unknown, 1 available, -1 not available
 std::atomic<bool> g_force_fallback{false};
 
-// Paths a guest may pass at all: relative, non-empty, no NUL bytes.
+// Paths a guest may pass at all: non-empty, shorter than PATH_MAX (which counts the NUL
+// Linux needs), no NUL bytes, relative. Checked before either strategy runs, so the walk
+// refuses what openat2 refuses.
 Errno check_path(std::string_view path) {
   if (path.empty()) return Errno::NoEnt;
-  if (path.front() == '/') return Errno::NotCapable;
+  if (path.size() >= PATH_MAX) return Errno::NameTooLong;
   if (path.find('\0') != std::string_view::npos) return Errno::Inval;
+  if (path.front() == '/') return Errno::NotCapable;
   return Errno::Success;
 }
 
-// Splits on '/', keeping a trailing "." when the path ends with '/' (the target
-// must then be a directory).
+bool ends_with_slash(std::string_view path) { return !path.empty() && path.back() == '/'; }
+
+// The non-empty components of `path`, in order.
 std::deque<std::string> split(std::string_view path) {
   std::deque<std::string> parts;
   size_t i = 0;
@@ -40,7 +45,6 @@ std::deque<std::string> split(std::string_view path) {
     if (j > i) parts.emplace_back(path.substr(i, j - i));
     i = j + 1;
   }
-  if (!path.empty() && path.back() == '/') parts.emplace_back(".");
   return parts;
 }
 
@@ -99,58 +103,70 @@ Errno open_with_openat2(int root, std::string_view path, int flags, mode_t mode,
 
 // The userspace walk: one component at a time with O_NOFOLLOW, symlinks read and
 // expanded here (absolute targets refused), `..` pops back to an fd we already hold and
-// never goes above the root.
+// never goes above the root. A trailing '/' (on the path, or on the target of a final
+// symlink) makes the final component "must be a directory, follow it" as in the kernel.
 Errno open_with_walk(int root, std::string_view path, int flags, mode_t mode, bool follow,
                      UniqueFd* out) {
   std::deque<std::string> parts = split(path);
+  bool want_dir = ends_with_slash(path);
   std::vector<UniqueFd> stack;  // directories below root that we walked into
   auto cur = [&]() { return stack.empty() ? root : stack.back().get(); };
   int symlinks = 0;
-  auto expand = [&](const std::string& target) -> Errno {
+  // Replaces the symlink just taken off `parts` by its target's components.
+  auto expand = [&](const std::string& target, bool was_last) -> Errno {
     if (++symlinks > kMaxSymlinks) return Errno::Loop;
     if (target.empty()) return Errno::NoEnt;
     if (target.front() == '/') return Errno::NotCapable;
+    if (was_last && ends_with_slash(target)) want_dir = true;
     std::deque<std::string> t = split(target);
     parts.insert(parts.begin(), t.begin(), t.end());
     return Errno::Success;
   };
   if (parts.empty()) return Errno::NoEnt;
   while (!parts.empty()) {
-    std::string c = std::move(parts.front());
+    const std::string c = std::move(parts.front());
     parts.pop_front();
     const bool last = parts.empty();
-    if (c == "..") {
+    const bool dotdot = c == "..";
+    if (dotdot) {
       if (stack.empty()) return Errno::NotCapable;
       stack.pop_back();
-      c = ".";
     }
+    const bool dot = dotdot || c == ".";
+    const char* name = dot ? "." : c.c_str();
     if (!last) {
-      if (c == ".") continue;
-      UniqueFd fd(::openat(cur(), c.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+      if (dot) continue;
+      UniqueFd fd(::openat(cur(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
       if (!fd.valid()) return errno_from_host(errno);
       struct stat st;
       if (::fstat(fd.get(), &st) != 0) return errno_from_host(errno);
       if (S_ISLNK(st.st_mode)) {
         std::string target;
         if (!read_link(fd.get(), "", &target)) return errno_from_host(errno);
-        if (Errno e = expand(target); e != Errno::Success) return e;
+        if (Errno e = expand(target, false); e != Errno::Success) return e;
         continue;
       }
       if (!S_ISDIR(st.st_mode)) return Errno::NotDir;
       stack.push_back(std::move(fd));
       continue;
     }
-    // Final component: never followed by the kernel.
-    int fd = ::openat(cur(), c.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    // Final component: never followed by the kernel. open(2) refuses to create "name/"
+    // before looking at it ("." and ".." are left to the kernel: they are directories).
+    if (want_dir && (flags & O_CREAT) && !dot) return Errno::IsDir;
+    const bool follow_final = follow || want_dir;
+    // "." is a directory already; O_DIRECTORY there would turn O_CREAT's EISDIR/EEXIST
+    // into EINVAL.
+    const int final_flags = flags | (want_dir && !dot ? O_DIRECTORY : 0) | O_NOFOLLOW | O_CLOEXEC;
+    int fd = ::openat(cur(), name, final_flags, mode);
     if (fd >= 0) {
       UniqueFd held(fd);
-      if (follow && (flags & O_PATH)) {  // O_PATH|O_NOFOLLOW opens a symlink itself
+      if (follow_final && (flags & O_PATH)) {  // O_PATH|O_NOFOLLOW opens a symlink itself
         struct stat st;
         if (::fstat(held.get(), &st) != 0) return errno_from_host(errno);
         if (S_ISLNK(st.st_mode)) {
           std::string target;
           if (!read_link(held.get(), "", &target)) return errno_from_host(errno);
-          if (Errno e = expand(target); e != Errno::Success) return e;
+          if (Errno e = expand(target, true); e != Errno::Success) return e;
           continue;
         }
       }
@@ -158,12 +174,13 @@ Errno open_with_walk(int root, std::string_view path, int flags, mode_t mode, bo
       return Errno::Success;
     }
     const int err = errno;
-    if (follow && (err == ELOOP || err == ENOTDIR)) {
+    // A symlink opened with O_NOFOLLOW fails with ELOOP, or ENOTDIR under O_DIRECTORY.
+    if (follow_final && (err == ELOOP || err == ENOTDIR)) {
       struct stat st;
-      if (::fstatat(cur(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+      if (::fstatat(cur(), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
         std::string target;
-        if (!read_link(cur(), c.c_str(), &target)) return errno_from_host(errno);
-        if (Errno e = expand(target); e != Errno::Success) return e;
+        if (!read_link(cur(), name, &target)) return errno_from_host(errno);
+        if (Errno e = expand(target, true); e != Errno::Success) return e;
         continue;
       }
     }
@@ -172,17 +189,26 @@ Errno open_with_walk(int root, std::string_view path, int flags, mode_t mode, bo
   return Errno::NoEnt;
 }
 
-// Splits off the final component; `dir` becomes "." when there is no directory part.
-void split_last(std::string_view path, std::string* dir, std::string* name) {
-  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  size_t slash = path.rfind('/');
-  if (slash == std::string_view::npos) {
+// Splits off the final component; `dir` becomes "." when there is no directory part,
+// `slash` says the path ended in '/'.
+void split_last(std::string_view path, std::string* dir, std::string* name, bool* slash) {
+  *slash = false;
+  while (path.size() > 1 && path.back() == '/') {
+    path.remove_suffix(1);
+    *slash = true;
+  }
+  size_t last = path.rfind('/');
+  if (last == std::string_view::npos) {
     *dir = ".";
     *name = std::string(path);
   } else {
-    *dir = std::string(path.substr(0, slash + 1));
-    *name = std::string(path.substr(slash + 1));
+    *dir = std::string(path.substr(0, last + 1));
+    *name = std::string(path.substr(last + 1));
   }
+}
+
+Errno open_dir_beneath(int root, std::string_view path, UniqueFd* out) {
+  return open_beneath(root, path, O_PATH | O_DIRECTORY, 0, true, out);
 }
 
 }  // namespace
@@ -202,35 +228,36 @@ Errno open_beneath(int root, std::string_view path, int flags, mode_t mode, bool
   return open_with_walk(root, path, flags, mode, follow, out);
 }
 
-Errno open_parent(int root, std::string_view path, bool follow_final, UniqueFd* parent,
-                  std::string* name) {
+Errno open_entry(int root, std::string_view path, Final* out) {
   if (Errno e = check_path(path); e != Errno::Success) return e;
-  std::string current(path);
-  for (int hops = 0; hops <= kMaxSymlinks; ++hops) {
-    std::string dir;
-    split_last(current, &dir, name);
-    if (*name == "..") {
-      // Naming the parent of something: an escape when it leaves the root, else invalid.
-      UniqueFd probe;
-      Errno e = open_beneath(root, current, O_PATH | O_DIRECTORY, 0, true, &probe);
-      return e == Errno::NotCapable ? e : Errno::Inval;
+  std::string dir;
+  split_last(path, &dir, &out->name, &out->slash);
+  return open_dir_beneath(root, out->dot() ? path : std::string_view(dir), &out->dir);
+}
+
+Errno open_object(int root, std::string_view path, bool follow, Final* out) {
+  if (Errno e = check_path(path); e != Errno::Success) return e;
+  std::string current(path), dir;
+  for (int hops = 0;; ++hops) {
+    split_last(current, &dir, &out->name, &out->slash);
+    if (out->slash || out->dot()) {  // names a directory: that directory itself
+      out->name = ".";
+      out->slash = false;
+      return open_dir_beneath(root, current, &out->dir);
     }
-    if (name->empty() || *name == "." || *name == "/") return Errno::Inval;
-    if (Errno e = open_beneath(root, dir, O_PATH | O_DIRECTORY, 0, true, parent);
-        e != Errno::Success)
-      return e;
-    if (!follow_final) return Errno::Success;
+    if (Errno e = open_dir_beneath(root, dir, &out->dir); e != Errno::Success) return e;
+    if (!follow) return Errno::Success;
     struct stat st;
-    if (::fstatat(parent->get(), name->c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+    if (::fstatat(out->dir.get(), out->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
         !S_ISLNK(st.st_mode))
       return Errno::Success;  // missing or not a symlink: the caller's *at() decides
+    if (hops == kMaxSymlinks) return Errno::Loop;
     std::string target;
-    if (!read_link(parent->get(), name->c_str(), &target)) return errno_from_host(errno);
+    if (!read_link(out->dir.get(), out->name.c_str(), &target)) return errno_from_host(errno);
     if (target.empty()) return Errno::NoEnt;
     if (target.front() == '/') return Errno::NotCapable;
     current = (dir == "." ? std::string() : dir) + target;
   }
-  return Errno::Loop;
 }
 
 }  // namespace midimon::wasi

@@ -558,6 +558,10 @@ Result<ConstExpr> Reader::read_const_expr() {
       case ImmKind::F64:
         ci.imm = in.value;
         break;
+      case ImmKind::V128:
+        ci.imm = in.value;
+        ci.imm_hi = in.value2;
+        break;
       case ImmKind::RefType:
         ci.ref_type = in.type;
         break;

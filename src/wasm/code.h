@@ -1,7 +1,8 @@
 // The interpreter's internal code: what the compiler (compiler.cpp) produces from one
 // validated function body and the interpreter (interpreter.cpp) runs.
 //
-// Frame layout (8-byte Value slots, fp-relative):
+// Frame layout (8-byte Value slots, fp-relative; a v128 takes two adjacent slots, and
+// counts below are in slots):
 //   [0, num_locals)                 parameters, then declared locals (zeroed on entry)
 //   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
 //   [const_slot, +num_consts)       constants, copied from `consts` on entry
@@ -19,81 +20,10 @@
 #include <vector>
 
 #include "opcodes.h"
+#include "superinstructions.h"
 #include "value.h"
 
 namespace midimon::wasm {
-
-// Integer compares that fuse with br_if into one conditional branch (BrIf_<name>).
-#define MIDIMON_FUSED_CMPS(X) \
-  X(I32Eqz) X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) \
-  X(I32GeS) X(I32GeU) \
-  X(I64Eqz) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
-  X(I64GeS) X(I64GeU)
-
-// Superinstructions (compiler.cpp fuses a pair when the first one's result is a fresh
-// temp that only the second one reads; no jump can land between them):
-//   <Load>_Add: i32.add then a load of its result       [h][dst][a][b][offset]
-//   <Binop>_Ld: a load whose result is the binop's b     [h][dst][a][addr][offset]
-//   <Store>_<Binop>: a binop whose result is stored      [h][addr][a][b][offset]
-//   Copy2: two copies, done in order                     [h][dst1][src1][dst2][src2]
-//   Copy3, Copy4: three or four copies, likewise (rotating a cipher's working variables)
-#define MIDIMON_LOAD_OPS(X) \
-  X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
-  X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
-// (binop, the load that feeds its b)
-#define MIDIMON_LD_BINOPS(X) \
-  X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
-  X(I32Or, I32Load) X(I32Xor, I32Load) X(F32Add, F32Load) X(F32Sub, F32Load) \
-  X(F32Mul, F32Load) X(F64Add, F64Load) X(F64Sub, F64Load) X(F64Mul, F64Load) \
-  X(F64Div, F64Load)
-// (store, the binop whose result it stores)
-#define MIDIMON_STORE_BINOPS(X) \
-  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32And) X(I32Store, I32Or) \
-  X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
-  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
-
-// A store of a <Binop>_Ld's result (c[i] += a * b[i] style updates), in one dispatch:
-//   <Store>_<Binop>_Ld  [h][addr][a][load addr][load offset][store offset]
-// loads b (trapping first if out of bounds), computes a <binop> b, then stores it.
-#define MIDIMON_STORE_LD_BINOPS(X)                                                      \
-  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32Xor) X(I32Store, I32And)         \
-  X(I32Store, I32Or) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul)          \
-  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
-
-// A store followed by an i32.add (the pointer bump of a fill or copy loop), in order:
-//   <Store>_ThenAdd  [h][addr][value][offset][d][a][b]
-#define MIDIMON_STORE_ADDS(X) \
-  X(I32Store, uint32_t) X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store, uint64_t) \
-  X(F32Store, uint32_t) X(F64Store, uint64_t)
-
-// Arithmetic fused with the conditional branch on its result (a loop counter's step
-// and test): `d = a <A> b`, then branch on <C>: BrIf tests d != 0, <W>Eqz tests d == 0,
-// a compare tests `d <cmp> c` (c read after d is written). (A, C, operand units):
-//   A_BrIf / A_<W>Eqz  [h][d][a][b][rel]     A_<cmp>  [h][d][a][b][c][rel]
-#define MIDIMON_ARITH_BRS_CMPS(X, A, W)                                                \
-  X(A, W##Eqz, 3) X(A, W##Eq, 4) X(A, W##Ne, 4) X(A, W##LtS, 4) X(A, W##LtU, 4)          \
-  X(A, W##GtS, 4) X(A, W##GtU, 4) X(A, W##LeS, 4) X(A, W##LeU, 4) X(A, W##GeS, 4)        \
-  X(A, W##GeU, 4)
-#define MIDIMON_ARITH_BRS(X)                                                           \
-  X(I32Add, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Add, I32)                              \
-  X(I32Sub, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Sub, I32)                              \
-  MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64)
-
-// Two binops in a row, done in order (the second may read the first's result), in one
-// dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
-// most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).
-#define MIDIMON_BINOP_PAIRS(X)                                                           \
-  X(I32Add, I32Add) X(I32Add, I32Sub) X(I32Add, I32Xor) X(I32Add, I32Mul)                  \
-  X(I32Add, I32Shl) X(I32Sub, I32Add) X(I32Sub, I32Sub) X(I32Shl, I32Add)                  \
-  X(I32Shl, I32Xor) X(I32Xor, I32Xor) X(I32Xor, I32Add) X(I32Xor, I32And)                  \
-  X(I32Xor, I32Mul) X(I32Xor, I32Rotl) X(I32Xor, I32ShrU) X(I32Xor, I32Shl)                \
-  X(I32And, I32And) X(I32And, I32Add) X(I32And, I32Xor) X(I32And, I32Rotl)                 \
-  X(I32Rotl, I32Rotl) X(I32Rotl, I32Xor) X(I32ShrU, I32Xor) X(I32ShrU, I32And)             \
-  X(I32Mul, I32ShrU) X(I32Mul, I32Add) X(I32Mul, I32Sub) X(I32Or, I32Xor)                  \
-  X(I32Xor, I32Or) X(I64Add, I64Add) X(F64Mul, F64Mul) X(F64Mul, F64Add)                   \
-  X(F64Add, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Add, F64Mul)                  \
-  X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)                  \
-  X(I32GtU, I32Sub)
 
 // Conditional branches that have sandbox variants (name, operand units before the rel
 // field). With the instrumentation on, the compiler emits these instead of a separate
@@ -128,10 +58,23 @@ namespace midimon::wasm {
 //   Unreachable / Exit         [h]
 //   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
 //   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
-//   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS above)
-//   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS above)
-//   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS above)
-//   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS above)
+//   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS, superinstructions.h)
+//   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS, superinstructions.h)
+//   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
+//   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
+//   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
+//
+// SIMD: every 0xFD instruction but v128.const (which lives in constant slots, two per
+// value) is one Simd or SimdMem op: [h][fn: 2 units][operands], where fn is the address
+// of its handler (interp_simd.h, a function called out of the dispatch loop so that the
+// scalar handlers stay as they are). A v128 operand names its first slot. Operands by
+// shape (SimdShape, opcodes_simd.h):
+//   Unary, Test, Splat [dst][a]   Binary [dst][a][b]   Ternary [dst][a][b][c]
+//   Extract [dst][a][lane]   Replace [dst][a][x][lane]   Shift [dst][a][count]
+//   Shuffle [dst][a][b][16 lane bytes in 4 units]
+//   SimdMem: Load [dst][addr][offset]   LoadLane [dst][addr][v][offset][lane]
+//            Store [addr][v][offset]    StoreLane [addr][v][offset][lane]
+// A SimdMem handler returning 0 means out of bounds: the op traps.
 //
 // Sandbox instrumentation (only with EngineConfig::fuel_metering / deadline_checks; with
 // both off the compiler emits none of it and the code is exactly as without them).
@@ -206,6 +149,10 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Store, T) Store##_ThenAdd,
   MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
+  Simd,
+  SimdMem,
+  GlobalGetV128,
+  GlobalSetV128,
   Count_
 };
 
@@ -232,5 +179,13 @@ struct CompiledFunc {
 
 // Handler addresses of every IOp (interpreter.cpp). Thread-safe; computed once.
 const uint64_t* interp_handler_addresses();
+
+// SIMD handlers, called by the Simd / SimdMem ops (interp_simd.h). A SimdFn returns the
+// instruction's length in units; a SimdMemFn returns 0 instead for an access out of
+// bounds (nothing written).
+using SimdFn = uint32_t (*)(Value* fp, const uint32_t* pc);
+using SimdMemFn = uint32_t (*)(Value* fp, const uint32_t* pc, uint8_t* mem, uint64_t mem_size);
+// The address of a SIMD op's handler (interp_simd.cpp); 0 for v128.const.
+uint64_t simd_handler(Op op);
 
 }  // namespace midimon::wasm

@@ -18,20 +18,28 @@ namespace midimon::wasm {
 namespace {
 
 // Evaluates a validated constant expression. `inst` must hold every global and
-// function the expression can name (imported globals, all functions).
-Value eval_const(const ConstExpr& expr, const Instance& inst) {
+// function the expression can name (imported globals, all functions). A v128 result's
+// bytes 8..15 go to `*hi` (when given).
+Value eval_const(const ConstExpr& expr, const Instance& inst, Value* hi = nullptr) {
   Value stack[8];  // the validator allows nesting only through binary operators
   size_t sp = 0;
   for (const ConstInstr& in : expr.instrs) {
     if (sp == std::size(stack)) break;  // unreachable for a validated expression
     switch (in.op) {
+      case Op::V128Const:  // only ever the whole expression
+        if (hi) *hi = Value::from_i64(in.imm_hi);
+        stack[sp++] = Value::from_i64(in.imm);
+        break;
       case Op::I32Const: stack[sp++] = Value::from_i32(static_cast<uint32_t>(in.imm)); break;
       case Op::I64Const: stack[sp++] = Value::from_i64(in.imm); break;
       case Op::F32Const: stack[sp++] = Value::from_f32_bits(static_cast<uint32_t>(in.imm)); break;
       case Op::F64Const: stack[sp++] = Value::from_f64_bits(in.imm); break;
       case Op::RefNull: stack[sp++] = Value::from_ref(kNullRef); break;
       case Op::RefFunc: stack[sp++] = Value::from_ref(func_ref(inst.funcs[in.imm])); break;
-      case Op::GlobalGet: stack[sp++] = inst.globals[in.imm]->value; break;
+      case Op::GlobalGet:
+        if (hi) *hi = inst.globals[in.imm]->hi;
+        stack[sp++] = inst.globals[in.imm]->value;
+        break;
       // Extended constant expressions; only reachable if the validator admits them.
       case Op::I32Add: case Op::I32Sub: case Op::I32Mul:
       case Op::I64Add: case Op::I64Sub: case Op::I64Mul: {
@@ -166,8 +174,11 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
     inst->memories.push_back(*m);
   }
   for (size_t i = info.num_imported_globals; i < info.globals.size(); ++i) {
-    const Value v = eval_const(info.global_inits[i - info.num_imported_globals], *inst);
-    inst->globals.push_back(create_global(info.globals[i], v));
+    Value hi{};
+    const Value v = eval_const(info.global_inits[i - info.num_imported_globals], *inst, &hi);
+    GlobalInst* g = create_global(info.globals[i], v);
+    g->hi = hi;
+    inst->globals.push_back(g);
   }
 
   inst->exports_.reserve(info.exports.size());

@@ -10,11 +10,13 @@ namespace midimon::wasm {
 namespace {
 
 constexpr Op kNoOp = Op::Count_;
-constexpr uint32_t kMaxMiscCode = 32;  // 0xFC sub-opcodes in 2.0 are 0..17
+constexpr uint32_t kMaxMiscCode = 32;   // 0xFC sub-opcodes in 2.0 are 0..17
+constexpr uint32_t kMaxSimdCode = 256;  // 0xFD sub-opcodes in 2.0 are 0..255
 
 struct OpTables {
   std::array<Op, 256> single{};
   std::array<Op, kMaxMiscCode> misc{};
+  std::array<Op, kMaxSimdCode> simd{};
 };
 
 // Built from kOpInfo, so opcodes.def stays the only place an encoding is written down.
@@ -22,12 +24,15 @@ constexpr OpTables build_tables() {
   OpTables t;
   for (auto& op : t.single) op = kNoOp;
   for (auto& op : t.misc) op = kNoOp;
+  for (auto& op : t.simd) op = kNoOp;
   for (uint32_t i = 0; i < kOpCount; ++i) {
     const OpInfo& info = kOpInfo[i];
     if (info.prefix == 0) {
       t.single[info.code] = static_cast<Op>(i);
     } else if (info.prefix == 0xFC && info.code < kMaxMiscCode) {
       t.misc[info.code] = static_cast<Op>(i);
+    } else if (info.prefix == 0xFD && info.code < kMaxSimdCode) {
+      t.simd[info.code] = static_cast<Op>(i);
     }
   }
   return t;
@@ -97,10 +102,14 @@ Result<void> InstrReader::next(Instr& out) {
   uint8_t first;
   READ_INTO(first, c.u8());
   Op op = kTables.single[first];
-  if (first == 0xFC) {
+  if (first == 0xFC || first == 0xFD) {
     uint32_t sub;
     READ_INTO(sub, c.u32());
-    op = sub < kMaxMiscCode ? kTables.misc[sub] : kNoOp;
+    if (first == 0xFC) {
+      op = sub < kMaxMiscCode ? kTables.misc[sub] : kNoOp;
+    } else {
+      op = sub < kMaxSimdCode ? kTables.simd[sub] : kNoOp;
+    }
     if (op == kNoOp) return illegal2(out.offset, first, sub);
   } else if (op == kNoOp) {
     return illegal(out.offset, first);
@@ -188,6 +197,19 @@ Result<void> InstrReader::next(Instr& out) {
     case ImmKind::MemCopy:
       WASM_TRY(zero_byte(c));
       WASM_TRY(zero_byte(c));
+      break;
+    case ImmKind::V128:
+    case ImmKind::Shuffle:
+      READ_INTO(out.value, c.fixed_u64());
+      READ_INTO(out.value2, c.fixed_u64());
+      break;
+    case ImmKind::Lane:
+      READ_INTO(out.index, c.u8());
+      break;
+    case ImmKind::MemArgLane:
+      READ_INTO(out.index, c.u32());
+      READ_INTO(out.value, c.u32());
+      READ_INTO(out.index2, c.u8());
       break;
   }
   pos_ = c.pos();

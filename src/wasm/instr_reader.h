@@ -22,12 +22,16 @@ struct BlockType {
 
 struct Instr {
   Op op = Op::Nop;
-  uint32_t offset = 0;  // byte offset of the opcode (prefix byte for 0xFC ops)
+  uint32_t offset = 0;  // byte offset of the opcode (prefix byte for 0xFC/0xFD ops)
 
   // Immediates; which ones are meaningful follows from op_info(op).imm.
-  uint32_t index = 0;   // label/func/local/global/table/type/elem/data index; memarg align
-  uint32_t index2 = 0;  // call_indirect table; table.init table; table.copy source
-  uint64_t value = 0;   // constant bits (i32 zero-extended, f32/f64 raw bits); memarg offset
+  uint32_t index = 0;   // label/func/local/global/table/type/elem/data index; memarg align;
+                        // a SIMD lane index
+  uint32_t index2 = 0;  // call_indirect table; table.init table; table.copy source; the
+                        // lane index of a SIMD lane load/store
+  uint64_t value = 0;   // constant bits (i32 zero-extended, f32/f64 raw bits); memarg offset;
+                        // bytes 0..7 of v128.const / i8x16.shuffle's lane indices
+  uint64_t value2 = 0;  // bytes 8..15 of v128.const / i8x16.shuffle's lane indices
   BlockType block;      // block/loop/if
   ValType type = ValType::I32;  // ref.null heap type; select's single type
   uint32_t select_arity = 0;    // number of types in `select t*` (valid only if 1)

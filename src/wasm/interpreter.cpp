@@ -95,9 +95,12 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
          const uint32_t* exit_pc) {
   if (init) {
     static const void* const labels[] = {
+// SIMD instructions only ever run as Simd / SimdMem ops.
+#define WASM_SIMD_OP(Name, text, code, imm, sig, shape, group, bytes, lanes) &&L_Invalid,
 #define WASM_OP(Name, text, prefix, code, imm, sig) &&L_##Name,
 #include "opcodes.def"
 #undef WASM_OP
+#undef WASM_SIMD_OP
         &&L_Exit, &&L_Invalid, &&L_Copy, &&L_BrUnless, &&L_BrIfI64Nez, &&L_Ret1,
 #define MIDIMON_X(Name) &&L_BrIf_##Name,
         MIDIMON_FUSED_CMPS(MIDIMON_X)
@@ -130,6 +133,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Store, T) &&L_##Store##_ThenAdd,
         MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
+        &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -215,7 +219,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 
   // --- control ---
 L_Exit: {
-  const uint32_t nr = static_cast<uint32_t>(func->type->results.size());
+  const uint32_t nr = func->code->num_results;  // slots
   for (uint32_t i = 0; i < nr; ++i) results[i] = fp[i];
   goto finish;
 }
@@ -551,7 +555,7 @@ do_call: {
 }
 do_host_call: {
   const FuncType& t = *callee->type;
-  const size_t np = t.params.size(), nr = t.results.size();
+  const size_t np = slot_count(t.params), nr = slot_count(t.results);
   Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
   if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
   exec.sp = res + nr;
@@ -607,6 +611,36 @@ L_GlobalSet:
   inst->globals[pc[3]]->value = SLOT(1);
   pc += 4;
   NEXT();
+L_GlobalGetV128: {
+  const GlobalInst* g = inst->globals[pc[3]];
+  SLOT(1) = g->value;
+  fp[pc[2] + 1] = g->hi;
+  pc += 4;
+  NEXT();
+}
+L_GlobalSetV128: {
+  GlobalInst* g = inst->globals[pc[3]];
+  g->value = SLOT(1);
+  g->hi = fp[pc[2] + 1];
+  pc += 4;
+  NEXT();
+}
+
+  // --- SIMD: one out-of-line call each (interp_simd.h) ---
+L_Simd: {
+  SimdFn f;
+  std::memcpy(&f, pc + kOpUnits, sizeof f);
+  pc += f(fp, pc);
+  NEXT();
+}
+L_SimdMem: {
+  SimdMemFn f;
+  std::memcpy(&f, pc + kOpUnits, sizeof f);
+  const uint32_t n = f(fp, pc, mb, msize);
+  if (UNLIKELY(n == 0)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  pc += n;
+  NEXT();
+}
 L_RefFunc:
   SLOT(1).ref = func_ref(inst->funcs[pc[3]]);
   pc += 4;

@@ -19,9 +19,10 @@ namespace midimon::wasm {
 // (so the validator can say "constant expression required" for, e.g., i32.add).
 struct ConstInstr {
   Op op = Op::Nop;
-  uint64_t imm = 0;     // bits of the constant, or the func/global index
+  uint64_t imm = 0;     // bits of the constant (v128: bytes 0..7), or the func/global index
   ValType ref_type = ValType::FuncRef;  // for ref.null
   uint32_t offset = 0;  // byte offset of the opcode
+  uint64_t imm_hi = 0;  // v128.const: bytes 8..15
 };
 
 // A constant expression without its final `end`.

@@ -40,10 +40,14 @@ enum class ImmKind : uint8_t {
   TableInit,     // elemidx tableidx
   Elem,          // elemidx
   TableCopy,     // tableidx tableidx (destination first)
+  V128,          // 16 raw bytes (v128.const)
+  Shuffle,       // 16 lane index bytes (i8x16.shuffle)
+  Lane,          // one lane index byte
+  MemArgLane,    // align offset, then a lane index byte
 };
 
 // Operand signature of "simple" opcodes, read as PARAMS_RESULT with
-// I=i32, L=i64, F=f32, D=f64, V=nothing. Special: typed by hand in the validator.
+// I=i32, L=i64, F=f32, D=f64, X=v128, V=nothing. Special: typed by hand in the validator.
 enum class Sig : uint8_t {
   Special,
   V_I, V_L, V_F, V_D,
@@ -54,11 +58,13 @@ enum class Sig : uint8_t {
   II_I, LL_L, LL_I, FF_F, FF_I, DD_D, DD_I,
   II_V, IL_V, IF_V, ID_V,
   III_V,
+  V_X, I_X, L_X, F_X, D_X, X_X, X_I, X_L, X_F, X_D,
+  XX_X, XI_X, XL_X, XF_X, XD_X, IX_X, IX_V, XXX_X,
 };
 
 struct OpInfo {
   const char* name;
-  uint8_t prefix;  // 0 or 0xFC
+  uint8_t prefix;  // 0, 0xFC or 0xFD
   uint32_t code;
   ImmKind imm;
   Sig sig;

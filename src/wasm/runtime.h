@@ -28,8 +28,9 @@ struct Caller {
   MemoryInst* memory() const;  // the calling instance's memory 0, or nullptr
 };
 
-// A host function reads its arguments and writes its results (types as declared);
-// it returns a Trap (kind None on success).
+// A host function reads its arguments and writes its results (types as declared, one
+// Value each, two consecutive ones for a v128: value.h); it returns a Trap (kind None
+// on success).
 using HostCallback = std::function<Trap(Caller& caller, const Value* args, Value* results)>;
 
 struct FuncInst {
@@ -51,6 +52,7 @@ inline FuncInst* ref_func(Ref r) { return reinterpret_cast<FuncInst*>(r); }
 struct GlobalInst {
   GlobalType type;
   Value value{};
+  Value hi{};  // a v128 global: bytes 8..15 (`value` holds bytes 0..7); unused otherwise
 };
 
 // The store-wide memory allowance shared by a store's memories (StoreLimits::

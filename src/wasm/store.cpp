@@ -160,10 +160,10 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
     return Trap::host("function belongs to another store");
   }
   const FuncType& type = *func->type;
-  if (args.size() != type.params.size() || results.size() != type.results.size()) {
+  if (args.size() != slot_count(type.params) || results.size() != slot_count(type.results)) {
     return Trap::host("function of type " + type.to_string() + " called with " +
-                      std::to_string(args.size()) + " arguments and " +
-                      std::to_string(results.size()) + " results");
+                      std::to_string(args.size()) + " argument slots and " +
+                      std::to_string(results.size()) + " result slots");
   }
   // Only the outermost call owns the deadline; host -> wasm re-entry runs under it.
   const bool outermost = call_nesting_ == 0;

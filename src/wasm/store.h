@@ -55,8 +55,9 @@ class Store {
   Result<Instance*> instantiate(const std::shared_ptr<const Module>& module,
                                 std::span<const Extern> imports);
 
-  // Calls `func` (wasm or host). `args` and `results` must match its type; a mismatch
-  // is reported as a host trap rather than undefined behaviour.
+  // Calls `func` (wasm or host). `args` and `results` must match its type, one Value per
+  // value and two consecutive ones for a v128 (value.h); a mismatch is reported as a
+  // host trap rather than undefined behaviour.
   // The outermost call arms the deadline (set_timeout) and clears the interrupt flag.
   Trap call(FuncInst* func, std::span<const Value> args, std::span<Value> results);
 

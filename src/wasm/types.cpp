@@ -17,11 +17,11 @@ const char* to_string(ValType t) {
 
 bool valtype_from_byte(uint8_t b, ValType* out) {
   switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
       *out = static_cast<ValType>(b);
       return true;
     default:
-      return false;  // includes 0x7B (v128): SIMD is not supported yet
+      return false;
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,15 +15,22 @@ enum class ValType : uint8_t {
   I64 = 0x7E,
   F32 = 0x7D,
   F64 = 0x7C,
-  V128 = 0x7B,  // reserved for SIMD; occupies two value slots
+  V128 = 0x7B,  // SIMD; occupies two value slots (value.h)
   FuncRef = 0x70,
   ExternRef = 0x6F,
 };
 
 constexpr bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
 constexpr bool is_num(ValType t) { return !is_ref(t) && t != ValType::V128; }
-// Number of 8-byte value slots a value of this type takes (v128 will take two).
+// Number of 8-byte value slots a value of this type takes (a v128 takes two).
 constexpr uint32_t slot_count(ValType t) { return t == ValType::V128 ? 2 : 1; }
+// Slots of a list of values: a function's parameters or results as Store::call and host
+// functions pass them.
+inline uint32_t slot_count(std::span<const ValType> ts) {
+  uint32_t n = 0;
+  for (ValType t : ts) n += slot_count(t);
+  return n;
+}
 const char* to_string(ValType t);  // "i32", "funcref", ...
 bool valtype_from_byte(uint8_t b, ValType* out);  // false if not a 2.0 value type
 

@@ -111,6 +111,7 @@ Result<void> ModuleChecker::check_const_expr(const ConstExpr& e, ValType expecte
       case Op::I64Const: stack.push_back(ValType::I64); break;
       case Op::F32Const: stack.push_back(ValType::F32); break;
       case Op::F64Const: stack.push_back(ValType::F64); break;
+      case Op::V128Const: stack.push_back(ValType::V128); break;
       case Op::RefNull: stack.push_back(in.ref_type); break;
       case Op::RefFunc:
         if (in.imm >= m_.num_funcs()) {

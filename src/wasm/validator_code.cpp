@@ -7,11 +7,13 @@
 // instruction, so the pop/push helpers need not return status.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "decoded_body.h"
+#include "opcodes_simd.h"
 #include "validator_internal.h"
 
 namespace midimon::wasm::validator_detail {
@@ -47,7 +49,8 @@ struct SimpleSig {
   ValType result = kAny;  // kAny: no result
 };
 
-constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64;
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
+                  X = ValType::V128;
 
 constexpr SimpleSig simple_sig(Sig sig) {
   switch (sig) {
@@ -84,12 +87,31 @@ constexpr SimpleSig simple_sig(Sig sig) {
     case Sig::IF_V: return {2, {I, F}, kAny};
     case Sig::ID_V: return {2, {I, D}, kAny};
     case Sig::III_V: return {3, {I, I, I}, kAny};
+    case Sig::V_X: return {0, {}, X};
+    case Sig::I_X: return {1, {I}, X};
+    case Sig::L_X: return {1, {L}, X};
+    case Sig::F_X: return {1, {F}, X};
+    case Sig::D_X: return {1, {D}, X};
+    case Sig::X_X: return {1, {X}, X};
+    case Sig::X_I: return {1, {X}, I};
+    case Sig::X_L: return {1, {X}, L};
+    case Sig::X_F: return {1, {X}, F};
+    case Sig::X_D: return {1, {X}, D};
+    case Sig::XX_X: return {2, {X, X}, X};
+    case Sig::XI_X: return {2, {X, I}, X};
+    case Sig::XL_X: return {2, {X, L}, X};
+    case Sig::XF_X: return {2, {X, F}, X};
+    case Sig::XD_X: return {2, {X, D}, X};
+    case Sig::IX_X: return {2, {I, X}, X};
+    case Sig::IX_V: return {2, {I, X}, kAny};
+    case Sig::XXX_X: return {3, {X, X, X}, X};
   }
   return {};
 }
 
 // log2 of the access width in bytes of a load or store: the largest valid alignment.
 uint32_t natural_alignment(Op op) {
+  if (is_simd(op)) return static_cast<uint32_t>(std::countr_zero(simd_info(op).bytes));
   switch (op) {
     case Op::I32Load8S: case Op::I32Load8U: case Op::I64Load8S: case Op::I64Load8U:
     case Op::I32Store8: case Op::I64Store8:
@@ -316,10 +338,21 @@ void BodyChecker::check_block_type(const BlockType& bt, std::span<const ValType>
 void BodyChecker::check_instr(const Instr& in) {
   const OpInfo& info = op_info(in.op);
   if (info.sig != Sig::Special) {
-    if (info.imm == ImmKind::MemArg) {
+    if (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) {
       if (!check_memory(0)) return;
       if (in.index > natural_alignment(in.op)) {
         return fail("alignment must not be larger than natural");
+      }
+      if (info.imm == ImmKind::MemArgLane && in.index2 >= simd_info(in.op).lanes) {
+        return fail("invalid lane index");
+      }
+    } else if (info.imm == ImmKind::Lane) {
+      if (in.index >= simd_info(in.op).lanes) return fail("invalid lane index");
+    } else if (info.imm == ImmKind::Shuffle) {
+      for (int i = 0; i < 8; ++i) {
+        if (((in.value >> (8 * i)) & 0xff) >= 32 || ((in.value2 >> (8 * i)) & 0xff) >= 32) {
+          return fail("invalid lane index");
+        }
       }
     } else if (info.imm == ImmKind::MemIdx || info.imm == ImmKind::MemCopy) {
       if (!check_memory(0)) return;

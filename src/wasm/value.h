@@ -1,5 +1,12 @@
-// Runtime values. Every value lives in one 8-byte slot; v128 (SIMD, later) will take
-// two consecutive slots, so the slot model of the compiler does not change for it.
+// Runtime values. Every value lives in one 8-byte slot, except a v128 (SIMD), which takes
+// two consecutive slots: bytes 0..7 (lanes in wasm's little-endian order) in the first,
+// bytes 8..15 in the second. Why two slots and not a 16-byte Value: scalar code is what
+// plugins mostly run, and a 16-byte slot would double every frame, every copy of the
+// constant pool on each call, and make slot addressing (fp + 16 * i) cost an extra
+// instruction on every operand of every scalar op. With two slots the interpreter's
+// scalar code is unchanged; the compiler keeps a v128's halves together (its operand
+// stack marks the upper half), and Store::call, host functions and TypedFunc-free
+// callers see a v128 argument or result as two consecutive Values as well.
 #pragma once
 
 #include <cstdint>

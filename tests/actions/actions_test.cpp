@@ -3,8 +3,11 @@
 // mapping but never stop the rest.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "actions/action_runner.h"
 #include "fakes.h"
+#include "temp_dir.h"
 
 namespace midimon::actions::testing {
 namespace {
@@ -369,16 +372,39 @@ TEST(Shell, MissingProgramFails) {
   EXPECT_NE(e.detail.find("cannot start 'no-such-program-4242'"), std::string::npos) << e.detail;
 }
 
-TEST(Shell, TimeoutKillsTheProcessGroup) {
+// The action's own timeout_ms: the whole process group (here a background child too) is
+// killed, and the failure is logged with the mapping.
+TEST(Shell, TimeoutKillsTheProcessGroupAndIsLoggedWithTheMapping) {
   World w;
   Runner r(w);
-  r.env.shell.timeout = 100ms;
-  auto c = config_with({R"({ type = "Shell", command = "sleep 30 & sleep 30", shell = true })"});
+  TempDir dir;
+  const std::string pid_file = dir.path() + "/child.pid";
+  auto c = config_with({"{ type = \"Shell\", command = \"sleep 30 & echo $! > " + pid_file +
+                        "; sleep 30\", shell = true, timeout_ms = 150 }"});
   ASSERT_TRUE(c);
   r.run(action_of(c));
   ActionEvent e = only_event(w);
   EXPECT_EQ(e.status, ActionEvent::Status::Failed);
-  EXPECT_NE(e.detail.find("timed out after 100 ms"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("timed out after 150 ms"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("process group was killed"), std::string::npos) << e.detail;
+  EXPECT_TRUE(w.logger.contains("mapping 'my mapping' (test.toml:3:1): Shell")) << w.logger.all();
+  EXPECT_TRUE(w.logger.contains("timed out after 150 ms")) << w.logger.all();
+
+  // The background `sleep 30` was in the group: it is gone (or a zombie awaiting its
+  // new parent), well before its 30 s.
+  std::ifstream in(pid_file);
+  int child = 0;
+  ASSERT_TRUE(in >> child) << "the command did not write its child's pid";
+  auto dead = [&] {
+    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;  // reaped
+    auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+  };
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!dead() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(dead()) << "pid " << child << " survived the timeout";
 }
 
 }  // namespace

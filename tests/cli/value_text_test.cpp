@@ -74,7 +74,24 @@ TEST(ValueText, Refs) {
   EXPECT_EQ(parse_value(ValType::ExternRef, "42")->ref, 42u);
   EXPECT_FALSE(parse_value(ValType::ExternRef, "0"));  // 0 is the null encoding
   EXPECT_FALSE(parse_value(ValType::ExternRef, "-1"));
-  EXPECT_FALSE(parse_value(ValType::V128, "0"));
+  EXPECT_FALSE(parse_value(ValType::V128, "0"));  // v128 has its own parser
+}
+
+TEST(ValueText, V128AsOne128BitHexNumber) {
+  auto v = parse_v128("0x00000004000000030000000200000001");
+  ASSERT_TRUE(v);
+  EXPECT_EQ((*v)[0].bits, 0x0000000200000001ull);  // bytes 0..7: lanes 0 and 1
+  EXPECT_EQ((*v)[1].bits, 0x0000000400000003ull);
+  EXPECT_EQ(format_v128(v->data()), "v128:0x00000004000000030000000200000001");
+  v = parse_v128("0x1ffffffffffffffff");  // 17 digits: the top one is byte 8
+  ASSERT_TRUE(v);
+  EXPECT_EQ((*v)[0].bits, ~0ull);
+  EXPECT_EQ((*v)[1].bits, 1u);
+  EXPECT_FALSE(parse_v128("0x"));
+  EXPECT_FALSE(parse_v128("1"));
+  EXPECT_FALSE(parse_v128("0x" + std::string(33, 'f')));  // more than 128 bits
+  EXPECT_FALSE(parse_v128("0x12g4"));
+  EXPECT_FALSE(parse_v128("-0x1"));
 }
 
 TEST(ValueText, FormatIntegersSigned) {

@@ -116,6 +116,43 @@ TEST(MidiDeviceInputs, ConnectsWhenThePortAppearsAndMessagesFlowWithTheDeviceInd
   EXPECT_EQ(rec.events[2].port, "keys:out");
 }
 
+// What a reload needs: a removed device's port is closed at once, its index is never
+// reused, and the other devices are not touched.
+TEST(MidiDeviceInputs, RemovedDeviceIsClosedAndItsIndexNotReused) {
+  FakeBackend backend;
+  InputQueue queue(64);
+  Recorder rec;
+  DeviceInputs inputs(backend, queue, rec.options());
+  auto a = inputs.add_device(spec("a", "a:out", MatchKind::Exact));
+  auto b = inputs.add_device(spec("b", "b:out", MatchKind::Exact));
+  ASSERT_TRUE(a && b);
+  backend.set_sources({{"a:out", "1"}, {"b:out", "2"}});
+  inputs.poll();
+  ASSERT_TRUE(backend.is_open("a:out") && backend.is_open("b:out"));
+  const int opens = backend.shared->opens;
+
+  EXPECT_TRUE(inputs.remove_device(*a));
+  EXPECT_FALSE(inputs.remove_device(*a));  // gone already
+  EXPECT_FALSE(backend.is_open("a:out"));
+  EXPECT_FALSE(backend.play("a:out", {0x90, 60, 100}));
+  inputs.poll();  // a later poll does not bring it back
+  EXPECT_FALSE(backend.is_open("a:out"));
+  EXPECT_TRUE(backend.is_open("b:out"));
+  EXPECT_EQ(backend.shared->opens, opens);  // b was never reopened
+  ASSERT_EQ(inputs.devices().size(), 1u);
+  EXPECT_EQ(inputs.devices()[0].name, "b");
+
+  auto c = inputs.add_device(spec("c", "a:out", MatchKind::Exact));
+  ASSERT_TRUE(c);
+  EXPECT_NE(*c, *a);
+  EXPECT_NE(*c, *b);
+  inputs.poll();
+  ASSERT_TRUE(backend.play("a:out", {0x90, 61, 100}));
+  auto m = queue.pop();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->device, *c);
+}
+
 TEST(MidiDeviceInputs, DisappearAndReturnIsLoggedAndReconnected) {
   FakeBackend backend;
   backend.set_sources({{"seq:out", "uuid-1"}});

@@ -27,7 +27,7 @@ void fatal(FileResult* r, int line, const std::string& message) {
   r->failures.push_back({line, "file", message});
 }
 
-// Converts, parses and runs (or counts) in the current process.
+// Converts, parses and runs in the current process.
 FileResult run_in_process(const fs::path& wast, const FileRunOptions& opt, Progress* progress) {
   FileResult r;
   r.name = wast.filename().string();
@@ -41,11 +41,6 @@ FileResult run_in_process(const fs::path& wast, const FileRunOptions& opt, Progr
   script.wast = wast;
   if (!conv.run(opt.wast2json, wast, &error) || !parse_script(conv.json(), &script, &error)) {
     fatal(&r, 0, error);
-    return r;
-  }
-  if (is_simd_file(wast)) {
-    r.skipped = counted_commands(script);
-    r.skip_reason = kSimdSkipReason;
     return r;
   }
   run_script(script, &r, progress);

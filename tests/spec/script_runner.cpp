@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,19 +47,33 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 }
 
 // The outcome of an action: an error of the runner or the script (no such export, bad
-// argument), a trap, or the results with their types.
+// argument), a trap, or the results with their types. `values` holds the engine's slots
+// (two per v128); result i starts at slot `first[i]`.
 struct ActionOutcome {
   std::string error;
   Trap trap;
   std::vector<ValType> types;
   std::vector<Value> values;
+  std::vector<size_t> first;
+
+  void set_types(std::span<const ValType> ts) {
+    types.assign(ts.begin(), ts.end());
+    first.clear();
+    size_t n = 0;
+    for (ValType t : ts) {
+      first.push_back(n);
+      n += slot_count(t);
+    }
+    values.assign(n, Value::from_i64(0));
+  }
+  const Value* result(size_t i) const { return &values[first[i]]; }
 };
 
 std::string format_results(const ActionOutcome& o) {
   std::string s = "[";
-  for (size_t i = 0; i < o.values.size(); ++i) {
+  for (size_t i = 0; i < o.types.size(); ++i) {
     if (i) s += ", ";
-    s += format_value(o.types[i], o.values[i]);
+    s += format_value(o.types[i], o.result(i));
   }
   return s + "]";
 }
@@ -197,8 +212,9 @@ class Runner {
         o.error = "no exported global \"" + a.field + "\"";
         return o;
       }
-      o.types.push_back(g->type.type);
-      o.values.push_back(g->value);
+      o.set_types({&g->type.type, 1});
+      o.values[0] = g->value;
+      if (g->type.type == ValType::V128) o.values[1] = g->hi;
       return o;
     }
     if (a.type != ScriptAction::Type::Invoke) {
@@ -221,18 +237,19 @@ class Runner {
                 " arguments, the script passes " + std::to_string(a.args.size());
       return o;
     }
-    std::vector<Value> args(a.args.size());
+    std::vector<Value> args;  // slots
     for (size_t i = 0; i < a.args.size(); ++i) {
       ValType t;
-      if (!parse_arg(a.args[i], &args[i], &t, &o.error)) return o;
+      Value v[2];
+      if (!parse_arg(a.args[i], v, &t, &o.error)) return o;
       if (t != type.params[i]) {
         o.error = "argument " + std::to_string(i) + " of \"" + a.field + "\" is " +
                   to_string(type.params[i]) + ", the script passes " + a.args[i].type;
         return o;
       }
+      args.insert(args.end(), v, v + slot_count(t));
     }
-    o.types = type.results;
-    o.values.assign(type.results.size(), Value::from_i64(0));
+    o.set_types(type.results);
     o.trap = store_.call(f, args, o.values);
     return o;
   }
@@ -264,14 +281,14 @@ class Runner {
       return fail("\"" + a->field + "\" trapped: " + o.trap.message() + "; expected " +
                   format_expected_list(c.expected));
     }
-    if (o.values.size() != c.expected.size()) {
-      return fail("\"" + a->field + "\" returned " + std::to_string(o.values.size()) +
+    if (o.types.size() != c.expected.size()) {
+      return fail("\"" + a->field + "\" returned " + std::to_string(o.types.size()) +
                   " values, expected " + std::to_string(c.expected.size()) + ": got " +
                   format_results(o) + ", expected " + format_expected_list(c.expected));
     }
-    for (size_t i = 0; i < o.values.size(); ++i) {
+    for (size_t i = 0; i < o.types.size(); ++i) {
       std::string why;
-      if (!value_matches(c.expected[i], o.types[i], o.values[i], &why)) {
+      if (!value_matches(c.expected[i], o.types[i], o.result(i), &why)) {
         std::string msg = "\"" + a->field + "\" result " + std::to_string(i) + ": got " +
                           format_results(o) + ", expected " + format_expected_list(c.expected);
         if (!why.empty()) msg += " (" + why + ")";

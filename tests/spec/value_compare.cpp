@@ -32,6 +32,67 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
+// Bytes per lane of a v128 lane type ("i8" ... "f64"); 0 if unknown.
+unsigned lane_bytes(const std::string& lane_type) {
+  if (lane_type == "i8") return 1;
+  if (lane_type == "i16") return 2;
+  if (lane_type == "i32" || lane_type == "f32") return 4;
+  if (lane_type == "i64" || lane_type == "f64") return 8;
+  return 0;
+}
+
+// The 16 bytes of a v128 written as lanes (each the unsigned decimal of its bits);
+// false for a lane pattern, a wrong lane count or a lane out of its range.
+bool v128_bytes(const ScriptValue& v, uint8_t out[16]) {
+  const unsigned w = lane_bytes(v.lane_type);
+  if (w == 0 || v.lanes.size() != 16 / w) return false;
+  for (unsigned i = 0; i < v.lanes.size(); ++i) {
+    uint64_t n;
+    if (!parse_u64(v.lanes[i], &n)) return false;
+    if (w < 8 && n >> (8 * w) != 0) return false;
+    std::memcpy(out + i * w, &n, w);  // little-endian host: the low bytes
+  }
+  return true;
+}
+
+// Lane by lane in the expected lane type: exact bits, or a NaN pattern per float lane.
+bool v128_matches(const ScriptValue& expected, const Value* slots, std::string* why) {
+  const unsigned w = lane_bytes(expected.lane_type);
+  if (w == 0 || expected.lanes.size() != 16 / w) {
+    *why = "cannot parse expected v128 value '" + expected.value + "' (lanes " +
+           expected.lane_type + ")";
+    return false;
+  }
+  uint8_t actual[16];
+  std::memcpy(actual, &slots[0].bits, 8);
+  std::memcpy(actual + 8, &slots[1].bits, 8);
+  for (unsigned i = 0; i < expected.lanes.size(); ++i) {
+    const std::string& s = expected.lanes[i];
+    uint64_t bits = 0;
+    std::memcpy(&bits, actual + i * w, w);
+    const bool is_f32 = expected.lane_type == "f32", is_f64 = expected.lane_type == "f64";
+    if (s == "nan:canonical" && (is_f32 || is_f64)) {
+      const bool ok = is_f32 ? (bits & 0x7fffffffu) == 0x7fc00000u
+                             : (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+      if (!ok) return false;
+      continue;
+    }
+    if (s == "nan:arithmetic" && (is_f32 || is_f64)) {
+      const bool ok = is_f32 ? is_f32_nan(static_cast<uint32_t>(bits)) && (bits & 0x00400000u) != 0
+                             : is_f64_nan(bits) && (bits & 0x0008000000000000ull) != 0;
+      if (!ok) return false;
+      continue;
+    }
+    uint64_t n;
+    if (!parse_u64(s, &n) || (w < 8 && n >> (8 * w) != 0)) {
+      *why = "cannot parse expected v128 lane '" + s + "'";
+      return false;
+    }
+    if (bits != n) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool parse_valtype(const std::string& name, ValType* out) {
@@ -41,14 +102,14 @@ bool parse_valtype(const std::string& name, ValType* out) {
   else if (name == "f64") *out = ValType::F64;
   else if (name == "externref") *out = ValType::ExternRef;
   else if (name == "funcref") *out = ValType::FuncRef;
+  else if (name == "v128") *out = ValType::V128;
   else return false;
   return true;
 }
 
 bool parse_arg(const ScriptValue& v, Value* out, ValType* type, std::string* error) {
   if (!parse_valtype(v.type, type)) {
-    *error = "unsupported argument type '" + v.type + "'" +
-             (v.type == "v128" ? " (SIMD is not implemented)" : "");
+    *error = "unsupported argument type '" + v.type + "'";
     return false;
   }
   uint64_t n = 0;
@@ -72,6 +133,13 @@ bool parse_arg(const ScriptValue& v, Value* out, ValType* type, std::string* err
       // The script language can only write a null funcref as a constant.
       if (v.value == "null") { *out = Value::from_ref(wasm::kNullRef); return true; }
       break;
+    case ValType::V128: {
+      uint8_t bytes[16];
+      if (!v128_bytes(v, bytes)) break;
+      std::memcpy(&out[0].bits, bytes, 8);
+      std::memcpy(&out[1].bits, bytes + 8, 8);
+      return true;
+    }
     default:
       break;
   }
@@ -79,8 +147,9 @@ bool parse_arg(const ScriptValue& v, Value* out, ValType* type, std::string* err
   return false;
 }
 
-bool value_matches(const ScriptValue& expected, ValType actual_type, Value actual,
+bool value_matches(const ScriptValue& expected, ValType actual_type, const Value* slots,
                    std::string* why) {
+  const Value actual = slots[0];
   ValType et;
   if (!parse_valtype(expected.type, &et)) {
     *why = "unsupported expected type '" + expected.type + "'";
@@ -127,6 +196,8 @@ bool value_matches(const ScriptValue& expected, ValType actual_type, Value actua
       // `(ref.func)` with no index, or any index: the script cannot name a function
       // instance, so a non-null reference is all that can be checked.
       return actual.ref != wasm::kNullRef;
+    case ValType::V128:
+      return v128_matches(expected, slots, why);
     default:
       break;
   }
@@ -144,7 +215,8 @@ bool trap_text_matches(const std::string& expected, const std::string& actual) {
   return true;
 }
 
-std::string format_value(ValType type, Value v) {
+std::string format_value(ValType type, const Value* slots) {
+  const Value v = slots[0];
   char buf[96];
   switch (type) {
     case ValType::I32:
@@ -165,6 +237,9 @@ std::string format_value(ValType type, Value v) {
       return "externref:" + std::to_string(static_cast<uint64_t>(v.ref - 1));
     case ValType::FuncRef:
       return v.ref == wasm::kNullRef ? "funcref:null" : "funcref:non-null";
+    case ValType::V128:
+      std::snprintf(buf, sizeof buf, "v128:0x%016" PRIx64 "%016" PRIx64, slots[1].bits, v.bits);
+      return buf;
     default:
       return std::string(wasm::to_string(type)) + ":?";
   }
@@ -175,11 +250,12 @@ std::string format_expected(const ScriptValue& v) {
   if (!v.has_value) return v.type + (v.type == "funcref" || v.type == "externref" ? ":non-null" : ":any");
   if (!parse_valtype(v.type, &t) || v.value.rfind("nan:", 0) == 0 || v.value == "null")
     return v.type + ":" + v.value;
-  Value x;
+  if (t == ValType::V128) return v.type + ":" + v.lane_type + "[" + v.value + "]";
+  Value x[2];
   std::string err;
   ValType parsed;
   if (t == ValType::FuncRef) return "funcref:non-null";
-  if (!parse_arg(v, &x, &parsed, &err)) return v.type + ":" + v.value;
+  if (!parse_arg(v, x, &parsed, &err)) return v.type + ":" + v.value;
   return format_value(t, x);
 }
 

@@ -12,11 +12,31 @@ namespace {
 using wasm::ValType;
 using wasm::Value;
 
-ScriptValue sv(const char* type, const char* value) { return {type, value, true}; }
+ScriptValue sv(const char* type, const char* value) {
+  ScriptValue v;
+  v.type = type;
+  v.value = value;
+  v.has_value = true;
+  return v;
+}
 
 bool matches(const ScriptValue& e, ValType t, Value v) {
   std::string why;
-  return value_matches(e, t, v, &why);
+  return value_matches(e, t, &v, &why);
+}
+
+ScriptValue v128(const char* lane_type, std::vector<std::string> lanes) {
+  ScriptValue v = sv("v128", "");
+  v.lane_type = lane_type;
+  v.lanes = std::move(lanes);
+  for (const auto& l : v.lanes) v.value += (v.value.empty() ? "" : " ") + l;
+  return v;
+}
+
+bool matches128(const ScriptValue& e, uint64_t lo, uint64_t hi, std::string* why = nullptr) {
+  std::string w;
+  const Value v[2] = {Value::from_i64(lo), Value::from_i64(hi)};
+  return value_matches(e, ValType::V128, v, why ? why : &w);
 }
 
 TEST(SpecValueCompare, F32NanPatterns) {
@@ -56,10 +76,41 @@ TEST(SpecValueCompare, IntegersAndTypes) {
   EXPECT_TRUE(matches(sv("i64", "18446744073709551615"), ValType::I64, Value::from_i64(~0ull)));
   EXPECT_FALSE(matches(sv("i32", "1"), ValType::I32, Value::from_i32(2)));
   std::string why;
-  EXPECT_FALSE(value_matches(sv("i64", "1"), ValType::I32, Value::from_i32(1), &why));
+  const Value one = Value::from_i32(1);
+  EXPECT_FALSE(value_matches(sv("i64", "1"), ValType::I32, &one, &why));
   EXPECT_EQ(why, "result type is i32, expected i64");
-  EXPECT_FALSE(value_matches(sv("v128", "0 0 0 0"), ValType::I32, Value::from_i32(0), &why));
-  EXPECT_EQ(why, "unsupported expected type 'v128'");
+  EXPECT_FALSE(value_matches(v128("i32", {"0", "0", "0", "0"}), ValType::I32, &one, &why));
+  EXPECT_EQ(why, "result type is i32, expected v128");
+}
+
+TEST(SpecValueCompare, V128Lanes) {
+  // Lanes are little-endian: lane 0 in the low bytes of the first slot.
+  EXPECT_TRUE(matches128(v128("i32", {"1", "2", "3", "4"}), 0x0000000200000001ull, 0x0000000400000003ull));
+  EXPECT_FALSE(matches128(v128("i32", {"1", "2", "3", "4"}), 0x0000000100000002ull, 0x0000000400000003ull));
+  EXPECT_TRUE(matches128(v128("i8", {"1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+                                     "0", "0", "0", "255"}),
+                         1, 0xff00000000000000ull));
+  EXPECT_TRUE(matches128(v128("i16", {"65535", "0", "0", "0", "0", "0", "0", "1"}), 0xffff,
+                         0x0001000000000000ull));
+  EXPECT_TRUE(matches128(v128("i64", {"18446744073709551615", "5"}), ~0ull, 5));
+  // Per-lane NaN patterns; the other lanes still compare exactly.
+  const auto f32 = v128("f32", {"nan:canonical", "nan:arithmetic", "0", "1065353216"});
+  EXPECT_TRUE(matches128(f32, 0x7fc00001ffc00000ull, 0x3f80000000000000ull));
+  EXPECT_FALSE(matches128(f32, 0x7fc000017fc00001ull, 0x3f80000000000000ull));  // payload in lane 0
+  EXPECT_FALSE(matches128(f32, 0x7f800001ffc00000ull, 0x3f80000000000000ull));  // lane 1 signalling
+  EXPECT_FALSE(matches128(f32, 0x7fc00001ffc00000ull, 0x3f80000000000001ull));  // lane 2 differs
+  const auto f64 = v128("f64", {"nan:canonical", "nan:arithmetic"});
+  EXPECT_TRUE(matches128(f64, 0xfff8000000000000ull, 0x7ffc000000000000ull));
+  EXPECT_FALSE(matches128(f64, 0x7ff8000000000001ull, 0x7ffc000000000000ull));
+  // A NaN pattern is not a value for an integer lane, and lane counts must fit the type.
+  std::string why;
+  EXPECT_FALSE(matches128(v128("i32", {"nan:canonical", "0", "0", "0"}), 0x7fc00000, 0, &why));
+  EXPECT_EQ(why, "cannot parse expected v128 lane 'nan:canonical'");
+  EXPECT_FALSE(matches128(v128("i32", {"0", "0", "0"}), 0, 0, &why));
+  EXPECT_FALSE(matches128(v128("i8", {"256", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+                                      "0", "0", "0", "0", "0"}), 0, 0, &why));
+  const Value slots[2] = {Value::from_i64(0x0000000200000001ull), Value::from_i64(0x0000000400000003ull)};
+  EXPECT_EQ(format_value(ValType::V128, slots), "v128:0x00000004000000030000000200000001");
 }
 
 TEST(SpecValueCompare, References) {
@@ -78,17 +129,35 @@ TEST(SpecValueCompare, References) {
   EXPECT_TRUE(matches(sv("funcref", "null"), ValType::FuncRef, Value::from_ref(0)));
   EXPECT_FALSE(matches(sv("funcref", "null"), ValType::FuncRef, Value::from_ref(0x1000)));
   EXPECT_FALSE(matches(sv("externref", "null"), ValType::FuncRef, Value::from_ref(0)));
-  EXPECT_EQ(format_value(ValType::ExternRef, Value::from_ref(8)), "externref:7");
+  const Value r = Value::from_ref(8);
+  EXPECT_EQ(format_value(ValType::ExternRef, &r), "externref:7");
 }
 
 TEST(SpecValueCompare, ArgumentErrors) {
-  Value v;
+  Value v[2];
   ValType t;
   std::string err;
-  EXPECT_FALSE(parse_arg(sv("i32", "4294967296"), &v, &t, &err));
+  EXPECT_FALSE(parse_arg(sv("i32", "4294967296"), v, &t, &err));
   EXPECT_EQ(err, "cannot parse i32 argument '4294967296'");
-  EXPECT_FALSE(parse_arg(sv("v128", "0 0 0 0"), &v, &t, &err));
-  EXPECT_EQ(err, "unsupported argument type 'v128' (SIMD is not implemented)");
+  EXPECT_FALSE(parse_arg(v128("i32", {"0", "0", "nan:canonical", "0"}), v, &t, &err));
+  EXPECT_EQ(err, "cannot parse v128 argument '0 0 nan:canonical 0'");
+  EXPECT_FALSE(parse_arg(v128("i16", {"65536", "0", "0", "0", "0", "0", "0", "0"}), v, &t, &err));
+  EXPECT_FALSE(parse_arg(v128("x32", {"0", "0", "0", "0"}), v, &t, &err));
+  EXPECT_FALSE(parse_arg(sv("v99", "0"), v, &t, &err));
+  EXPECT_EQ(err, "unsupported argument type 'v99'");
+}
+
+TEST(SpecValueCompare, V128Arguments) {
+  Value v[2];
+  ValType t;
+  std::string err;
+  ASSERT_TRUE(parse_arg(v128("i16", {"1", "2", "3", "4", "5", "6", "7", "65535"}), v, &t, &err)) << err;
+  EXPECT_EQ(t, ValType::V128);
+  EXPECT_EQ(v[0].bits, 0x0004000300020001ull);
+  EXPECT_EQ(v[1].bits, 0xffff000700060005ull);
+  ASSERT_TRUE(parse_arg(v128("f64", {"9221120237041090560", "1"}), v, &t, &err)) << err;
+  EXPECT_EQ(v[0].bits, 0x7ff8000000000000ull);
+  EXPECT_EQ(v[1].bits, 1u);
 }
 
 TEST(SpecValueCompare, TrapText) {

@@ -60,11 +60,12 @@ std::string str_field(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
-// wast2json writes v128 values as an array of lane strings; keep them space-separated
-// so a v128 in a non-SIMD file still shows up readably in a failure message.
+// wast2json writes a v128 as its lane type and an array of lane strings; the lanes are
+// also joined with spaces into `value` for messages.
 ScriptValue parse_value(const json& j) {
   ScriptValue v;
   v.type = str_field(j, "type");
+  v.lane_type = str_field(j, "lane_type");
   auto it = j.find("value");
   if (it != j.end()) {
     v.has_value = true;
@@ -72,8 +73,9 @@ ScriptValue parse_value(const json& j) {
       v.value = it->get<std::string>();
     } else if (it->is_array()) {
       for (const auto& lane : *it) {
+        v.lanes.push_back(lane.is_string() ? lane.get<std::string>() : lane.dump());
         if (!v.value.empty()) v.value += ' ';
-        v.value += lane.is_string() ? lane.get<std::string>() : lane.dump();
+        v.value += v.lanes.back();
       }
     } else {
       v.value = it->dump();

@@ -29,11 +29,16 @@ const char* to_string(CommandKind kind);
 
 // A typed constant as wast2json writes it: the type name ("i32", "f32", "externref",
 // "funcref", "v128", ...) and the value text ("42" as unsigned decimal bits, "null",
-// "nan:canonical", "nan:arithmetic", or empty when the script gives only the type).
+// "nan:canonical", "nan:arithmetic", or empty when the script gives only the type); a
+// v128 is an array of lanes.
 struct ScriptValue {
   std::string type;
   std::string value;
   bool has_value = false;
+  // v128 only: the lane type ("i8", "i16", "i32", "i64", "f32", "f64") and each lane's
+  // text (bits as unsigned decimal, or a NaN pattern); `value` joins them with spaces.
+  std::string lane_type;
+  std::vector<std::string> lanes;
 };
 
 struct ScriptAction {

@@ -328,7 +328,7 @@ TEST(BinaryReader, Utf8Names) {
 
 TEST(BinaryReader, TypeAndImportErrors) {
   EXPECT_MALFORMED(module(sec(1, {0x01, 0x61, 0x00, 0x00})), "malformed function type", 11);
-  EXPECT_MALFORMED(module(sec(1, {0x01, 0x60, 0x01, 0x7B, 0x00})), "malformed value type", 13);
+  EXPECT_MALFORMED(module(sec(1, {0x01, 0x60, 0x01, 0x7A, 0x00})), "malformed value type", 13);
   // Import "m" "x": kind 4 does not exist.
   EXPECT_MALFORMED(module(sec(2, {0x01, 0x01, 'm', 0x01, 'x', 0x04, 0x00})),
                    "malformed import kind", 15);
@@ -382,11 +382,14 @@ TEST(BinaryReader, FunctionBodyErrors) {
       "END opcode expected", 28);
   // A valid if/else/end decodes.
   must_read(module(cat({head, sec(10, {0x01, 0x08, 0x00, 0x41, 0x00, 0x04, 0x40, 0x05, 0x0B, 0x0B})})));
-  // Illegal opcode and SIMD prefix inside a body.
+  // Illegal opcode, and a SIMD sub-opcode in a gap of the table, inside a body.
   EXPECT_MALFORMED(module(cat({head, sec(10, {0x01, 0x03, 0x00, 0x06, 0x0B})})),
                    "illegal opcode 0x06", 23);
+  EXPECT_MALFORMED(module(cat({head, sec(10, {0x01, 0x05, 0x00, 0xFD, 0x9A, 0x01, 0x0B})})),
+                   "illegal opcode 0xfd 0x9a", 23);
+  // v128.const cut off by the end of the body.
   EXPECT_MALFORMED(module(cat({head, sec(10, {0x01, 0x04, 0x00, 0xFD, 0x0C, 0x0B})})),
-                   "illegal opcode 0xfd", 23);
+                   "unexpected end of section or function", 25);
   // Bad value type in a local declaration.
   EXPECT_MALFORMED(module(cat({head, sec(10, {0x01, 0x04, 0x01, 0x01, 0x40, 0x0B})})),
                    "malformed value type", 24);

@@ -38,7 +38,10 @@ TEST(InstrReader, EveryOpcodeInTheTableDecodes) {
   for (uint32_t i = 0; i < kOpCount; ++i) {
     const OpInfo& info = kOpInfo[i];
     std::vector<uint8_t> b;
-    if (info.prefix) {
+    if (info.prefix && info.code >= 0x80) {  // a two-byte LEB128 sub-opcode
+      b = {info.prefix, static_cast<uint8_t>(0x80 | (info.code & 0x7F)),
+           static_cast<uint8_t>(info.code >> 7)};
+    } else if (info.prefix) {
       b = {info.prefix, static_cast<uint8_t>(info.code)};
     } else {
       b = {static_cast<uint8_t>(info.code)};
@@ -57,6 +60,9 @@ TEST(InstrReader, EveryOpcodeInTheTableDecodes) {
       case ImmKind::F32: b.insert(b.end(), 4, 0); break;
       case ImmKind::F64: b.insert(b.end(), 8, 0); break;
       case ImmKind::RefType: b.push_back(0x70); break;
+      case ImmKind::V128:
+      case ImmKind::Shuffle: b.insert(b.end(), 16, 0); break;
+      case ImmKind::MemArgLane: b.insert(b.end(), {0x00, 0x00, 0x00}); break;
       default: b.push_back(0x00); break;
     }
     Instr in = must_decode(b);
@@ -106,7 +112,9 @@ TEST(InstrReader, BlockTypes) {
   in = must_decode({0x02, 0x83, 0x01});  // type index 131 (s33)
   EXPECT_EQ(in.block.kind, BlockType::Kind::TypeIndex);
   EXPECT_EQ(in.block.type_index, 131u);
-  Error e = must_fail({0x02, 0x7B});  // v128: no SIMD
+  in = must_decode({0x02, 0x7B});
+  EXPECT_EQ(in.block.value, ValType::V128);
+  Error e = must_fail({0x02, 0x7A});
   EXPECT_EQ(e.message, "malformed value type");
   EXPECT_EQ(e.offset, 1u);
   e = must_fail({0x02, 0x80, 0x7F});  // negative s33
@@ -177,9 +185,12 @@ TEST(InstrReader, SelectTAndRefNull) {
 }
 
 TEST(InstrReader, IllegalOpcodes) {
-  Error e = must_fail({0xFD, 0x00});  // SIMD prefix: not supported
-  EXPECT_EQ(e.message, "illegal opcode 0xfd");
+  // SIMD sub-opcodes: the gaps of the 2.0 table, and relaxed SIMD (0x100 on), are illegal.
+  Error e = must_fail({0xFD, 0x9A, 0x01});
+  EXPECT_EQ(e.message, "illegal opcode 0xfd 0x9a");
   EXPECT_EQ(e.offset, 0u);
+  e = must_fail({0xFD, 0x80, 0x02});
+  EXPECT_EQ(e.message, "illegal opcode 0xfd 0x100");
   e = must_fail({0x06});
   EXPECT_EQ(e.message, "illegal opcode 0x06");
   e = must_fail({0xFC, 0x12});

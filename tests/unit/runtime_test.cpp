@@ -150,7 +150,7 @@ TEST(Store, CallWithWrongArityIsAHostTrap) {
   Value two[2] = {Value::from_i32(1), Value::from_i32(2)};
   Trap a = store.call(f, {}, {});
   EXPECT_EQ(a.kind, TrapKind::Host);
-  EXPECT_EQ(a.message(), "function of type (i32) -> () called with 0 arguments and 0 results");
+  EXPECT_EQ(a.message(), "function of type (i32) -> () called with 0 argument slots and 0 result slots");
   Trap b = store.call(f, two, {});
   EXPECT_EQ(b.kind, TrapKind::Host);
   Trap c = store.call(f, one, one);

@@ -42,12 +42,11 @@ struct RunOut {
   bool loaded = false;
 };
 
-inline RunOut run_module(const std::vector<uint8_t>& bytes, WasiConfig config,
-                         const std::string& entry = "_start") {
+// Runs `entry` of an already compiled module (tests running one guest many times compile
+// it once).
+inline RunOut run_compiled(wasm::Engine& engine, const std::shared_ptr<const wasm::Module>& module,
+                           WasiConfig config, const std::string& entry = "_start") {
   RunOut r;
-  wasm::Engine engine;
-  auto module = wasm::Module::compile(engine, bytes);
-  if (!module) { r.trap = "compile: " + module.error().to_string(); return r; }
   config.stdout_cb = [&r](std::string_view s) { r.out.append(s); };
   config.stderr_cb = [&r](std::string_view s) { r.err.append(s); };
   auto host = WasiHost::create(std::move(config));
@@ -55,7 +54,7 @@ inline RunOut run_module(const std::vector<uint8_t>& bytes, WasiConfig config,
   wasm::Store store(engine);
   wasm::Linker linker;
   (*host)->define(linker, store);
-  auto inst = linker.instantiate(store, *module);
+  auto inst = linker.instantiate(store, module);
   if (!inst) { r.trap = "instantiate: " + inst.error().to_string(); return r; }
   wasm::FuncInst* f = (*inst)->get_func(entry);
   if (!f) { r.trap = "no export " + entry; return r; }
@@ -66,6 +65,18 @@ inline RunOut run_module(const std::vector<uint8_t>& bytes, WasiConfig config,
   if (t.kind == wasm::TrapKind::Exit) r.exit_code = t.exit_code;
   else if (t) r.trap = t.message();
   return r;
+}
+
+inline RunOut run_module(const std::vector<uint8_t>& bytes, WasiConfig config,
+                         const std::string& entry = "_start") {
+  wasm::Engine engine;
+  auto module = wasm::Module::compile(engine, bytes);
+  if (!module) {
+    RunOut r;
+    r.trap = "compile: " + module.error().to_string();
+    return r;
+  }
+  return run_compiled(engine, *module, std::move(config), entry);
 }
 
 inline RunOut run_guest(const std::string& name, WasiConfig config) {

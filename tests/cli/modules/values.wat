@@ -10,5 +10,8 @@
   (func (export "null_func") (result funcref) (ref.null func))
   (func (export "ext_id") (param externref) (result externref) (local.get 0))
   (func (export "nothing"))
+  ;; a v128 between scalars: lanes + 1, and the i32 after it
+  (func (export "v128_inc") (param v128 i32) (result i32 v128)
+    (local.get 1) (i32x4.add (local.get 0) (v128.const i32x4 1 1 1 1)))
   (global (export "g") i32 (i32.const 1))
   (memory (export "mem") 1 2))

@@ -65,9 +65,14 @@ TEST(Examples, EveryExtensionLoads) {
   const Config& c = *r.config;
   EXPECT_EQ(c.devices.size(), 2u);
   EXPECT_EQ(c.devices[0].backend, MidiBackend::Jack);
+  EXPECT_EQ(c.desktop.input_backend, InputBackend::Uinput);
   EXPECT_EQ(c.modes[0].mappings.size(), 9u);
   EXPECT_EQ(c.app_profiles.size(), 2u);
   EXPECT_EQ(c.plugins.size(), 2u);
+  EXPECT_EQ(c.plugins[0].limits.timeout_ms, 2000u);
+  EXPECT_EQ(c.plugins[0].limits.max_memory_bytes, uint64_t(64) << 20);
+  EXPECT_EQ(c.plugins[0].limits.fuel, 5000000u);
+  EXPECT_FALSE(c.plugins[1].limits.fuel.has_value());
   EXPECT_EQ(c.plugin_dirs.size(), 2u);
   const Trigger& pad = c.modes[0].mappings[0].trigger;
   EXPECT_EQ(pad.channel, 9);
@@ -155,6 +160,8 @@ TEST(Printer, ShowsResolvedAliasesAndDerivedFacts) {
            R"(# Shell argv = ["osascript", "-e", "tell application \"Terminal\" to do script \"git status\""])",
            "[advanced_settings]\nchord_timeout_ms = 60\n",
            "[logging]\nlevel = \"debug\"\nfile = \"/tmp/midimon.log\"\n",
+           "[desktop]\ninput_backend = \"auto\"\n",
+           R"(action = { type = "Shell", command = "osascript -e 'tell application \"Terminal\" to do script \"git status\"'", shell = false, timeout_ms = 30000 })",
        }) {
     EXPECT_NE(printed.find(part), std::string::npos) << part << "\n---\n" << printed;
   }

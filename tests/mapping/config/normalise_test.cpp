@@ -156,6 +156,27 @@ TEST(Actions, ShellSplitUnlessShellTrue) {
   EXPECT_EQ(action_as<action::Shell>(c).command, "date | tee 'x");
 }
 
+TEST(Actions, ShellTimeoutHasADefaultAndItsOwnValue) {
+  Config c = must_load(one_mapping(kNote, R"({ type = "Shell", command = "true" })"));
+  EXPECT_EQ(action_as<action::Shell>(c).timeout_ms, action::Shell::kDefaultTimeoutMs);
+  EXPECT_EQ(action::Shell::kDefaultTimeoutMs, 30000u);  // what docs/actions.md promises
+  c = must_load(one_mapping(kNote, R"({ type = "Shell", command = "true", timeout_ms = 1500 })"));
+  EXPECT_EQ(action_as<action::Shell>(c).timeout_ms, 1500u);
+  c = must_load(one_mapping(kNote, R"({ type = "Shell", command = "true", timeout_ms = 3600000 })"));
+  EXPECT_EQ(action_as<action::Shell>(c).timeout_ms, 3600000u);
+}
+
+TEST(Desktop, InputBackendDefaultsToAutoAndReadsEachName) {
+  Config c = must_load("[[modes]]\nname = \"A\"\n");
+  EXPECT_EQ(c.desktop.input_backend, InputBackend::Auto);
+  for (auto [text, backend] : {std::pair{"auto", InputBackend::Auto}, std::pair{"X11", InputBackend::X11},
+                               std::pair{"uinput", InputBackend::Uinput}}) {
+    c = must_load(std::string("[desktop]\ninput_backend = \"") + text + "\"\n[[modes]]\nname = \"A\"\n");
+    EXPECT_EQ(c.desktop.input_backend, backend) << text;
+    EXPECT_EQ(c.desktop.where.line, 1u);
+  }
+}
+
 TEST(Actions, MouseClickDefaults) {
   Config c = must_load(one_mapping(kNote, R"({ type = "MouseClick" })"));
   EXPECT_EQ(action_as<action::MouseClick>(c).button, MouseButton::Left);

@@ -107,6 +107,33 @@ TEST_F(ManagerTest, UnloadRemovesAndAllowsReload) {
   EXPECT_TRUE(manager.load("/p/a.wasm").ok());
 }
 
+// The daemon's reload: the new instance takes the old one's place in one step, keeping
+// the user's enabled flag and grants; replacing what is not loaded is refused.
+TEST_F(ManagerTest, ReplaceSwapsTheInstanceInOneStep) {
+  add("/p/r.wasm", std::make_shared<FakePlugin>("r", [](FakePlugin&, const ActionRequest&) {
+        return make_result(CallResult::Status::Failed, 1);
+      }));
+  ASSERT_TRUE(manager.disable("r").ok());
+  ASSERT_TRUE(manager.grant("r", Capability::Midi).ok());
+  ASSERT_TRUE(manager.replace(std::make_shared<FakePlugin>("r", [](FakePlugin&, const ActionRequest&) {
+                                return make_result(CallResult::Status::Failed, 2);
+                              }),
+                              "/q/r.wasm")
+                  .ok());
+  std::optional<PluginInfo> info = manager.info("r");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->source, "/q/r.wasm");
+  EXPECT_FALSE(info->enabled);  // from the settings, as add() does
+  EXPECT_TRUE(info->grants.has(Capability::Midi));
+  ASSERT_TRUE(manager.enable("r").ok());
+  EXPECT_EQ(manager.call("r", request("x")).code, 2);  // the new instance runs
+
+  Expected<std::string> ghost = manager.replace(std::make_shared<FakePlugin>("ghost"), "/g.wasm");
+  ASSERT_FALSE(ghost.ok());
+  EXPECT_EQ(ghost.error(), "no plugin named 'ghost' is loaded");
+  EXPECT_FALSE(manager.contains("ghost"));
+}
+
 TEST_F(ManagerTest, DisabledPluginIsRefusedWithAClearErrorAndNotRun) {
   int runs = 0;
   add("/p/d.wasm", std::make_shared<FakePlugin>("d", [&](FakePlugin&, const ActionRequest&) {

@@ -1,6 +1,7 @@
 // The PDK's request-JSON reader (include/midimon/pdk/json.h), compiled natively: paths,
-// kinds, integers, string unescaping, snprintf-style truncation, and hostile input (it
-// must never read past `len` -- ASan checks that -- nor recurse on deep nesting).
+// kinds, integers, string unescaping, snprintf-style truncation, the member walk and the
+// one-pass request reader, and hostile input (it must never read past `len` -- ASan
+// checks that -- nor recurse on deep nesting).
 #include <midimon/pdk/json.h>
 
 #include <gtest/gtest.h>
@@ -143,6 +144,177 @@ TEST(PdkJsonReader, MalformedDocumentsAreMissingNotCrashes) {
   }
   EXPECT_EQ(midimon_json_find(nullptr, 0, "a").kind, MIDIMON_JSON_MISSING);
   EXPECT_EQ(midimon_json_find(kRequest.data(), -1, "a").kind, MIDIMON_JSON_MISSING);
+}
+
+// --- value functions, the member walk ------------------------------------------------
+
+TEST(PdkJsonReader, ValueEqualsHandlesEscapesAndNeverReadsPastTheText) {
+  const std::string j = R"({"a": "gr\u0065et", "b": "greet", "z": "ab\u0000", "q": "x\"y"})";
+  midimon_json_value a = midimon_json_find(j.data(), len(j), "a");
+  midimon_json_value b = midimon_json_find(j.data(), len(j), "b");
+  EXPECT_TRUE(midimon_json_value_equals(a, "greet"));
+  EXPECT_TRUE(midimon_json_value_equals(b, "greet"));
+  EXPECT_FALSE(midimon_json_value_equals(b, "gree"));
+  EXPECT_FALSE(midimon_json_value_equals(b, "greets"));
+  EXPECT_FALSE(midimon_json_value_equals(b, ""));
+  EXPECT_TRUE(midimon_json_value_equals(midimon_json_find(j.data(), len(j), "q"), "x\"y"));
+  // A decoded NUL inside the JSON string does not make the comparison run past "ab"'s end
+  // (ASan would see it: the text lives in a heap block of exactly three bytes).
+  std::unique_ptr<char[]> ab(new char[3]{'a', 'b', '\0'});
+  EXPECT_FALSE(midimon_json_value_equals(midimon_json_find(j.data(), len(j), "z"), ab.get()));
+  EXPECT_FALSE(midimon_json_value_equals(midimon_json_find(j.data(), len(j), "missing"), ""));
+  EXPECT_FALSE(midimon_json_value_equals(midimon_json_find(kRequest.data(), len(kRequest), "context"), "x"));
+}
+
+TEST(PdkJsonReader, MemberWalkVisitsEachMemberOnceInOrder) {
+  midimon_json_value params = midimon_json_find(kRequest.data(), len(kRequest), "params");
+  midimon_json_members m = midimon_json_members_of(params);
+  midimon_json_value key, value;
+  std::string seen;
+  while (midimon_json_next(&m, &key, &value)) {
+    seen += std::string(key.ptr, static_cast<size_t>(key.len)) + "=" + std::to_string(value.kind) + ";";
+  }
+  EXPECT_FALSE(m.failed);
+  EXPECT_EQ(seen, "url=4;list=6;on=2;nested=5;snow=4;clef=4;");
+
+  const std::string empty = "{ }";
+  m = midimon_json_members_of(midimon_json_find(empty.data(), len(empty), ""));
+  EXPECT_FALSE(midimon_json_next(&m, &key, &value));
+  EXPECT_FALSE(m.failed);
+
+  m = midimon_json_members_of(midimon_json_find(kRequest.data(), len(kRequest), "action"));  // a string
+  EXPECT_FALSE(midimon_json_next(&m, &key, &value));
+  EXPECT_TRUE(m.failed);
+}
+
+TEST(PdkJsonReader, MemberWalkStopsAtMalformedInput) {
+  for (const char* text : {R"({"a":1,})", R"({"a":1 "b":2})", R"({"a" 1})", R"({1:2})", R"({"a":})",
+                           R"({"a":1)"}) {
+    const std::string j = text;
+    midimon_json_value object = {MIDIMON_JSON_OBJECT, j.data(), len(j)};
+    midimon_json_members m = midimon_json_members_of(object);
+    midimon_json_value key, value;
+    while (midimon_json_next(&m, &key, &value)) {
+    }
+    EXPECT_TRUE(m.failed) << text;
+  }
+}
+
+TEST(PdkJsonReader, IntegersAtTheEdgesOfInt64) {
+  const std::string j = R"({"max": 9223372036854775807, "min": -9223372036854775808,)"
+                        R"( "over": 9223372036854775808, "under": -9223372036854775809,)"
+                        R"( "long": 92233720368547758070, "zero": -0, "minus": -, "tail": 12abc})";
+  int64_t v = 1;
+  ASSERT_TRUE(midimon_json_get_int(j.data(), len(j), "max", &v));
+  EXPECT_EQ(v, INT64_MAX);
+  ASSERT_TRUE(midimon_json_get_int(j.data(), len(j), "min", &v));
+  EXPECT_EQ(v, INT64_MIN);
+  ASSERT_TRUE(midimon_json_get_int(j.data(), len(j), "zero", &v));
+  EXPECT_EQ(v, 0);
+  for (const char* path : {"over", "under", "long", "minus", "tail"}) {
+    EXPECT_FALSE(midimon_json_get_int(j.data(), len(j), path, &v)) << path;
+  }
+}
+
+// --- midimon_request_read: the whole request in one pass --------------------------------
+
+TEST(PdkRequestReader, ReadsEveryFieldOfTheRequest) {
+  midimon_request r;
+  ASSERT_TRUE(midimon_request_read(kRequest.data(), len(kRequest), &r));
+  EXPECT_TRUE(midimon_json_value_equals(r.action, "greet"));
+  EXPECT_EQ(r.velocity, 100);
+  EXPECT_EQ(r.note, MIDIMON_ABSENT);  // null
+  EXPECT_EQ(r.cc, 7);
+  EXPECT_EQ(r.value, MIDIMON_ABSENT);  // absent
+  EXPECT_EQ(r.current_mode, -3);
+  EXPECT_EQ(r.timestamp, 1700000000123);
+  ASSERT_EQ(r.metadata.kind, MIDIMON_JSON_OBJECT);
+  EXPECT_EQ(std::string(r.metadata.ptr, static_cast<size_t>(r.metadata.len)),
+            R"({"name": "Ada \"L\"", "empty": ""})");
+  ASSERT_EQ(r.params.kind, MIDIMON_JSON_OBJECT);
+  char url[64];
+  EXPECT_EQ(midimon_json_get_string(r.params.ptr, r.params.len, "url", url, sizeof url), 26);
+  EXPECT_STREQ(url, "http://127.0.0.1:8080/hook");
+  EXPECT_EQ(r.parameters.kind, MIDIMON_JSON_MISSING);
+}
+
+TEST(PdkRequestReader, ReadsTheHostsExactRequestAndMidimonsPositionalParameters) {
+  // The shape request_json() writes (compact, fixed key order), plus MIDIMon's list.
+  const std::string j =
+      R"({"action":"hello","context":{"velocity":100,"note":60,"cc":null,"value":null,)"
+      R"("current_mode":1,"timestamp":1764000000000,"metadata":{"name":"Ada"}},)"
+      R"("params":{"name":"Ada"},"parameters":["a","b,c"]})";
+  midimon_request r;
+  ASSERT_TRUE(midimon_request_read(j.data(), len(j), &r));
+  EXPECT_TRUE(midimon_json_value_equals(r.action, "hello"));
+  EXPECT_EQ(r.velocity, 100);
+  EXPECT_EQ(r.note, 60);
+  EXPECT_EQ(r.cc, MIDIMON_ABSENT);
+  EXPECT_EQ(r.value, MIDIMON_ABSENT);
+  EXPECT_EQ(r.current_mode, 1);
+  EXPECT_EQ(r.timestamp, 1764000000000);
+  ASSERT_EQ(r.parameters.kind, MIDIMON_JSON_ARRAY);
+  EXPECT_EQ(std::string(r.parameters.ptr, static_cast<size_t>(r.parameters.len)), R"(["a","b,c"])");
+}
+
+TEST(PdkRequestReader, WhitespaceAnywhereReadsTheSame) {
+  const std::string j = "\n{ \"action\" :\t\"hello\" ,\r\n \"context\" : { \"velocity\" : 5 ,"
+                        " \"metadata\" : { } } , \"params\" : { } }\n";
+  midimon_request r;
+  ASSERT_TRUE(midimon_request_read(j.data(), len(j), &r));
+  EXPECT_TRUE(midimon_json_value_equals(r.action, "hello"));
+  EXPECT_EQ(r.velocity, 5);
+  EXPECT_EQ(std::string(r.metadata.ptr, static_cast<size_t>(r.metadata.len)), "{ }");
+  EXPECT_EQ(std::string(r.params.ptr, static_cast<size_t>(r.params.len)), "{ }");
+}
+
+TEST(PdkRequestReader, FieldsOfTheWrongTypeAreAbsentAndTheRestIsStillRead) {
+  const std::string j =
+      R"({"action": "x", "context": {"velocity": "1,2}", "note": 1.5, "cc": 1e3, "value": true,)"
+      R"( "current_mode": {"a": [1, "]"]}, "timestamp": [1, 2], "metadata": 5, "extra": null},)"
+      R"( "params": [], "parameters": {}, "unknown": {"action": "no"}})";
+  midimon_request r;
+  ASSERT_TRUE(midimon_request_read(j.data(), len(j), &r));
+  EXPECT_TRUE(midimon_json_value_equals(r.action, "x"));
+  for (int64_t field : {r.velocity, r.note, r.cc, r.value, r.current_mode, r.timestamp}) {
+    EXPECT_EQ(field, MIDIMON_ABSENT);
+  }
+  EXPECT_EQ(r.metadata.kind, MIDIMON_JSON_MISSING);
+  EXPECT_EQ(r.params.kind, MIDIMON_JSON_MISSING);
+  EXPECT_EQ(r.parameters.kind, MIDIMON_JSON_MISSING);
+}
+
+TEST(PdkRequestReader, RefusesWhatIsNotARequest) {
+  for (const char* text : {"", "[]", "\"hello\"", "{}", R"({"action": 1})", R"({"action": null})",
+                           R"({"action": "a", "context": 5})", R"({"action": "a", "context": {"velocity": }})",
+                           R"({"action": "a", "context": {"velocity": 1,}})", R"({"action": "a",})",
+                           R"({"action": "a" "params": {}})", R"({"action": "a", "params": {"x": "})"}) {
+    const std::string j = text;
+    midimon_request r;
+    EXPECT_FALSE(midimon_request_read(j.data(), len(j), &r)) << text;
+  }
+  midimon_request r;
+  EXPECT_FALSE(midimon_request_read(nullptr, 0, &r));
+  EXPECT_FALSE(midimon_request_read(kRequest.data(), 0, &r));
+}
+
+// Every prefix of the request: refused (the object never closes) and never read past its
+// end, each prefix in a heap block of exactly its size for ASan.
+TEST(PdkRequestReader, TruncatedRequestsAreRefusedWithoutReadingPastTheEnd) {
+  for (size_t cut = 0; cut < kRequest.size(); ++cut) {
+    std::unique_ptr<char[]> exact(new char[cut == 0 ? 1 : cut]);
+    std::memcpy(exact.get(), kRequest.data(), cut);
+    midimon_request r;
+    EXPECT_FALSE(midimon_request_read(exact.get(), static_cast<int32_t>(cut), &r)) << "cut at " << cut;
+  }
+}
+
+TEST(PdkRequestReader, DeepNestingInParamsIsSkippedWithoutRecursion) {
+  const std::string j = R"({"action": "a", "params": {"x": )" + std::string(200000, '[') +
+                        std::string(200000, ']') + R"(}, "context": {"note": 9}})";
+  midimon_request r;
+  ASSERT_TRUE(midimon_request_read(j.data(), len(j), &r));
+  EXPECT_EQ(r.note, 9);
 }
 
 }  // namespace

@@ -1,0 +1,224 @@
+// Compiler, peephole: where the superinstructions of superinstructions.h are applied.
+// The translation (compiler.cpp, compiler_control.cpp) emits each instruction plainly
+// unless a fuse_* / emit_*_head here takes it together with the one just before; the
+// note_* calls leave behind what the next instruction may fuse with. Every rule needs
+// the earlier instruction intact and directly before (no jump target in between:
+// bind_here() forgets everything), and its result a fresh temp read only by the later.
+#include "compiler_internal.h"
+
+namespace midimon::wasm::compiler_detail {
+
+using namespace peephole;
+
+bool Compiler::fuse_binary(Op op, uint32_t a, uint32_t b) {
+  const IOp ld = ld_binop(op);
+  if (ld != IOp::Invalid && last_made(b, stack_.size() + 1) && last_op_ == ld_source(op)) {
+    // b comes straight from a load: [dst][a][addr][offset]
+    const uint32_t addr = last_a_, off = last_off_;
+    code_.resize(static_cast<size_t>(last_start_));
+    const uint32_t start = emit_op(ld);
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(addr);
+    emit(off);
+    result_at(field);
+    ldb_start_ = start;
+    ldb_op_ = op;
+    return true;
+  }
+  // A store just before, then a pointer bump: <Store>_ThenAdd.
+  if (op == Op::I32Add && intact(store_start_, iop(store_op_), kOpUnits + 3, here())) {
+    if (const IOp fused = store_then_add(store_op_); fused != IOp::Invalid) {
+      append_binop(store_start_, fused, a, b);
+      return true;
+    }
+  }
+  // A binop just before: Pair_<A>_<B>.
+  if (intact(pair_start_, iop(pair_op_), kOpUnits + 3, here())) {
+    if (const IOp pair = binop_pair(pair_op_, op); pair != IOp::Invalid) {
+      append_binop(pair_start_, pair, a, b);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Compiler::note_binary(Op op, uint32_t start, uint32_t a, uint32_t b) {
+  note_last(start, op, a, b, 0);
+  pair_start_ = start;
+  pair_op_ = op;
+  if (fused_branch(op) != IOp::Invalid) note_cmp(op, start, a, b);
+  if (op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add) {
+    arith_start_ = start;
+    arith_op_ = op;
+  }
+}
+
+bool Compiler::fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset) {
+  const IOp st_ld = store_ld_binop(op, ldb_op_);
+  if (st_ld != IOp::Invalid && intact(ldb_start_, ld_binop(ldb_op_), kOpUnits + 4, here()) &&
+      last_dst_ == ldb_start_ + kOpUnits && v == temp(stack_.size() + 1)) {
+    // The stored value is a fresh <Binop>_Ld result: [addr][a][laddr][loffset][offset]
+    const size_t s0 = static_cast<size_t>(ldb_start_);
+    const uint32_t a = code_[s0 + kOpUnits + 1], laddr = code_[s0 + kOpUnits + 2],
+                   loff = code_[s0 + kOpUnits + 3];
+    code_.resize(s0);
+    emit_op(st_ld);
+    emit(addr);
+    emit(a);
+    emit(laddr);
+    emit(loff);
+    emit(offset);
+    ldb_start_ = -1;
+    return true;
+  }
+  const IOp st = store_binop(op, last_op_);
+  if (st != IOp::Invalid && last_made(v, stack_.size() + 1)) {
+    // The stored value is a binop's fresh result: [addr][a][b][offset]
+    const uint32_t a = last_a_, b = last_b_;
+    code_.resize(static_cast<size_t>(last_start_));
+    emit_op(st);
+    emit(addr);
+    emit(a);
+    emit(b);
+    emit(offset);
+    return true;
+  }
+  return false;
+}
+
+void Compiler::note_store(Op op, uint32_t start) {
+  store_start_ = start;
+  store_op_ = op;
+}
+
+bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
+  if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {
+    // The address is a fresh i32.add: [dst][a][b][offset]
+    const uint32_t a = last_a_, b = last_b_;
+    code_.resize(static_cast<size_t>(last_start_));
+    emit_op(load_add(op));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(b);
+    emit(offset);
+    result_at(field);
+    return true;
+  }
+  return false;
+}
+
+IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
+  const bool fusable = last_cmp_start_ >= 0 && cond == temp(stack_.size());
+  IOp base;
+  const bool unary_cmp = fusable && (last_cmp_op_ == Op::I32Eqz || last_cmp_op_ == Op::I64Eqz);
+  // A counter step right before the test: `d = a + b; br_if (d <cmp> c)`.
+  const uint32_t arith_d =
+      arith_start_ >= 0 ? code_[static_cast<size_t>(arith_start_) + kOpUnits] : 0;
+  IOp arith_fused = IOp::Invalid;
+  uint32_t arith_c = 0;
+  if (fusable && arith_ends_at(last_cmp_start_)) {
+    if (unary_cmp && last_cmp_a_ == arith_d) {
+      arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
+    } else if (!unary_cmp && last_cmp_a_ == arith_d) {
+      arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
+      arith_c = last_cmp_b_;
+    } else if (!unary_cmp && last_cmp_b_ == arith_d) {
+      arith_fused = arith_branch_op(arith_op_, mirror_cmp(last_cmp_op_));
+      arith_c = last_cmp_a_;
+    }
+  } else if (!fusable && arith_ends_at(here()) && cond == arith_d) {
+    arith_fused = arith_branch_op(arith_op_, Op::BrIf);
+  }
+  if (arith_fused != IOp::Invalid) {
+    base = arith_fused;
+    *start = emit_arith_branch(arith_fused, fusable && !unary_cmp, arith_c);
+  } else if (fusable) {
+    Op op = last_cmp_op_;
+    uint32_t a = last_cmp_a_, b = last_cmp_b_;
+    code_.resize(static_cast<size_t>(last_cmp_start_));
+    base = fused_branch(op);
+    *start = emit_op(base);
+    emit(a);
+    if (op != Op::I32Eqz && op != Op::I64Eqz) emit(b);
+  } else {
+    base = iop(Op::BrIf);
+    *start = emit_op(base);
+    emit(cond);
+  }
+  return base;
+}
+
+IOp Compiler::emit_if_head(uint32_t cond, uint32_t* start) {
+  IOp base;
+  if (last_cmp_start_ >= 0 && cond == temp(stack_.size())) {
+    Op op = last_cmp_op_;
+    uint32_t a = last_cmp_a_, b = last_cmp_b_;
+    code_.resize(static_cast<size_t>(last_cmp_start_));
+    if (op == Op::I32Eqz || op == Op::I64Eqz) {
+      base = op == Op::I32Eqz ? iop(Op::BrIf) : IOp::BrIfI64Nez;
+      *start = emit_op(base);
+      emit(a);
+    } else {
+      base = fused_branch(negate_cmp(op));
+      *start = emit_op(base);
+      emit(a);
+      emit(b);
+    }
+  } else {
+    base = IOp::BrUnless;
+    *start = emit_op(base);
+    emit(cond);
+  }
+  return base;
+}
+
+void Compiler::emit_copy(uint32_t dst, uint32_t src) {
+  if (dst == src) return;
+  if (last_copy_start_ >= 0) {
+    // Up to four copies in a row become one Copy2/3/4 (still done in order).
+    static constexpr IOp kGrown[] = {IOp::Invalid, IOp::Copy2, IOp::Copy3, IOp::Copy4};
+    set_handler(static_cast<uint32_t>(last_copy_start_), kGrown[last_copy_count_]);
+    emit(dst);
+    emit(src);
+    if (++last_copy_count_ == 4) last_copy_start_ = -1;
+    return;
+  }
+  const uint32_t start = emit_op(IOp::Copy);
+  emit(dst);
+  emit(src);
+  last_copy_start_ = start;
+  last_copy_count_ = 1;
+}
+
+void Compiler::append_binop(int64_t start, IOp fused, uint32_t a, uint32_t b) {
+  set_handler(static_cast<uint32_t>(start), fused);
+  store_start_ = -1;
+  pair_start_ = -1;
+  last_start_ = -1;
+  last_cmp_start_ = -1;
+  last_copy_start_ = -1;
+  arith_start_ = -1;
+  const uint32_t field = here();
+  emit(temp(stack_.size()));
+  emit(a);
+  emit(b);
+  result_at(field);
+}
+
+uint32_t Compiler::emit_arith_branch(IOp fused, bool with_c, uint32_t c) {
+  const size_t s0 = static_cast<size_t>(arith_start_);
+  const uint32_t d = code_[s0 + kOpUnits], a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
+  code_.resize(s0);
+  const uint32_t start = emit_op(fused);
+  emit(d);
+  emit(a);
+  emit(b);
+  if (with_c) emit(c);
+  arith_start_ = -1;
+  return start;
+}
+
+}  // namespace midimon::wasm::compiler_detail

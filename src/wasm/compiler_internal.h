@@ -1,0 +1,354 @@
+// The compiler's internal class, shared by its files (not part of the engine's API):
+//   compiler.cpp          how each wasm instruction is translated (the entry point)
+//   compiler_control.cpp  blocks, branches, br_table, calls and returns
+//   compiler_fusion.cpp   the peephole: applying the superinstruction table
+//                         (superinstructions.h, lookups in peephole.cpp) while emitting
+//
+// The operand stack is simulated at compile time: every entry records the slot where its
+// value currently lives. A fresh result lives in the "temp" slot of its stack position;
+// local.get and constants push the local's or the constant's own slot without emitting
+// anything. Such references are made real ("materialised" into their temp slot) only when
+// something would invalidate them: a local.set/tee of that local, or a control merge
+// (block/loop/if entry; branches copy values into the target's slots anyway).
+//
+// Because the validator already accepted the body, the compiler trusts stack shapes and
+// indices and does not track value types, except for one bit per stack entry: a v128
+// takes two consecutive slots (value.h), so it is two entries, and the upper one is
+// marked so that drop and select know how wide their operand is. Everything that moves
+// values (materialising, branch moves, calls, returns) works slot by slot and never
+// separates the two halves.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "code.h"
+#include "compiler.h"
+#include "decoded_body.h"
+#include "peephole.h"
+
+namespace midimon::wasm::compiler_detail {
+
+using peephole::BrVariant;
+
+struct Ctrl {
+  Op kind = Op::Block;  // Block, Loop, If; End marks the function's own frame
+  uint32_t height = 0;  // stack height (slots) below the block's parameters
+  uint32_t nparams = 0;   // slots
+  uint32_t nresults = 0;  // slots
+  std::span<const ValType> params, results;
+  uint32_t loop_start = 0;
+  uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
+  int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
+  std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
+  int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
+  uint32_t else_start = 0;
+  bool unreachable = false;
+};
+
+class Compiler {
+ public:
+  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index,
+           const DecodedBody& decoded)
+      : fuel_(engine.config().fuel_metering),
+        deadline_(engine.config().deadline_checks),
+        m_(m),
+        type_(m.func_type(func_index)),
+        body_(m.bodies[func_index - m.num_imported_funcs]),
+        instrs_(decoded.instrs()),
+        handlers_(interp_handler_addresses()),
+        out_(std::make_unique<CompiledFunc>()),
+        code_(out_->code) {}
+
+  Result<std::unique_ptr<CompiledFunc>> run();
+
+ private:
+  // --- slots ---
+  uint32_t temp(size_t pos) const { return temp_base_ + static_cast<uint32_t>(pos); }
+  bool is_local(uint32_t slot) const { return slot < num_locals_; }
+  // A local's first slot, and whether it is a v128 (two slots).
+  uint32_t local_slot(uint32_t x) const { return local_slots_.empty() ? x : local_slots_[x]; }
+  bool local_is_v128(uint32_t x) const { return !local_wide_.empty() && local_wide_[x]; }
+
+  // `hi`: the entry is the upper half of a v128.
+  void push_slot(uint32_t slot, bool hi = false) {
+    stack_.push_back(slot);
+    hi_.push_back(hi);
+    if (stack_.size() > max_height_) max_height_ = static_cast<uint32_t>(stack_.size());
+  }
+  void push_temp() { push_slot(temp(stack_.size())); }
+  void push_v128(uint32_t lo) {
+    push_slot(lo);
+    push_slot(lo + 1, true);
+  }
+  void push_temp_v128() { push_v128(temp(stack_.size())); }
+  // Temps for values of the given types (block and call results).
+  void push_temps(std::span<const ValType> types) {
+    for (ValType t : types) t == ValType::V128 ? push_temp_v128() : push_temp();
+  }
+  // One slot (a scalar, or one half of a v128 while moving slots).
+  uint32_t pop() {
+    uint32_t s = stack_.back();
+    stack_.pop_back();
+    hi_.pop_back();
+    return s;
+  }
+  bool top_is_v128() const { return !hi_.empty() && hi_.back(); }
+  // A whole value: its (first) slot.
+  uint32_t pop_value() {
+    if (top_is_v128()) pop();
+    return pop();
+  }
+  void truncate(size_t height) {
+    stack_.resize(height);
+    hi_.resize(height);
+  }
+
+  // --- emitting ---
+  uint32_t emit_op(IOp op) {
+    last_dst_ = -1;
+    last_cmp_start_ = -1;
+    last_start_ = -1;
+    last_copy_start_ = -1;
+    uint32_t start = static_cast<uint32_t>(code_.size());
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    code_.push_back(static_cast<uint32_t>(h));
+    code_.push_back(static_cast<uint32_t>(h >> 32));
+    return start;
+  }
+  void emit(uint32_t v) { code_.push_back(v); }
+  void set_handler(uint32_t start, IOp op) {
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    code_[start] = static_cast<uint32_t>(h);
+    code_[start + 1] = static_cast<uint32_t>(h >> 32);
+  }
+  bool sandboxed() const { return fuel_ || deadline_; }
+  BrVariant back_variant() const {
+    return fuel_ ? (deadline_ ? BrVariant::FPB : BrVariant::FB) : BrVariant::PB;
+  }
+  uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
+  // A jump may land here: the previous instruction can no longer be rewritten.
+  void bind_here() {
+    store_start_ = -1;
+    ldb_start_ = -1;
+    arith_start_ = -1;
+    pair_start_ = -1;
+    last_dst_ = -1;
+    last_cmp_start_ = -1;
+    last_start_ = -1;
+    last_copy_start_ = -1;
+  }
+  // The last instruction (emitted at `start`) computed the value at stack position
+  // `pos`, a temp nothing else reads: a consumer may replace it by a superinstruction.
+  bool last_made(uint32_t slot, size_t pos) const {
+    return last_start_ >= 0 && slot == temp(pos) && last_dst_ >= 0;
+  }
+  void note_last(uint32_t start, Op op, uint32_t a, uint32_t b, uint32_t off) {
+    last_start_ = start;
+    last_op_ = op;
+    last_a_ = a;
+    last_b_ = b;
+    last_off_ = off;
+  }
+  void patch(uint32_t field, uint32_t start, uint32_t target) {
+    code_[field] = static_cast<uint32_t>(static_cast<int32_t>(target) - static_cast<int32_t>(start));
+  }
+
+  void materialize(size_t i) {
+    if (stack_[i] != temp(i)) {
+      emit_copy(temp(i), stack_[i]);
+      stack_[i] = temp(i);
+    }
+  }
+  void materialize_local_refs(uint32_t local) {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i] == local) materialize(i);
+    }
+  }
+  void materialize_all_locals() {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (is_local(stack_[i])) materialize(i);
+    }
+  }
+  bool other_refs(uint32_t local, size_t except) const {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (i != except && stack_[i] == local) return true;
+    }
+    return false;
+  }
+
+  // Result of a value-producing instruction whose dst field was just emitted at `field`.
+  void result_at(uint32_t field) {
+    push_temp();
+    last_dst_ = field;
+  }
+  void result_v128_at(uint32_t field) {
+    push_temp_v128();
+    last_dst_ = field;
+  }
+
+  // --- control ---
+  // The block's parameter and result types, and their slot counts.
+  void block_sig(const BlockType& bt, Ctrl* c) const;
+
+  Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  bool is_func_label(uint32_t depth) const { return depth == ctrls_.size() - 1; }
+  uint32_t label_arity(const Ctrl& c) const { return c.kind == Op::Loop ? c.nparams : c.nresults; }
+
+  void set_unreachable() {
+    fuel_field_ = -1;  // until the next block start, the code is dead
+    ctrls_.back().unreachable = true;
+    truncate(ctrls_.back().height);
+  }
+
+  // The instruction `op` noted at `start` (`units` long) is still in place, unchanged
+  // (no fusion rewrote it), and ends at `end`: the next instruction starts there, so no
+  // jump target or other op lies between.
+  bool intact(int64_t start, IOp op, uint32_t units, int64_t end) const {
+    if (start < 0 || start + units != end) return false;
+    const uint64_t h = handlers_[static_cast<uint32_t>(op)];
+    const size_t s0 = static_cast<size_t>(start);
+    return code_[s0] == static_cast<uint32_t>(h) && code_[s0 + 1] == static_cast<uint32_t>(h >> 32);
+  }
+  bool arith_ends_at(int64_t end) const {
+    return intact(arith_start_, iop(arith_op_), kOpUnits + 3, end);
+  }
+
+  void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
+    last_cmp_start_ = start;
+    last_cmp_op_ = op;
+    last_cmp_a_ = a;
+    last_cmp_b_ = b;
+  }
+
+  // A basic block starts here (code.h, "Sandbox instrumentation"): opens its Fuel charge,
+  // and polls the deadline when `header` (function entry, loop header).
+  void open_block(bool header) {
+    fuel_field_ = -1;
+    if (fuel_) {
+      emit_op(header && deadline_ ? IOp::FuelPoll : IOp::Fuel);
+      fuel_field_ = here();
+      emit(0);
+    } else if (header && deadline_) {
+      emit_op(IOp::Poll);
+    }
+  }
+
+
+  // --- translation (compiler.cpp) ---
+  Result<void> collect_consts();
+  void map_locals();
+  Result<void> compile_body();
+  Result<void> compile_instr(const Instr& in, bool* done);
+  void do_memory(const Instr& in);
+  void do_unary(Op op);
+  void do_binary(Op op);
+  void do_local_set(uint32_t x, bool tee);
+  void do_local_set_v128(uint32_t x, bool tee);
+  void do_select();
+  void do_global(const Instr& in);
+  void push_const(uint64_t bits);
+  void push_const_v128(uint64_t lo, uint64_t hi);
+
+  // --- SIMD (compiler_simd.cpp) ---
+  void do_simd(const Instr& in);
+  // Emits the Simd/SimdMem op that calls `op`'s handler; returns its start.
+  uint32_t emit_simd_op(Op op);
+
+  // --- control (compiler_control.cpp) ---
+  void enter_block(Op kind, const BlockType& bt, uint32_t cond);
+  // Jump to the else arm when `cond` is zero (the head may fuse a compare).
+  void emit_if_branch(uint32_t cond, Ctrl* c);
+  void do_else();
+  // Returns true at the function's final end.
+  bool do_end();
+  void do_br_if(uint32_t depth);
+  void do_br_table(const Instr& in);
+  void do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect);
+  void emit_branch(uint32_t depth);
+  void emit_return();
+  void jump_to(uint32_t depth, uint32_t start, uint32_t field);
+  bool moves_needed(uint32_t depth);
+  // Copies the branch's values into the target's slots; increasing order is safe because
+  // every source temp sits at or above its destination (see file comment in code.h).
+  void emit_moves(uint32_t depth);
+  // The conditional branch `base` at `start` (rel field already emitted) goes to a loop
+  // header (`back`) or forward. With the sandbox on, it becomes its variant that charges
+  // the block it enters (code.h): the loop header's cost when taken backwards (the rel
+  // then points past the header's op), the fall-through's cost when not taken.
+  void finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back);
+
+  // --- peephole (compiler_fusion.cpp) ---
+  // Each fuse_* either replaces the just-emitted instruction(s) by a superinstruction
+  // that includes the current one and returns true, or emits nothing and returns false.
+  // The note_* record what a plain instruction left for the next one to fuse with.
+  bool fuse_binary(Op op, uint32_t a, uint32_t b);
+  void note_binary(Op op, uint32_t start, uint32_t a, uint32_t b);
+  bool fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset);
+  void note_store(Op op, uint32_t start);
+  bool fuse_load(Op op, uint32_t addr, uint32_t offset);
+  // Emits the head of br_if's conditional branch (up to its rel field, not included):
+  // fused with the compare and/or counter step just before when possible. Returns the
+  // base op (for its sandbox variants) and its start in `*start`.
+  IOp emit_br_if_head(uint32_t cond, uint32_t* start);
+  // The same for an if's branch to its else arm, taken when `cond` is zero.
+  IOp emit_if_head(uint32_t cond, uint32_t* start);
+  // Runs of up to four copies become one Copy2/3/4.
+  void emit_copy(uint32_t dst, uint32_t src);
+  // Turns the instruction at `start` into `fused` by appending a binop's [d][a][b] to it
+  // (a pair, or a store then add). The result is no single instruction any more, so no
+  // later fusion may take it apart; its d can still be retargeted by a local.set.
+  void append_binop(int64_t start, IOp fused, uint32_t a, uint32_t b);
+  // Replaces the noted binop (and everything after it) by the arithmetic + branch op
+  // `fused` (MIDIMON_ARITH_BRS): [d][a][b], then `c` when `with_c`. Returns its start.
+  uint32_t emit_arith_branch(IOp fused, bool with_c, uint32_t c);
+
+  const bool fuel_;
+  const bool deadline_;
+  int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
+  // (taken-cost unit of a back-edge branch, its loop header's cost field): filled in
+  // once the body is compiled and every block's cost is final.
+  std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;
+  const ModuleInfo& m_;
+  const FuncType& type_;
+  const FuncBody& body_;
+  const std::span<const Instr> instrs_;  // the body, decoded once (decoded_body.h)
+  const uint64_t* handlers_;
+  std::unique_ptr<CompiledFunc> out_;
+  std::vector<uint32_t>& code_;
+
+  uint32_t num_locals_ = 0;  // slots of parameters and locals
+  std::vector<uint32_t> local_slots_;  // local index -> first slot; empty: the same (no v128)
+  std::vector<uint8_t> local_wide_;    // local index -> is a v128; empty: none is
+  uint32_t temp_base_ = 0;
+  uint32_t max_height_ = 0;
+  std::vector<uint32_t> stack_;
+  std::vector<uint8_t> hi_;  // per stack entry: the upper half of a v128
+  std::vector<Ctrl> ctrls_;
+  std::unordered_map<uint64_t, uint32_t> const_slots_;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_slots_;  // two slots each
+  int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp
+  int64_t last_cmp_start_ = -1;  // start of the last instruction if it is a fusable compare
+  int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
+  int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
+  int64_t store_start_ = -1;     // start of the last plain store (may take an i32.add)
+  Op store_op_ = Op::Nop;
+  int64_t ldb_start_ = -1;       // start of the last <Binop>_Ld (may be stored: <Store>_<Binop>_Ld)
+  Op ldb_op_ = Op::Nop;
+  Op pair_op_ = Op::Nop;
+  Op arith_op_ = Op::Nop;
+  int64_t last_start_ = -1;      // start of the last binop or load (see last_made)
+  Op last_op_ = Op::Nop;
+  uint32_t last_a_ = 0, last_b_ = 0, last_off_ = 0;
+  uint32_t last_copy_count_ = 0;  // copies in the instruction at last_copy_start_
+  int64_t last_copy_start_ = -1;  // start of the last instruction if it is a Copy
+  Op last_cmp_op_ = Op::Nop;
+  uint32_t last_cmp_a_ = 0, last_cmp_b_ = 0;
+};
+
+}  // namespace midimon::wasm::compiler_detail

@@ -1,0 +1,158 @@
+#include "peephole.h"
+
+namespace midimon::wasm::peephole {
+
+Op negate_cmp(Op op) {
+  switch (op) {
+    case Op::I32Eq: return Op::I32Ne;
+    case Op::I32Ne: return Op::I32Eq;
+    case Op::I32LtS: return Op::I32GeS;
+    case Op::I32GeS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GeU;
+    case Op::I32GeU: return Op::I32LtU;
+    case Op::I32GtS: return Op::I32LeS;
+    case Op::I32LeS: return Op::I32GtS;
+    case Op::I32GtU: return Op::I32LeU;
+    case Op::I32LeU: return Op::I32GtU;
+    case Op::I64Eq: return Op::I64Ne;
+    case Op::I64Ne: return Op::I64Eq;
+    case Op::I64LtS: return Op::I64GeS;
+    case Op::I64GeS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GeU;
+    case Op::I64GeU: return Op::I64LtU;
+    case Op::I64GtS: return Op::I64LeS;
+    case Op::I64LeS: return Op::I64GtS;
+    case Op::I64GtU: return Op::I64LeU;
+    case Op::I64LeU: return Op::I64GtU;
+    default: return Op::Count_;
+  }
+}
+
+IOp fused_branch(Op cmp) {
+  switch (cmp) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::BrIf_##Name;
+    MIDIMON_FUSED_CMPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp load_add(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_Add;
+    MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp ld_binop(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name, Load) \
+  case Op::Name: return IOp::Name##_Ld;
+    MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+Op ld_source(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name, Load) \
+  case Op::Name: return Op::Load;
+    MIDIMON_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return Op::Count_;
+  }
+}
+
+IOp store_binop(Op store, Op binop) {
+#define MIDIMON_X(Store, Name) \
+  if (store == Op::Store && binop == Op::Name) return IOp::Store##_##Name;
+  MIDIMON_STORE_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp sandbox_branch(IOp base, BrVariant v) {
+  switch (base) {
+#define MIDIMON_X(Name, n)                                                             \
+  case IOp::Name:                                                                      \
+    return v == BrVariant::F    ? IOp::Name##_F                                        \
+           : v == BrVariant::FB ? IOp::Name##_FB                                       \
+           : v == BrVariant::PB ? IOp::Name##_PB                                       \
+                                : IOp::Name##_FPB;
+    MIDIMON_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, C, n)                                                             \
+  case IOp::A##_##C:                                                                   \
+    return v == BrVariant::F    ? IOp::A##_##C##_F                                     \
+           : v == BrVariant::FB ? IOp::A##_##C##_FB                                    \
+           : v == BrVariant::PB ? IOp::A##_##C##_PB                                    \
+                                : IOp::A##_##C##_FPB;
+    MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+    case IOp::Br:
+      return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
+    default:
+      return IOp::Invalid;
+  }
+}
+
+IOp arith_branch_op(Op arith, Op cond) {
+#define MIDIMON_X(A, C, n) \
+  if (arith == Op::A && cond == Op::C) return IOp::A##_##C;
+  MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp store_ld_binop(Op store, Op binop) {
+#define MIDIMON_X(Store, Name) \
+  if (store == Op::Store && binop == Op::Name) return IOp::Store##_##Name##_Ld;
+  MIDIMON_STORE_LD_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp store_then_add(Op store) {
+#define MIDIMON_X(Store, T) \
+  if (store == Op::Store) return IOp::Store##_ThenAdd;
+  MIDIMON_STORE_ADDS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp binop_pair(Op a, Op b) {
+#define MIDIMON_X(A, B) \
+  if (a == Op::A && b == Op::B) return IOp::Pair_##A##_##B;
+  MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+Op mirror_cmp(Op op) {
+  switch (op) {
+    case Op::I32LtS: return Op::I32GtS;
+    case Op::I32GtS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GtU;
+    case Op::I32GtU: return Op::I32LtU;
+    case Op::I32LeS: return Op::I32GeS;
+    case Op::I32GeS: return Op::I32LeS;
+    case Op::I32LeU: return Op::I32GeU;
+    case Op::I32GeU: return Op::I32LeU;
+    case Op::I64LtS: return Op::I64GtS;
+    case Op::I64GtS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GtU;
+    case Op::I64GtU: return Op::I64LtU;
+    case Op::I64LeS: return Op::I64GeS;
+    case Op::I64GeS: return Op::I64LeS;
+    case Op::I64LeU: return Op::I64GeU;
+    case Op::I64GeU: return Op::I64LeU;
+    default: return op;  // eq, ne: symmetric
+  }
+}
+
+}  // namespace midimon::wasm::peephole

@@ -1,0 +1,34 @@
+// Lookups from wasm instructions to the fused internal ops of superinstructions.h and
+// the sandbox variants of branches (code.h): "is there one op for this pair, and which".
+// Pure functions of the tables; where and when a pair may be fused is the compiler's
+// business (compiler_fusion.cpp).
+#pragma once
+
+#include "code.h"
+
+namespace midimon::wasm::peephole {
+
+// The compare with the opposite result (a < b -> a >= b); Op::Count_ for eqz and
+// non-compares.
+Op negate_cmp(Op op);
+// The compare with its operands swapped: a < b is b > a (eq, ne: themselves).
+Op mirror_cmp(Op op);
+
+// Each returns IOp::Invalid when there is no such fused op.
+IOp fused_branch(Op cmp);                    // br_if on a compare: BrIf_<cmp>
+IOp load_add(Op load);                       // <Load>_Add
+IOp ld_binop(Op binop);                      // <Binop>_Ld
+Op ld_source(Op binop);                      // the load that may feed <Binop>_Ld (Count_: none)
+IOp store_binop(Op store, Op binop);         // <Store>_<Binop>
+IOp store_ld_binop(Op store, Op binop);      // <Store>_<Binop>_Ld
+IOp store_then_add(Op store);                // <Store>_ThenAdd
+IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
+// `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
+IOp arith_branch_op(Op arith, Op cond);
+
+// Sandbox variants of a conditional branch (code.h, MIDIMON_COND_BRS; Br has FB, PB,
+// FPB only).
+enum class BrVariant { F, FB, PB, FPB };
+IOp sandbox_branch(IOp base, BrVariant v);
+
+}  // namespace midimon::wasm::peephole

@@ -1,0 +1,82 @@
+// The superinstruction table: which adjacent wasm instructions the compiler fuses into
+// one internal op (X-macros). This file is the one place that answers "which pairs are
+// fused"; code.h turns the lists into IOp names, the interpreter into handlers
+// (interpreter.cpp), peephole.cpp into the lookups "is there a fused op for (a, b)",
+// and compiler_fusion.cpp applies them while emitting. Operand layouts: code.h.
+//
+// A pair is fused only when the first one's result is a fresh temp that only the
+// second one reads, and no jump can land between them, so fusion changes neither
+// results nor fuel accounting (one unit per wasm instruction either way).
+#pragma once
+
+// Integer compares that fuse with br_if into one conditional branch (BrIf_<name>).
+#define MIDIMON_FUSED_CMPS(X) \
+  X(I32Eqz) X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) \
+  X(I32GeS) X(I32GeU) \
+  X(I64Eqz) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
+  X(I64GeS) X(I64GeU)
+
+// Pairs with a fixed first or second instruction (operand layouts):
+//   <Load>_Add: i32.add then a load of its result       [h][dst][a][b][offset]
+//   <Binop>_Ld: a load whose result is the binop's b     [h][dst][a][addr][offset]
+//   <Store>_<Binop>: a binop whose result is stored      [h][addr][a][b][offset]
+//   Copy2: two copies, done in order                     [h][dst1][src1][dst2][src2]
+//   Copy3, Copy4: three or four copies, likewise (rotating a cipher's working variables)
+// (Copy2..4 have no table: any copies in a row merge, up to four.)
+#define MIDIMON_LOAD_OPS(X) \
+  X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
+  X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
+// (binop, the load that feeds its b)
+#define MIDIMON_LD_BINOPS(X) \
+  X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
+  X(I32Or, I32Load) X(I32Xor, I32Load) X(F32Add, F32Load) X(F32Sub, F32Load) \
+  X(F32Mul, F32Load) X(F64Add, F64Load) X(F64Sub, F64Load) X(F64Mul, F64Load) \
+  X(F64Div, F64Load)
+// (store, the binop whose result it stores)
+#define MIDIMON_STORE_BINOPS(X) \
+  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32And) X(I32Store, I32Or) \
+  X(I32Store, I32Xor) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul) \
+  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
+
+// A store of a <Binop>_Ld's result (c[i] += a * b[i] style updates), in one dispatch:
+//   <Store>_<Binop>_Ld  [h][addr][a][load addr][load offset][store offset]
+// loads b (trapping first if out of bounds), computes a <binop> b, then stores it.
+#define MIDIMON_STORE_LD_BINOPS(X)                                                      \
+  X(I32Store, I32Add) X(I32Store, I32Sub) X(I32Store, I32Xor) X(I32Store, I32And)         \
+  X(I32Store, I32Or) X(F32Store, F32Add) X(F32Store, F32Sub) X(F32Store, F32Mul)          \
+  X(F64Store, F64Add) X(F64Store, F64Sub) X(F64Store, F64Mul)
+
+// A store followed by an i32.add (the pointer bump of a fill or copy loop), in order:
+//   <Store>_ThenAdd  [h][addr][value][offset][d][a][b]
+#define MIDIMON_STORE_ADDS(X) \
+  X(I32Store, uint32_t) X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store, uint64_t) \
+  X(F32Store, uint32_t) X(F64Store, uint64_t)
+
+// Arithmetic fused with the conditional branch on its result (a loop counter's step
+// and test): `d = a <A> b`, then branch on <C>: BrIf tests d != 0, <W>Eqz tests d == 0,
+// a compare tests `d <cmp> c` (c read after d is written). (A, C, operand units):
+//   A_BrIf / A_<W>Eqz  [h][d][a][b][rel]     A_<cmp>  [h][d][a][b][c][rel]
+#define MIDIMON_ARITH_BRS_CMPS(X, A, W)                                                \
+  X(A, W##Eqz, 3) X(A, W##Eq, 4) X(A, W##Ne, 4) X(A, W##LtS, 4) X(A, W##LtU, 4)          \
+  X(A, W##GtS, 4) X(A, W##GtU, 4) X(A, W##LeS, 4) X(A, W##LeU, 4) X(A, W##GeS, 4)        \
+  X(A, W##GeU, 4)
+#define MIDIMON_ARITH_BRS(X)                                                           \
+  X(I32Add, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Add, I32)                              \
+  X(I32Sub, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Sub, I32)                              \
+  MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64)
+
+// Two binops in a row, done in order (the second may read the first's result), in one
+// dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
+// most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).
+#define MIDIMON_BINOP_PAIRS(X)                                                           \
+  X(I32Add, I32Add) X(I32Add, I32Sub) X(I32Add, I32Xor) X(I32Add, I32Mul)                  \
+  X(I32Add, I32Shl) X(I32Sub, I32Add) X(I32Sub, I32Sub) X(I32Shl, I32Add)                  \
+  X(I32Shl, I32Xor) X(I32Xor, I32Xor) X(I32Xor, I32Add) X(I32Xor, I32And)                  \
+  X(I32Xor, I32Mul) X(I32Xor, I32Rotl) X(I32Xor, I32ShrU) X(I32Xor, I32Shl)                \
+  X(I32And, I32And) X(I32And, I32Add) X(I32And, I32Xor) X(I32And, I32Rotl)                 \
+  X(I32Rotl, I32Rotl) X(I32Rotl, I32Xor) X(I32ShrU, I32Xor) X(I32ShrU, I32And)             \
+  X(I32Mul, I32ShrU) X(I32Mul, I32Add) X(I32Mul, I32Sub) X(I32Or, I32Xor)                  \
+  X(I32Xor, I32Or) X(I64Add, I64Add) X(F64Mul, F64Mul) X(F64Mul, F64Add)                   \
+  X(F64Add, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Add, F64Mul)                  \
+  X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)                  \
+  X(I32GtU, I32Sub)
