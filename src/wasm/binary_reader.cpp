@@ -2,6 +2,12 @@
 // one cursor over the whole module (a section may be read past its declared end, which
 // is then reported as "section size mismatch"), lengths checked against the bytes left,
 // and the module-wide count checks done after the last section.
+//
+// Function bodies are only delimited while the sections are read; their instructions
+// are decoded by BodyScanner, after the sections (Eager) or only when a loader that
+// decodes bodies itself hits an error (Deferred, check_body_encodings). Either way the
+// first error in the reference decoder's order wins: a body's error comes before any
+// error in a later part of the module, and "data count section required" last.
 #include "binary_reader.h"
 
 #include <algorithm>
@@ -123,13 +129,73 @@ class BlockTracker {
   std::vector<uint8_t> open_;  // 1 = an `if` whose `else` may still come
 };
 
+// Decodes the instructions of function bodies the way the reference decoder does while
+// it reads the code section: each body must end with the `end` closing depth 0 exactly
+// at its declared end (the decoder reads on past it, into later bytes, until that `end`).
+class BodyScanner {
+ public:
+  BodyScanner(std::span<const uint8_t> bytes, uint32_t num_imported_funcs, bool has_data_count)
+      : bytes_(bytes), num_imported_funcs_(num_imported_funcs), has_data_count_(has_data_count) {}
+
+  // Bodies in order; the first error, with `where` naming the function.
+  Result<void> scan(std::span<const FuncBody> bodies) {
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      if (auto r = scan_body(bodies[i]); !r) {
+        Error e = r.take_error();
+        e.where = "function " + std::to_string(num_imported_funcs_ + i);
+        return e;
+      }
+    }
+    return {};
+  }
+  // Offset of the first memory.init / data.drop seen (only tracked without a data count
+  // section, which is then required if the module has data segments).
+  const std::optional<size_t>& first_data_use() const { return first_data_use_; }
+
+ private:
+  Result<void> scan_body(const FuncBody& body) {
+    InstrReader r(bytes_, body.code_offset, bytes_.size());
+    BlockTracker blocks;
+    Instr in;
+    for (;;) {
+      WASM_TRY(r.next(in));
+      if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !has_data_count_ &&
+          !first_data_use_) {
+        first_data_use_ = in.offset;
+      }
+      auto done = blocks.step(in);
+      if (!done) return done.take_error();
+      if (*done) break;
+    }
+    if (r.position() != body.code_end) return malformed("section size mismatch", body.offset);
+    return {};
+  }
+
+  std::span<const uint8_t> bytes_;
+  uint32_t num_imported_funcs_;
+  bool has_data_count_;
+  std::optional<size_t> first_data_use_;
+};
+
+// Without any data segment, memory.init / data.drop name an unknown segment anyway;
+// leaving that to the validator gives the spec's "unknown data segment" for the modules
+// wabt writes without a data count section (memory_init.wast).
+Result<void> check_data_count_present(const ModuleInfo& m, const BodyScanner& scanner) {
+  if (!m.data_count && scanner.first_data_use() && !m.datas.empty()) {
+    return malformed("data count section required", *scanner.first_data_use());
+  }
+  return {};
+}
+
 class Reader {
  public:
-  explicit Reader(std::span<const uint8_t> bytes) : bytes_(bytes), c_(bytes, 0, bytes.size()) {}
+  Reader(std::span<const uint8_t> bytes, BodyDecoding bodies)
+      : bytes_(bytes), c_(bytes, 0, bytes.size()), bodies_(bodies) {}
 
   Result<ModuleInfo> run();
 
  private:
+  Result<void> read_sections();
   Result<void> read_header();
   Result<void> read_section(uint8_t id, uint32_t size);
   Result<void> read_custom(size_t start, uint32_t size, SectionInfo& info);
@@ -151,8 +217,17 @@ class Reader {
   Result<void> finish();
   void read_name_section(size_t start, size_t end);
 
+  // An error while reading the sections: a body read before it that does not decode
+  // is reported instead, as the reference decoder would have failed there first.
+  Error first_error(Error e) {
+    BodyScanner scanner(bytes_, m_.num_imported_funcs, m_.data_count.has_value());
+    if (auto r = scanner.scan(m_.bodies); !r) return r.take_error();
+    return e;
+  }
+
   std::span<const uint8_t> bytes_;
   ByteCursor c_;
+  BodyDecoding bodies_;
   ModuleInfo m_;
   uint32_t num_declared_funcs_ = 0;  // from the function section
   bool saw_code_ = false;
@@ -160,8 +235,6 @@ class Reader {
   uint32_t code_count_ = 0;
   bool saw_data_ = false;
   size_t data_count_offset_ = 0;  // where the data section's count is
-  // First memory.init / data.drop, for "data count section required".
-  std::optional<size_t> first_data_use_;
 };
 
 Result<void> Reader::read_header() {
@@ -180,6 +253,18 @@ Result<void> Reader::read_header() {
 }
 
 Result<ModuleInfo> Reader::run() {
+  auto r = read_sections();
+  if (!r) return first_error(r.take_error());
+  if (bodies_ == BodyDecoding::Eager) {
+    BodyScanner scanner(bytes_, m_.num_imported_funcs, m_.data_count.has_value());
+    WASM_TRY(scanner.scan(m_.bodies));
+    WASM_TRY(check_data_count_present(m_, scanner));
+  }
+  m_.bytes.assign(bytes_.begin(), bytes_.end());
+  return std::move(m_);
+}
+
+Result<void> Reader::read_sections() {
   WASM_TRY(read_header());
   int last_rank = 0;
   while (!c_.at_end()) {
@@ -217,9 +302,7 @@ Result<ModuleInfo> Reader::run() {
     }
     m_.sections.push_back(std::move(info));
   }
-  WASM_TRY(finish());
-  m_.bytes.assign(bytes_.begin(), bytes_.end());
-  return std::move(m_);
+  return finish();
 }
 
 Result<void> Reader::finish() {
@@ -232,13 +315,7 @@ Result<void> Reader::finish() {
     return malformed("data count and data section have inconsistent lengths",
                      saw_data_ ? data_count_offset_ : bytes_.size());
   }
-  // Without any data segment, memory.init / data.drop name an unknown segment anyway;
-  // leaving that to the validator gives the spec's "unknown data segment" for the
-  // modules wabt writes without a data count section (memory_init.wast).
-  if (!m_.data_count && first_data_use_ && !m_.datas.empty()) {
-    return malformed("data count section required", *first_data_use_);
-  }
-  return {};
+  return {};  // "data count section required" needs the bodies decoded: see run()
 }
 
 Result<void> Reader::read_section(uint8_t id, uint32_t size) {
@@ -611,23 +688,17 @@ Result<void> Reader::read_body(uint32_t func_index) {
   if (total > kMaxLocals) return malformed("too many locals", locals_offset);
   body.num_locals = static_cast<uint32_t>(total);
 
+  // The locals may already run past the body's declared end: the decoder reads on, as
+  // it does for instructions (BodyScanner), and the mismatch is reported there.
   body.code_offset = static_cast<uint32_t>(c_.pos());
-  InstrReader r(bytes_, c_.pos(), bytes_.size());
-  BlockTracker blocks;
-  Instr in;
-  for (;;) {
-    WASM_TRY(r.next(in));
-    if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m_.data_count &&
-        !first_data_use_) {
-      first_data_use_ = in.offset;
-    }
-    bool done;
-    READ_INTO(done, blocks.step(in));
-    if (done) break;
+  body.code_end = static_cast<uint32_t>(start + size);
+  if (body.code_offset > body.code_end) {
+    // Kept so that first_error() decodes its instructions from there, as the reference
+    // decoder would, before settling for the mismatch.
+    m_.bodies.push_back(std::move(body));
+    return malformed("section size mismatch", m_.bodies.back().offset);
   }
-  c_.seek(r.position());
-  if (c_.pos() != start + size) return malformed("section size mismatch", body.offset);
-  body.code_end = static_cast<uint32_t>(c_.pos());
+  c_.seek(body.code_end);
   m_.bodies.push_back(std::move(body));
   return {};
 }
@@ -666,10 +737,16 @@ Result<void> Reader::read_datas() {
 
 }  // namespace
 
-Result<ModuleInfo> read_module(std::span<const uint8_t> binary) {
+Result<ModuleInfo> read_module(std::span<const uint8_t> binary, BodyDecoding bodies) {
   if (binary.size() > UINT32_MAX) return malformed("length out of bounds", 0);
-  Reader reader(binary);
+  Reader reader(binary, bodies);
   return reader.run();
+}
+
+Result<void> check_body_encodings(const ModuleInfo& module) {
+  BodyScanner scanner(module.bytes, module.num_imported_funcs, module.data_count.has_value());
+  WASM_TRY(scanner.scan(module.bodies));
+  return check_data_count_present(module, scanner);
 }
 
 }  // namespace midimon::wasm

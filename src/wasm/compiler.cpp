@@ -57,15 +57,12 @@ bool is_const_op(Op op) {
 }  // namespace
 
 Result<void> Compiler::collect_consts() {
-  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
-  Instr in;
   std::vector<uint64_t> order;
   std::unordered_map<uint64_t, uint32_t> counts;
   using V128Bits = std::pair<uint64_t, uint64_t>;
   std::vector<V128Bits> v128_order;
   std::map<V128Bits, uint32_t> v128_counts;
-  while (!r.at_end()) {
-    WASM_TRY(r.next(in));
+  for (const Instr& in : instrs_) {
     if (in.op == Op::V128Const) {
       if (v128_counts[{in.value, in.value2}]++ == 0) v128_order.emplace_back(in.value, in.value2);
       continue;
@@ -149,11 +146,8 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
 }
 
 Result<void> Compiler::compile_body() {
-  InstrReader r(m_.bytes, body_.code_offset, body_.code_end);
-  Instr in;
   uint32_t skip_depth = 0;  // nesting inside unreachable code
-  while (!r.at_end()) {
-    WASM_TRY(r.next(in));
+  for (const Instr& in : instrs_) {
     if (ctrls_.back().unreachable) {
       switch (in.op) {
         case Op::Block:
@@ -548,8 +542,9 @@ void Compiler::push_const_v128(uint64_t lo, uint64_t hi) {
 namespace midimon::wasm {
 
 Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
-                                                       uint32_t func_index) {
-  compiler_detail::Compiler c(engine, module, func_index);
+                                                       uint32_t func_index,
+                                                       const DecodedBody& decoded) {
+  compiler_detail::Compiler c(engine, module, func_index, decoded);
   return c.run();
 }
 

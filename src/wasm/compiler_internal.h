@@ -29,7 +29,7 @@
 
 #include "code.h"
 #include "compiler.h"
-#include "instr_reader.h"
+#include "decoded_body.h"
 #include "peephole.h"
 
 namespace midimon::wasm::compiler_detail {
@@ -53,12 +53,14 @@ struct Ctrl {
 
 class Compiler {
  public:
-  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index)
+  Compiler(const Engine& engine, const ModuleInfo& m, uint32_t func_index,
+           const DecodedBody& decoded)
       : fuel_(engine.config().fuel_metering),
         deadline_(engine.config().deadline_checks),
         m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
+        instrs_(decoded.instrs()),
         handlers_(interp_handler_addresses()),
         out_(std::make_unique<CompiledFunc>()),
         code_(out_->code) {}
@@ -315,6 +317,7 @@ class Compiler {
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;
+  const std::span<const Instr> instrs_;  // the body, decoded once (decoded_body.h)
   const uint64_t* handlers_;
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t>& code_;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -48,19 +49,24 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// Success is an empty optional: returning it initialises one flag, not an Error's two
+// strings (the loader returns one of these per decoded instruction).
 template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : err_(std::move(error)), failed_(true) {}  // NOLINT
-  bool ok() const { return !failed_; }
+  Result(Error error) : err_(std::move(error)) {}  // NOLINT
+  bool ok() const { return !err_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const { return err_; }
-  Error take_error() { return std::move(err_); }
+  // An empty Error when ok().
+  const Error& error() const {
+    static const Error kNone;
+    return err_ ? *err_ : kNone;
+  }
+  Error take_error() { return err_ ? std::move(*err_) : Error{}; }
 
  private:
-  Error err_;
-  bool failed_ = false;
+  std::optional<Error> err_;
 };
 
 // Propagate an error from an expression that yields a Result.

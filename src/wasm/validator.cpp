@@ -20,7 +20,9 @@ std::string section(const char* name) { return std::string("section '") + name +
 class ModuleChecker {
  public:
   explicit ModuleChecker(const ModuleInfo& m) : m_(m) {}
+  // Every rule but those of function bodies.
   Result<void> run();
+  std::vector<bool> take_declared() { return std::move(declared_); }
 
  private:
   // Byte offset of the section with this id, for rules about entries that carry none.
@@ -256,14 +258,35 @@ Result<void> ModuleChecker::run() {
   WASM_TRY(check_start());
   WASM_TRY(check_exports());
   collect_declared_funcs();
-  for (uint32_t i = m_.num_imported_funcs; i < m_.num_funcs(); ++i) {
-    WASM_TRY(validator_detail::validate_body(m_, i, declared_));
-  }
   return {};
 }
 
 }  // namespace
 
-Result<void> validate_module(const ModuleInfo& module) { return ModuleChecker(module).run(); }
+Result<void> ModuleValidator::check_module() {
+  ModuleChecker checker(m_);
+  WASM_TRY(checker.run());
+  declared_ = checker.take_declared();
+  return {};
+}
+
+ModuleValidator::ModuleValidator(const ModuleInfo& module) : m_(module) {}
+ModuleValidator::~ModuleValidator() = default;
+
+Result<void> ModuleValidator::check_body(uint32_t func_index, const DecodedBody& body) {
+  if (!scratch_) scratch_ = std::make_unique<validator_detail::BodyScratch>();
+  return validator_detail::validate_body(m_, func_index, declared_, body, *scratch_);
+}
+
+Result<void> validate_module(const ModuleInfo& module) {
+  ModuleValidator validator(module);
+  WASM_TRY(validator.check_module());
+  DecodedBody decoded;
+  for (uint32_t i = module.num_imported_funcs; i < module.num_funcs(); ++i) {
+    WASM_TRY(decode_body(module.bytes, module.bodies[i - module.num_imported_funcs], i, decoded));
+    WASM_TRY(validator.check_body(i, decoded));
+  }
+  return {};
+}
 
 }  // namespace midimon::wasm

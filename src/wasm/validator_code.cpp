@@ -1,6 +1,7 @@
 // Function body validation: the spec's validation algorithm (appendix "Validation
-// Algorithm") over the instruction stream decoded by InstrReader. An operand stack of
-// value types (with kAny for values of unreachable code) and a stack of control frames.
+// Algorithm") over the body's instructions, decoded once (decoded_body.h). An operand
+// stack of value types (with kAny for values of unreachable code) and a stack of control
+// frames.
 //
 // Errors are sticky: the first failure is kept and the walk stops after the current
 // instruction, so the pop/push helpers need not return status.
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "instr_reader.h"
+#include "decoded_body.h"
 #include "opcodes_simd.h"
 #include "validator_internal.h"
 
@@ -126,21 +127,34 @@ uint32_t natural_alignment(Op op) {
   }
 }
 
+// The operand types of every op typed by the table, looked up rather than switched on.
+// Indexed by Sig; values no Sig has are {} (never looked up).
+constexpr std::array<SimpleSig, 256> kSimpleSigs = [] {
+  std::array<SimpleSig, 256> table{};
+  for (size_t i = 0; i < table.size(); ++i) table[i] = simple_sig(static_cast<Sig>(i));
+  return table;
+}();
+
 class BodyChecker {
  public:
-  BodyChecker(const ModuleInfo& m, uint32_t func_index, const std::vector<bool>& declared)
-      : m_(m), func_index_(func_index), declared_(declared) {}
+  BodyChecker(const ModuleInfo& m, uint32_t func_index, const std::vector<bool>& declared,
+              BodyScratch& scratch)
+      : m_(m),
+        func_index_(func_index),
+        declared_(declared),
+        local_types_(scratch.local_types),
+        vals_(scratch.vals),
+        ctrls_(scratch.ctrls),
+        scratch_(scratch.labels) {
+    local_types_.clear();
+    vals_.clear();
+    ctrls_.clear();
+  }
 
-  Result<void> run();
+  Result<void> run(const DecodedBody& decoded);
 
  private:
-  struct Frame {
-    Op op;
-    std::span<const ValType> params;
-    std::span<const ValType> results;
-    size_t height;
-    bool unreachable;
-  };
+  using Frame = CtrlFrame;
 
   // --- the algorithm's primitives ---
   void fail(std::string message) {
@@ -246,13 +260,11 @@ class BodyChecker {
     return true;
   }
   bool check_local(uint32_t x, ValType* type) {
-    // local_ends_[i] is one past the last index of group i (parameters are groups of 1).
-    auto it = std::upper_bound(local_ends_.begin(), local_ends_.end(), uint64_t{x});
-    if (it == local_ends_.end()) {
+    if (x >= local_types_.size()) {
       fail("unknown local " + std::to_string(x));
       return false;
     }
-    *type = local_types_[static_cast<size_t>(it - local_ends_.begin())];
+    *type = local_types_[x];
     return true;
   }
 
@@ -263,53 +275,42 @@ class BodyChecker {
   const ModuleInfo& m_;
   uint32_t func_index_;
   const std::vector<bool>& declared_;
-  std::vector<uint64_t> local_ends_;
-  std::vector<ValType> local_types_;
-  std::vector<ValType> vals_;
-  std::vector<Frame> ctrls_;
-  std::vector<ValType> scratch_;
+  std::vector<ValType>& local_types_;  // the buffers of BodyScratch
+  std::vector<ValType>& vals_;
+  std::vector<Frame>& ctrls_;
+  std::vector<ValType>& scratch_;
   size_t offset_ = 0;  // offset of the instruction being checked
   bool failed_ = false;
   Error error_;
 };
 
-Result<void> BodyChecker::run() {
+Result<void> BodyChecker::run(const DecodedBody& decoded) {
   const FuncType& type = m_.func_type(func_index_);
   const FuncBody& body = m_.bodies[func_index_ - m_.num_imported_funcs];
-  uint64_t n = 0;
-  for (ValType t : type.params) {
-    local_ends_.push_back(++n);
-    local_types_.push_back(t);
-  }
-  for (const LocalGroup& g : body.locals) {
-    if (g.count == 0) continue;
-    n += g.count;
-    local_ends_.push_back(n);
-    local_types_.push_back(g.type);
-  }
+  // One entry per local: the reader caps the declared locals (kMaxLocals), so this stays
+  // small, and a local's type is one load.
+  local_types_.assign(type.params.begin(), type.params.end());
+  local_types_.reserve(type.params.size() + body.num_locals);
+  for (const LocalGroup& g : body.locals) local_types_.insert(local_types_.end(), g.count, g.type);
 
   offset_ = body.code_offset;
   ctrls_.push_back(Frame{Op::Block, {}, type.results, 0, false});
-  InstrReader reader(m_.bytes, body.code_offset, body.code_end);
-  Instr in;
+  const std::span<const Instr> instrs = decoded.instrs();
+  size_t next = 0;
   while (!ctrls_.empty()) {
-    if (reader.at_end()) {
+    if (next == instrs.size()) {
       offset_ = body.code_end;
       fail_malformed("END opcode expected");
       return error_;
     }
-    if (auto r = reader.next(in); !r.ok()) {
-      Error e = r.take_error();
-      if (e.where.empty()) e.where = where();
-      return e;
-    }
+    const Instr& in = instrs[next++];
     offset_ = in.offset;
     check_instr(in);
     if (failed_) return error_;
   }
-  if (!reader.at_end()) {
-    // Bytes after the function's final `end`: the body's declared size is too large.
-    offset_ = reader.position();
+  if (next != instrs.size()) {
+    // Instructions after the function's final `end`: the body's declared size is too large.
+    offset_ = instrs[next].offset;
     fail_malformed("section size mismatch");
     return error_;
   }
@@ -358,7 +359,7 @@ void BodyChecker::check_instr(const Instr& in) {
     } else if (info.imm == ImmKind::MemInit) {
       if (!check_memory(0) || !check_data(in.index)) return;
     }
-    const SimpleSig s = simple_sig(info.sig);
+    const SimpleSig& s = kSimpleSigs[static_cast<uint8_t>(info.sig)];
     for (uint8_t i = s.num_params; i-- > 0;) pop(s.params[i]);
     if (s.result != kAny) push(s.result);
     return;
@@ -576,8 +577,9 @@ void BodyChecker::check_instr(const Instr& in) {
 }  // namespace
 
 Result<void> validate_body(const ModuleInfo& module, uint32_t func_index,
-                           const std::vector<bool>& declared) {
-  return BodyChecker(module, func_index, declared).run();
+                           const std::vector<bool>& declared, const DecodedBody& decoded,
+                           BodyScratch& scratch) {
+  return BodyChecker(module, func_index, declared, scratch).run(decoded);
 }
 
 }  // namespace midimon::wasm::validator_detail

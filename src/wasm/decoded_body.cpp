@@ -1,0 +1,33 @@
+#include "decoded_body.h"
+
+#include <string>
+
+namespace midimon::wasm {
+
+Result<void> decode_body(std::span<const uint8_t> bytes, const FuncBody& body,
+                         uint32_t func_index, DecodedBody& out) {
+  out.count_ = 0;
+  out.targets_.clear();
+  // Every instruction and every br_table target takes at least one byte: with this many
+  // entries neither buffer reallocates, so the Instr::targets spans stay valid.
+  const size_t size = body.code_end - body.code_offset;
+  if (out.storage_.size() < size) out.storage_.resize(size);
+  out.targets_.reserve(size);
+  InstrReader r(bytes, body.code_offset, body.code_end);
+  while (!r.at_end()) {
+    Instr& in = out.storage_[out.count_++];
+    if (auto d = r.next(in); !d) {
+      Error e = d.take_error();
+      e.where = "function " + std::to_string(func_index);
+      return e;
+    }
+    if (!in.targets.empty()) {
+      const size_t first = out.targets_.size();
+      out.targets_.insert(out.targets_.end(), in.targets.begin(), in.targets.end());
+      in.targets = std::span<const uint32_t>(out.targets_.data() + first, in.targets.size());
+    }
+  }
+  return {};
+}
+
+}  // namespace midimon::wasm
