@@ -28,6 +28,6 @@ for case in "minimal hello" "template hello" "template greet" "template describe
 done
 for name in minimal template; do
   valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$calls" "$plugins" "$name" hello 0 >/dev/null 2>&1
-  load=$(callgrind_annotate --inclusive=yes "$out/cg" | awk '/load_wasm_plugin/ {gsub(",", "", $1); print $1; exit}')
+  load=$(callgrind_annotate --inclusive=yes "$out/cg" | awk '!seen && /load_wasm_plugin/ {gsub(",", "", $1); print $1; seen = 1}')
   printf '%-22s %12d %12s\n' "$name load" "$load" "-"
 done
