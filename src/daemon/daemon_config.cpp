@@ -8,6 +8,7 @@
 #include <set>
 
 #include "actions/printing_desktop.h"
+#include "daemon/config_actions.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_adapters.h"
 #include "daemon/plugin_settings_from_config.h"
@@ -62,31 +63,11 @@ const char* choice_name(midi::BackendChoice choice) {
 }
 
 // Every port a SendMidi names (mappings, on_enter, nested actions): the outputs to keep.
-void collect_ports(const mapping::Action& action, std::set<std::string, std::less<>>& out) {
-  std::visit(
-      [&](const auto& a) {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, mapping::action::SendMidi>) {
-          out.insert(a.port);
-        } else if constexpr (std::is_same_v<T, mapping::action::Sequence>) {
-          for (const auto& inner : a.actions) collect_ports(inner, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Repeat>) {
-          if (a.action) collect_ports(*a.action, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Conditional>) {
-          if (a.then_action) collect_ports(*a.then_action, out);
-          if (a.else_action) collect_ports(*a.else_action, out);
-        }
-      },
-      action.kind);
-}
-
 std::set<std::string, std::less<>> ports_named(const mapping::Config& config) {
   std::set<std::string, std::less<>> ports;
-  for (const auto& mode : config.modes) {
-    for (const auto& m : mode.mappings) collect_ports(m.action, ports);
-    for (const auto& a : mode.on_enter) collect_ports(a, ports);
-  }
-  for (const auto& m : config.global_mappings) collect_ports(m.action, ports);
+  for_each_action(config, [&](const mapping::Action& action) {
+    if (const auto* send = std::get_if<mapping::action::SendMidi>(&action.kind)) ports.insert(send->port);
+  });
   return ports;
 }
 

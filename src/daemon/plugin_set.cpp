@@ -5,29 +5,11 @@
 #include <set>
 #include <system_error>
 
+#include "daemon/config_actions.h"
 #include "daemon/plugin_settings_from_config.h"
 
 namespace midimon::daemon {
 namespace {
-
-// Every plugin an action names (nested ones included), with where it is named first.
-void collect(const mapping::Action& action, std::vector<std::pair<std::string, mapping::SourceLocation>>& out) {
-  std::visit(
-      [&](const auto& a) {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, mapping::action::Plugin>) {
-          out.emplace_back(a.plugin, action.where);
-        } else if constexpr (std::is_same_v<T, mapping::action::Sequence>) {
-          for (const auto& inner : a.actions) collect(inner, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Repeat>) {
-          if (a.action) collect(*a.action, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Conditional>) {
-          if (a.then_action) collect(*a.then_action, out);
-          if (a.else_action) collect(*a.else_action, out);
-        }
-      },
-      action.kind);
-}
 
 // The file a plugin resolves to, as text that changes when the file is replaced.
 std::string file_identity(const std::filesystem::path& file) {
@@ -47,12 +29,11 @@ std::string fingerprint(const PluginWant& want, const std::string& file) {
 }  // namespace
 
 std::vector<PluginWant> plugins_wanted(const mapping::Config& config) {
+  // Every plugin an action names, with where it is named first.
   std::vector<std::pair<std::string, mapping::SourceLocation>> named;
-  for (const auto& mode : config.modes) {
-    for (const auto& m : mode.mappings) collect(m.action, named);
-    for (const auto& a : mode.on_enter) collect(a, named);
-  }
-  for (const auto& m : config.global_mappings) collect(m.action, named);
+  for_each_action(config, [&](const mapping::Action& action) {
+    if (const auto* p = std::get_if<mapping::action::Plugin>(&action.kind)) named.emplace_back(p->plugin, action.where);
+  });
 
   std::vector<PluginWant> wants;
   std::set<std::string> seen;

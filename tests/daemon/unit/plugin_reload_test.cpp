@@ -72,20 +72,11 @@ struct Fixture {
                "[plugin]\nname = \"probe\"\nversion = \"1.2.3\"\ndescription = \"exercises the host API\"\n"
                "author = \"midimon tests\"\nlicense = \"MIT\"\ntype = \"action\"\nbinary = \"probe.wasm\"\n");
     write_file(config, text);
-    DaemonOptions options;
-    options.config_path = config;
-    options.input = DaemonOptions::Input::InProcess;
+    DaemonOptions options = testing::test_options(config, log, settings);
     options.desktop = &desktop;
     options.midi_out = &midi;
-    options.logger = &log;
-    options.watch_config = false;
-    options.watch_focus = false;
-    options.plugin_settings = &settings;
     options.xdg = plugin::XdgDirs{dir.path() / "data", dir.path() / "config", dir.path() / "state"};
-    std::string error;
-    daemon = Daemon::create(options, &error);
-    EXPECT_TRUE(daemon) << error;
-    if (daemon) daemon->start();
+    daemon = testing::start_daemon(std::move(options));
   }
   ReloadResult reload_with(const std::string& text) {
     write_file(config, text);
