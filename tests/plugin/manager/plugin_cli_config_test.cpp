@@ -2,27 +2,21 @@
 // behaves as it would in the daemon: its plugin_dirs, [plugins] require_signature, and
 // [plugins.NAME] (config, limits, enabled); command-line flags override them. The config
 // is the default file, $XDG_CONFIG_HOME/midimon/config.toml, unless --config names one.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 
-#include "run_cli.h"
+#include "plugin_cli_fixture.h"
 
 namespace midimon::plugin {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::CliResult;
-using testing::MidimonCli;
+using testing::contains;
 
-const fs::path kPlugins = MIDIMON_TEST_PLUGINS_DIR;
+const fs::path& kPlugins = testing::kExamplePlugins;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-struct PluginCliConfig : ::testing::Test {
-  MidimonCli midimon{MIDIMON_TEST_CLI_BINARY};
-
+struct PluginCliConfig : testing::PluginCliTest {
   fs::path default_config() const { return midimon.config_home() / "midimon" / "config.toml"; }
 
   // A config with the example plugins' directory in plugin_dirs, one mode, and `plugins`
