@@ -4,9 +4,12 @@
 //   BM_Decode/<module>       baseline: one InstrReader pass over every function body (the
 //                            least any loader must do); code_rate = bytes of code section/s
 //   BM_Validate/<module>     Module::validate: read + validate
-//   BM_Compile/<module>      Module::compile: read + validate + compile (target: code_rate
-//                            >= 50 MB/s on large modules), plain engine
-//   BM_CompileSandboxed/...  the same on an engine with fuel metering and deadline checks
+//   BM_Load/<module>         Module::compile as engines do by default: read + validate,
+//                            each function compiled on its first call (target: code_rate
+//                            >= 50 MB/s on large modules)
+//   BM_LoadEager/<module>    Module::compile with EngineConfig::lazy_compilation off:
+//                            read + validate + compile every function, plain engine
+//   BM_LoadEagerSandboxed/.. the same on an engine with fuel metering and deadline checks
 //                            (the plugin engine's configuration)
 //   BM_Instantiate/<module>  a new Store, a WASI host defined into a Linker, host stubs for
 //                            the module's other imports, Linker::instantiate (target for a
@@ -52,6 +55,11 @@ EngineConfig sandboxed_config() {
   EngineConfig c;
   c.fuel_metering = true;
   c.deadline_checks = true;
+  return c;
+}
+
+EngineConfig eager(EngineConfig c) {
+  c.lazy_compilation = false;
   return c;
 }
 
@@ -164,10 +172,13 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Validate/" + in.name).c_str(), BM_Validate, in)
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("BM_Compile/" + in.name).c_str(), BM_Compile, in, EngineConfig{})
+    benchmark::RegisterBenchmark(("BM_Load/" + in.name).c_str(), BM_Compile, in, EngineConfig{})
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("BM_CompileSandboxed/" + in.name).c_str(), BM_Compile, in,
-                                 sandboxed_config())
+    benchmark::RegisterBenchmark(("BM_LoadEager/" + in.name).c_str(), BM_Compile, in,
+                                 eager(EngineConfig{}))
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_LoadEagerSandboxed/" + in.name).c_str(), BM_Compile, in,
+                                 eager(sandboxed_config()))
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Instantiate/" + in.name).c_str(), BM_Instantiate, in)
         ->Unit(benchmark::kMicrosecond);

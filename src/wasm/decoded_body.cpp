@@ -14,18 +14,10 @@ Result<void> decode_body(std::span<const uint8_t> bytes, const FuncBody& body,
   if (out.storage_.size() < size) out.storage_.resize(size);
   out.targets_.reserve(size);
   InstrReader r(bytes, body.code_offset, body.code_end);
-  while (!r.at_end()) {
-    Instr& in = out.storage_[out.count_++];
-    if (auto d = r.next(in); !d) {
-      Error e = d.take_error();
-      e.where = "function " + std::to_string(func_index);
-      return e;
-    }
-    if (!in.targets.empty()) {
-      const size_t first = out.targets_.size();
-      out.targets_.insert(out.targets_.end(), in.targets.begin(), in.targets.end());
-      in.targets = std::span<const uint32_t>(out.targets_.data() + first, in.targets.size());
-    }
+  if (auto d = r.read_all(out.storage_, out.targets_, &out.count_); !d) {
+    Error e = d.take_error();
+    e.where = "function " + std::to_string(func_index);
+    return e;
   }
   return {};
 }

@@ -21,6 +21,13 @@ struct EngineConfig {
   bool fuel_metering = false;   // charge fuel per basic block; trap "fuel exhausted"
   bool deadline_checks = false; // poll ExecState::interrupt at loop headers and function
                                 // entries; trap "deadline exceeded"
+
+  // Compile each function to internal code on its first call instead of at load, so a
+  // module's load costs only its (complete) validation and a program that calls a few of
+  // its functions compiles only those. A module invalid anywhere still fails at load.
+  // Off: Module::compile compiles every function (the spec runner does, to exercise the
+  // compiler on all of them).
+  bool lazy_compilation = true;
 };
 
 class Engine {

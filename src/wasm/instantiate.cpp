@@ -158,7 +158,7 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
     f->type_id = inst->type_ids[info.func_types[index]];
     f->type = &engine_->type(f->type_id);
     f->instance = inst;
-    f->code = module->code(i);
+    f->code = module->compiled(i);  // nullptr: compiled on its first call
     f->func_index = index;
     inst->funcs.push_back(f.get());
     funcs_.push_back(std::move(f));

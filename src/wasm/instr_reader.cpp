@@ -95,9 +95,83 @@ InstrReader::InstrReader(std::span<const uint8_t> bytes, size_t pos, size_t end)
     dst = *_v;                                   \
   } while (0)
 
+// Most instructions of compiled code are a one-byte opcode with no immediate, or with one
+// index, one small constant or a memarg whose LEBs each fit one byte. Those are decoded
+// here straight from the bytes, without a Result per immediate (that overhead was most of
+// the loader's decoding cost); the rest, and every error, go through the full decoder.
+// Returns false when it did not decode `out`.
+inline bool decode_common(std::span<const uint8_t> bytes, size_t& pos, size_t end, Instr& out) {
+  if (pos >= end) return false;
+  const uint8_t* p = bytes.data() + pos;
+  const size_t left = end - pos;
+  const Op op = kTables.single[p[0]];
+  if (op == kNoOp) return false;
+  size_t size;
+  switch (op_info(op).imm) {
+    case ImmKind::None:
+      size = 1;
+      break;
+    case ImmKind::Label:
+    case ImmKind::Func:
+    case ImmKind::Local:
+    case ImmKind::Global:
+      if (left < 2 || p[1] >= 0x80) return false;
+      out.index = p[1];
+      size = 2;
+      break;
+    case ImmKind::I32:
+      if (left < 2 || p[1] >= 0x80) return false;
+      // One byte of a signed LEB: bit 6 is the sign.
+      out.value = static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(p[1] << 1) >> 1));
+      size = 2;
+      break;
+    case ImmKind::MemArg:
+      if (left < 3 || p[1] >= 0x80 || p[2] >= 0x80) return false;
+      out.index = p[1];
+      out.value = p[2];
+      size = 3;
+      break;
+    default:
+      return false;
+  }
+  out.op = op;
+  out.offset = static_cast<uint32_t>(pos);
+  pos += size;
+  return true;
+}
+
 Result<void> InstrReader::next(Instr& out) {
-  ByteCursor c(bytes_, pos_, end_);
   out = Instr{};
+  if (decode_common(bytes_, pos_, end_, out)) return {};
+  return next_general(out);
+}
+
+Result<void> InstrReader::read_all(std::span<Instr> out, std::vector<uint32_t>& targets,
+                                   size_t* decoded) {
+  size_t n = 0;
+  while (pos_ < end_) {
+    Instr& in = out[n];
+    in = Instr{};
+    if (!decode_common(bytes_, pos_, end_, in)) {
+      if (auto r = next_general(in); !r) {
+        *decoded = n;
+        return r;
+      }
+      if (!in.targets.empty()) {
+        const size_t first = targets.size();
+        targets.insert(targets.end(), in.targets.begin(), in.targets.end());
+        in.targets = std::span<const uint32_t>(targets.data() + first, in.targets.size());
+      }
+    }
+    ++n;
+  }
+  *decoded = n;
+  return {};
+}
+
+// Every instruction, every error. `out` is already reset.
+Result<void> InstrReader::next_general(Instr& out) {
+  ByteCursor c(bytes_, pos_, end_);
   out.offset = static_cast<uint32_t>(pos_);
   uint8_t first;
   READ_INTO(first, c.u8());

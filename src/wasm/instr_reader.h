@@ -52,7 +52,16 @@ class InstrReader {
   // long", "integer too large", "zero byte expected", "malformed reference type", ...
   Result<void> next(Instr& out);
 
+  // Decodes every remaining instruction into out[0], out[1], ... (`out` must have one
+  // entry per remaining byte, the most there can be) and returns how many. br_table
+  // targets are appended to `targets`, which the caller has reserved one entry per
+  // remaining byte for, so each Instr::targets span into it stays valid. The first error
+  // stops it; `*decoded` then counts the instructions before the failing one.
+  Result<void> read_all(std::span<Instr> out, std::vector<uint32_t>& targets, size_t* decoded);
+
  private:
+  Result<void> next_general(Instr& out);
+
   std::span<const uint8_t> bytes_;
   size_t pos_;
   size_t end_;

@@ -554,6 +554,18 @@ do_call: {
   NEXT();
 }
 do_host_call: {
+  if (UNLIKELY(callee->instance != nullptr)) {
+    // Not a host function: a wasm function's first call, its module compiling lazily
+    // (EngineConfig::lazy_compilation). The Trap's scope ends before any indirect goto.
+    {
+      Trap t3 = compile_on_first_call(*callee);
+      if (UNLIKELY(!t3.ok())) {
+        result = std::move(t3);
+        goto finish;
+      }
+    }
+    goto do_call;
+  }
   const FuncType& t = *callee->type;
   const size_t np = slot_count(t.params), nr = slot_count(t.results);
   Value* res = nfp + np;  // scratch: results must not overwrite unread arguments

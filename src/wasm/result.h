@@ -7,7 +7,6 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
 
 namespace midimon::wasm {
 
@@ -31,22 +30,26 @@ struct Error {
   std::string to_string() const;
 };
 
+// Two optionals rather than a variant: constructing, testing and destroying a success
+// then compiles to a flag test inline (the variant's reset was an out-of-line call per
+// decoded immediate).
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit on purpose
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT
-  bool ok() const { return v_.index() == 0; }
+  Result(T value) : value_(std::move(value)) {}        // NOLINT: implicit on purpose
+  Result(Error error) : err_(std::move(error)) {}      // NOLINT
+  bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(v_); }
-  const T& value() const { return std::get<0>(v_); }
+  T& value() { return value_.value(); }
+  const T& value() const { return value_.value(); }
   T& operator*() { return value(); }
   T* operator->() { return &value(); }
-  const Error& error() const { return std::get<1>(v_); }
-  Error take_error() { return std::move(std::get<1>(v_)); }
+  const Error& error() const { return err_.value(); }
+  Error take_error() { return std::move(err_.value()); }
 
  private:
-  std::variant<T, Error> v_;
+  std::optional<T> value_;
+  std::optional<Error> err_;
 };
 
 // Success is an empty optional: returning it initialises one flag, not an Error's two

@@ -38,12 +38,14 @@ struct FuncInst {
   uint32_t type_id = 0;            // canonical: equal ids <=> equal types
   // WebAssembly function:
   Instance* instance = nullptr;
+  // nullptr until the function's first call when its module compiles lazily
+  // (EngineConfig::lazy_compilation; compile_on_first_call in module.h sets it).
   const CompiledFunc* code = nullptr;
   uint32_t func_index = 0;  // index in its module's function space
-  // Host function (code == nullptr):
+  // Host function (instance == nullptr, code == nullptr):
   HostCallback host;
 
-  bool is_host() const { return code == nullptr; }
+  bool is_host() const { return instance == nullptr; }
 };
 
 inline Ref func_ref(FuncInst* f) { return reinterpret_cast<Ref>(f); }

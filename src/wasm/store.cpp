@@ -165,6 +165,9 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
                       std::to_string(args.size()) + " argument slots and " +
                       std::to_string(results.size()) + " result slots");
   }
+  if (!func->is_host() && func->code == nullptr) {
+    if (Trap t = compile_on_first_call(*func)) return t;
+  }
   // Only the outermost call owns the deadline; host -> wasm re-entry runs under it.
   const bool outermost = call_nesting_ == 0;
   if (outermost) {

@@ -14,6 +14,9 @@ struct FileRunOptions {
   std::string wast2json;      // the tool
   bool isolate = true;        // run in a forked child
   unsigned timeout_s = 600;   // per file, isolated runs only; 0 = none
+  // Compile every function when a module loads (EngineConfig::lazy_compilation off), so
+  // the compiler sees all of them, called or not; default: each on its first call.
+  bool eager_compile = false;
 };
 
 // The SIMD scripts (simd_*.wast), for --simd-only.

@@ -89,8 +89,8 @@ std::string format_expected_list(const std::vector<ScriptValue>& v) {
 
 class Runner {
  public:
-  Runner(const Script& script, FileResult* result)
-      : script_(script), result_(result), store_(engine_) {
+  Runner(const Script& script, FileResult* result, bool eager_compile)
+      : script_(script), result_(result), engine_(config(eager_compile)), store_(engine_) {
     std::string error;
     if (!define_spectest(store_, linker_, &error)) setup_error_ = error;
   }
@@ -374,6 +374,12 @@ class Runner {
     pass();
   }
 
+  static EngineConfig config(bool eager_compile) {
+    EngineConfig c;
+    c.lazy_compilation = !eager_compile;
+    return c;
+  }
+
   const Script& script_;
   FileResult* result_;
   Engine engine_;
@@ -387,9 +393,10 @@ class Runner {
 
 }  // namespace
 
-void run_script(const Script& script, FileResult* result, Progress* progress) {
+void run_script(const Script& script, FileResult* result, Progress* progress,
+                bool eager_compile) {
   if (progress) progress->total = static_cast<uint32_t>(counted_commands(script));
-  Runner runner(script, result);
+  Runner runner(script, result, eager_compile);
   for (const auto& c : script.commands) {
     if (progress) {
       progress->line = c.line;

@@ -24,6 +24,8 @@ struct Progress {
 };
 
 // Runs every command of `script`, adding to `result`. `progress` may be null.
-void run_script(const Script& script, FileResult* result, Progress* progress);
+// `eager_compile`: EngineConfig::lazy_compilation off (every function compiled at load).
+void run_script(const Script& script, FileResult* result, Progress* progress,
+                bool eager_compile = false);
 
 }  // namespace midimon::spec

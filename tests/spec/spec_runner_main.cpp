@@ -55,6 +55,8 @@ void usage(std::FILE* out) {
       "                       failing; MIDIMON_SKIP_SPEC=1 does the same\n"
       "  --simd-only          only the simd_*.wast files\n"
       "  --verbose, -v        all failures, plus n/a commands and notes\n"
+      "  --eager-compile      compile every function at load (default: each on its\n"
+      "                       first call, as EngineConfig::lazy_compilation)\n"
       "  --max-failures N     failures shown per file (default 20)\n"
       "  --expect-passed N    exit 0 only if the totals match these numbers\n"
       "  --expect-failed N    (alias --expect-failures; default 0)\n"
@@ -113,6 +115,8 @@ int parse_args(int argc, char** argv, Options* o) {
       o->report.verbose = true;
     } else if (a == "--no-isolate") {
       o->run.isolate = false;
+    } else if (a == "--eager-compile") {
+      o->run.eager_compile = true;
     } else if (a == "--max-failures" || a == "--timeout") {
       std::optional<size_t> n;
       if (!count(&n)) return kExitUsage;

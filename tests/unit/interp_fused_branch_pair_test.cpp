@@ -114,7 +114,7 @@ struct Runner {
   }
 
   const std::vector<uint32_t>& code(const std::string& name) const {
-    return module->code(index.at(name))->code;
+    return module->code(index.at(name)).value()->code;
   }
 };
 

@@ -273,15 +273,15 @@ TEST(InterpLimits, OffMeansNoInstrumentation) {
   // Code size: the instrumented builds are larger, the plain one has no Fuel/Poll ops.
   size_t plain_units = 0, fuel_units = 0, deadline_units = 0;
   for (uint32_t i = 0; i < 8; ++i) {
-    plain_units += plain.module->code(i)->code.size();
-    fuel_units += fuel.module->code(i)->code.size();
-    deadline_units += deadline.module->code(i)->code.size();
+    plain_units += plain.module->code(i).value()->code.size();
+    fuel_units += fuel.module->code(i).value()->code.size();
+    deadline_units += deadline.module->code(i).value()->code.size();
   }
   EXPECT_LT(plain_units, deadline_units);
   EXPECT_LT(deadline_units, fuel_units);
   const uint64_t* h = interp_handler_addresses();
   for (uint32_t i = 0; i < 8; ++i) {
-    const auto& code = plain.module->code(i)->code;
+    const auto& code = plain.module->code(i).value()->code;
     for (size_t k = 0; k + 1 < code.size(); ++k) {
       const uint64_t word = code[k] | (static_cast<uint64_t>(code[k + 1]) << 32);
       EXPECT_NE(word, h[static_cast<uint32_t>(IOp::Fuel)]);
