@@ -127,8 +127,10 @@ const std::vector<Entry>& entries() {
     v.push_back({{"state_get", {sig(4, true)}, {}}, state_get_fn});
     v.push_back({{"state_set", {sig(4, true)}, {}}, state_set_fn});
     v.push_back({{"state_delete", {sig(2, true)}, {}}, state_delete_fn});
-    v.push_back({{"http_request", {sig(4, true)}, caps({Capability::Network})}, hostapi::http_request});
-    v.push_back({{"run_process", {sig(4, true)}, caps({Capability::Subprocess})}, hostapi::run_process});
+    v.push_back({{"http_request", {sig(4, true)}, caps({Capability::Network}), /*blocks=*/true},
+                 hostapi::http_request});
+    v.push_back({{"run_process", {sig(4, true)}, caps({Capability::Subprocess}), /*blocks=*/true},
+                 hostapi::run_process});
     v.push_back({{"request_action", {sig(2, true)}, caps({Capability::SystemControl, Capability::Audio})},
                  hostapi::request_action});
     return v;
@@ -186,7 +188,8 @@ void define_host_function(wasm::Linker& linker, wasm::Store& store, const HostFu
                        const int32_t r = impl(*context, caller, args);
                        if (has_result) results[0] = Value::from_i32(static_cast<uint32_t>(r));
                        return wasm::Trap();
-                     });
+                     },
+                     spec.blocks ? wasm::HostBlocking::MayBlock : wasm::HostBlocking::No);
 }
 
 std::string check_midi_messages(std::span<const uint8_t> b) {

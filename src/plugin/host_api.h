@@ -31,6 +31,9 @@ struct HostFunctionSpec {
   // Empty: always allowed. Several: the request decides which one (request_action:
   // systemcontrol for keystroke/text/mouse/launch, audio for volume).
   CapabilitySet needs;
+  // Waits for the network or a child process, up to the call's deadline
+  // (wasm::HostBlocking::MayBlock).
+  bool blocks = false;
 };
 
 // Every function of the `midimon` module, in the order of host-api.md.

@@ -262,7 +262,7 @@ const FnDef kMiscFns[] = {
     {"clock_res_get", "ii", clock_res_get},
     {"clock_time_get", "iIi", clock_time_get},
     {"random_get", "ii", random_get},
-    {"poll_oneoff", "iiii", poll_oneoff},
+    {"poll_oneoff", "iiii", poll_oneoff, /*blocks=*/true},
     {"proc_raise", "i", proc_raise},
     {"sched_yield", "", sched_yield_fn},
     {"sock_accept", "iii", sock_accept},

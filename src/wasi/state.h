@@ -108,7 +108,8 @@ uint64_t monotonic_now_ns();
 
 // The host functions, grouped by file. Each reads its own arguments.
 using HostFn = Errno (*)(Ctx&, const wasm::Value*);
-struct FnDef { const char* name; const char* params; HostFn fn; };
+// `blocks`: the function can wait until the call's deadline (wasm::HostBlocking).
+struct FnDef { const char* name; const char* params; HostFn fn; bool blocks = false; };
 extern const FnDef kMiscFns[];
 extern const size_t kMiscFnCount;
 extern const FnDef kFdFns[];

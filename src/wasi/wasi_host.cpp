@@ -169,7 +169,8 @@ void WasiHost::define(wasm::Linker& linker, wasm::Store& store) {
                            Ctx c{*s, caller, GuestMem(caller.memory())};
                            results[0] = Value::from_i32(raw(fn(c, args)));
                            return wasm::Trap();
-                         });
+                         },
+                         defs[i].blocks ? wasm::HostBlocking::MayBlock : wasm::HostBlocking::No);
     }
   };
   add(kMiscFns, kMiscFnCount);

@@ -157,6 +157,8 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
     auto f = std::make_unique<FuncInst>();
     f->type_id = inst->type_ids[info.func_types[index]];
     f->type = &engine_->type(f->type_id);
+    f->param_slots = slot_count(f->type->params);
+    f->result_slots = slot_count(f->type->results);
     f->instance = inst;
     f->code = module->compiled(i);  // nullptr: compiled on its first call
     f->func_index = index;

@@ -566,8 +566,7 @@ do_host_call: {
     }
     goto do_call;
   }
-  const FuncType& t = *callee->type;
-  const size_t np = slot_count(t.params), nr = slot_count(t.results);
+  const size_t np = callee->param_slots, nr = callee->result_slots;
   Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
   if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
   exec.sp = res + nr;

@@ -14,8 +14,9 @@ void Linker::define_instance(const std::string& module, const Instance& instance
 }
 
 FuncInst* Linker::define_func(Store& store, const std::string& module, const std::string& name,
-                              const FuncType& type, HostCallback callback) {
-  FuncInst* f = store.create_host_func(type, std::move(callback));
+                              const FuncType& type, HostCallback callback,
+                              HostBlocking blocking) {
+  FuncInst* f = store.create_host_func(type, std::move(callback), blocking);
   define(module, name, Extern::func(f));
   return f;
 }

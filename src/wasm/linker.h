@@ -19,7 +19,8 @@ class Linker {
   void define_instance(const std::string& module, const Instance& instance);
   // Convenience: creates the host function in `store` and defines it.
   FuncInst* define_func(Store& store, const std::string& module, const std::string& name,
-                        const FuncType& type, HostCallback callback);
+                        const FuncType& type, HostCallback callback,
+                        HostBlocking blocking = HostBlocking::No);
 
   // Resolves imports by name; a missing one is Unlinkable `unknown import: "module" "name"`.
   Result<Instance*> instantiate(Store& store, const std::shared_ptr<const Module>& module) const;

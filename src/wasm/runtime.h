@@ -33,9 +33,21 @@ struct Caller {
 // on success).
 using HostCallback = std::function<Trap(Caller& caller, const Value* args, Value* results)>;
 
+// Whether a host function can wait (sleep, poll, wait for the network or a child process)
+// until the running call's deadline (Store::deadline()). Such a function may return a
+// moment before the watchdog thread gets to set the interrupt flag; with deadline checks
+// on, the store reads the clock when it returns, so a call whose deadline passed while it
+// waited traps "deadline exceeded" right away. That clock read is spared every other host
+// function (it was most of a host call's cost).
+enum class HostBlocking : uint8_t { No, MayBlock };
+
 struct FuncInst {
   const FuncType* type = nullptr;  // owned by the Engine
   uint32_t type_id = 0;            // canonical: equal ids <=> equal types
+  // slot_count of the type's params and results, counted once here rather than on every
+  // call (Store::call checks the spans against them; host calls size their frame).
+  uint32_t param_slots = 0;
+  uint32_t result_slots = 0;
   // WebAssembly function:
   Instance* instance = nullptr;
   // nullptr until the function's first call when its module compiles lazily

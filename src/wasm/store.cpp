@@ -28,11 +28,9 @@ Store::Store(Engine& engine, StoreLimits limits) : engine_(&engine), limits_(lim
   if (limits_.max_store_memory_bytes != 0) memory_budget_.limit = limits_.max_store_memory_bytes;
 }
 
-Store::~Store() {
-  // A store destroyed from inside its own call (it should not be) must still not leave
-  // a dangling flag with the watchdog.
-  Watchdog::instance().disarm(ticket_);
-}
+// watchdog_'s destructor disarms and unregisters it, so even a store destroyed from
+// inside its own call (it should not be) leaves no dangling flag with the watchdog.
+Store::~Store() = default;
 
 Result<void> Store::check_new_memory(const MemoryType& type) const {
   const uint64_t min_bytes = uint64_t{type.limits.min} * kPageSize;
@@ -71,11 +69,14 @@ Result<void> Store::check_new_table(const TableType& type) const {
   return {};
 }
 
-FuncInst* Store::create_host_func(const FuncType& type, HostCallback callback) {
+FuncInst* Store::create_host_func(const FuncType& type, HostCallback callback,
+                                  HostBlocking blocking) {
   auto f = std::make_unique<FuncInst>();
   f->type_id = engine_->intern_type(type);
   f->type = &engine_->type(f->type_id);
-  if (engine_->config().deadline_checks) {
+  f->param_slots = slot_count(f->type->params);
+  f->result_slots = slot_count(f->type->results);
+  if (engine_->config().deadline_checks && blocking == HostBlocking::MayBlock) {
     // A host function that blocks until the deadline may return a moment before the
     // watchdog thread gets to set the flag; checking the clock here closes that race, so
     // the interpreter's poll after the host call always sees a passed deadline.
@@ -159,8 +160,8 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
   if (!func->is_host() && func->instance->store_ != this) {
     return Trap::host("function belongs to another store");
   }
-  const FuncType& type = *func->type;
-  if (args.size() != slot_count(type.params) || results.size() != slot_count(type.results)) {
+  if (args.size() != func->param_slots || results.size() != func->result_slots) [[unlikely]] {
+    const FuncType& type = *func->type;
     return Trap::host("function of type " + type.to_string() + " called with " +
                       std::to_string(args.size()) + " argument slots and " +
                       std::to_string(results.size()) + " result slots");
@@ -174,7 +175,8 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
     exec_.interrupt.store(0, std::memory_order_relaxed);
     if (timeout_.count() != 0) {
       deadline_ = std::chrono::steady_clock::now() + timeout_;
-      ticket_ = Watchdog::instance().arm(*deadline_, &exec_.interrupt);
+      if (!watchdog_) watchdog_ = std::make_unique<Watchdog::Slot>(&exec_.interrupt);
+      watchdog_->arm(*deadline_);
     }
   }
   ++call_nesting_;
@@ -191,9 +193,8 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
     trap = interpret(*this, func, args.data(), results.data());
   }
   --call_nesting_;
-  if (outermost && ticket_ != 0) {
-    Watchdog::instance().disarm(ticket_);
-    ticket_ = 0;
+  if (outermost && deadline_) {
+    watchdog_->disarm();
     deadline_.reset();
   }
   return trap;

@@ -16,6 +16,7 @@
 #include "module.h"
 #include "result.h"
 #include "runtime.h"
+#include "watchdog.h"
 
 namespace midimon::wasm {
 
@@ -44,7 +45,10 @@ class Store {
   const StoreLimits& limits() const { return limits_; }  // defaults resolved
 
   // --- creating objects (for imports provided by the host) ---
-  FuncInst* create_host_func(const FuncType& type, HostCallback callback);
+  // `blocking`: HostBlocking::MayBlock for a function that can wait until the running
+  // call's deadline (see HostBlocking in runtime.h).
+  FuncInst* create_host_func(const FuncType& type, HostCallback callback,
+                             HostBlocking blocking = HostBlocking::No);
   Result<TableInst*> create_table(const TableType& type, Ref init = kNullRef);
   Result<MemoryInst*> create_memory(const MemoryType& type);
   GlobalInst* create_global(const GlobalType& type, Value value);
@@ -105,7 +109,9 @@ class Store {
   std::chrono::nanoseconds timeout_{0};
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   uint32_t call_nesting_ = 0;  // Store::call activations (host -> wasm re-entry)
-  uint64_t ticket_ = 0;        // the watchdog entry of the running call, 0: none
+  // This store's registration with the watchdog, made by its first call with a timeout.
+  // Declared after exec_, whose interrupt flag it points at, so it goes first.
+  std::unique_ptr<Watchdog::Slot> watchdog_;
   Result<void> check_new_memory(const MemoryType& type) const;
   Result<void> check_new_table(const TableType& type) const;
   Result<void> check_module_limits(const ModuleInfo& info) const;

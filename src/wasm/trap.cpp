@@ -24,12 +24,18 @@ const char* trap_kind_message(TrapKind kind) {
   return "unknown trap";
 }
 
+const std::string& Trap::detail() const {
+  static const std::string kNone;
+  return detail_ ? *detail_ : kNone;
+}
+
 std::string Trap::message() const {
   // A host trap is the host's own words; "host trap" only when it gave none.
-  if (kind == TrapKind::Host && !detail.empty()) return detail;
+  const std::string& d = detail();
+  if (kind == TrapKind::Host && !d.empty()) return d;
   std::string m = trap_kind_message(kind);
   if (kind == TrapKind::Exit) m += " with code " + std::to_string(exit_code);
-  if (!detail.empty()) m += ": " + detail;
+  if (!d.empty()) m += ": " + d;
   return m;
 }
 

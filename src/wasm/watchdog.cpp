@@ -1,98 +1,145 @@
-// Watchdog: one thread, a time-ordered set of deadlines, a condition variable.
+// Watchdog: one thread, the registered slots, a condition variable.
 //
-// The flag is written only while the mutex is held, and disarm() takes the same mutex,
-// so after disarm() returns the thread cannot be about to write a flag whose store is
-// being destroyed. The instance is deliberately never destroyed: stores may be torn
-// down during static destruction, after a static watchdog would already be gone.
+// A slot's state is one atomic word: its deadline (nanoseconds on the steady clock), or
+// kDisarmed, or kFiring while the thread writes the flag. The thread claims a due slot by
+// compare-and-swap from the deadline it read to kFiring, writes the flag, and stores
+// kDisarmed; disarm() waits out kFiring, so after it returns the flag is not written for
+// that arming (a re-armed slot has another deadline, so the thread's swap fails).
+//
+// Lost wake-ups: arm() stores its deadline, then reads wake_at (when the thread will wake
+// by itself) and wakes the thread under the mutex only if the new deadline is earlier.
+// The thread publishes wake_at, then reads every slot again: with sequentially consistent
+// order either it sees the new deadline or arm() sees the new wake_at. It re-scans and
+// waits holding the mutex, so a notify from arm() cannot fall between the two.
+//
+// The instance is deliberately never destroyed: stores may be torn down during static
+// destruction, after a static watchdog would already be gone.
 #include "watchdog.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
-#include <set>
 #include <thread>
-#include <utility>
+#include <vector>
 
 namespace midimon::wasm {
+namespace {
 
-struct Watchdog::State {
-  struct Entry {
-    Clock::time_point deadline;
-    Ticket ticket;
-    std::atomic<uint32_t>* flag;
-    bool operator<(const Entry& o) const {
-      return deadline != o.deadline ? deadline < o.deadline : ticket < o.ticket;
-    }
-  };
-  mutable std::mutex mutex;
+constexpr int64_t kDisarmed = INT64_MAX;
+constexpr int64_t kFiring = INT64_MIN;
+
+int64_t to_ns(Watchdog::Clock::time_point t) {
+  const int64_t ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return std::clamp(ns, kFiring + 1, kDisarmed - 1);  // never one of the markers
+}
+
+}  // namespace
+
+struct Watchdog::Slot::State {
+  std::atomic<int64_t> deadline{kDisarmed};
+  std::atomic<uint32_t>* flag = nullptr;
+};
+
+struct Watchdog::Shared {
+  std::mutex mutex;
   std::condition_variable changed;
-  std::set<Entry> entries;
-  std::set<std::pair<Ticket, Clock::time_point>> by_ticket;  // for disarm lookups
-  Ticket next_ticket = 1;
+  std::vector<Slot::State*> slots;  // registered slots, under the mutex
   bool started = false;
-  // When the thread will wake up on its own (max: only when notified). arm() notifies
-  // only for a deadline earlier than this: a plugin calling in a loop arms a deadline
-  // just after the one it disarmed, and waking the thread for it on every call cost
-  // about 1 us per call (a futex wake and a context switch).
-  Clock::time_point wake_at = Clock::time_point::max();
+  // When the thread wakes by itself (kDisarmed: only when notified).
+  std::atomic<int64_t> wake_at{kDisarmed};
 
   void run() {
     std::unique_lock lock(mutex);
     for (;;) {
-      if (entries.empty()) {
-        wake_at = Clock::time_point::max();
+      const int64_t now = to_ns(Clock::now());
+      int64_t next = kDisarmed;
+      for (Slot::State* s : slots) {
+        int64_t d = s->deadline.load(std::memory_order_acquire);
+        if (d == kDisarmed) continue;
+        if (d > now) {
+          next = std::min(next, d);
+          continue;
+        }
+        if (s->deadline.compare_exchange_strong(d, kFiring, std::memory_order_acq_rel)) {
+          s->flag->store(1, std::memory_order_relaxed);
+          s->deadline.store(kDisarmed, std::memory_order_release);
+        }
+        // A failed swap: disarmed or re-armed meanwhile; the check below sees the latter.
+      }
+      wake_at.store(next, std::memory_order_seq_cst);
+      int64_t earliest = kDisarmed;
+      for (Slot::State* s : slots) {
+        earliest = std::min(earliest, s->deadline.load(std::memory_order_seq_cst));
+      }
+      if (earliest < next) continue;  // armed meanwhile, earlier than planned: scan again
+      if (next == kDisarmed) {
         changed.wait(lock);
-        continue;
+      } else {
+        changed.wait_until(lock, Clock::time_point(std::chrono::nanoseconds(next)));
       }
-      const Entry first = *entries.begin();
-      if (Clock::now() < first.deadline) {
-        // Woken early only when an earlier entry arrives (see wake_at).
-        wake_at = first.deadline;
-        changed.wait_until(lock, first.deadline);
-        continue;
-      }
-      first.flag->store(1, std::memory_order_relaxed);
-      entries.erase(entries.begin());
-      by_ticket.erase({first.ticket, first.deadline});
     }
   }
 };
 
-Watchdog::Watchdog() : s_(new State) {}
+Watchdog::Watchdog() : s_(new Shared) {}
 
 Watchdog& Watchdog::instance() {
   static Watchdog* w = new Watchdog;  // never destroyed, see above
   return *w;
 }
 
-Watchdog::Ticket Watchdog::arm(Clock::time_point deadline, std::atomic<uint32_t>* flag) {
-  std::lock_guard lock(s_->mutex);
-  if (!s_->started) {
-    std::thread([s = s_] { s->run(); }).detach();
-    s_->started = true;
+Watchdog::Slot::Slot(std::atomic<uint32_t>* flag) : state_(new State) {
+  state_->flag = flag;
+  Shared* s = Watchdog::instance().s_;
+  std::lock_guard lock(s->mutex);
+  if (!s->started) {
+    std::thread([s] { s->run(); }).detach();
+    s->started = true;
   }
-  const Ticket t = s_->next_ticket++;
-  s_->entries.insert({deadline, t, flag});
-  s_->by_ticket.insert({t, deadline});
-  // A thread that wakes by itself before this deadline will see the entry then (it
-  // re-reads the set under the mutex after every wake-up).
-  if (deadline < s_->wake_at) s_->changed.notify_one();
-  return t;
+  s->slots.push_back(state_);
 }
 
-void Watchdog::disarm(Ticket ticket) {
-  if (ticket == 0) return;
-  std::lock_guard lock(s_->mutex);
-  auto it = s_->by_ticket.lower_bound({ticket, Clock::time_point::min()});
-  if (it == s_->by_ticket.end() || it->first != ticket) return;  // already fired
-  s_->entries.erase({it->second, ticket, nullptr});
-  s_->by_ticket.erase(it);
-  // No notify: the thread at worst wakes at the removed deadline, finds nothing due and
-  // sleeps until the next entry (or until notified).
+Watchdog::Slot::~Slot() {
+  disarm();
+  Shared* s = Watchdog::instance().s_;
+  {
+    std::lock_guard lock(s->mutex);  // the thread scans only under it
+    s->slots.erase(std::find(s->slots.begin(), s->slots.end(), state_));
+  }
+  delete state_;
+}
+
+void Watchdog::Slot::arm(Clock::time_point deadline) {
+  const int64_t d = to_ns(deadline);
+  state_->deadline.store(d, std::memory_order_seq_cst);
+  Shared* s = Watchdog::instance().s_;
+  if (d < s->wake_at.load(std::memory_order_seq_cst)) {
+    std::lock_guard lock(s->mutex);
+    s->changed.notify_one();
+  }
+}
+
+void Watchdog::Slot::disarm() {
+  int64_t d = state_->deadline.load(std::memory_order_acquire);
+  for (;;) {
+    if (d == kDisarmed) return;
+    if (d == kFiring) {  // the thread is writing the flag: a few instructions
+      std::this_thread::yield();
+      d = state_->deadline.load(std::memory_order_acquire);
+      continue;
+    }
+    if (state_->deadline.compare_exchange_weak(d, kDisarmed, std::memory_order_acq_rel)) return;
+  }
 }
 
 size_t Watchdog::armed() const {
   std::lock_guard lock(s_->mutex);
-  return s_->entries.size();
+  size_t n = 0;
+  for (const Slot::State* st : s_->slots) {
+    if (st->deadline.load(std::memory_order_acquire) != kDisarmed) ++n;
+  }
+  return n;
 }
 
 }  // namespace midimon::wasm

@@ -1,14 +1,19 @@
-// Watchdog: the one process-wide thread that enforces call deadlines. A store arms it
-// with (deadline, interrupt flag) when a call with a timeout starts and disarms it when
-// the call returns; when a deadline passes the thread stores 1 into the flag, which the
-// compiled code polls (EngineConfig::deadline_checks) and turns into "deadline exceeded".
+// Watchdog: the one process-wide thread that enforces call deadlines. Each owner of an
+// interrupt flag (a Store) registers a Slot once; a call with a timeout arms the slot with
+// its deadline and disarms it when it returns. When a deadline passes the thread stores 1
+// into the flag, which the compiled code polls (EngineConfig::deadline_checks) and turns
+// into "deadline exceeded".
 //
-// One thread serves every store: entries sit in a time-ordered set and the thread sleeps
-// on a condition variable until the earliest one is due or the set changes.
+// Arming and disarming are a few atomic operations on the slot, with no lock, no
+// allocation and no wake-up of the thread in the usual case (a plugin called in a loop
+// arms a deadline later than the one the thread already sleeps until); only a deadline
+// earlier than that takes the thread's mutex to wake it. The thread scans the registered
+// slots when it wakes (at the earliest deadline it knows of) and sleeps while none is armed.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 namespace midimon::wasm {
@@ -16,26 +21,41 @@ namespace midimon::wasm {
 class Watchdog {
  public:
   using Clock = std::chrono::steady_clock;
-  using Ticket = uint64_t;  // 0 is never a valid ticket
 
-  // The process-wide instance; its thread starts on the first arm().
+  // The process-wide instance; its thread starts with the first slot.
   static Watchdog& instance();
 
-  // Sets `*flag = 1` at `deadline` unless disarmed first. Thread-safe.
-  Ticket arm(Clock::time_point deadline, std::atomic<uint32_t>* flag);
+  // One owner's registration. Not thread-safe itself: arm() and disarm() come from the
+  // thread that owns the flag, one call at a time.
+  class Slot {
+   public:
+    // Registers with the watchdog; `flag` must outlive the slot.
+    explicit Slot(std::atomic<uint32_t>* flag);
+    // Disarms and unregisters: when it returns the flag is never touched again.
+    ~Slot();
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
 
-  // Cancels `ticket` (no effect if it already fired or is 0). When this returns the
-  // watchdog will never touch the ticket's flag again, so its owner may be destroyed.
-  void disarm(Ticket ticket);
+    // Sets `*flag = 1` at `deadline` unless disarmed first. The slot must be disarmed.
+    void arm(Clock::time_point deadline);
+    // When it returns the watchdog will not set the flag for this arming any more (it
+    // may have done so already).
+    void disarm();
 
-  // Number of armed entries (tests: every call must leave nothing behind).
+    struct State;  // shared with the watchdog thread (watchdog.cpp)
+
+   private:
+    State* state_;
+  };
+
+  // Number of armed slots (tests: every call must leave nothing behind).
   size_t armed() const;
 
  private:
-  struct State;
+  struct Shared;
   Watchdog();
   ~Watchdog() = delete;  // lives until the process ends (see watchdog.cpp)
-  State* s_;
+  Shared* s_;
 };
 
 }  // namespace midimon::wasm

@@ -339,10 +339,16 @@ TEST(StoreDeadline, HostFunctionCalledDirectlyTrapsWhenItOverruns) {
   Engine engine(config);
   Store store(engine);
   ASSERT_TRUE(store.set_timeout(20ms).ok());
-  FuncInst* slow = store.create_host_func(FuncType{{}, {}}, [](Caller&, const Value*, Value*) {
-    std::this_thread::sleep_for(60ms);
-    return Trap();
-  });
+  // A host function that waits past the deadline is declared as one that may block: the
+  // store then reads the clock when it returns, whether or not the watchdog thread has
+  // run yet.
+  FuncInst* slow = store.create_host_func(
+      FuncType{{}, {}},
+      [](Caller&, const Value*, Value*) {
+        std::this_thread::sleep_for(60ms);
+        return Trap();
+      },
+      HostBlocking::MayBlock);
   Trap t = store.call(slow, {}, {});
   EXPECT_EQ(t.kind, TrapKind::DeadlineExceeded);
   EXPECT_EQ(t.message(), "deadline exceeded");
@@ -353,53 +359,90 @@ TEST(StoreDeadline, HostFunctionCalledDirectlyTrapsWhenItOverruns) {
 
 // --- watchdog ----------------------------------------------------------------------
 
-TEST(Watchdog, FiresInDeadlineOrder) {
-  auto& w = Watchdog::instance();
-  std::atomic<uint32_t> a{0}, b{0};
-  const auto now = Watchdog::Clock::now();
-  auto tb = w.arm(now + 60ms, &b);
-  auto ta = w.arm(now + 20ms, &a);
-  std::this_thread::sleep_for(40ms);
-  EXPECT_EQ(a.load(), 1u);
-  EXPECT_EQ(b.load(), 0u);
-  std::this_thread::sleep_for(60ms);
-  EXPECT_EQ(b.load(), 1u);
-  w.disarm(ta);  // already fired: harmless
-  w.disarm(tb);
-  EXPECT_EQ(w.armed(), 0u);
+// Waits until `flag` is set or `limit` passes; true if it was set.
+bool wait_for_flag(const std::atomic<uint32_t>& flag, std::chrono::milliseconds limit) {
+  const auto end = Watchdog::Clock::now() + limit;
+  while (flag.load() == 0) {
+    if (Watchdog::Clock::now() >= end) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
 }
 
-TEST(Watchdog, DisarmedEntryNeverFires) {
-  auto& w = Watchdog::instance();
+TEST(Watchdog, FiresInDeadlineOrderAndNeverEarly) {
+  std::atomic<uint32_t> a{0}, b{0};
+  Watchdog::Slot sa(&a), sb(&b);
+  const auto now = Watchdog::Clock::now();
+  const auto da = now + 20ms, db = now + 60ms;
+  sb.arm(db);
+  sa.arm(da);  // earlier than what the thread sleeps until: it must be woken for it
+  ASSERT_TRUE(wait_for_flag(a, 10s));
+  EXPECT_GE(Watchdog::Clock::now(), da);
+  // b may fire only once its own deadline has passed.
+  if (b.load() != 0) {
+    EXPECT_GE(Watchdog::Clock::now(), db);
+  }
+  ASSERT_TRUE(wait_for_flag(b, 10s));
+  EXPECT_GE(Watchdog::Clock::now(), db);
+  sa.disarm();  // already fired: harmless
+  sb.disarm();
+  EXPECT_EQ(Watchdog::instance().armed(), 0u);
+}
+
+TEST(Watchdog, DisarmedSlotNeverFires) {
   std::atomic<uint32_t> flag{0};
-  auto t = w.arm(Watchdog::Clock::now() + 30ms, &flag);
-  EXPECT_EQ(w.armed(), 1u);
-  w.disarm(t);
-  EXPECT_EQ(w.armed(), 0u);
-  std::this_thread::sleep_for(60ms);
+  Watchdog::Slot slot(&flag);
+  const auto deadline = Watchdog::Clock::now() + 30ms;
+  slot.arm(deadline);
+  EXPECT_EQ(Watchdog::instance().armed(), 1u);
+  slot.disarm();
+  EXPECT_EQ(Watchdog::instance().armed(), 0u);
+  // A second slot due after the first one's deadline: once it has fired, the thread has
+  // passed the first deadline with the first slot disarmed.
+  std::atomic<uint32_t> later{0};
+  Watchdog::Slot witness(&later);
+  witness.arm(deadline + 20ms);
+  ASSERT_TRUE(wait_for_flag(later, 10s));
   EXPECT_EQ(flag.load(), 0u);
-  w.disarm(0);
+}
+
+TEST(Watchdog, ReArmedSlotFiresForItsNewDeadline) {
+  std::atomic<uint32_t> flag{0};
+  Watchdog::Slot slot(&flag);
+  slot.arm(Watchdog::Clock::now() + 10s);
+  slot.disarm();
+  const auto soon = Watchdog::Clock::now() + 10ms;
+  slot.arm(soon);
+  ASSERT_TRUE(wait_for_flag(flag, 10s));
+  EXPECT_GE(Watchdog::Clock::now(), soon);
+  slot.disarm();
 }
 
 TEST(Watchdog, ManyThreadsArmAndDisarm) {
-  auto& w = Watchdog::instance();
   std::vector<std::thread> threads;
   std::atomic<int> fired{0};
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&w, &fired, i] {
+    threads.emplace_back([&fired, i] {
       for (int k = 0; k < 200; ++k) {
         std::atomic<uint32_t> flag{0};
         // Half of them due at once (they may fire), half far away (they must not).
-        const auto when = Watchdog::Clock::now() + ((k + i) % 2 ? 0ms : 10s);
-        auto t = w.arm(when, &flag);
-        if ((k + i) % 2) std::this_thread::yield();
-        w.disarm(t);  // after this the flag (a local) dies: must never be touched again
+        const bool due = (k + i) % 2;
+        {
+          Watchdog::Slot slot(&flag);
+          slot.arm(Watchdog::Clock::now() + (due ? 0ms : 10s));
+          if (due) std::this_thread::yield();
+          slot.disarm();
+          if (!due) {
+            EXPECT_EQ(flag.load(), 0u);
+          }
+          slot.arm(Watchdog::Clock::now() + 10s);  // the destructor must disarm this
+        }  // after this the flag (a local) dies: must never be touched again
         if (flag.load()) ++fired;
       }
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(w.armed(), 0u);
+  EXPECT_EQ(Watchdog::instance().armed(), 0u);
   EXPECT_LE(fired.load(), 800);
 }
 

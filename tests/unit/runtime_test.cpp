@@ -82,13 +82,28 @@ TEST(Trap, KindMessagesAreTheSpecWording) {
 TEST(Trap, MessageAddsDetail) {
   EXPECT_EQ(Trap(TrapKind::Unreachable).message(), "unreachable");
   Trap t(TrapKind::OutOfBoundsMemoryAccess);
-  t.detail = "at 0x10";
+  t.set_detail("at 0x10");
   EXPECT_EQ(t.message(), "out of bounds memory access: at 0x10");
   EXPECT_EQ(Trap::host("no such file").message(), "no such file");
   EXPECT_EQ(Trap(TrapKind::Host).message(), "host trap");
   EXPECT_EQ(Trap::exit(3).message(), "exit with code 3");
   EXPECT_TRUE(Trap().ok());
   EXPECT_FALSE(Trap::host("x").ok());
+  EXPECT_EQ(Trap().detail(), "");
+}
+
+TEST(Trap, CopiesKeepTheirOwnDetail) {
+  Trap a = Trap::host("first");
+  Trap b = a;
+  b.set_detail("second");
+  EXPECT_EQ(a.message(), "first");
+  EXPECT_EQ(b.message(), "second");
+  Trap c;
+  c = a;
+  EXPECT_EQ(c.message(), "first");
+  Trap d = std::move(c);
+  EXPECT_EQ(d.message(), "first");
+  EXPECT_EQ(d.kind, TrapKind::Host);
 }
 
 // --- Store basics ---------------------------------------------------------
