@@ -6,6 +6,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <vector>
 
 #include "wasi/state.h"
 #include "wasi/wasi.h"
@@ -152,19 +156,38 @@ wasm::Result<std::unique_ptr<WasiHost>> WasiHost::create(WasiConfig config) {
 WasiHost::WasiHost(std::unique_ptr<WasiState> state) : state_(std::move(state)) {}
 WasiHost::~WasiHost() = default;
 
+namespace {
+
+wasm::FuncType type_of(const char* params) {
+  wasm::FuncType t;
+  for (const char* p = params; *p; ++p) t.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
+  t.results.push_back(ValType::I32);
+  return t;
+}
+
+// The type of every function of a table, built once per process: every plugin's store
+// defines all of them, and building them each time was a good part of instantiating.
+const std::vector<wasm::FuncType>& types_of(const FnDef* defs, size_t n) {
+  static std::mutex mutex;
+  static std::map<const FnDef*, std::vector<wasm::FuncType>> cache;
+  std::lock_guard lock(mutex);
+  std::vector<wasm::FuncType>& types = cache[defs];
+  if (types.empty()) {
+    for (size_t i = 0; i < n; ++i) types.push_back(type_of(defs[i].params));
+  }
+  return types;
+}
+
+}  // namespace
+
 void WasiHost::define(wasm::Linker& linker, wasm::Store& store) {
-  static const char* kModule = "wasi_snapshot_preview1";
-  auto type_of = [](const char* params) {
-    wasm::FuncType t;
-    for (const char* p = params; *p; ++p) t.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
-    t.results.push_back(ValType::I32);
-    return t;
-  };
+  static constexpr std::string_view kModule = "wasi_snapshot_preview1";
   WasiState* s = state_.get();
   auto add = [&](const FnDef* defs, size_t n) {
+    const std::vector<wasm::FuncType>& types = types_of(defs, n);
     for (size_t i = 0; i < n; ++i) {
       HostFn fn = defs[i].fn;
-      linker.define_func(store, kModule, defs[i].name, type_of(defs[i].params),
+      linker.define_func(store, kModule, defs[i].name, types[i],
                          [s, fn](wasm::Caller& caller, const Value* args, Value* results) {
                            Ctx c{*s, caller, GuestMem(caller.memory())};
                            results[0] = Value::from_i32(raw(fn(c, args)));

@@ -5,12 +5,11 @@ namespace midimon::wasm {
 
 uint32_t Engine::intern_type(const FuncType& type) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto key = std::make_pair(type.params, type.results);
-  auto it = ids_.find(key);
-  if (it != ids_.end()) return it->second;
+  auto it = ids_.lower_bound(type);
+  if (it != ids_.end() && !TypeOrder{}(type, it->first)) return it->second;
   const auto id = static_cast<uint32_t>(types_.size());
   types_.push_back(type);
-  ids_.emplace(std::move(key), id);
+  ids_.emplace_hint(it, type, id);
   return id;
 }
 

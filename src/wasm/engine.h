@@ -44,10 +44,17 @@ class Engine {
   const FuncType& type(uint32_t id) const;
 
  private:
+  // Orders types by params, then results; lookups compare in place (no copies).
+  struct TypeOrder {
+    bool operator()(const FuncType& a, const FuncType& b) const {
+      return a.params != b.params ? a.params < b.params : a.results < b.results;
+    }
+  };
+
   EngineConfig config_;
   mutable std::mutex mutex_;
   std::deque<FuncType> types_;  // deque: stable addresses
-  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids_;
+  std::map<FuncType, uint32_t, TypeOrder> ids_;
 };
 
 }  // namespace midimon::wasm

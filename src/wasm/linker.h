@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "result.h"
@@ -14,11 +15,11 @@ namespace midimon::wasm {
 
 class Linker {
  public:
-  void define(const std::string& module, const std::string& name, Extern value);
+  void define(std::string_view module, std::string_view name, Extern value);
   // Defines every export of `instance` under `module` (the spec suite's `register`).
-  void define_instance(const std::string& module, const Instance& instance);
+  void define_instance(std::string_view module, const Instance& instance);
   // Convenience: creates the host function in `store` and defines it.
-  FuncInst* define_func(Store& store, const std::string& module, const std::string& name,
+  FuncInst* define_func(Store& store, std::string_view module, std::string_view name,
                         const FuncType& type, HostCallback callback,
                         HostBlocking blocking = HostBlocking::No);
 
@@ -26,7 +27,12 @@ class Linker {
   Result<Instance*> instantiate(Store& store, const std::shared_ptr<const Module>& module) const;
 
  private:
-  std::map<std::pair<std::string, std::string>, Extern> defs_;
+  // module -> name -> value. Two levels, looked up by string_view (std::less<>): a host
+  // module defines dozens of names (WASI: 46) and every plugin instantiation defines them
+  // all, so neither a define nor an import lookup copies or compares the module name
+  // more than once.
+  using Names = std::map<std::string, Extern, std::less<>>;
+  std::map<std::string, Names, std::less<>> defs_;
 };
 
 }  // namespace midimon::wasm
