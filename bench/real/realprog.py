@@ -65,7 +65,8 @@ def write_insert_sql(path, rows):
 
 def write_text_data(path, size):
     """Compressor input: log-like text lines (words of skewed frequency, numbers,
-    timestamps), which compresses about 4:1 like real text rather than 100:1 or 1:1."""
+    timestamps), which compresses like real text (zstd -3 3.5:1, bzip2 -9 6.3:1) rather
+    than 100:1 or 1:1."""
     rng = Lcg(7)
     vocab = ["midi", "note", "on", "off", "velocity", "channel", "control", "change", "mode",
              "mapping", "action", "keystroke", "volume", "plugin", "execute", "fuel", "trap",
