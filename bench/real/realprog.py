@@ -236,7 +236,8 @@ def select(all_workloads, only):
 def add_options(parser, default_scale):
     parser.add_argument("--dir", default=str(REPO / "build" / "real"),
                         help="where fetch-and-build put the programs (default build/real)")
-    parser.add_argument("--midimon", default=str(REPO / "build/release/src/tools/midimon"))
+    parser.add_argument("--midimon", default=str(REPO / "build/release/src/tools/midimon"),
+                        help="the midimon to measure (default build/release/src/tools/midimon)")
     parser.add_argument("--scale", type=float, default=default_scale,
                         help=f"workload size factor (default {default_scale:g})")
     parser.add_argument("--only", action="append", default=[],
