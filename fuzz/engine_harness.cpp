@@ -8,7 +8,7 @@ using namespace midimon::wasm;
 
 namespace {
 
-Value zero_of(ValType) { return Value::from_i64(0); }  // i32/i64/f32/f64 0, null ref
+Value zero_of(ValType) { return Value::from_i64(0); }  // i32/i64/f32/f64 0, null ref, v128 half
 
 // The stub's limits for an imported memory/table: the import's minimum, and its
 // maximum clipped to the cap (no maximum: the cap), so both engines see the same.
@@ -51,7 +51,7 @@ std::vector<Extern> EngineHarness::make_imports(const ModuleInfo& info) {
     switch (imp.kind) {
       case ExternKind::Func: {
         const FuncType& type = info.types[imp.func_type];
-        const size_t n = type.results.size();
+        const size_t n = slot_count(type.results);  // a v128 is two slots
         FuncInst* f = store_->create_host_func(
             type, [n](Caller&, const Value*, Value* results) {
               for (size_t i = 0; i < n; ++i) results[i] = zero_of(ValType::I64);
@@ -97,9 +97,8 @@ std::optional<Error> EngineHarness::instantiate(const std::shared_ptr<const Modu
 CallOutcome EngineHarness::call(FuncInst* func) {
   CallOutcome out;
   out.types = func->type->results;
-  out.results.assign(out.types.size(), Value::from_i64(0));
-  std::vector<Value> args;
-  for (ValType t : func->type->params) args.push_back(zero_of(t));
+  out.results.assign(slot_count(out.types), Value::from_i64(0));
+  std::vector<Value> args(slot_count(func->type->params), zero_of(ValType::I64));
   store_->exec().fuel = limits_.fuel_per_call;
   Trap trap = store_->call(func, args, out.results);
   out.trap = trap.kind;

@@ -30,7 +30,7 @@ struct CallOutcome {
   wasm::TrapKind trap = wasm::TrapKind::None;
   std::string trap_message;
   std::vector<wasm::ValType> types;
-  std::vector<wasm::Value> results;
+  std::vector<wasm::Value> results;  // slots: two per v128
 };
 
 class EngineHarness {

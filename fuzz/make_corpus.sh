@@ -2,7 +2,8 @@
 # Generates the seed corpora of the fuzz targets into build/fuzz/corpus/<target>/ (or
 # $1/<target>/): every .wasm module wast2json writes for the spec suite (valid and
 # invalid ones: both are useful seeds), and random valid modules from binaryen's
-# translate-to-fuzz mode (wasm-opt -ttf) restricted to the features the engine has.
+# translate-to-fuzz mode (wasm-opt -ttf) restricted to the features the engine has
+# (WebAssembly 2.0, SIMD included).
 # Generated files are never committed.
 #   fuzz/make_corpus.sh [OUT_DIR] [NUM_TTF_MODULES]
 set -euo pipefail
@@ -21,11 +22,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/spec" "$work/ttf"
 
-# Spec suite: top-level .wast files only (proposals are not part of 2.0); SIMD is not
-# implemented yet, so its scripts are left out.
+# Spec suite: top-level .wast files only (proposals are not part of 2.0), SIMD ones
+# included.
 for wast in "$suite"/*.wast; do
   name="$(basename "$wast" .wast)"
-  case "$name" in simd_*) continue ;; esac
   mkdir -p "$work/spec/$name"
   wast2json "$wast" -o "$work/spec/$name/$name.json" >/dev/null 2>&1 || true
 done
@@ -39,7 +39,7 @@ done
 # Random valid modules. -ttf reads its random bytes from the input file.
 features=(--mvp-features --enable-sign-ext --enable-nontrapping-float-to-int
           --enable-bulk-memory --enable-reference-types --enable-multivalue
-          --enable-mutable-globals)
+          --enable-mutable-globals --enable-simd)
 ttf_count=0
 for i in $(seq 1 "$num_ttf"); do
   head -c $((512 + RANDOM % 4096)) /dev/urandom > "$work/ttf/in.bin"

@@ -51,10 +51,14 @@ void clip(wabt::Limits* l, uint64_t cap) {
   l->has_max = true;
 }
 
-wi::Value zero_value() { return wi::Value::Make(uint64_t{0}); }
+wi::Value zero_value() { return wi::Value::Make(wabt::v128(0, 0, 0, 0)); }  // all 16 bytes
+
+// Appends a value's bits: one word, two (bytes 0..7, 8..15) for a v128.
+void append_bits(std::vector<uint64_t>* out, wi::Value v, wabt::Type t);
 
 uint64_t bits_of(wi::Value v, wabt::Type t) {
   switch (t) {
+    case wabt::Type::V128: return v.Get<wabt::v128>().u64(0);
     case wabt::Type::I32: return v.Get<uint32_t>();
     case wabt::Type::F32: { float f = v.Get<float>(); uint32_t b; std::memcpy(&b, &f, 4); return b; }
     case wabt::Type::I64: return v.Get<uint64_t>();
@@ -122,17 +126,20 @@ WabtCall run_bounded(wi::Store& store, wi::Ref func_ref, int budget) {
     return out;
   }
   for (size_t i = 0; i < results.size() && i < type.results.size(); ++i) {
-    out.bits.push_back(bits_of(results[i], type.results[i]));
+    append_bits(&out.bits, results[i], type.results[i]);
   }
   return out;
 }
 
+void append_bits(std::vector<uint64_t>* out, wi::Value v, wabt::Type t) {
+  out->push_back(bits_of(v, t));
+  if (t == wabt::Type::V128) out->push_back(v.Get<wabt::v128>().u64(1));
+}
+
 }  // namespace
 
-WabtRunner::WabtRunner() : impl_(std::make_unique<Impl>()) {
-  // The engine's feature set: WebAssembly 2.0 without SIMD.
-  impl_->features.disable_simd();
-}
+// wabt 1.0.32's default features are the engine's set: WebAssembly 2.0, SIMD included.
+WabtRunner::WabtRunner() : impl_(std::make_unique<Impl>()) {}
 
 WabtRunner::~WabtRunner() = default;
 
@@ -254,8 +261,9 @@ std::vector<uint8_t> WabtRunner::memory_bytes(size_t i) const {
   return std::vector<uint8_t>(p, p + mem->ByteSize());
 }
 
-uint64_t WabtRunner::global_bits(size_t i) const {
+uint64_t WabtRunner::global_bits(size_t i, uint64_t* hi) const {
   wi::Global::Ptr g{*impl_->store, impl_->export_refs[i]};
+  if (hi && g->type().type == wabt::Type::V128) *hi = g->Get().Get<wabt::v128>().u64(1);
   return bits_of(g->Get(), g->type().type);
 }
 

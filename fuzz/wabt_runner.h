@@ -15,7 +15,8 @@ struct WabtCall {
   enum class Status { Ok, Trap, Exhausted };  // Exhausted: step budget or stack limit
   Status status = Status::Ok;
   std::string trap_message;     // wabt's words
-  std::vector<uint64_t> bits;   // results as raw bits (refs: 0 null, 1 non-null)
+  std::vector<uint64_t> bits;   // results as raw bits (refs: 0 null, 1 non-null), a v128
+                                // as two words (bytes 0..7, 8..15) like the engine's slots
 };
 
 struct WabtExport {
@@ -28,7 +29,7 @@ class WabtRunner {
   WabtRunner();
   ~WabtRunner();
 
-  // Reads and validates with the 2.0 feature set (no SIMD). False: rejected, with
+  // Reads and validates with the 2.0 feature set (SIMD included). False: rejected, with
   // wabt's first error in `error`.
   bool load(std::span<const uint8_t> bytes, std::string* error);
   // wabt's other front end (ReadBinaryIr + ValidateModule, as `wasm-validate`), which is
@@ -47,7 +48,8 @@ class WabtRunner {
   WabtCall call_export(size_t i, int step_budget);
   // Exported memory contents / global bits, for the final state comparison.
   std::vector<uint8_t> memory_bytes(size_t i) const;
-  uint64_t global_bits(size_t i) const;
+  // A v128 global's bytes 0..7 (`hi`: its bytes 8..15).
+  uint64_t global_bits(size_t i, uint64_t* hi = nullptr) const;
 
  private:
   struct Impl;

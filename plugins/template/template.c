@@ -3,23 +3,25 @@
  * Build (plugins/CMakeLists.txt does this):
  *   clang-14 --target=wasm32-wasi -O2 -fno-exceptions -nostartfiles -Wl,--no-entry \
  *            -I include template.c -o template.wasm
- * wasi-libc gives us write() and printf: the plugin's stdout goes to the daemon's log (and
+ * wasi-libc gives us write(): the plugin's stdout and stderr go to the daemon's log (and
  * to the terminal under `midimon plugin call`). -nostartfiles/--no-entry: a plugin is a
  * library of exports, it has no main().
  *
  * Actions:
  *   hello     prints "hello from template: velocity=V note=N mode=M"
  *   greet     prints "hello, NAME" (NAME from params.name, else context.metadata.name)
- *   describe  prints every field it could read, params included -- with printf
+ *   config    prints its configuration (config_get): the manifest's [plugin.config] with
+ *             the user's [plugins.template] config over it
+ *   describe  prints every field it could read, params included
  * Return codes follow MIDIMon's convention: 0 ok, 2 bad JSON, 3 unknown action/failure.
  *
  * The plugin runs in midimon's interpreter, so every guest instruction counts. The two
  * habits that keep a call cheap (docs/performance.md has the figures):
  *   - read the request once with midimon_request_read(), not one path lookup per field;
- *   - build output with midimon_text_* and write() it, rather than printf (hello and
- *     greet do; describe shows printf, which is fine where speed does not matter).
+ *   - build output with midimon_text_* and write() it. printf works as well
+ *     (plugins/webhook uses it), but its formatter costs about as much per call as all
+ *     of `hello` here, and it makes the module larger, so slower to load.
  */
-#include <stdio.h>
 #include <unistd.h>
 
 #include <midimon/pdk/plugin.h>
@@ -80,24 +82,48 @@ MIDIMON_EXPORT(execute) int32_t execute(int32_t ptr, int32_t len) {
     return MIDIMON_OK;
   }
 
-  /* The action's text (unescaped) for the messages below. */
-  char action[64];
-  const int32_t n = midimon_json_value_string(r.action, action, (int32_t)sizeof action);
-  if (n < 0 || n >= (int32_t)sizeof action) return MIDIMON_ERR_BAD_JSON;
-
-  if (midimon_json_value_equals(r.action, "describe")) {
-    /* printf works too (wasi-libc's stdio over WASI fd_write), at several times the cost
-     * of the lines above. stdout is fully buffered when it is not a terminal and a
-     * plugin never exits, so flush, or the text would never reach the log. */
-    printf("action=%s velocity=%lld note=%lld mode=%lld params=%.*s\n", action,
-           (long long)r.velocity, (long long)r.note, (long long)r.current_mode,
-           r.params.kind == MIDIMON_JSON_OBJECT ? (int)r.params.len : 2,
-           r.params.kind == MIDIMON_JSON_OBJECT ? r.params.ptr : "{}");
-    fflush(stdout);
+  if (midimon_json_value_equals(r.action, "config")) {
+    /* config_get is always allowed. Key "" is the whole object; like snprintf it returns
+     * the full length and writes only if that fits, so a plugin can retry bigger. */
+    char buf[1024];
+    int32_t n = midimon_config_get("", 0, buf, (int32_t)sizeof buf - 1);
+    if (n < 0 || n >= (int32_t)sizeof buf - 1) return MIDIMON_ERR_ACTION_FAILED;
+    buf[n++] = '\n';
+    (void)write(1, buf, (size_t)n);
     return MIDIMON_OK;
   }
-  /* 3c: an action we do not know is a failure the daemon logs with our code. */
-  fprintf(stderr, "template: unknown action '%s'\n", action);
-  fflush(stderr);
+
+  if (midimon_json_value_equals(r.action, "describe")) {
+    /* The action as the request has it (the raw text between its quotes), the context
+     * and the params' JSON text. */
+    char buf[512];
+    midimon_text line = midimon_text_on(buf, (int32_t)sizeof buf);
+    midimon_text_str(&line, "action=");
+    midimon_text_bytes(&line, r.action.ptr, r.action.len);
+    midimon_text_str(&line, " velocity=");
+    midimon_text_int(&line, r.velocity);
+    midimon_text_str(&line, " note=");
+    midimon_text_int(&line, r.note);
+    midimon_text_str(&line, " mode=");
+    midimon_text_int(&line, r.current_mode);
+    midimon_text_str(&line, " params=");
+    if (r.params.kind == MIDIMON_JSON_OBJECT) {
+      midimon_text_bytes(&line, r.params.ptr, r.params.len);
+    } else {
+      midimon_text_str(&line, "{}");
+    }
+    midimon_text_str(&line, "\n");
+    print_line(&line);
+    return MIDIMON_OK;
+  }
+
+  /* 3c: an action we do not know is a failure the daemon logs with our code; stderr
+   * (fd 2) goes to the log too. */
+  char buf[160];
+  midimon_text line = midimon_text_on(buf, (int32_t)sizeof buf);
+  midimon_text_str(&line, "template: unknown action '");
+  midimon_text_bytes(&line, r.action.ptr, r.action.len);
+  midimon_text_str(&line, "'\n");
+  (void)write(2, line.ptr, (size_t)line.len);
   return MIDIMON_ERR_ACTION_FAILED;
 }

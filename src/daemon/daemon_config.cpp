@@ -8,8 +8,10 @@
 #include <set>
 
 #include "actions/printing_desktop.h"
+#include "daemon/config_actions.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_adapters.h"
+#include "daemon/plugin_settings_from_config.h"
 #include "mapping/config_loader.h"
 #include "mapping/mapping_set_from_config.h"
 #include "midi/rtmidi_backend.h"
@@ -61,31 +63,11 @@ const char* choice_name(midi::BackendChoice choice) {
 }
 
 // Every port a SendMidi names (mappings, on_enter, nested actions): the outputs to keep.
-void collect_ports(const mapping::Action& action, std::set<std::string, std::less<>>& out) {
-  std::visit(
-      [&](const auto& a) {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, mapping::action::SendMidi>) {
-          out.insert(a.port);
-        } else if constexpr (std::is_same_v<T, mapping::action::Sequence>) {
-          for (const auto& inner : a.actions) collect_ports(inner, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Repeat>) {
-          if (a.action) collect_ports(*a.action, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Conditional>) {
-          if (a.then_action) collect_ports(*a.then_action, out);
-          if (a.else_action) collect_ports(*a.else_action, out);
-        }
-      },
-      action.kind);
-}
-
 std::set<std::string, std::less<>> ports_named(const mapping::Config& config) {
   std::set<std::string, std::less<>> ports;
-  for (const auto& mode : config.modes) {
-    for (const auto& m : mode.mappings) collect_ports(m.action, ports);
-    for (const auto& a : mode.on_enter) collect_ports(a, ports);
-  }
-  for (const auto& m : config.global_mappings) collect_ports(m.action, ports);
+  for_each_action(config, [&](const mapping::Action& action) {
+    if (const auto* send = std::get_if<mapping::action::SendMidi>(&action.kind)) ports.insert(send->port);
+  });
   return ports;
 }
 
@@ -203,24 +185,8 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
 }
 
 plugin::LoaderSettings Daemon::loader_settings(const mapping::Config& config) const {
-  plugin::LoaderSettings settings = plugin::LoaderSettings::from_environment();
-  if (options_.xdg) {
-    settings.xdg = *options_.xdg;
-    settings.trusted_keys = plugin::trusted_keys_file(settings.xdg);
-  }
-  settings.search_dirs.clear();
-  for (const auto& dir : options_.extra_plugin_dirs) settings.search_dirs.push_back({dir, true});
-  std::filesystem::path base = std::filesystem::path(config.source).parent_path();
-  for (const auto& dir : config.plugin_dirs) {
-    std::filesystem::path p(dir);
-    // "~/..." as the config examples write it (MIDIMon's shipped configs do too).
-    const char* home = std::getenv("HOME");
-    if (home && (dir == "~" || dir.starts_with("~/"))) p = std::filesystem::path(home) / dir.substr(dir.size() > 1 ? 2 : 1);
-    if (p.is_relative()) p = base / p;  // relative to the config file, not the cwd
-    settings.search_dirs.push_back({p, false});
-  }
-  for (auto& dir : plugin::default_plugin_dirs(settings.xdg)) settings.search_dirs.push_back(dir);
-  return settings;
+  return loader_settings_from_config(config, options_.xdg ? *options_.xdg : plugin::XdgDirs::from_environment(),
+                                     options_.extra_plugin_dirs);
 }
 
 std::unique_ptr<Daemon::Staged> Daemon::stage(std::shared_ptr<const mapping::Config> config, bool at_start,

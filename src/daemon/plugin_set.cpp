@@ -5,27 +5,11 @@
 #include <set>
 #include <system_error>
 
+#include "daemon/config_actions.h"
+#include "daemon/plugin_settings_from_config.h"
+
 namespace midimon::daemon {
 namespace {
-
-// Every plugin an action names (nested ones included), with where it is named first.
-void collect(const mapping::Action& action, std::vector<std::pair<std::string, mapping::SourceLocation>>& out) {
-  std::visit(
-      [&](const auto& a) {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, mapping::action::Plugin>) {
-          out.emplace_back(a.plugin, action.where);
-        } else if constexpr (std::is_same_v<T, mapping::action::Sequence>) {
-          for (const auto& inner : a.actions) collect(inner, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Repeat>) {
-          if (a.action) collect(*a.action, out);
-        } else if constexpr (std::is_same_v<T, mapping::action::Conditional>) {
-          if (a.then_action) collect(*a.then_action, out);
-          if (a.else_action) collect(*a.else_action, out);
-        }
-      },
-      action.kind);
-}
 
 // The file a plugin resolves to, as text that changes when the file is replaced.
 std::string file_identity(const std::filesystem::path& file) {
@@ -42,23 +26,14 @@ std::string fingerprint(const PluginWant& want, const std::string& file) {
          opt(want.limits.timeout_ms) + "|" + opt(want.limits.fuel);
 }
 
-plugin::LimitOverrides overrides_of(const mapping::PluginLimitsConfig& limits) {
-  plugin::LimitOverrides o;
-  o.fuel = limits.fuel;
-  if (limits.timeout_ms) o.timeout = std::chrono::milliseconds(*limits.timeout_ms);
-  o.max_memory_bytes = limits.max_memory_bytes;
-  return o;
-}
-
 }  // namespace
 
 std::vector<PluginWant> plugins_wanted(const mapping::Config& config) {
+  // Every plugin an action names, with where it is named first.
   std::vector<std::pair<std::string, mapping::SourceLocation>> named;
-  for (const auto& mode : config.modes) {
-    for (const auto& m : mode.mappings) collect(m.action, named);
-    for (const auto& a : mode.on_enter) collect(a, named);
-  }
-  for (const auto& m : config.global_mappings) collect(m.action, named);
+  for_each_action(config, [&](const mapping::Action& action) {
+    if (const auto* p = std::get_if<mapping::action::Plugin>(&action.kind)) named.emplace_back(p->plugin, action.where);
+  });
 
   std::vector<PluginWant> wants;
   std::set<std::string> seen;
@@ -82,7 +57,11 @@ PluginSet::Prepared PluginSet::prepare(const mapping::Config& config, const plug
       prepared.errors.push_back(head + resolved.error());
       continue;
     }
-    Loaded loaded{want, fingerprint(want, file_identity(resolved->binary)), nullptr};
+    // The signature policy is part of it: turning require_signature on re-checks every
+    // loaded plugin at the reload.
+    std::string print = fingerprint(want, file_identity(resolved->binary));
+    if (settings.require_signature) print += "|signed";
+    Loaded loaded{want, std::move(print), nullptr};
     auto installed = installed_.find(want.name);
     if (installed == installed_.end() || installed->second.fingerprint != loaded.fingerprint ||
         !manager_.contains(installed->second.registered)) {
@@ -90,7 +69,7 @@ PluginSet::Prepared PluginSet::prepare(const mapping::Config& config, const plug
       own.config_json = want.config_json;
       plugin::CapabilitySet grants = grants_ ? grants_->grants(resolved->name) : plugin::CapabilitySet{};
       plugin::Expected<plugin::LoadedPlugin> plugin =
-          plugin::load_plugin(want.name, own, host_, grants, overrides_of(want.limits));
+          plugin::load_plugin(want.name, own, host_, grants, limit_overrides_of(want.limits));
       if (!plugin) {
         prepared.errors.push_back(head + plugin.error());
         continue;

@@ -145,14 +145,24 @@ void read_devices(TableReader& top, Config& config) {
   }
 }
 
-void read_advanced_settings(TableReader& top, Config& config) {
-  const toml::node* node = top.get("advanced_settings");
-  if (!node) return;
+namespace {
+
+// The top-level table [key], or null when it is absent or not a table (an error then).
+// `key` must outlive the reader (a literal): the reader keeps it to spot unknown keys.
+const toml::table* top_table(TableReader& top, std::string_view key) {
+  const toml::node* node = top.get(key);
+  if (!node) return nullptr;
   const auto* table = node->as_table();
-  if (!table) {
-    top.context().error(*node, std::string("'advanced_settings' must be a table, not ") + type_phrase(*node));
-    return;
-  }
+  const std::string name(key);
+  if (!table) top.context().error(*node, "'" + name + "' must be a table ([" + name + "]), not " + type_phrase(*node));
+  return table;
+}
+
+}  // namespace
+
+void read_advanced_settings(TableReader& top, Config& config) {
+  const toml::table* table = top_table(top, "advanced_settings");
+  if (!table) return;
   TableReader r(*table, "[advanced_settings]", top.context());
   AdvancedSettings& a = config.advanced;
   if (auto v = r.integer("chord_timeout_ms", 1, kMaxTimingMs)) a.chord_timeout_ms = static_cast<uint32_t>(*v);
@@ -163,13 +173,8 @@ void read_advanced_settings(TableReader& top, Config& config) {
 }
 
 void read_logging(TableReader& top, Config& config) {
-  const toml::node* node = top.get("logging");
-  if (!node) return;
-  const auto* table = node->as_table();
-  if (!table) {
-    top.context().error(*node, std::string("'logging' must be a table, not ") + type_phrase(*node));
-    return;
-  }
+  const toml::table* table = top_table(top, "logging");
+  if (!table) return;
   TableReader r(*table, "[logging]", top.context());
   auto level = r.choice<LogLevel>("level", {{"off", LogLevel::Off},
                                             {"error", LogLevel::Error},
@@ -184,13 +189,8 @@ void read_logging(TableReader& top, Config& config) {
 }
 
 void read_desktop(TableReader& top, Config& config) {
-  const toml::node* node = top.get("desktop");
-  if (!node) return;
-  const auto* table = node->as_table();
-  if (!table) {
-    top.context().error(*node, std::string("'desktop' must be a table ([desktop]), not ") + type_phrase(*node));
-    return;
-  }
+  const toml::table* table = top_table(top, "desktop");
+  if (!table) return;
   TableReader r(*table, "[desktop]", top.context());
   config.desktop.where = top.context().at(*table);
   auto backend = r.choice<InputBackend>(
@@ -257,6 +257,17 @@ void read_plugins(TableReader& top, Config& config) {
   }
   for (auto&& [key, value] : *table) {
     std::string name(key.str());
+    // The one key of [plugins] that is not a plugin's table: the signature policy
+    // (docs/plugins/signing.md#hardening). The name is reserved for it.
+    if (name == "require_signature") {
+      if (const auto* flag = value.as_boolean()) {
+        config.require_plugin_signature = flag->get();
+      } else {
+        ctx.error(value, std::string("'require_signature' in [plugins] must be true or false ") +
+                             "(the signature policy), not " + type_phrase(value));
+      }
+      continue;
+    }
     const auto* plugin = value.as_table();
     if (!plugin) {
       ctx.error(value, "[plugins." + name + "] must be a table, not " + type_phrase(value));

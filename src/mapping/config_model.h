@@ -456,6 +456,9 @@ struct Config {
   std::vector<AppProfile> app_profiles;
   std::vector<PluginConfig> plugins;
   std::vector<std::string> plugin_dirs;
+  // [plugins] require_signature: only plugins with a valid signature by a trusted key load
+  // (docs/plugins/signing.md#hardening).
+  bool require_plugin_signature = false;
   std::string source;  // the file name given to the loader
 
   // Index of the mode called `name`, or nullopt.

@@ -430,6 +430,7 @@ std::string print_config(const Config& config) {
     if (!p.title.empty()) out += "title = " + toml_quote(p.title) + "\n";
     out += "match = \"" + std::string(match_name(p.match)) + "\"\nmode = " + toml_quote(p.mode) + "\n";
   }
+  if (config.require_plugin_signature) out += "\n[plugins]\nrequire_signature = true\n";
   for (const PluginConfig& p : config.plugins) {
     out += "\n[plugins." + toml_quote(p.name) + "]\nenabled = " + (p.enabled ? "true" : "false") +
            "\nconfig = " + JsonToToml(p.config_json).convert() + "\n";

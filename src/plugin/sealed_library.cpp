@@ -42,8 +42,10 @@ std::string proc_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 std::string dl_error_text(const std::string& path, const std::string& name) {
   const char* e = dlerror();
   std::string text = e != nullptr ? std::string(e) : std::string("no detail from dlerror");
-  for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at + name.size())) {
+  size_t at = text.find(path);
+  while (at != std::string::npos) {
     text.replace(at, path.size(), name);
+    at = text.find(path, at + name.size());
   }
   return text;
 }

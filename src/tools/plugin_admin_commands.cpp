@@ -26,10 +26,20 @@ Expected<CapabilitySet> parse_caps(const std::vector<std::string>& names) {
   return parse_capability_names(names);
 }
 
+// "enabled", "disabled" (midimon plugin disable) or "disabled by the config".
+std::string enabled_word(const UserPluginSettings& user, PluginSettingsFile& stored, const std::string& name) {
+  if (const mapping::PluginConfig* configured = user.plugin(name); configured && !configured->enabled) {
+    return "disabled by the config";
+  }
+  return stored.enabled(name) ? "enabled" : "disabled";
+}
+
 }  // namespace
 
-int plugin_list(std::ostream& out, std::ostream& err) {
-  LoaderSettings settings = LoaderSettings::from_environment();
+int plugin_list(const PluginConfigOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<UserPluginSettings> user = user_plugin_settings_or_report(options, err);
+  if (!user) return kPluginExitInvalid;
+  const LoaderSettings& settings = user->loader;
   Expected<std::unique_ptr<PluginSettingsFile>> stored = PluginSettingsFile::open(settings.xdg);
   if (!stored) {
     err << "error: " << stored.error() << "\n";
@@ -45,15 +55,18 @@ int plugin_list(std::ostream& out, std::ostream& err) {
   }
   for (const DiscoveredPlugin& p : report.plugins) {
     out << p.name << " " << (p.manifest ? p.manifest->version : std::string("?")) << " ["
-        << plugin_kind_name(p.kind) << "] " << ((*stored)->enabled(p.name) ? "enabled" : "disabled")
+        << plugin_kind_name(p.kind) << "] " << enabled_word(*user, **stored, p.name)
         << ", grants: " << (*stored)->grants(p.name).to_string() << ", " << p.binary.parent_path().string()
         << "\n";
   }
   return kPluginExitOk;
 }
 
-int plugin_install(const std::string& path, std::ostream& out, std::ostream& err) {
-  LoaderSettings settings = LoaderSettings::from_environment();
+int plugin_install(const std::string& path, const PluginConfigOptions& options, std::ostream& out,
+                   std::ostream& err) {
+  std::optional<UserPluginSettings> user = user_plugin_settings_or_report(options, err);
+  if (!user) return kPluginExitInvalid;
+  const LoaderSettings& settings = user->loader;
   Expected<DiscoveredPlugin> plugin = open_plugin_path(path);
   if (!plugin) {
     err << "error: " << plugin.error() << "\n";

@@ -14,6 +14,27 @@ namespace {
 // name of an installed plugin.
 constexpr const char* kSourceHelp = "Plugin: PATH (plugin.toml, its directory, or a .wasm/.so binary) or NAME";
 
+// --config (the daemon's config, whose plugin settings apply) and the flags over it.
+// `search`: the command looks plugins up (--plugin-dir); `policy`: it applies the
+// signature policy (--require-signature / --no-require-signature).
+void add_config_options(CLI::App* command, PluginConfigOptions& o, bool search, bool policy) {
+  command->add_option("--config", o.config_path,
+                      "Config file whose plugin settings apply (default: $XDG_CONFIG_HOME/midimon/config.toml "
+                      "if it exists)");
+  if (search) {
+    command->add_option("--plugin-dir", o.plugin_dirs, "Look for plugins here first (repeatable)")
+        ->type_name("DIR")
+        ->allow_extra_args(false);
+  }
+  if (policy) {
+    command->add_flag_function(
+        "--require-signature,!--no-require-signature",
+        [&o](int64_t count) { o.require_signature = count > 0; },
+        "Refuse plugins without a valid signature by a trusted key (over the config's "
+        "[plugins] require_signature)");
+  }
+}
+
 void add_call(CLI::App* plugin, Commands& commands) {
   auto o = std::make_shared<PluginCallOptions>();
   CLI::App* call = plugin->add_subcommand("call", "Run one action of a plugin and show what it did");
@@ -32,6 +53,7 @@ void add_call(CLI::App* plugin, Commands& commands) {
   call->add_option("--timeout-ms", o->timeout_ms, "Deadline of the call in milliseconds")
       ->check(CLI::Range(uint64_t{1}, uint64_t{600'000}));
   call->add_option("--max-memory", o->max_memory, "Memory cap in bytes");
+  add_config_options(call, o->settings, true, true);
   commands.push_back({call, [o] { return plugin_call(*o, std::cout, std::cerr); }});
 }
 
@@ -53,12 +75,15 @@ void add_signing(CLI::App* plugin, Commands& commands) {
   commands.push_back({sg, [sign] { return plugin_sign(*sign, std::cout, std::cerr); }});
 
   auto verify_binary = std::make_shared<std::string>();
-  auto require = std::make_shared<bool>(false);
+  auto verify_settings = std::make_shared<PluginConfigOptions>();
   CLI::App* vf = plugin->add_subcommand("verify", "Check a plugin binary's signature against the trusted keys");
   vf->add_option("binary", *verify_binary, "Plugin binary")->required();
-  vf->add_flag("--require", *require, "Treat a missing signature as a failure");
-  commands.push_back({vf, [verify_binary, require] {
-                        return plugin_verify(*verify_binary, *require, std::cout, std::cerr);
+  vf->add_flag_function(
+      "--require", [verify_settings](int64_t) { verify_settings->require_signature = true; },
+      "Treat a missing signature as a failure (the config's [plugins] require_signature does too)");
+  add_config_options(vf, *verify_settings, false, false);
+  commands.push_back({vf, [verify_binary, verify_settings] {
+                        return plugin_verify(*verify_binary, *verify_settings, std::cout, std::cerr);
                       }});
 
   CLI::App* trust = plugin->add_subcommand("trust", "Manage the trusted signing keys");
@@ -78,13 +103,19 @@ void add_signing(CLI::App* plugin, Commands& commands) {
 }
 
 void add_management(CLI::App* plugin, Commands& commands) {
+  auto list_settings = std::make_shared<PluginConfigOptions>();
   CLI::App* list = plugin->add_subcommand("list", "List the installed plugins, their grants and state");
-  commands.push_back({list, [] { return plugin_list(std::cout, std::cerr); }});
+  add_config_options(list, *list_settings, true, false);
+  commands.push_back({list, [list_settings] { return plugin_list(*list_settings, std::cout, std::cerr); }});
 
   auto path = std::make_shared<std::string>();
+  auto install_settings = std::make_shared<PluginConfigOptions>();
   CLI::App* install = plugin->add_subcommand("install", "Install a plugin directory into the user's plugin directory");
   install->add_option("dir", *path, "Directory holding plugin.toml and the binary")->required();
-  commands.push_back({install, [path] { return plugin_install(*path, std::cout, std::cerr); }});
+  add_config_options(install, *install_settings, false, true);
+  commands.push_back({install, [path, install_settings] {
+                        return plugin_install(*path, *install_settings, std::cout, std::cerr);
+                      }});
 
   auto name = std::make_shared<std::string>();
   CLI::App* remove = plugin->add_subcommand("remove", "Remove an installed plugin (its data and grants stay)");
@@ -118,9 +149,13 @@ void add_plugin_commands(CLI::App& app, Commands& commands) {
   plugin->require_subcommand(1);
 
   auto source = std::make_shared<std::string>();
+  auto info_settings = std::make_shared<PluginConfigOptions>();
   CLI::App* info = plugin->add_subcommand("info", "Show a plugin's metadata, kind, imports, grants and signature");
   info->add_option("plugin", *source, kSourceHelp)->required();
-  commands.push_back({info, [source] { return plugin_info(*source, std::cout, std::cerr); }});
+  add_config_options(info, *info_settings, true, true);
+  commands.push_back({info, [source, info_settings] {
+                        return plugin_info(*source, *info_settings, std::cout, std::cerr);
+                      }});
 
   add_call(plugin, commands);
   add_management(plugin, commands);

@@ -54,23 +54,44 @@ std::map<std::string, std::string> metadata_from_params(const nlohmann::json& pa
   return out;
 }
 
+// "yes", or "no" with who disabled it: the config ([plugins.NAME] enabled = false) or
+// `midimon plugin disable`.
+std::string enabled_text(const mapping::PluginConfig* configured, bool enabled_in_state) {
+  if (configured && !configured->enabled) {
+    return "no (" + configured->where.to_string() + ": [plugins." + configured->name + "] enabled = false)";
+  }
+  return enabled_in_state ? "yes" : "no (midimon plugin disable)";
+}
+
+// "none", or the file and where the plugin's table is in it.
+std::string config_text(const UserPluginSettings& user, const mapping::PluginConfig* configured,
+                        const std::string& name) {
+  if (user.config_file.empty()) return "none";
+  if (!configured) return user.config_file + ", no [plugins." + name + "]";
+  return user.config_file + ", [plugins." + name + "] at " + configured->where.to_string();
+}
+
 }  // namespace
 
-int plugin_info(const std::string& source, std::ostream& out, std::ostream& err) {
-  LoaderSettings settings = LoaderSettings::from_environment();
-  Expected<std::unique_ptr<PluginSettingsFile>> stored = PluginSettingsFile::open(settings.xdg);
+int plugin_info(const std::string& source, const PluginConfigOptions& options, std::ostream& out,
+                std::ostream& err) {
+  std::optional<UserPluginSettings> user = user_plugin_settings_or_report(options, err);
+  if (!user) return kPluginExitInvalid;
+  Expected<std::unique_ptr<PluginSettingsFile>> stored = PluginSettingsFile::open(user->loader.xdg);
   if (!stored) {
     err << "error: " << stored.error() << "\n";
     return kPluginExitInvalid;
   }
-  Expected<DiscoveredPlugin> resolved = resolve_plugin(source, settings);
+  Expected<DiscoveredPlugin> resolved = resolve_plugin(source, user->loader);
   if (!resolved) {
     err << "error: " << resolved.error() << "\n";
     return kPluginExitInvalid;
   }
   const CapabilitySet grants = (*stored)->grants(resolved->name);
+  const mapping::PluginConfig* configured = user->plugin(resolved->name);
   CliHostServices services(err, err);  // whatever init prints stays off stdout
-  Expected<LoadedPlugin> loaded = load_plugin(source, settings, services, grants);
+  Expected<LoadedPlugin> loaded = load_plugin(source, user->for_plugin(resolved->name), services, grants,
+                                              user->limits_for(resolved->name, {}));
   if (!loaded) {
     err << "error: " << loaded.error() << "\n";
     return kPluginExitInvalid;
@@ -86,7 +107,7 @@ int plugin_info(const std::string& source, std::ostream& out, std::ostream& err)
   out << "kind: " << plugin_kind_name(loaded->plugin->kind()) << "\n"
       << "binary: " << loaded->resolved.binary.string() << "\n"
       << "manifest: " << (loaded->resolved.manifest ? loaded->resolved.manifest->file.string() : "none") << "\n"
-      << "enabled: " << ((*stored)->enabled(m.name) ? "yes" : "no") << "\n"
+      << "enabled: " << enabled_text(configured, (*stored)->enabled(m.name)) << "\n"
       << "asks for (metadata): " << capability_list(m.capabilities) << "\n";
   if (loaded->resolved.manifest) {
     out << "asks for (manifest): " << capability_list(loaded->resolved.manifest->capabilities) << "\n";
@@ -105,6 +126,10 @@ int plugin_info(const std::string& source, std::ostream& out, std::ostream& err)
   }
   out << "grants: " << grants.to_string() << "\n"
       << "signature: " << loaded->signature.describe() << "\n"
+      << "signature policy: "
+      << (user->loader.require_signature ? "required" : "not required (a present signature is still checked)")
+      << "\n"
+      << "config: " << config_text(*user, configured, resolved->name) << "\n"
       << "limits: memory " << mib(loaded->limits.max_memory_bytes) << ", timeout " << loaded->limits.timeout.count()
       << " ms, fuel " << loaded->limits.fuel << "\n";
   return kPluginExitOk;
@@ -122,37 +147,48 @@ int plugin_call(const PluginCallOptions& options, std::ostream& out, std::ostrea
     return kPluginExitInvalid;
   }
 
-  LoaderSettings settings = LoaderSettings::from_environment();
-  Expected<std::unique_ptr<PluginSettingsFile>> stored = PluginSettingsFile::open(settings.xdg);
+  std::optional<UserPluginSettings> user = user_plugin_settings_or_report(options.settings, err);
+  if (!user) return kPluginExitInvalid;
+  Expected<std::unique_ptr<PluginSettingsFile>> stored = PluginSettingsFile::open(user->loader.xdg);
   if (!stored) {
     err << "error: " << stored.error() << "\n";
     return kPluginExitInvalid;
   }
-  Expected<DiscoveredPlugin> resolved = resolve_plugin(options.source, settings);
+  Expected<DiscoveredPlugin> resolved = resolve_plugin(options.source, user->loader);
   if (!resolved) {
     err << "error: " << resolved.error() << "\n";
     return kPluginExitInvalid;
   }
+  const std::string& name = resolved->name;
+  if (const mapping::PluginConfig* configured = user->plugin(name); configured && !configured->enabled) {
+    err << "error: plugin '" << name << "' is disabled by " << user->config_file << " ("
+        << configured->where.to_string() << ": [plugins." << name
+        << "] enabled = false), so the daemon does not load it; enable it there to call it\n";
+    return kPluginExitInvalid;
+  }
   // What the user granted for good, plus what --grant adds for this call.
-  const CapabilitySet grants(static_cast<uint8_t>((*stored)->grants(resolved->name).bits() | flag_grants->bits()));
+  const CapabilitySet grants(static_cast<uint8_t>((*stored)->grants(name).bits() | flag_grants->bits()));
 
-  LimitOverrides overrides;
-  overrides.fuel = options.fuel;
-  if (options.timeout_ms) overrides.timeout = std::chrono::milliseconds(*options.timeout_ms);
-  overrides.max_memory_bytes = options.max_memory;
-
-  // The memory cap holds from instantiation on; fuel and deadline are the call's (so a
-  // small --fuel limits `execute`, not the loading and `init` before it).
-  LimitOverrides load_overrides;
-  load_overrides.max_memory_bytes = overrides.max_memory_bytes;
+  // Limits: the flags over [plugins.NAME.limits] over the manifest's over the defaults.
+  LimitOverrides flags;
+  flags.fuel = options.fuel;
+  if (options.timeout_ms) flags.timeout = std::chrono::milliseconds(*options.timeout_ms);
+  flags.max_memory_bytes = options.max_memory;
+  // The memory cap holds from instantiation on; --fuel and --timeout-ms are the call's
+  // (so a small --fuel limits `execute`, not the loading and `init` before it, which run
+  // under the config's limits as in the daemon).
+  LimitOverrides load_flags;
+  load_flags.max_memory_bytes = flags.max_memory_bytes;
+  const LoaderSettings settings = user->for_plugin(name);
   CliHostServices services(out, err);
-  Expected<LoadedPlugin> loaded = load_plugin(options.source, settings, services, grants, load_overrides);
+  Expected<LoadedPlugin> loaded =
+      load_plugin(options.source, settings, services, grants, user->limits_for(name, load_flags));
   if (!loaded) {
     err << "error: " << loaded.error() << "\n";
     return kPluginExitInvalid;
   }
   if (auto* wasm = dynamic_cast<WasmPlugin*>(loaded->plugin.get())) {
-    wasm->set_limits(effective_limits(loaded->resolved, settings, overrides));
+    wasm->set_limits(effective_limits(loaded->resolved, settings, user->limits_for(name, flags)));
   }
 
   ActionRequest request;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/plugin_user_settings.h"
+
 namespace midimon::tools {
 
 inline constexpr int kPluginExitOk = 0;
@@ -28,15 +30,24 @@ struct PluginCallOptions {
   std::optional<uint64_t> fuel;
   std::optional<uint64_t> timeout_ms;
   std::optional<uint64_t> max_memory;
+  PluginConfigOptions settings;  // the config file and the flags over it
 };
 
-int plugin_info(const std::string& source, std::ostream& out, std::ostream& err);
+// info and call read the user's config like the daemon (plugin_user_settings.h): its
+// plugin directories, signature policy and the plugin's [plugins.NAME] config and limits.
+int plugin_info(const std::string& source, const PluginConfigOptions& settings, std::ostream& out,
+                std::ostream& err);
+// A plugin the config disables ([plugins.NAME] enabled = false) is refused (exit 2): the
+// daemon does not load it.
 int plugin_call(const PluginCallOptions& options, std::ostream& out, std::ostream& err);
 
-// Installed plugins (discovery over the plugin directories), with enabled flag and grants.
-int plugin_list(std::ostream& out, std::ostream& err);
-// Copies a plugin directory (with plugin.toml) to $XDG_DATA_HOME/midimon/plugins/<name>.
-int plugin_install(const std::string& path, std::ostream& out, std::ostream& err);
+// Installed plugins (discovery over the plugin directories, the config's included), with
+// enabled flag and grants.
+int plugin_list(const PluginConfigOptions& settings, std::ostream& out, std::ostream& err);
+// Copies a plugin directory (with plugin.toml) to $XDG_DATA_HOME/midimon/plugins/<name>,
+// after the checks a load would make (under the config's signature policy).
+int plugin_install(const std::string& path, const PluginConfigOptions& settings, std::ostream& out,
+                   std::ostream& err);
 int plugin_remove(const std::string& name, std::ostream& out, std::ostream& err);
 int plugin_set_enabled(const std::string& name, bool enabled, std::ostream& out, std::ostream& err);
 int plugin_change_grants(const std::string& name, const std::vector<std::string>& capabilities, bool grant,
@@ -56,7 +67,9 @@ struct SignOptions {
   std::string developer_email;  // empty: the key file's
 };
 int plugin_sign(const SignOptions& options, std::ostream& out, std::ostream& err);
-int plugin_verify(const std::string& binary, bool require_signature, std::ostream& out, std::ostream& err);
+// The decision a load would make, under the config's signature policy (or --require).
+int plugin_verify(const std::string& binary, const PluginConfigOptions& settings, std::ostream& out,
+                  std::ostream& err);
 
 struct TrustAddOptions {
   std::string public_key;  // hex, or a file holding it

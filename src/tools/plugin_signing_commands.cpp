@@ -76,8 +76,11 @@ int plugin_sign(const SignOptions& options, std::ostream& out, std::ostream& err
   return kPluginExitOk;
 }
 
-int plugin_verify(const std::string& binary, bool require_signature, std::ostream& out, std::ostream& err) {
-  Expected<TrustStore> trust = open_trust();
+int plugin_verify(const std::string& binary, const PluginConfigOptions& options, std::ostream& out,
+                  std::ostream& err) {
+  std::optional<UserPluginSettings> user = user_plugin_settings_or_report(options, err);
+  if (!user) return kPluginExitInvalid;
+  Expected<TrustStore> trust = load_trust(user->loader);
   if (!trust) {
     err << "error: " << trust.error() << "\n";
     return kPluginExitInvalid;
@@ -87,7 +90,7 @@ int plugin_verify(const std::string& binary, bool require_signature, std::ostrea
     err << "error: " << binary << ": no such file\n";
     return kPluginExitInvalid;
   }
-  LoadCheck check = check_before_load(binary, std::nullopt, SignaturePolicy{require_signature}, *trust);
+  LoadCheck check = check_before_load(binary, std::nullopt, SignaturePolicy{user->loader.require_signature}, *trust);
   out << binary << ": " << check.signature.describe() << "\n";
   if (!check.allowed) {
     err << "refused: " << check.refusal << "\n";

@@ -199,7 +199,7 @@ void split_last(std::string_view path, std::string* dir, std::string* name, bool
   }
   size_t last = path.rfind('/');
   if (last == std::string_view::npos) {
-    *dir = ".";
+    dir->assign(1, '.');  // not `= "."`: g++-12 -O3 warns falsely (-Wrestrict, GCC PR 105329)
     *name = std::string(path);
   } else {
     *dir = std::string(path.substr(0, last + 1));
@@ -241,7 +241,7 @@ Errno open_object(int root, std::string_view path, bool follow, Final* out) {
   for (int hops = 0;; ++hops) {
     split_last(current, &dir, &out->name, &out->slash);
     if (out->slash || out->dot()) {  // names a directory: that directory itself
-      out->name = ".";
+      out->name.assign(1, '.');
       out->slash = false;
       return open_dir_beneath(root, current, &out->dir);
     }

@@ -486,22 +486,20 @@ void Compiler::do_select() {
   const bool v128 = top_is_v128();
   const uint32_t b = pop_value(), a = pop_value();
   const uint32_t dst = temp(stack_.size());
-  emit_op(iop(Op::Select));
-  const uint32_t field = here();
-  emit(dst);
-  emit(a);
-  emit(b);
-  emit(c);
-  if (!v128) {
-    result_at(field);
-    return;
+  uint32_t field = 0;
+  for (uint32_t half = 0; half < (v128 ? 2u : 1u); ++half) {
+    emit_op(iop(Op::Select));
+    if (half == 0) field = here();
+    emit(dst + half);
+    emit(a + half);
+    emit(b + half);
+    emit(c);
   }
-  emit_op(iop(Op::Select));
-  emit(dst + 1);
-  emit(a + 1);
-  emit(b + 1);
-  emit(c);
-  push_temp_v128();
+  if (v128) {
+    push_temp_v128();  // two ops wrote it: no local.set may retarget their dst
+  } else {
+    result_at(field);
+  }
 }
 
 void Compiler::do_global(const Instr& in) {

@@ -1,8 +1,8 @@
 // Compiler, SIMD: how each 0xFD instruction is translated. Every one becomes a Simd or
-// SimdMem op carrying its handler's address (interp_simd.h), laid out by the op's shape
-// (opcodes_simd.h); v128.const becomes constant slots like the scalar constants. SIMD
-// ops take no part in the superinstructions, but their fresh results can still be
-// written straight into a local by the local.set that follows.
+// SimdMem op carrying its handler's address (interp_simd.h), with the operands its
+// shape (opcodes_simd.h) lists in code.h's layout; v128.const becomes constant slots like
+// the scalar constants. SIMD ops take no part in the superinstructions, but their fresh
+// results can still be written straight into a local by the local.set that follows.
 #include "compiler_internal.h"
 #include "opcodes_simd.h"
 
@@ -21,115 +21,67 @@ uint32_t Compiler::emit_simd_op(Op op) {
 
 void Compiler::do_simd(const Instr& in) {
   const Op op = in.op;
-  // Memory offsets are u32 in memory32 and lane indices < 16: one unit each.
-  const auto offset = static_cast<uint32_t>(in.value);
-  switch (simd_info(op).shape) {
-    case SimdShape::Const:
-      push_const_v128(in.value, in.value2);
-      return;
-    case SimdShape::Load: {
-      const uint32_t addr = pop();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(addr);
-      emit(offset);
-      result_v128_at(field);
-      return;
-    }
-    case SimdShape::LoadLane: {
-      const uint32_t v = pop_value(), addr = pop();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(addr);
-      emit(v);
-      emit(offset);
-      emit(in.index2);
-      result_v128_at(field);
-      return;
-    }
-    case SimdShape::Store:
-    case SimdShape::StoreLane: {
-      const uint32_t v = pop_value(), addr = pop();
-      emit_simd_op(op);
-      emit(addr);
-      emit(v);
-      emit(offset);
-      if (simd_info(op).shape == SimdShape::StoreLane) emit(in.index2);
-      return;
-    }
-    case SimdShape::Unary:
-    case SimdShape::Test: {
-      const uint32_t a = pop_value();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      simd_info(op).shape == SimdShape::Test ? result_at(field) : result_v128_at(field);
-      return;
-    }
-    case SimdShape::Binary:
-    case SimdShape::Shuffle: {
-      const uint32_t b = pop_value(), a = pop_value();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      emit(b);
-      if (simd_info(op).shape == SimdShape::Shuffle) {
-        // The 16 lane indices, in order, as 4 units.
-        emit(static_cast<uint32_t>(in.value));
-        emit(static_cast<uint32_t>(in.value >> 32));
-        emit(static_cast<uint32_t>(in.value2));
-        emit(static_cast<uint32_t>(in.value2 >> 32));
-      }
-      result_v128_at(field);
-      return;
-    }
-    case SimdShape::Ternary: {
-      const uint32_t c = pop_value(), b = pop_value(), a = pop_value();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      emit(b);
-      emit(c);
-      result_v128_at(field);
-      return;
-    }
-    case SimdShape::Splat: {
-      const uint32_t x = pop();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(x);
-      result_v128_at(field);
-      return;
-    }
-    case SimdShape::Extract: {
-      const uint32_t a = pop_value();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      emit(in.index);
-      result_at(field);
-      return;
-    }
-    case SimdShape::Replace:
-    case SimdShape::Shift: {
-      const uint32_t x = pop(), a = pop_value();
-      emit_simd_op(op);
-      const uint32_t field = here();
-      emit(temp(stack_.size()));
-      emit(a);
-      emit(x);
-      if (simd_info(op).shape == SimdShape::Replace) emit(in.index);
-      result_v128_at(field);
-      return;
-    }
+  const SimdShape shape = simd_info(op).shape;
+  if (shape == SimdShape::Const) {
+    push_const_v128(in.value, in.value2);
+    return;
   }
+  // Operands, popped last first, in the order the layout lists them.
+  uint32_t args[3];
+  uint32_t n = 0;
+  auto take = [&](uint32_t count, bool v128) {
+    n = count;
+    for (uint32_t i = count; i-- > 0;) args[i] = v128 ? pop_value() : pop();
+  };
+  enum class Result { None, Scalar, V128 } result = Result::V128;
+  switch (shape) {
+    case SimdShape::Load:
+    case SimdShape::Splat: take(1, false); break;                // addr / scalar
+    case SimdShape::Unary: take(1, true); break;
+    case SimdShape::Test:
+    case SimdShape::Extract: take(1, true); result = Result::Scalar; break;
+    case SimdShape::Binary:
+    case SimdShape::Shuffle: take(2, true); break;
+    case SimdShape::Ternary: take(3, true); break;
+    case SimdShape::LoadLane:
+    case SimdShape::Store:
+    case SimdShape::StoreLane:                                   // addr, v128
+    case SimdShape::Replace:
+    case SimdShape::Shift: {                                     // v128, scalar
+      const bool v128_last = shape != SimdShape::Replace && shape != SimdShape::Shift;
+      args[1] = v128_last ? pop_value() : pop();
+      args[0] = v128_last ? pop() : pop_value();
+      n = 2;
+      if (shape == SimdShape::Store || shape == SimdShape::StoreLane) result = Result::None;
+      break;
+    }
+    case SimdShape::Const: return;
+  }
+  emit_simd_op(op);
+  const uint32_t field = here();
+  if (result != Result::None) emit(temp(stack_.size()));
+  for (uint32_t i = 0; i < n; ++i) emit(args[i]);
+  // Immediates: memory offset (u32 in memory32), lane index, or the shuffle's 16 lanes.
+  switch (shape) {
+    case SimdShape::Load:
+    case SimdShape::Store: emit(static_cast<uint32_t>(in.value)); break;
+    case SimdShape::LoadLane:
+    case SimdShape::StoreLane:
+      emit(static_cast<uint32_t>(in.value));
+      emit(in.index2);
+      break;
+    case SimdShape::Extract:
+    case SimdShape::Replace: emit(in.index); break;
+    case SimdShape::Shuffle:
+      emit(static_cast<uint32_t>(in.value));
+      emit(static_cast<uint32_t>(in.value >> 32));
+      emit(static_cast<uint32_t>(in.value2));
+      emit(static_cast<uint32_t>(in.value2 >> 32));
+      break;
+    default: break;
+  }
+  if (result == Result::V128) result_v128_at(field);
+  if (result == Result::Scalar) result_at(field);
 }
 
 }  // namespace midimon::wasm::compiler_detail

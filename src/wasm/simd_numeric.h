@@ -242,8 +242,10 @@ template <class T>
 struct LoadZero {
   static constexpr uint32_t size = sizeof(T);
   static V128 apply(const uint8_t* p) {
+    T x;
+    std::memcpy(&x, p, sizeof(T));
     Vec<T> r{};
-    std::memcpy(&r[0], p, sizeof(T));
+    r[0] = x;
     return bits(r);
   }
 };

@@ -12,11 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "wat_util.h"
-#include "wasm/engine.h"
-#include "wasm/linker.h"
-#include "wasm/module.h"
-#include "wasm/store.h"
+#include "instance_util.h"
 
 namespace midimon::wasm {
 namespace {
@@ -104,13 +100,7 @@ struct Fixture {
       r[2] = a[0];                 // then the i32
       return Trap();
     });
-    auto m = Module::compile(engine, test::wat2wasm(kModule));
-    EXPECT_TRUE(m.ok()) << m.error().to_string();
-    if (!m.ok()) return;
-    module = *m;
-    auto r = linker.instantiate(store, module);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (r.ok()) inst = *r;
+    inst = test::instantiate_wat(engine, store, linker, kModule, &module);
   }
   std::shared_ptr<const Module> module;
 
@@ -235,15 +225,14 @@ TEST(Simd, V128GlobalsKeepBothHalves) {
   // An imported v128 global initialises another module's global (constant expression).
   Linker l2;
   l2.define_instance("a", *f.inst);
-  auto m2 = Module::compile(f.engine, test::wat2wasm(R"((module
+  std::shared_ptr<const Module> m2;
+  Instance* i2 = test::instantiate_wat(f.engine, f.store, l2, R"((module
     (import "a" "k" (global v128))
     (global (export "copy") v128 (global.get 0))
-    (func (export "get") (result v128) (global.get 0))))"));
-  ASSERT_TRUE(m2.ok()) << m2.error().to_string();
-  auto i2 = l2.instantiate(f.store, *m2);
-  ASSERT_TRUE(i2.ok()) << i2.error().to_string();
-  EXPECT_EQ((*i2)->get_global("copy")->hi.bits, 7u);
-  FuncInst* get = (*i2)->get_func("get");
+    (func (export "get") (result v128) (global.get 0))))", &m2);
+  ASSERT_NE(i2, nullptr);
+  EXPECT_EQ(i2->get_global("copy")->hi.bits, 7u);
+  FuncInst* get = i2->get_func("get");
   Value out[2];
   ASSERT_TRUE(f.store.call(get, {}, out).ok());
   EXPECT_EQ(out[0].bits, ~0ull);
@@ -262,14 +251,15 @@ TEST(Simd, MoreV128ConstantsThanConstantSlots) {
   }
   Engine engine;
   Store store(engine);
-  auto m = Module::compile(engine, test::wat2wasm("(module (func (export \"f\") (result i32 i32) "
-                                                  "(i32x4.extract_lane 0 " + body + ") "
-                                                  "(i32x4.extract_lane 3 " + body + ")))"));
-  ASSERT_TRUE(m.ok()) << m.error().to_string();
-  auto inst = store.instantiate(*m, {});
-  ASSERT_TRUE(inst.ok());
+  Linker linker;
+  std::shared_ptr<const Module> m;
+  Instance* inst = test::instantiate_wat(engine, store, linker,
+                                         "(module (func (export \"f\") (result i32 i32) "
+                                         "(i32x4.extract_lane 0 " + body + ") "
+                                         "(i32x4.extract_lane 3 " + body + ")))", &m);
+  ASSERT_NE(inst, nullptr);
   Value out[2];
-  ASSERT_TRUE(store.call((*inst)->get_func("f"), {}, out).ok());
+  ASSERT_TRUE(store.call(inst->get_func("f"), {}, out).ok());
   EXPECT_EQ(out[0].i32, expect);
   EXPECT_EQ(out[1].i32, expect * 3);
 }

@@ -431,7 +431,9 @@ static inline int midimon_json__after(midimon_json_members* m, int32_t vend) {
  * midimon_json_find); anything else gives an empty, failed walk. */
 static inline midimon_json_members midimon_json_members_of(midimon_json_value object) {
   midimon_json_members m;
-  if (object.kind == MIDIMON_JSON_OBJECT) return midimon_json__members_at(object.ptr, object.len, 0);
+  if (object.kind == MIDIMON_JSON_OBJECT) {
+    return midimon_json__members_at(object.ptr, object.len, 0);
+  }
   m.s = object.ptr;
   m.n = 0;
   m.i = m.end = -1;
@@ -509,7 +511,8 @@ static inline int32_t midimon_json__read_context(midimon_request* r, const char*
     const char c = s[start];
     if (field != 0 && c != '"' && (c | 0x20) != '{') {
       int ok;
-      end = midimon_json__scan_int(s, n, start, field, &ok); /* the value is read as it is skipped */
+      /* the value is read as it is skipped */
+      end = midimon_json__scan_int(s, n, start, field, &ok);
       if (!ok) *field = MIDIMON_ABSENT;
     } else {
       end = midimon_json__skip_value(s, n, start);
@@ -551,7 +554,8 @@ static inline int midimon_request_read(const char* json, int32_t len, midimon_re
       v = midimon_json__classify(json, start, end);
       if (MIDIMON_JSON_KEY_IS(key, "action")) r->action = v;
       else if (MIDIMON_JSON_KEY_IS(key, "params") && v.kind == MIDIMON_JSON_OBJECT) r->params = v;
-      else if (MIDIMON_JSON_KEY_IS(key, "parameters") && v.kind == MIDIMON_JSON_ARRAY) r->parameters = v;
+      else if (MIDIMON_JSON_KEY_IS(key, "parameters") && v.kind == MIDIMON_JSON_ARRAY)
+        r->parameters = v;
     }
     if (!midimon_json__after(&top, end)) return 0;
   }

@@ -151,9 +151,21 @@ static inline midimon_text midimon_text_on(char* buf, int32_t cap) {
   return t;
 }
 
-/* (The length is kept in a local while copying: a store through char* may alias t->len,
+/* midimon_text_bytes and midimon_text_int are kept out of line: inlined at every call site
+ * their loops grow a plugin by kilobytes, which the host compiles at every load, for no
+ * gain per call (plugins/template: 16.5 -> 10.9 KB, a third less to load, the same
+ * instructions per call). midimon_text_str stays inline: with a literal argument the
+ * compiler makes it a few stores.
+ * (The length is kept in a local while copying: a store through char* may alias t->len,
  * so the compiler would otherwise reload and store it for every byte.) */
-static inline void midimon_text_bytes(midimon_text* t, const char* bytes, int32_t n) {
+#if defined(__GNUC__) || defined(__clang__)
+#define MIDIMON_PDK_OUT_OF_LINE __attribute__((noinline))
+#else
+#define MIDIMON_PDK_OUT_OF_LINE
+#endif
+
+static inline MIDIMON_PDK_OUT_OF_LINE void midimon_text_bytes(midimon_text* t, const char* bytes,
+                                                              int32_t n) {
   char* out = t->ptr;
   int32_t len = t->len, k;
   const int32_t room = t->cap - len;
@@ -170,7 +182,7 @@ static inline void midimon_text_str(midimon_text* t, const char* s) {
   t->len = len;
 }
 
-static inline void midimon_text_int(midimon_text* t, int64_t value) {
+static inline MIDIMON_PDK_OUT_OF_LINE void midimon_text_int(midimon_text* t, int64_t value) {
   char digits[21];
   if (t->cap - t->len >= 21) { /* room for any int64: format in place */
     t->len += midimon_format_int(value, t->ptr + t->len);

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -180,6 +181,33 @@ TEST_F(DaemonE2E, ABrokenConfigOnReloadKeepsTheOldMappingsAndIsReported) {
   EXPECT_TRUE(reported) << "midimonctl status never named config.toml:3; last output:\n" << out;
   EXPECT_TRUE(world_.wait_for_key(XK_a, 10s)) << "the old mappings stopped working";
   EXPECT_FALSE(world_.daemon()->exited()) << "the daemon died on a bad config";
+}
+
+// A reload that asks for a MIDI backend that cannot be opened (this VM has no ALSA
+// sequencer) is refused as a whole: the JACK inputs stay, the old mappings keep working,
+// and status names the reason.
+TEST_F(DaemonE2E, AReloadAskingForABackendThatCannotOpenChangesNothing) {
+  if (access("/dev/snd/seq", F_OK) == 0) {
+    GTEST_SKIP() << "this machine has an ALSA sequencer, so switching to it would succeed";
+  }
+  start(base_config(world_));
+  ASSERT_NO_FATAL_FAILURE(play(kNotes60And63));
+  ASSERT_TRUE(world_.wait_for_key(XK_a, 10s)) << "no 'a' before the reload";
+
+  std::string config = base_config(world_);
+  const std::string jack = "backend = \"jack\"";
+  config.replace(config.find(jack), jack.size(), "backend = \"alsa\"");
+  world_.write_config(config);
+  std::string out;
+  const bool reported = wait_until(
+      [&] {
+        world_.ctl({"status"}, &out);
+        return out.find("MIDI backend 'alsa' cannot be opened") != std::string::npos;
+      },
+      10s);
+  EXPECT_TRUE(reported) << "status never gave the reason; last output:\n" << out;
+  EXPECT_NE(out.find("input:       jack"), std::string::npos) << out;
+  EXPECT_TRUE(world_.wait_for_key(XK_a, 10s)) << "the old inputs or mappings stopped working";
 }
 
 // The PIDs of the processes whose parent is `parent` and whose name is `comm`.

@@ -63,19 +63,11 @@ struct Fixture {
 
   explicit Fixture(const char* text, bool watch = false) {
     write_file(config, text);
-    DaemonOptions options;
-    options.config_path = config;
-    options.input = DaemonOptions::Input::InProcess;
+    DaemonOptions options = testing::test_options(config, log, settings);
     options.desktop = &desktop;
     options.midi_out = &midi;
-    options.logger = &log;
     options.watch_config = watch;
-    options.watch_focus = false;
-    options.plugin_settings = &settings;
-    std::string error;
-    daemon = Daemon::create(options, &error);
-    EXPECT_TRUE(daemon) << error;
-    if (daemon) daemon->start();
+    daemon = testing::start_daemon(std::move(options));
   }
 
   // Plays note 60 and waits until its action has run.

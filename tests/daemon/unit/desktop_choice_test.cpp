@@ -68,18 +68,10 @@ TEST(DesktopReload, ChangingInputBackendSwitchesTheDesktopActionsUse) {
   RecordingLog log;
   std::string config = dir.file("config.toml");
   write_file(config, std::string("[desktop]\ninput_backend = \"auto\"\n") + kKeystroke);
-  DaemonOptions options;
-  options.config_path = config;
-  options.input = DaemonOptions::Input::InProcess;
+  DaemonOptions options = testing::test_options(config, log, settings);
   options.midi_out = &midi;
-  options.logger = &log;
-  options.watch_config = false;
-  options.watch_focus = false;
-  options.plugin_settings = &settings;
-  std::string error;
-  auto daemon = Daemon::create(options, &error);
-  ASSERT_TRUE(daemon) << error;
-  daemon->start();
+  auto daemon = testing::start_daemon(std::move(options));
+  ASSERT_TRUE(daemon);
   auto press = [&] {
     const uint8_t on[] = {0x90, 60, 100};
     daemon->in_process_input()->send_bytes(on, sizeof on);

@@ -64,21 +64,13 @@ struct Fixture {
           std::chrono::milliseconds poll = std::chrono::hours(1)) {
     backend.set_sources(std::move(sources));
     write_file(config, text);
-    DaemonOptions options;
-    options.config_path = config;
+    DaemonOptions options = testing::test_options(config, log, settings);
     options.input = DaemonOptions::Input::Devices;
     options.backend = &backend;
     options.device_poll_interval = poll;  // default: only reload's own look at the ports
     options.desktop = &desktop;
     options.midi_out = &midi;
-    options.logger = &log;
-    options.watch_config = false;
-    options.watch_focus = false;
-    options.plugin_settings = &settings;
-    std::string error;
-    daemon = Daemon::create(options, &error);
-    EXPECT_TRUE(daemon) << error;
-    if (daemon) daemon->start();
+    daemon = testing::start_daemon(std::move(options));
   }
 
   ReloadResult reload_with(const std::string& text) {

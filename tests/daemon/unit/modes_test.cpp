@@ -100,20 +100,11 @@ struct ModesFixture {
   ModesFixture() {
     std::string config = dir.file("config.toml");
     write_file(config, kModesConfig);
-    DaemonOptions options;
-    options.config_path = config;
-    options.input = DaemonOptions::Input::InProcess;
+    DaemonOptions options = testing::test_options(config, log, settings);
     options.desktop = &desktop;
     options.midi_out = &midi;
-    options.logger = &log;
-    options.watch_config = false;
-    options.watch_focus = false;
-    options.plugin_settings = &settings;
-    std::string error;
-    daemon = Daemon::create(options, &error);
-    EXPECT_TRUE(daemon) << error;
+    daemon = testing::start_daemon(std::move(options));
     if (daemon) {
-      daemon->start();
       EXPECT_TRUE(daemon->wait_idle(5s));
     }
   }

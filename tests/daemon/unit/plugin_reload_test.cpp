@@ -72,20 +72,11 @@ struct Fixture {
                "[plugin]\nname = \"probe\"\nversion = \"1.2.3\"\ndescription = \"exercises the host API\"\n"
                "author = \"midimon tests\"\nlicense = \"MIT\"\ntype = \"action\"\nbinary = \"probe.wasm\"\n");
     write_file(config, text);
-    DaemonOptions options;
-    options.config_path = config;
-    options.input = DaemonOptions::Input::InProcess;
+    DaemonOptions options = testing::test_options(config, log, settings);
     options.desktop = &desktop;
     options.midi_out = &midi;
-    options.logger = &log;
-    options.watch_config = false;
-    options.watch_focus = false;
-    options.plugin_settings = &settings;
     options.xdg = plugin::XdgDirs{dir.path() / "data", dir.path() / "config", dir.path() / "state"};
-    std::string error;
-    daemon = Daemon::create(options, &error);
-    EXPECT_TRUE(daemon) << error;
-    if (daemon) daemon->start();
+    daemon = testing::start_daemon(std::move(options));
   }
   ReloadResult reload_with(const std::string& text) {
     write_file(config, text);
@@ -188,6 +179,28 @@ TEST(PluginReload, APluginThatCannotBeLoadedRefusesTheWholeConfig) {
   EXPECT_TRUE(f.log.contains("plugin probe stdout: \"one\""));
   EXPECT_FALSE(f.log.contains("plugin probe stdout: \"two\""));
   EXPECT_FALSE(f.log.contains("plugin probe reloaded"));
+}
+
+// [plugins] require_signature (docs/plugins/signing.md#hardening) on the unsigned probe:
+// turned on by a reload, it re-checks the loaded plugin and refuses the config; at start,
+// the probe is refused and the daemon runs without it.
+TEST(PluginReload, RequireSignatureRefusesTheUnsignedPlugin) {
+  const std::string policy = "[plugins]\nrequire_signature = true\n";
+  Fixture f(probe_config(kGreetingOne));
+  ASSERT_TRUE(f.daemon);
+  ASSERT_TRUE(f.daemon->plugins().contains("probe"));
+  ReloadResult r = f.reload_with(probe_config(policy + kGreetingOne));
+  EXPECT_FALSE(r.ok);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("plugin 'probe' cannot be loaded"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("the policy requires signatures"), std::string::npos) << r.errors[0];
+
+  Fixture strict(probe_config(policy + kGreetingOne));
+  ASSERT_TRUE(strict.daemon);
+  EXPECT_TRUE(strict.log.contains("the policy requires signatures"));
+  EXPECT_FALSE(strict.daemon->plugins().contains("probe"));
+  ASSERT_TRUE(strict.reload_with(probe_config(kGreetingOne)).ok);  // the policy off again
+  EXPECT_TRUE(strict.daemon->plugins().contains("probe"));
 }
 
 TEST(PluginReload, AtStartAPluginThatCannotBeLoadedIsLoggedAndTheDaemonRuns) {

@@ -13,7 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "actions/action_env.h"
+#include "daemon/daemon.h"
 #include "daemon/daemon_services.h"
 
 namespace midimon::daemon::testing {
@@ -92,5 +95,28 @@ class RecordingLog final : public actions::Logger {
   mutable std::mutex mutex_;
   std::vector<std::string> lines_;
 };
+
+// Options for a daemon under test: `config`, the in-process input, no file or focus
+// watcher, the test's log and grants (both must outlive the daemon). The test adds the
+// desktop, MIDI out, backend... it needs.
+inline DaemonOptions test_options(const std::string& config, RecordingLog& log, MemoryPluginSettings& grants) {
+  DaemonOptions options;
+  options.config_path = config;
+  options.input = DaemonOptions::Input::InProcess;
+  options.logger = &log;
+  options.watch_config = false;
+  options.watch_focus = false;
+  options.plugin_settings = &grants;
+  return options;
+}
+
+// Creates and starts a daemon; a config that does not load is a test failure (null).
+inline std::unique_ptr<Daemon> start_daemon(DaemonOptions options) {
+  std::string error;
+  std::unique_ptr<Daemon> daemon = Daemon::create(std::move(options), &error);
+  EXPECT_TRUE(daemon) << error;
+  if (daemon) daemon->start();
+  return daemon;
+}
 
 }  // namespace midimon::daemon::testing

@@ -141,6 +141,16 @@ TEST(Printer, RoundTripsEveryExample) {
   }
 }
 
+TEST(Printer, KeepsThePluginSignaturePolicy) {
+  LoadResult r = load_config_string("[[modes]]\nname = \"A\"\n[plugins]\nrequire_signature = true\n"
+                                    "[plugins.obs]\nconfig = { a = 1 }\n",
+                                    "policy.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const std::string printed = print_config(*r.config);
+  EXPECT_NE(printed.find("\n[plugins]\nrequire_signature = true\n"), std::string::npos) << printed;
+  expect_round_trip(*r.config);
+}
+
 TEST(Printer, RoundTripsAThousandMappings) {
   LoadResult r = load_config_string(generated_config(1000), "big.toml");
   ASSERT_TRUE(r.ok());

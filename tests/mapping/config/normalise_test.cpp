@@ -279,6 +279,15 @@ enabled = false
   EXPECT_FALSE(c.plugins[1].enabled);
   EXPECT_EQ(c.plugins[1].config_json, "{}");
   EXPECT_EQ(c.plugin_dirs, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_FALSE(c.require_plugin_signature);  // the default
+}
+
+TEST(Sections, PluginsRequireSignature) {
+  Config c = must_load("[[modes]]\nname = \"A\"\n[plugins]\nrequire_signature = true\n[plugins.obs]\nenabled = true\n");
+  EXPECT_TRUE(c.require_plugin_signature);
+  ASSERT_EQ(c.plugins.size(), 1u);  // the policy is not a plugin
+  EXPECT_EQ(c.plugins[0].name, "obs");
+  EXPECT_FALSE(must_load("[[modes]]\nname = \"A\"\n[plugins]\nrequire_signature = false\n").require_plugin_signature);
 }
 
 TEST(Sections, SourceLocationsOfMappingTriggerAction) {

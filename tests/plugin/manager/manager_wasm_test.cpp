@@ -21,11 +21,10 @@ using testing::Gate;
 using testing::MemorySettings;
 using testing::RecordingHost;
 using testing::TempDir;
+using testing::contains;
 
 const fs::path kExamples = MIDIMON_TEST_PLUGINS_DIR;
 const fs::path kHostile = MIDIMON_TEST_HOSTILE_PLUGINS_DIR;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 ActionRequest request(std::string action, std::optional<uint8_t> velocity = std::nullopt,
                       std::optional<uint8_t> note = std::nullopt) {

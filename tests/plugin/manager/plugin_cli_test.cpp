@@ -6,23 +6,18 @@
 
 #include <filesystem>
 
-#include "run_cli.h"
+#include "plugin_cli_fixture.h"
 
 namespace midimon::plugin {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::CliResult;
-using testing::MidimonCli;
+using testing::contains;
 
-const fs::path kPlugins = MIDIMON_TEST_PLUGINS_DIR;
+const fs::path kPlugins = testing::kExamplePlugins;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-struct PluginCli : ::testing::Test {
-  MidimonCli midimon{MIDIMON_TEST_CLI_BINARY};
-  std::string plugin(const std::string& name) { return (kPlugins / name).string(); }
-};
+struct PluginCli : testing::PluginCliTest {};
 
 // --- ABI v1 plugins written as MIDIMon's were: freestanding C with no imports ------------
 

@@ -80,9 +80,11 @@ TEST(PdkExamples, MinimalImportsNothingAndExportsTheAbiWithoutDealloc) {
   EXPECT_EQ(s.exports, (std::set<std::string>{"memory", "init", "alloc", "execute"}));
 }
 
-TEST(PdkExamples, TemplateUsesOnlyStdio) {
+// write() needs only fd_write: the template has no stdio (printf) in it.
+TEST(PdkExamples, TemplateImportsFdWriteAndConfigGet) {
   Shape s = shape_of(kPlugins / "template" / "template.wasm");
-  EXPECT_EQ(s.imports, kStdio);
+  EXPECT_EQ(s.imports, (std::set<std::string>{"wasi_snapshot_preview1.fd_write: (i32, i32, i32, i32) -> (i32)",
+                                              "midimon.config_get: (i32, i32, i32, i32) -> (i32)"}));
   EXPECT_EQ(s.exports, kAbiExports);
 }
 

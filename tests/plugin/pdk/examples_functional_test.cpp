@@ -143,6 +143,17 @@ TEST(PdkExamplesRun, TemplatePrintsActionContextAndParams) {
   EXPECT_EQ(host.err, "template: unknown action 'nope'\n");
 }
 
+TEST(PdkExamplesRun, TemplatePrintsItsConfiguration) {
+  RecordingHostServices host;
+  WasmPluginOptions options = with_host(host);
+  options.config_json = R"({"greeting":"hi","n":[1,2]})";
+  auto plugin = load("template", "template.wasm", options);
+  ASSERT_TRUE(plugin);
+  CallResult r = plugin->execute(request("config"));
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(host.out, "{\"greeting\":\"hi\",\"n\":[1,2]}\n");
+}
+
 TEST(PdkExamplesRun, MidiEchoSendsANoteOnOnlyWhenGranted) {
   RecordingHostServices host;
   auto plugin = load("midi-echo", "midi-echo.wasm", with_host(host));
