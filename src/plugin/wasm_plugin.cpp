@@ -209,7 +209,7 @@ Expected<void> WasmPlugin::instantiate() {
   wasm::Store& store = *live->store;
 
   wasm::Linker linker;
-  live->wasi->define(linker, store);
+  live->wasi->define_imports(linker, store, module_->info());
   for (const wasm::Import& im : module_->info().imports) {
     if (im.module != kHostModule) continue;
     define_host_function(linker, store, *find_host_function(im.name),

@@ -1,38 +1,48 @@
-// midimon: the command-line front end. Parses arguments and runs the parsed command;
-// every command group registers itself (command_group.h).
-#include <CLI/CLI.hpp>
+// midimon: the command-line front end.
+//
+// `midimon wasm ...` (run, validate, inspect a module) is parsed and run here, in a
+// program that links only the engine and the WASI host: starting it costs about what an
+// empty process costs, where loading the libraries the daemon needs (libcurl and its TLS
+// and Kerberos stack, X11, JACK, systemd, ...) cost milliseconds before main() even ran
+// (docs/performance.md, "Process start"). Every other command line goes unchanged to
+// midimon-full, the program with all commands, which must sit in the same directory: this
+// process becomes it (execv: same process id, arguments and environment).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
 
 #include "tools/command_group.h"
+#include "tools/command_line.h"
 #include "tools/wasm_commands.h"
+
+namespace {
+
+// The directory of this program's executable (symlinks resolved), with a final '/'.
+std::string own_directory() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  const std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/') + 1);
+}
+
+int run_full(char** argv) {
+  const std::string full = own_directory() + "midimon-full";
+  execv(full.c_str(), argv);
+  std::fprintf(stderr, "midimon: cannot run %s: %s\n", full.c_str(), std::strerror(errno));
+  return midimon::tools::kExitInvalid;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace midimon::tools;
-
-  CLI::App app{"midimon: MIDI controllers as programmable control surfaces"};
-  app.require_subcommand(1);
-
-  Commands commands;
-  add_wasm_commands(app, commands);
-  add_plugin_commands(app, commands);
-  add_midi_commands(app, commands);
-  add_config_commands(app, commands);
-  add_monitor_commands(app, commands);
-  add_daemon_commands(app, commands);
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // Bad usage is exit code 2, whatever CLI11's own code for the error would be.
-    app.exit(e);
-    return kExitInvalid;
+  if (argc > 1 && std::string_view(argv[1]) == "wasm") {
+    return run_command_line(argc, argv, {add_wasm_commands});
   }
-
-  for (const Command& command : commands) {
-    if (command.app->parsed()) return command.run();
-  }
-  return kExitInvalid;
+  return run_full(argv);
 }

@@ -204,7 +204,7 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
   if (options.fuel) (void)store.set_fuel(*options.fuel);  // cannot fail: metering is on
   if (options.timeout_ms) (void)store.set_timeout(std::chrono::milliseconds(*options.timeout_ms));
   Linker linker;
-  (*host)->define(linker, store);
+  (*host)->define_imports(linker, store, info);
 
   auto instance = linker.instantiate(store, *module);
   if (!instance) {

@@ -47,9 +47,16 @@ class WasiHost {
   // Creates the host functions in `store` and defines them in `linker` under
   // "wasi_snapshot_preview1". The WasiHost must outlive every call into them.
   void define(wasm::Linker& linker, wasm::Store& store);
+  // The same for only the functions `module` imports from "wasi_snapshot_preview1" (an
+  // import of a name WASI does not have stays undefined: instantiation reports it).
+  // What a plugin host or `midimon wasm run` does: creating all 46 functions for a module
+  // that imports a few was most of instantiating it.
+  void define_imports(wasm::Linker& linker, wasm::Store& store, const wasm::ModuleInfo& module);
 
  private:
   explicit WasiHost(std::unique_ptr<WasiState> state);
+  void define_matching(wasm::Linker& linker, wasm::Store& store,
+                       const std::function<bool(std::string_view)>& wanted);
   std::unique_ptr<WasiState> state_;
 };
 

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -158,6 +160,8 @@ WasiHost::~WasiHost() = default;
 
 namespace {
 
+constexpr std::string_view kModule = "wasi_snapshot_preview1";
+
 wasm::FuncType type_of(const char* params) {
   wasm::FuncType t;
   for (const char* p = params; *p; ++p) t.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
@@ -181,11 +185,28 @@ const std::vector<wasm::FuncType>& types_of(const FnDef* defs, size_t n) {
 }  // namespace
 
 void WasiHost::define(wasm::Linker& linker, wasm::Store& store) {
-  static constexpr std::string_view kModule = "wasi_snapshot_preview1";
+  define_matching(linker, store, [](std::string_view) { return true; });
+}
+
+void WasiHost::define_imports(wasm::Linker& linker, wasm::Store& store,
+                              const wasm::ModuleInfo& module) {
+  std::vector<std::string_view> wanted;
+  for (const wasm::Import& im : module.imports) {
+    if (im.module == kModule && im.kind == wasm::ExternKind::Func) wanted.push_back(im.name);
+  }
+  if (wanted.empty()) return;
+  define_matching(linker, store, [&wanted](std::string_view name) {
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  });
+}
+
+void WasiHost::define_matching(wasm::Linker& linker, wasm::Store& store,
+                               const std::function<bool(std::string_view)>& wanted) {
   WasiState* s = state_.get();
   auto add = [&](const FnDef* defs, size_t n) {
     const std::vector<wasm::FuncType>& types = types_of(defs, n);
     for (size_t i = 0; i < n; ++i) {
+      if (!wanted(defs[i].name)) continue;
       HostFn fn = defs[i].fn;
       linker.define_func(store, kModule, defs[i].name, types[i],
                          [s, fn](wasm::Caller& caller, const Value* args, Value* results) {
@@ -200,6 +221,7 @@ void WasiHost::define(wasm::Linker& linker, wasm::Store& store) {
   add(kFdFns, kFdFnCount);
   add(kPathFns, kPathFnCount);
   // proc_exit has no result and ends the instance: the exit code travels in the trap.
+  if (!wanted("proc_exit")) return;
   wasm::FuncType exit_type;
   exit_type.params.push_back(ValType::I32);
   linker.define_func(store, kModule, "proc_exit", exit_type,
