@@ -39,7 +39,11 @@ void add_wasm_commands(CLI::App& app, Commands& commands) {
                   "before arguments that start with a dash");
   // Negative numbers are arguments, not options.
   run->positionals_at_end(false);
-  commands.push_back({run, [run_options] { return run_wasm(*run_options, std::cout, std::cerr); }});
+  commands.push_back({run, [run_options] {
+                        run_options->stdout_type = wasi::stdio_type_of_host_fd(1);
+                        run_options->stderr_type = wasi::stdio_type_of_host_fd(2);
+                        return run_wasm(*run_options, std::cout, std::cerr);
+                      }});
 
   auto file = std::make_shared<std::string>();
   CLI::App* validate = wasm->add_subcommand("validate", "Decode and validate a module");

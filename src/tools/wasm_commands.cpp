@@ -129,6 +129,8 @@ bool wasi_config(const RunOptions& options, std::ostream& out, std::ostream& err
     }
     config->preopens.push_back(*p);
   }
+  config->stdout_type = options.stdout_type;
+  config->stderr_type = options.stderr_type;
   config->stdout_cb = [&out](std::string_view s) { out.write(s.data(), static_cast<std::streamsize>(s.size())); out.flush(); };
   config->stderr_cb = [&err](std::string_view s) { err.write(s.data(), static_cast<std::streamsize>(s.size())); err.flush(); };
   return true;

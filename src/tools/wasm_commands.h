@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "wasi/wasi.h"
+
 namespace midimon::tools {
 
 enum ExitCode : int {
@@ -27,6 +29,10 @@ struct RunOptions {
   std::optional<uint64_t> max_memory;  // --max-memory BYTES (per memory)
   std::vector<std::string> dirs;       // --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;        // --env KEY=VALUE
+  // What the guest is told its stdout and stderr are (the CLI: what its own fds 1 and 2
+  // are, so a guest that checks isatty() behaves as it would natively).
+  wasi::StdioType stdout_type = wasi::StdioType::Terminal;
+  wasi::StdioType stderr_type = wasi::StdioType::Terminal;
 };
 
 // Compiles the module and instantiates it with the WASI host (stdout/stderr of the

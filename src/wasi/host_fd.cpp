@@ -279,7 +279,7 @@ Errno fd_filestat_get(Ctx& c, const Value* a) {
   if (Errno r = lookup(c, a[0].i32, abi::kRightFdFilestatGet, &e); r != Errno::Success) return r;
   if (is_stdio(e)) {
     std::memset(p, 0, abi::kFilestatSize);
-    p[16] = abi::kFileCharDevice;
+    p[16] = e->filetype;
     return Errno::Success;
   }
   struct stat st;

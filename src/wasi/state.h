@@ -97,6 +97,7 @@ Errno read_iovs(Ctx& c, uint32_t iovs, uint32_t count, std::vector<HostIov>* out
 Errno read_path(Ctx& c, uint32_t ptr, uint32_t len, std::string* out);
 
 uint8_t filetype_from_mode(uint32_t st_mode);
+uint8_t stdio_filetype(StdioType type);  // what fds 0-2 report
 void write_filestat(uint8_t* p, const struct stat& st);
 
 // Every blocking wait in the WASI host goes through here: sleeps until the monotonic

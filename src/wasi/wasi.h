@@ -24,6 +24,16 @@ struct Preopen {
 
 using OutputCallback = std::function<void(std::string_view)>;
 
+// What the guest is told one of its fds 0, 1, 2 is (fd_fdstat_get, fd_filestat_get). It
+// decides the guest's isatty(), and so its stdio buffering and checks such as bzip2's
+// "I won't write compressed data to a terminal". Terminal is a character device; File a
+// regular file; Pipe (pipes, sockets, /dev/null, anything else) an unknown file type.
+enum class StdioType { Terminal, File, Pipe };
+
+// The StdioType that describes the host's own file descriptor `fd`, for an embedder whose
+// callbacks forward the guest's output to that fd (as `midimon wasm run` does).
+StdioType stdio_type_of_host_fd(int fd);
+
 struct WasiConfig {
   std::vector<std::string> args;  // argv, including argv[0] if the guest expects one
   std::vector<std::string> env;   // "KEY=VALUE" entries
@@ -31,6 +41,11 @@ struct WasiConfig {
   OutputCallback stdout_cb;       // unset: discard
   OutputCallback stderr_cb;       // unset: discard
   std::string stdin_bytes;        // what fd 0 reads; then end of file
+  // A terminal by default: a plugin's output goes to the daemon's log line by line, and
+  // the guest's libc buffers a terminal's output by line.
+  StdioType stdin_type = StdioType::Terminal;
+  StdioType stdout_type = StdioType::Terminal;
+  StdioType stderr_type = StdioType::Terminal;
 };
 
 struct WasiState;

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -61,6 +62,22 @@ uint8_t filetype_from_mode(uint32_t m) {
   if (S_ISBLK(m)) return abi::kFileBlockDevice;
   if (S_ISSOCK(m)) return abi::kFileSocketStream;
   return abi::kFileUnknown;  // FIFOs have no WASI type
+}
+
+uint8_t stdio_filetype(StdioType type) {
+  switch (type) {
+    case StdioType::Terminal: return abi::kFileCharDevice;
+    case StdioType::File: return abi::kFileRegular;
+    case StdioType::Pipe: break;
+  }
+  return abi::kFileUnknown;
+}
+
+StdioType stdio_type_of_host_fd(int fd) {
+  if (::isatty(fd)) return StdioType::Terminal;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return StdioType::File;
+  return StdioType::Pipe;
 }
 
 void write_filestat(uint8_t* p, const struct stat& st) {
@@ -122,16 +139,16 @@ void sleep_until(wasm::Caller& caller, uint64_t deadline_ns, pollfd* pfds, size_
 
 wasm::Result<std::unique_ptr<WasiHost>> WasiHost::create(WasiConfig config) {
   auto state = std::make_unique<WasiState>();
-  auto add_stdio = [&](FdEntry::Kind kind, uint64_t rights) {
+  auto add_stdio = [&](FdEntry::Kind kind, uint64_t rights, StdioType type) {
     auto e = std::make_unique<FdEntry>();
     e->kind = kind;
-    e->filetype = abi::kFileCharDevice;
+    e->filetype = stdio_filetype(type);
     e->rights_base = rights | abi::kRightFdFilestatGet | abi::kRightPollFdReadwrite;
     state->insert(std::move(e));
   };
-  add_stdio(FdEntry::Kind::Stdin, abi::kRightFdRead);
-  add_stdio(FdEntry::Kind::Stdout, abi::kRightFdWrite);
-  add_stdio(FdEntry::Kind::Stderr, abi::kRightFdWrite);
+  add_stdio(FdEntry::Kind::Stdin, abi::kRightFdRead, config.stdin_type);
+  add_stdio(FdEntry::Kind::Stdout, abi::kRightFdWrite, config.stdout_type);
+  add_stdio(FdEntry::Kind::Stderr, abi::kRightFdWrite, config.stderr_type);
   for (const Preopen& p : config.preopens) {
     const int fd = ::open(p.host_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {

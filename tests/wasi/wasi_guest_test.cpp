@@ -1,6 +1,9 @@
 // Well-behaved guests: files in a read-write preopen, reads from a read-only one, args,
 // environment, stdio, clocks, exit codes.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "tests/wasi/wasi_harness.h"
 
@@ -133,6 +136,50 @@ TEST(WasiGuest, ProcExitEndsTheInstanceWithItsCode) {
   r = run_guest("workout", std::move(c));
   EXPECT_EQ(r.kind, wasm::TrapKind::Exit);
   EXPECT_EQ(r.exit_code, 7);
+}
+
+TEST(WasiGuest, StdioIsATerminalUnlessTheEmbedderSaysOtherwise) {
+  WasiConfig c;
+  c.args = {"w", "isatty"};
+  RunOut r = run_guest("workout", std::move(c));
+  EXPECT_EQ(r.kind, wasm::TrapKind::None) << r.trap;  // main returned 0
+  EXPECT_EQ(r.out, "isatty 1 1 1\n");
+  c = WasiConfig{};
+  c.args = {"w", "isatty"};
+  c.stdin_type = StdioType::Pipe;
+  c.stdout_type = StdioType::File;
+  c.stderr_type = StdioType::Terminal;
+  r = run_guest("workout", std::move(c));
+  EXPECT_EQ(r.kind, wasm::TrapKind::None) << r.trap;  // main returned 0
+  EXPECT_EQ(r.out, "isatty 0 0 1\n");
+}
+
+TEST(WasiGuest, StdioTypeOfHostFdFollowsWhatTheFdIs) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  EXPECT_EQ(stdio_type_of_host_fd(p[1]), StdioType::Pipe);
+  ::close(p[0]);
+  ::close(p[1]);
+  char path[] = "/tmp/midimon-stdio-XXXXXX";
+  const int f = ::mkstemp(path);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(stdio_type_of_host_fd(f), StdioType::File);
+  ::close(f);
+  ::unlink(path);
+  const int null = ::open("/dev/null", O_WRONLY);
+  ASSERT_GE(null, 0);
+  EXPECT_EQ(stdio_type_of_host_fd(null), StdioType::Pipe);  // a character device, not a tty
+  ::close(null);
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    if (master >= 0) ::close(master);
+    GTEST_SKIP() << "no pseudo-terminal here (/dev/ptmx): the terminal case is not checked";
+  }
+  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+  ASSERT_GE(slave, 0);
+  EXPECT_EQ(stdio_type_of_host_fd(slave), StdioType::Terminal);
+  ::close(slave);
+  ::close(master);
 }
 
 TEST(WasiGuest, MissingPreopenDirectoryIsAnError) {

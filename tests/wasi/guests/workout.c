@@ -188,6 +188,13 @@ static int compare(void) {
   return 0;
 }
 
+// What libc's isatty() says of the three standard streams (the host decides it through
+// the file type it reports).
+static int ttys(void) {
+  printf("isatty %d %d %d\n", isatty(0), isatty(1), isatty(2));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "";
   if (strcmp(mode, "files") == 0) return files();
@@ -198,6 +205,7 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "compare") == 0) return compare();
   if (strcmp(mode, "exit") == 0) { printf("exiting\n"); exit(42); }
   if (strcmp(mode, "return") == 0) return 7;
+  if (strcmp(mode, "isatty") == 0) return ttys();
   printf("unknown mode %s\n", mode);
   return 100;
 }
