@@ -36,8 +36,11 @@ ConfiguredInputs::ConfiguredInputs(midi::Backend& backend, midi::InputQueue& que
 
 ConfiguredInputs::~ConfiguredInputs() { stop(); }
 
-DeviceMap ConfiguredInputs::apply(const std::vector<mapping::DeviceConfig>& devices) {
+DeviceMap ConfiguredInputs::apply(const std::vector<mapping::DeviceConfig>& devices,
+                                  const midi::ParserOptions& parser) {
   std::lock_guard lock(mutex_);
+  parser_ = parser;
+  inputs_.set_parser_options(parser_);  // kept devices, followed sources, the virtual input
   std::vector<Configured> next;
   std::vector<std::pair<uint16_t, uint16_t>> named;
   std::vector<bool> kept(configured_.size(), false);
@@ -58,6 +61,7 @@ DeviceMap ConfiguredInputs::apply(const std::vector<mapping::DeviceConfig>& devi
       spec.name = want.name;
       spec.pattern = want.pattern;
       spec.match = want.match;
+      spec.parser = parser_;
       auto added = inputs_.add_device(std::move(spec));
       if (!added) {  // the loader checked the pattern; say so if the input still refuses it
         if (options_.log) options_.log(midi::LogLevel::Error, added.error());
@@ -118,6 +122,7 @@ void ConfiguredInputs::follow_sources_locked() {
     spec.name = port.name;
     spec.pattern = port.name;
     spec.match = midi::MatchKind::Exact;
+    spec.parser = parser_;
     auto added = inputs_.add_device(std::move(spec));
     if (added) followed_.emplace(port.name, added.value());
   }

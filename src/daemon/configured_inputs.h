@@ -65,8 +65,10 @@ class ConfiguredInputs {
   ConfiguredInputs(const ConfiguredInputs&) = delete;
   ConfiguredInputs& operator=(const ConfiguredInputs&) = delete;
 
-  // Makes the inputs match `devices` (see above) and looks at the ports once.
-  DeviceMap apply(const std::vector<mapping::DeviceConfig>& devices);
+  // Makes the inputs match `devices` (see above) and looks at the ports once. Every input,
+  // old and new, parses with `parser` from then on (the config's 14-bit CC pairs).
+  DeviceMap apply(const std::vector<mapping::DeviceConfig>& devices,
+                  const midi::ParserOptions& parser = {});
   // The hot-plug thread: every poll_interval, follow the sources (no device table) and
   // connect / disconnect devices. stop() is idempotent.
   void start();
@@ -92,6 +94,7 @@ class ConfiguredInputs {
 
   mutable std::mutex mutex_;  // apply() and the thread's ticks, one at a time
   std::vector<Configured> configured_;
+  midi::ParserOptions parser_;  // what every input parses with (the last apply's)
   std::map<std::string, uint16_t> followed_;  // source port name -> input index
   bool follow_all_ = false;
   bool reported_no_source_ = false;

@@ -10,6 +10,7 @@
 #include "actions/trigger_context.h"
 #include "daemon/daemon_adapters.h"
 #include "mapping/learn_session.h"
+#include "mapping/parser_options_from_config.h"
 #ifdef MIDIMON_HAVE_DESKTOP
 #include "desktop/focus_watcher.h"
 #endif
@@ -38,7 +39,7 @@ void Daemon::start() {
     std::shared_ptr<const mapping::Config> cfg = config();
     std::lock_guard lock(inputs_mutex_);
     open_inputs();
-    device_map_ = inputs_->apply(cfg->devices);
+    device_map_ = inputs_->apply(cfg->devices, mapping::parser_options_from_config(*cfg));
   }
   engine_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "mm-engine");  // names show in top -H and /proc

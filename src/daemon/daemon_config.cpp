@@ -14,6 +14,7 @@
 #include "daemon/plugin_settings_from_config.h"
 #include "mapping/config_loader.h"
 #include "mapping/mapping_set_from_config.h"
+#include "mapping/parser_options_from_config.h"
 #include "midi/rtmidi_backend.h"
 #include "plugin/plugin_loader.h"
 #include "plugin/plugin_settings_file.h"
@@ -176,11 +177,12 @@ std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error
     if (error) *error = join_lines(errors);
     return nullptr;
   }
-  d->apply(*staged);
-  d->processor_ = std::make_unique<mapping::EventProcessor>(d->set_, 0);
+  // The in-process input exists before the first apply, which sets its parser options.
   if (d->options_.input == DaemonOptions::Input::InProcess) {
     d->in_process_ = std::make_unique<midi::InProcessInput>(d->queue_, 0);
   }
+  d->apply(*staged);
+  d->processor_ = std::make_unique<mapping::EventProcessor>(d->set_, 0);
   return d;
 }
 
@@ -266,13 +268,16 @@ void Daemon::apply(Staged& staged) {
     if (a.backend_out) a.backend_out->set_backend(nullptr, staged.backend_error);
   }
 
-  // 2. The devices (once started: the first inputs open in start()).
+  // 2. The devices (once started: the first inputs open in start()), each parsing what
+  // the triggers need (14-bit CC pairs).
   DeviceMap map = DeviceMap::identity();
+  const midi::ParserOptions parser = mapping::parser_options_from_config(config);
+  if (in_process_) in_process_->set_parser_options(parser);
   if (options_.input == DaemonOptions::Input::Devices) {
     if (started_flag_ && backend_) {
       std::lock_guard lock(inputs_mutex_);
       if (!inputs_) open_inputs();
-      map = inputs_->apply(config.devices);
+      map = inputs_->apply(config.devices, parser);
     } else {
       map = DeviceMap({}, static_cast<uint16_t>(config.devices.size()));
     }

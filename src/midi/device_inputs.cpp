@@ -109,6 +109,14 @@ bool DeviceInputs::remove_device(uint16_t index) {
   return true;
 }
 
+void DeviceInputs::set_parser_options(const ParserOptions& parser) {
+  std::lock_guard lock(mutex_);
+  for (const auto& entry : entries_) {
+    entry->spec.parser = parser;
+    entry->stream->set_parser_options(parser);
+  }
+}
+
 void DeviceInputs::poll() {
   Notes notes;
   {

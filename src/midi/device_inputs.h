@@ -72,6 +72,9 @@ class DeviceInputs {
   // Closes the device's port (no message of it is queued after this returns) and forgets
   // it; its index is never handed out again. False when no device has that index.
   bool remove_device(uint16_t index);
+  // Every input parses with `parser` from its next bytes on (devices and virtual inputs;
+  // a config reload). Connections and parser state are kept.
+  void set_parser_options(const ParserOptions& parser);
 
   // One hot-plug pass: list the sources, close the ports that vanished, open the ones
   // that appeared. start() runs it now and then every poll_interval on its own thread.

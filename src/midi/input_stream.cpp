@@ -30,6 +30,11 @@ void InputStream::reset() {
   parser_.reset();
 }
 
+void InputStream::set_parser_options(ParserOptions options) {
+  std::lock_guard lock(mutex_);
+  parser_.set_options(std::move(options));
+}
+
 InProcessInput::InProcessInput(InputQueue& queue, uint16_t device, ParserOptions options,
                                Clock clock)
     : stream_(queue, device, std::move(options)), clock_(std::move(clock)) {}

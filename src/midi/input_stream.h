@@ -28,6 +28,8 @@ class InputStream {
   ParserStats parser_stats() const;
   uint16_t device() const { return device_; }
   void reset();
+  // Thread-safe: the next feed() parses with these (Parser::set_options).
+  void set_parser_options(ParserOptions options);
 
  private:
   InputQueue& queue_;
@@ -53,6 +55,7 @@ class InProcessInput {
 
   ParserStats parser_stats() const;
   uint16_t device() const { return stream_.device(); }
+  void set_parser_options(ParserOptions options) { stream_.set_parser_options(std::move(options)); }
 
  private:
   Timestamp now() const;

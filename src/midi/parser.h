@@ -77,6 +77,9 @@ class Parser {
 
   const ParserStats& stats() const { return stats_; }
   const ParserOptions& options() const { return options_; }
+  // New options for the bytes still to come (a config reload): the stream's state —
+  // running status, a message or SysEx in progress, the last 14-bit MSBs — is kept.
+  void set_options(ParserOptions options) { options_ = std::move(options); }
   uint16_t device = 0;  // copied into every Message
 
  private:

@@ -10,6 +10,7 @@
 #include "mapping/config_loader.h"
 #include "mapping/learn_session.h"
 #include "mapping/mapping_set_from_config.h"
+#include "mapping/parser_options_from_config.h"
 #include "mapping/monitor_session.h"
 #include "midi/device_inputs.h"
 #include "midi/rtmidi_backend.h"
@@ -65,6 +66,8 @@ struct Inputs {
 
 // Opens the inputs; on failure prints why and returns the exit code (0 = opened).
 int open_inputs(Inputs& in, const InputArgs& args, const mapping::Config* config, const char* client) {
+  // What the config's triggers need the parsers to assemble (14-bit CC pairs).
+  const midi::ParserOptions parser = config ? mapping::parser_options_from_config(*config) : midi::ParserOptions{};
   if (!args.replay.empty()) {
     auto file = midi::read_smf_file(args.replay);
     if (!file) {
@@ -76,7 +79,7 @@ int open_inputs(Inputs& in, const InputArgs& args, const mapping::Config* config
       return kExitInvalid;
     }
     in.names = {"replay"};
-    in.replay_input = std::make_unique<midi::InProcessInput>(in.queue, 0);
+    in.replay_input = std::make_unique<midi::InProcessInput>(in.queue, 0, parser);
     in.replay_thread = std::thread([&in, smf = std::move(*file), speed = args.speed] {
       midi::SteadyReplayClock clock;
       midi::ReplayOptions options;
@@ -121,12 +124,14 @@ int open_inputs(Inputs& in, const InputArgs& args, const mapping::Config* config
     midi::DeviceSpec spec;
     spec.name = args.device;
     spec.pattern = args.device;
+    spec.parser = parser;
     if (!add(std::move(spec))) return kExitInvalid;
   } else if (config && !config->devices.empty()) {
     for (const mapping::DeviceConfig& d : config->devices) {
       midi::DeviceSpec spec;
       spec.name = d.name;
       spec.pattern = d.port.empty() ? d.name : d.port;
+      spec.parser = parser;
       spec.match = d.match == mapping::DeviceMatch::Exact   ? midi::MatchKind::Exact
                    : d.match == mapping::DeviceMatch::Regex ? midi::MatchKind::Regex
                                                             : midi::MatchKind::Substring;
@@ -134,7 +139,7 @@ int open_inputs(Inputs& in, const InputArgs& args, const mapping::Config* config
     }
   } else {
     // Nothing named: a port of our own that any source can be connected to.
-    auto port = in.devices->add_virtual_input("in");
+    auto port = in.devices->add_virtual_input("in", parser);
     if (!port) {
       print_error("midimon: " + port.error());
       return 1;
