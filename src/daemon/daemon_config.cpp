@@ -3,6 +3,7 @@
 // that cannot be applied changes nothing (daemon.h, docs/daemon.md#hot-reload).
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -11,6 +12,7 @@
 #include "daemon/config_actions.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_adapters.h"
+#include "daemon/daemon_log.h"
 #include "daemon/plugin_settings_from_config.h"
 #include "mapping/config_loader.h"
 #include "mapping/mapping_set_from_config.h"
@@ -95,6 +97,8 @@ struct Daemon::Staged {
   std::unique_ptr<midi::Backend> backend;  // a backend to switch to (null: keep the current one)
   std::string backend_error;               // no backend could be opened and none is open
   std::optional<midi::BackendChoice> backend_choice;
+  // [logging] file, opened (null: none). Handed to the log by apply(); closed if never.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file{nullptr, &std::fclose};
 };
 
 std::unique_ptr<Daemon> Daemon::create(DaemonOptions options, std::string* error) {
@@ -237,6 +241,17 @@ std::unique_ptr<Daemon::Staged> Daemon::stage(std::shared_ptr<const mapping::Con
       errors.insert(errors.end(), staged->plugins.errors.begin(), staged->plugins.errors.end());
     }
   }
+  // [logging] file: opened now, so a file that cannot be written refuses the config
+  // (at start, or a reload: the old log file stays).
+  if (!config->logging.file.empty()) {
+    const std::string path = resolve_log_path(config->logging.file, options_.config_path);
+    std::string why;
+    staged->log_file.reset(open_log_file(path, &why));
+    if (!staged->log_file) {
+      errors.push_back(config->logging.file_where.to_string() + ": [logging] file \"" + path +
+                       "\" cannot be opened for appending: " + why);
+    }
+  }
   if (!errors.empty()) return nullptr;
   return staged;
 }
@@ -304,7 +319,10 @@ void Daemon::apply(Staged& staged) {
   if (a.desktop_switch && desktop_backend_ != config.desktop.input_backend) {
     choose_desktop_for(config.desktop.input_backend);
   }
+  // The level applies to the standard log (a caller's own logger keeps its level: the
+  // demo's shows warnings only); the file to any DaemonLog (not a test's recorder).
   if (!options_.logger) DaemonLog::standard().set_min_level(log_level_of(config.logging.level));
+  if (auto* daemon_log = dynamic_cast<DaemonLog*>(log_)) daemon_log->set_file(staged.log_file.release());
 
   // 5. The config and its mapping set; the engine takes the set and the device map
   // together between two messages, keeping the mode of the same name.

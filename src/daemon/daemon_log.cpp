@@ -1,6 +1,11 @@
 #include "daemon/daemon_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace midimon::daemon {
@@ -29,6 +34,40 @@ DaemonLog& DaemonLog::standard() {
   return log;
 }
 
+DaemonLog::~DaemonLog() {
+  if (file_) std::fclose(file_);
+}
+
+void DaemonLog::set_file(std::FILE* file) {
+  std::FILE* old = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    old = file_;
+    file_ = file;
+  }
+  if (old && old != file) std::fclose(old);
+}
+
+std::string resolve_log_path(const std::string& file, const std::string& config_path) {
+  if (file.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : ".") + file.substr(1);
+  }
+  if (!file.empty() && file[0] == '/') return file;
+  const std::size_t slash = config_path.rfind('/');
+  return slash == std::string::npos ? file : config_path.substr(0, slash + 1) + file;
+}
+
+std::FILE* open_log_file(const std::string& path, std::string* error) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+  std::FILE* f = fd >= 0 ? ::fdopen(fd, "a") : nullptr;
+  if (!f) {
+    if (error) *error = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+  }
+  return f;
+}
+
 void DaemonLog::set_tap(std::function<void(actions::LogLevel, std::string_view)> tap) {
   std::lock_guard lock(mutex_);
   tap_ = std::move(tap);
@@ -50,6 +89,11 @@ void DaemonLog::log(actions::LogLevel level, std::string_view message) {
     std::lock_guard lock(mutex_);
     std::fwrite(line.data(), 1, line.size(), out_);
     std::fflush(out_);
+    if (file_) {
+      const std::size_t prefix = journal_ ? 3 : 0;  // "<6>" is for the journal only
+      std::fwrite(line.data() + prefix, 1, line.size() - prefix, file_);
+      std::fflush(file_);
+    }
     tap = tap_;
   } else {
     std::lock_guard lock(mutex_);

@@ -19,11 +19,17 @@ class DaemonLog final : public actions::Logger {
   // `out` defaults to stderr; `journal` adds the priority prefix (see above).
   explicit DaemonLog(std::FILE* out = stderr, actions::LogLevel min = actions::LogLevel::Info,
                      bool journal = false);
+  ~DaemonLog();  // closes the file set_file() gave it
+  DaemonLog(const DaemonLog&) = delete;
+  DaemonLog& operator=(const DaemonLog&) = delete;
   // stderr, journal prefix when $JOURNAL_STREAM is set.
   static DaemonLog& standard();
 
   void log(actions::LogLevel level, std::string_view message) override;
   void set_min_level(actions::LogLevel level) { min_.store(level); }
+  // Every line also goes to `file` (appended, flushed per line, no journal prefix); the
+  // log owns it and closes the one it replaces. Null: no extra file.
+  void set_file(std::FILE* file);
   // Every line also goes here (the events bus); called outside the log's lock.
   void set_tap(std::function<void(actions::LogLevel, std::string_view)> tap);
 
@@ -33,7 +39,15 @@ class DaemonLog final : public actions::Logger {
   bool journal_;
   std::mutex mutex_;
   std::function<void(actions::LogLevel, std::string_view)> tap_;
+  std::FILE* file_ = nullptr;  // owned
 };
+
+// Where `[logging] file` points: "~/" is the home directory; a relative path is relative
+// to the config file's directory (so it does not depend on where the daemon was started).
+std::string resolve_log_path(const std::string& file, const std::string& config_path);
+// Opens the log file for appending (created 0600: a log may hold what your mappings type).
+// Null with `error` set when it cannot be opened.
+std::FILE* open_log_file(const std::string& path, std::string* error);
 
 // One line of text: control characters other than tab are replaced, newlines by " | ".
 std::string one_line(std::string_view text);

@@ -185,7 +185,10 @@ void read_logging(TableReader& top, Config& config) {
   auto file = r.string("file", Need::Optional, false);
   r.finish();
   if (level) config.logging.level = *level;
-  if (file) config.logging.file = *file;
+  if (file) {
+    config.logging.file = *file;
+    if (const toml::node* n = table->get("file")) config.logging.file_where = top.context().at(*n);
+  }
 }
 
 void read_desktop(TableReader& top, Config& config) {

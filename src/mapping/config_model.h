@@ -401,7 +401,8 @@ enum class LogLevel : uint8_t { Off, Error, Warn, Info, Debug, Trace };
 
 struct LoggingConfig {
   LogLevel level = LogLevel::Info;
-  std::string file;  // empty = no log file
+  std::string file;  // empty = no log file; as written (the daemon resolves it)
+  SourceLocation file_where;  // where `file` was given
 };
 
 // Switch to `mode` when the focused window matches (parsed and validated now; used by a
