@@ -75,20 +75,24 @@ Result<void> Compiler::collect_consts() {
   std::stable_sort(order.begin(), order.end(),
                    [&](uint64_t a, uint64_t b) { return counts[a] > counts[b]; });
   if (order.size() > kMaxConsts) order.resize(kMaxConsts);
+  // Their slots are reserved here (the temps start after them) but allocated densely in
+  // order of first use (const_slot), so only used ones are copied into each frame.
+  uint32_t reserved = 0;
   for (uint64_t bits : order) {
-    const_slots_.emplace(bits, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
-    out_->const_pool.push_back(Value::from_f64_bits(bits));
+    const_slots_.emplace(bits, kNoSlot);
+    ++reserved;
   }
   // v128 constants take two adjacent slots each, after the scalar ones and within the
   // same budget (so a function without SIMD gets exactly the pool it had before).
   std::stable_sort(v128_order.begin(), v128_order.end(),
                    [&](const V128Bits& a, const V128Bits& b) { return v128_counts[a] > v128_counts[b]; });
   for (const V128Bits& v : v128_order) {
-    if (out_->const_pool.size() + 2 > kMaxConsts) break;
-    v128_const_slots_.emplace(v, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
-    out_->const_pool.push_back(Value::from_i64(v.first));
-    out_->const_pool.push_back(Value::from_i64(v.second));
+    if (reserved + 2 > kMaxConsts) break;
+    v128_const_slots_.emplace(v, kNoSlot);
+    reserved += 2;
   }
+  const_base_ = out_->ctl_slot + kCtlSlots;
+  temp_base_ = const_base_ + reserved;
   return {};
 }
 
@@ -127,8 +131,6 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   out_->num_results = nr;
   out_->ctl_slot = std::max(num_locals_, nr);
   WASM_TRY(collect_consts());
-  out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
-  temp_base_ = out_->ctl_slot + kCtlSlots + out_->num_consts;
 
   Ctrl f;
   f.kind = Op::End;
@@ -140,6 +142,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
 
   out_->frame_size = temp_base_ + max_height_;
+  out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
   out_->entry = out_->code.data();
   out_->consts = out_->const_pool.data();
   return std::move(out_);
@@ -178,6 +181,13 @@ Result<void> Compiler::compile_body() {
 
 Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   const Op op = in.op;
+  if (imm_start_ >= 0) resolve_pending_imm(op);
+  // Only a const, a binop with an immediate form or local.set/tee may take a virtual
+  // constant; for anything else it is in its slot.
+  if (virt_ && !is_const_op(op) && op != Op::LocalSet && op != Op::LocalTee && op != Op::Drop &&
+      peephole::imm_binop(op) == IOp::Invalid && op != Op::I32Sub && op != Op::I64Sub) {
+    settle();
+  }
   switch (op) {
     case Op::Unreachable:
       emit_op(iop(Op::Unreachable));
@@ -222,6 +232,10 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       do_call(m_.types[in.index], iop(Op::CallIndirect), in.index, in.index2, true);
       return {};
     case Op::Drop:
+      if (virt_) {
+        truncate(stack_.size() - 1);  // a dropped constant needs no slot
+        return {};
+      }
       pop_value();
       return {};
     case Op::Select:
@@ -407,6 +421,7 @@ void Compiler::do_unary(Op op) {
 }
 
 void Compiler::do_binary(Op op) {
+  if (virt_ && do_binary_imm(op)) return;
   const uint32_t b = pop();
   const uint32_t a = pop();
   if (fuse_binary(op, a, b)) return;
@@ -425,6 +440,7 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
     return;
   }
   const uint32_t x = local_slot(index);
+  if (virt_ && set_local_const(x, tee)) return;
   uint32_t src = tee ? stack_.back() : pop();
   const size_t self = tee ? stack_.size() - 1 : stack_.size();
   if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self)) {
@@ -442,9 +458,11 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
 }
 
 void Compiler::push_const(uint64_t bits) {
-  auto it = const_slots_.find(bits);
-  if (it != const_slots_.end()) {
-    push_slot(it->second);
+  settle();  // only the top entry may be virtual
+  if (const_slots_.count(bits) != 0) {
+    push_slot(kVirtualSlot);
+    virt_ = true;
+    virt_bits_ = bits;
     return;
   }
   emit_op(iop(Op::I64Const));
@@ -521,6 +539,12 @@ void Compiler::do_global(const Instr& in) {
 void Compiler::push_const_v128(uint64_t lo, uint64_t hi) {
   auto it = v128_const_slots_.find({lo, hi});
   if (it != v128_const_slots_.end()) {
+    settle();
+    if (it->second == kNoSlot) {
+      it->second = const_base_ + static_cast<uint32_t>(out_->const_pool.size());
+      out_->const_pool.push_back(Value::from_i64(lo));
+      out_->const_pool.push_back(Value::from_i64(hi));
+    }
     push_v128(it->second);
     return;
   }

@@ -93,6 +93,7 @@ class Compiler {
   }
   // One slot (a scalar, or one half of a v128 while moving slots).
   uint32_t pop() {
+    if (virt_) settle();
     uint32_t s = stack_.back();
     stack_.pop_back();
     hi_.pop_back();
@@ -105,6 +106,7 @@ class Compiler {
     return pop();
   }
   void truncate(size_t height) {
+    if (virt_ && height < stack_.size()) virt_ = false;
     stack_.resize(height);
     hi_.resize(height);
   }
@@ -240,6 +242,32 @@ class Compiler {
   }
 
 
+  // --- constants (compiler_consts.cpp) ---
+  // A constant pushed by i32/i64/f32/f64.const or ref.null sits on top of the stack as a
+  // "virtual" entry (kVirtualSlot) until an instruction consumes it: the instructions
+  // that can carry it (<Binop>_I, local.set) take it as an immediate; any other settles
+  // it into a pool slot, allocated on first use, so the pool copied into every frame
+  // holds only constants some instruction reads from a slot. An immediate form stays
+  // "pending" until the next instruction shows whether a superinstruction wants the
+  // plain form instead (then it is demoted to it, the constant getting a slot).
+  static constexpr uint32_t kVirtualSlot = 0xffffffffu;
+  static constexpr uint32_t kNoSlot = 0xffffffffu;
+  void settle();
+  uint32_t const_slot(uint64_t bits);
+  // The constant on top, if virtual, taken as an immediate by `op` (a binop).
+  bool do_binary_imm(Op op);
+  bool set_local_const(uint32_t x, bool tee);
+  // Called before each instruction `next`: demotes or forgets the pending immediate form.
+  void resolve_pending_imm(Op next);
+  void demote_imm();
+  bool imm_pending_at(int64_t start) const;
+  bool virt_ = false;
+  uint64_t virt_bits_ = 0;
+  uint32_t const_base_ = 0;
+  int64_t imm_start_ = -1;  // start of the pending <Binop>_I
+  Op imm_op_ = Op::Nop;     // its wasm op (i32.sub for an add of -c)
+  uint64_t imm_bits_ = 0;   // the wasm constant
+
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
   void map_locals();
@@ -330,6 +358,7 @@ class Compiler {
   std::vector<uint32_t> stack_;
   std::vector<uint8_t> hi_;  // per stack entry: the upper half of a v128
   std::vector<Ctrl> ctrls_;
+  // Constants eligible for a pool slot -> their slot, kNoSlot until first used.
   std::unordered_map<uint64_t, uint32_t> const_slots_;
   std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_slots_;  // two slots each
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp

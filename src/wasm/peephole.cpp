@@ -94,6 +94,14 @@ IOp sandbox_branch(IOp base, BrVariant v) {
                                 : IOp::A##_##C##_FPB;
     MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, n)                                                             \
+  case IOp::Name:                                                                      \
+    return v == BrVariant::F    ? IOp::Name##_F                                        \
+           : v == BrVariant::FB ? IOp::Name##_FB                                       \
+           : v == BrVariant::PB ? IOp::Name##_PB                                       \
+                                : IOp::Name##_FPB;
+    MIDIMON_IMM_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
     default:
@@ -131,6 +139,26 @@ IOp binop_pair(Op a, Op b) {
   MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
   return IOp::Invalid;
+}
+
+IOp imm_binop(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_I;
+    MIDIMON_IMM_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp imm_branch(Op cmp) {
+  switch (cmp) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::BrIf_##Name##_I;
+    MIDIMON_IMM_CMPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
 }
 
 Op mirror_cmp(Op op) {

@@ -1,0 +1,162 @@
+// Compiler, constants: which constants are carried in the instruction and which get a
+// slot of the pool that every call copies into its frame (code.h). The profile of real
+// programs (docs/performance.md) found 56-73 % of integer binops and compares with a
+// constant operand, and the copy of the pool a third of a call's cost; so a constant is
+// an immediate wherever an instruction can carry it, and only the constants still read
+// from a slot are in the pool. See "constants" in compiler_internal.h.
+#include "compiler_internal.h"
+
+namespace midimon::wasm::compiler_detail {
+
+using namespace peephole;
+
+namespace {
+
+bool is_i64_op(Op op) {
+  switch (op) {
+    case Op::I64Add: case Op::I64Sub: case Op::I64And: case Op::I64Or: case Op::I64Xor:
+    case Op::I64Shl: case Op::I64ShrS: case Op::I64ShrU: case Op::I64Mul:
+    case Op::I64Eq: case Op::I64Ne: case Op::I64LtS: case Op::I64LtU: case Op::I64GtS:
+    case Op::I64GtU: case Op::I64LeS: case Op::I64LeU: case Op::I64GeS: case Op::I64GeU:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The loop-counter steps that MIDIMON_ARITH_BRS fuses with the branch after them.
+bool is_arith_step(Op op) { return op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add; }
+
+}  // namespace
+
+uint32_t Compiler::const_slot(uint64_t bits) {
+  uint32_t& slot = const_slots_.at(bits);  // every virtual constant is eligible
+  if (slot == kNoSlot) {
+    slot = const_base_ + static_cast<uint32_t>(out_->const_pool.size());
+    out_->const_pool.push_back(Value::from_f64_bits(bits));
+  }
+  return slot;
+}
+
+void Compiler::settle() {
+  if (!virt_) return;
+  virt_ = false;
+  stack_.back() = const_slot(virt_bits_);
+}
+
+bool Compiler::do_binary_imm(Op op) {
+  const uint64_t c = virt_bits_;
+  Op eop = op;
+  uint64_t imm = c;
+  if (op == Op::I32Sub) {
+    eop = Op::I32Add;
+    imm = static_cast<uint32_t>(0u - static_cast<uint32_t>(c));
+  } else if (op == Op::I64Sub) {
+    eop = Op::I64Add;
+    imm = 0 - c;
+  }
+  const IOp iop_imm = imm_binop(eop);
+  if (iop_imm == IOp::Invalid) return false;
+  // i64 immediates are 32 bits, sign-extended.
+  if (is_i64_op(eop) && static_cast<int64_t>(imm) != static_cast<int32_t>(imm)) return false;
+  // The second of a pair or the add of a <Store>_ThenAdd fuses with the instruction
+  // before: one dispatch instead of two is worth the constant's slot.
+  if (op == Op::I32Add && intact(store_start_, iop(store_op_), kOpUnits + 3, here()) &&
+      store_then_add(store_op_) != IOp::Invalid) {
+    return false;
+  }
+  if (intact(pair_start_, iop(pair_op_), kOpUnits + 3, here()) &&
+      binop_pair(pair_op_, op) != IOp::Invalid) {
+    return false;
+  }
+  truncate(stack_.size() - 1);  // the virtual constant
+  const uint32_t a = pop();
+  const uint32_t start = emit_op(iop_imm);
+  const uint32_t field = here();
+  emit(temp(stack_.size()));
+  emit(a);
+  emit(static_cast<uint32_t>(imm));
+  result_at(field);
+  // Noted as the plain op would be, with no b slot yet: every rule that would read it
+  // demotes the instruction first (resolve_pending_imm), and the others check for the
+  // plain op's handler (intact), which this is not.
+  note_binary(op, start, a, kNoSlot);
+  imm_start_ = start;
+  imm_op_ = op;
+  imm_bits_ = c;
+  return true;
+}
+
+bool Compiler::imm_pending_at(int64_t start) const {
+  return imm_start_ >= 0 && imm_start_ == start;
+}
+
+void Compiler::demote_imm() {
+  const uint32_t s0 = static_cast<uint32_t>(imm_start_);
+  const uint32_t slot = const_slot(imm_bits_);
+  set_handler(s0, iop(imm_op_));
+  code_[s0 + kOpUnits + 2] = slot;
+  if (last_start_ == imm_start_) last_b_ = slot;
+  if (last_cmp_start_ == imm_start_) last_cmp_b_ = slot;
+  imm_start_ = -1;
+}
+
+void Compiler::resolve_pending_imm(Op next) {
+  const size_t s0 = static_cast<size_t>(imm_start_);
+  const uint64_t h = handlers_[static_cast<uint32_t>(
+      imm_binop(imm_op_ == Op::I32Sub ? Op::I32Add : imm_op_ == Op::I64Sub ? Op::I64Add : imm_op_))];
+  if (here() != s0 + kOpUnits + 3 || code_[s0] != static_cast<uint32_t>(h) ||
+      code_[s0 + 1] != static_cast<uint32_t>(h >> 32)) {
+    imm_start_ = -1;  // no longer the last instruction: nothing fuses with it any more
+    return;
+  }
+  const Op p = imm_op_;
+  switch (next) {
+    case Op::LocalGet:
+    case Op::LocalSet:
+    case Op::LocalTee:
+    case Op::I32Const:
+    case Op::I64Const:
+    case Op::F32Const:
+    case Op::F64Const:
+    case Op::Nop:
+      return;  // emit nothing (or retarget its result): decide at the next one
+    case Op::BrIf:
+    case Op::If:
+      // A compare: the branch head takes it as BrIf_<cmp>_I (or demotes it itself).
+      if (fused_branch(p) != IOp::Invalid) return;
+      if (next == Op::BrIf && is_arith_step(p)) demote_imm();  // <A>_BrIf
+      imm_start_ = -1;
+      return;
+    default:
+      break;
+  }
+  bool demote = binop_pair(p, next) != IOp::Invalid;                            // Pair_<P>_<next>
+  demote |= is_arith_step(p) && (fused_branch(next) != IOp::Invalid);           // <A>_<cmp> later
+  demote |= store_binop(next, p) != IOp::Invalid;                               // <Store>_<P>
+  demote |= p == Op::I32Add && load_add(next) != IOp::Invalid;                  // <Load>_Add
+  if (demote) {
+    demote_imm();
+  } else {
+    imm_start_ = -1;
+  }
+}
+
+bool Compiler::set_local_const(uint32_t x, bool tee) {
+  // A run of copies just before: the constant's copy joins it (Copy2..4, one dispatch).
+  if (last_copy_start_ >= 0) {
+    settle();
+    return false;
+  }
+  const uint64_t bits = virt_bits_;
+  truncate(stack_.size() - 1);
+  materialize_local_refs(x);
+  emit_op(iop(Op::I64Const));  // [dst][lo][hi]: the bits of any scalar constant
+  emit(x);
+  emit(static_cast<uint32_t>(bits));
+  emit(static_cast<uint32_t>(bits >> 32));
+  if (tee) push_slot(x);
+  return true;
+}
+
+}  // namespace midimon::wasm::compiler_detail
