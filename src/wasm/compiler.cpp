@@ -141,8 +141,13 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   WASM_TRY(compile_body());
   for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
 
-  out_->frame_size = temp_base_ + max_height_;
   out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
+  // The call sequence copies the pool and zeroes the locals two slots at a time
+  // (interpreter.cpp, do_call): the pool gets an even length, and the frame room for
+  // the last pair of constants.
+  if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
+  out_->frame_size = std::max(temp_base_ + max_height_,
+                              const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();
   out_->consts = out_->const_pool.data();
   return std::move(out_);

@@ -575,15 +575,25 @@ do_call: {
   }
   ++depth;
   Value* ctl = nfp + cf->ctl_slot;
+  // Declared locals start at zero; constants still read from slots are copied in. Both
+  // inline, two slots a step: most functions have a few of each, and the PLT calls to
+  // memset/memcpy (with the registers they clobber) cost more than the stores. The asm
+  // keeps g++ from turning the loops back into those calls. An odd count of locals
+  // overshoots by one slot into ctl[0] (written below) or a result slot not yet live;
+  // the pool is padded to even and the frame has room (compiler.cpp, run()).
+  for (uint32_t i = cf->num_params; i < cf->num_locals; i += 2) {
+    __asm__("" : "+r"(i));
+    nfp[i].bits = 0;
+    nfp[i + 1].bits = 0;
+  }
+  for (uint32_t i = 0; i < cf->num_consts; i += 2) {
+    __asm__("" : "+r"(i));
+    ctl[kCtlSlots + i] = cf->consts[i];
+    ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
+  }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
   ctl[1].ref = reinterpret_cast<Ref>(fp);
   ctl[2].ref = reinterpret_cast<Ref>(cur);
-  for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) nfp[i].bits = 0;
-  if (cf->num_consts <= 8) {
-    for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
-  } else {
-    std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
-  }
   fp = nfp;
   pc = cf->entry;
   if (UNLIKELY(callee->instance != inst)) {
