@@ -75,7 +75,8 @@ namespace midimon::wasm {
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
-//   <Binop>_I, BrIf_<cmp>_I and its variants          (MIDIMON_IMM_BINOPS, superinstructions.h)
+//   <Binop>_I, BrIf_<cmp>_I and its variants, <Store>_I, Ret1I  (constants in the
+//                                                      instruction, superinstructions.h)
 //
 // SIMD: every 0xFD instruction but v128.const (which lives in constant slots, two per
 // value) is one Simd or SimdMem op: [h][fn: 2 units][operands], where fn is the address
@@ -172,6 +173,10 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Name, n) Name, Name##_F, Name##_FB, Name##_PB, Name##_FPB,
   MIDIMON_IMM_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, T) Name##_I,
+  MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+  Ret1I,
   Count_
 };
 

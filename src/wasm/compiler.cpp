@@ -190,7 +190,9 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   // Only a const, a binop with an immediate form or local.set/tee may take a virtual
   // constant; for anything else it is in its slot.
   if (virt_ && !is_const_op(op) && op != Op::LocalSet && op != Op::LocalTee && op != Op::Drop &&
-      peephole::imm_binop(op) == IOp::Invalid && op != Op::I32Sub && op != Op::I64Sub) {
+      peephole::imm_binop(op) == IOp::Invalid && op != Op::I32Sub && op != Op::I64Sub &&
+      peephole::imm_store(op) == IOp::Invalid && op != Op::Return &&
+      !(op == Op::End && ctrls_.size() == 1)) {
     settle();
   }
   switch (op) {
@@ -395,6 +397,7 @@ void Compiler::do_memory(const Instr& in) {
   // Memory offsets are u32 in memory32, so they fit one unit.
   const uint32_t offset = static_cast<uint32_t>(in.value);
   if (sig == Sig::II_V || sig == Sig::IL_V || sig == Sig::IF_V || sig == Sig::ID_V) {
+    if (virt_ && store_imm(op, offset)) return;
     const uint32_t v = pop(), addr = pop();
     if (fuse_store(op, addr, v, offset)) return;
     const uint32_t start = emit_op(iop(op));

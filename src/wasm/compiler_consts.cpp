@@ -81,10 +81,46 @@ bool Compiler::do_binary_imm(Op op) {
   // demotes the instruction first (resolve_pending_imm), and the others check for the
   // plain op's handler (intact), which this is not.
   note_binary(op, start, a, kNoSlot);
+  note_imm(start, op, c, iop_imm, iop(op), kOpUnits + 2);
+  return true;
+}
+
+bool Compiler::store_imm(Op op, uint32_t offset) {
+  const uint64_t c = virt_bits_;
+  const IOp iop_imm = imm_store(op);
+  if (iop_imm == IOp::Invalid) return false;
+  // 64-bit stores need a constant that sign-extends from 32 bits; the others store
+  // only the low bits.
+  if ((op == Op::I64Store || op == Op::F64Store) && static_cast<int64_t>(c) != static_cast<int32_t>(c)) {
+    return false;
+  }
+  truncate(stack_.size() - 1);  // the virtual constant
+  const uint32_t addr = pop();
+  const uint32_t start = emit_op(iop_imm);
+  emit(addr);
+  emit(static_cast<uint32_t>(c));
+  emit(offset);
+  note_store(op, start);  // as the plain store: <Store>_ThenAdd demotes it first
+  note_imm(start, op, c, iop_imm, iop(op), kOpUnits + 1);
+  return true;
+}
+
+bool Compiler::return_imm() {
+  truncate(stack_.size() - 1);
+  emit_op(IOp::Ret1I);
+  emit(static_cast<uint32_t>(virt_bits_));
+  emit(static_cast<uint32_t>(virt_bits_ >> 32));
+  emit(out_->ctl_slot);
+  return true;
+}
+
+void Compiler::note_imm(uint32_t start, Op op, uint64_t bits, IOp imm, IOp plain, uint32_t field) {
   imm_start_ = start;
   imm_op_ = op;
-  imm_bits_ = c;
-  return true;
+  imm_bits_ = bits;
+  imm_iop_ = imm;
+  imm_plain_ = plain;
+  imm_field_ = field;
 }
 
 bool Compiler::imm_pending_at(int64_t start) const {
@@ -94,8 +130,8 @@ bool Compiler::imm_pending_at(int64_t start) const {
 void Compiler::demote_imm() {
   const uint32_t s0 = static_cast<uint32_t>(imm_start_);
   const uint32_t slot = const_slot(imm_bits_);
-  set_handler(s0, iop(imm_op_));
-  code_[s0 + kOpUnits + 2] = slot;
+  set_handler(s0, imm_plain_);
+  code_[s0 + imm_field_] = slot;
   if (last_start_ == imm_start_) last_b_ = slot;
   if (last_cmp_start_ == imm_start_) last_cmp_b_ = slot;
   imm_start_ = -1;
@@ -103,8 +139,8 @@ void Compiler::demote_imm() {
 
 void Compiler::resolve_pending_imm(Op next) {
   const size_t s0 = static_cast<size_t>(imm_start_);
-  const uint64_t h = handlers_[static_cast<uint32_t>(
-      imm_binop(imm_op_ == Op::I32Sub ? Op::I32Add : imm_op_ == Op::I64Sub ? Op::I64Add : imm_op_))];
+  const uint64_t h = handlers_[static_cast<uint32_t>(imm_iop_)];
+  // Both forms are kOpUnits + 3 units long (binops [d][a][b], stores [addr][v][offset]).
   if (here() != s0 + kOpUnits + 3 || code_[s0] != static_cast<uint32_t>(h) ||
       code_[s0 + 1] != static_cast<uint32_t>(h >> 32)) {
     imm_start_ = -1;  // no longer the last instruction: nothing fuses with it any more
@@ -135,6 +171,7 @@ void Compiler::resolve_pending_imm(Op next) {
   demote |= is_arith_step(p) && (fused_branch(next) != IOp::Invalid);           // <A>_<cmp> later
   demote |= store_binop(next, p) != IOp::Invalid;                               // <Store>_<P>
   demote |= p == Op::I32Add && load_add(next) != IOp::Invalid;                  // <Load>_Add
+  demote |= next == Op::I32Add && store_then_add(p) != IOp::Invalid;            // <Store>_ThenAdd
   if (demote) {
     demote_imm();
   } else {

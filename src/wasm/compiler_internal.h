@@ -257,6 +257,12 @@ class Compiler {
   // The constant on top, if virtual, taken as an immediate by `op` (a binop).
   bool do_binary_imm(Op op);
   bool set_local_const(uint32_t x, bool tee);
+  // The same for a store of it (<Store>_I) and a return of it (Ret1I).
+  bool store_imm(Op op, uint32_t offset);
+  bool return_imm();
+  // Records the pending immediate form at `start` (its constant in unit `field`) and
+  // the plain op it becomes if demoted.
+  void note_imm(uint32_t start, Op op, uint64_t bits, IOp imm, IOp plain, uint32_t field);
   // Called before each instruction `next`: demotes or forgets the pending immediate form.
   void resolve_pending_imm(Op next);
   void demote_imm();
@@ -264,9 +270,11 @@ class Compiler {
   bool virt_ = false;
   uint64_t virt_bits_ = 0;
   uint32_t const_base_ = 0;
-  int64_t imm_start_ = -1;  // start of the pending <Binop>_I
+  int64_t imm_start_ = -1;  // start of the pending <Binop>_I or <Store>_I
   Op imm_op_ = Op::Nop;     // its wasm op (i32.sub for an add of -c)
   uint64_t imm_bits_ = 0;   // the wasm constant
+  IOp imm_iop_ = IOp::Invalid, imm_plain_ = IOp::Invalid;
+  uint32_t imm_field_ = 0;
 
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();

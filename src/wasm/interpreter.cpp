@@ -140,6 +140,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name, n) &&L_##Name, &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
         MIDIMON_IMM_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, T) &&L_##Name##_I,
+        MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+        &&L_Ret1I,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -576,20 +580,29 @@ do_call: {
   ++depth;
   Value* ctl = nfp + cf->ctl_slot;
   // Declared locals start at zero; constants still read from slots are copied in. Both
-  // inline, two slots a step: most functions have a few of each, and the PLT calls to
-  // memset/memcpy (with the registers they clobber) cost more than the stores. The asm
-  // keeps g++ from turning the loops back into those calls. An odd count of locals
+  // inline, two slots a step, when few (most functions, and nearly all pools now that
+  // constants are carried in the instructions): the PLT calls to memset/memcpy (with the
+  // registers they clobber) cost more than a few stores, though memset wins on many
+  // locals. The asm keeps g++ from turning the loops into those calls. An odd count of locals
   // overshoots by one slot into ctl[0] (written below) or a result slot not yet live;
   // the pool is padded to even and the frame has room (compiler.cpp, run()).
-  for (uint32_t i = cf->num_params; i < cf->num_locals; i += 2) {
-    __asm__("" : "+r"(i));
-    nfp[i].bits = 0;
-    nfp[i + 1].bits = 0;
+  if (cf->num_locals - cf->num_params <= 8) {
+    for (uint32_t i = cf->num_params; i < cf->num_locals; i += 2) {
+      __asm__("" : "+r"(i));
+      nfp[i].bits = 0;
+      nfp[i + 1].bits = 0;
+    }
+  } else {
+    std::memset(nfp + cf->num_params, 0, (cf->num_locals - cf->num_params) * sizeof(Value));
   }
-  for (uint32_t i = 0; i < cf->num_consts; i += 2) {
-    __asm__("" : "+r"(i));
-    ctl[kCtlSlots + i] = cf->consts[i];
-    ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
+  if (cf->num_consts <= 8) {
+    for (uint32_t i = 0; i < cf->num_consts; i += 2) {
+      __asm__("" : "+r"(i));
+      ctl[kCtlSlots + i] = cf->consts[i];
+      ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
+    }
+  } else {
+    std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
   }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
   ctl[1].ref = reinterpret_cast<Ref>(fp);
@@ -645,6 +658,10 @@ do_host_call: {
 L_Ret1:
   fp[0] = SLOT(1);
   fp += pc[3];
+  goto do_return;
+L_Ret1I:
+  fp[0].bits = static_cast<uint64_t>(pc[2]) | (static_cast<uint64_t>(pc[3]) << 32);
+  fp += pc[4];
   goto do_return;
 L_Return:
   fp += pc[2];
@@ -1208,6 +1225,18 @@ L_MemoryFill: {
   }
   MIDIMON_STORE_ADDS(STORE_ADD)
 #undef STORE_ADD
+  // Store of a constant (MIDIMON_IMM_STORES): [h][addr][imm][offset].
+#define STORE_I(Name, T)                                                   \
+  L_##Name##_I : {                                                         \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T v = static_cast<T>(IMM_i64(2));                                \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+    pc += 5;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_IMM_STORES(STORE_I)
+#undef STORE_I
 
 do_trap:
   result = Trap(trap_kind);

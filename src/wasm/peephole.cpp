@@ -161,6 +161,16 @@ IOp imm_branch(Op cmp) {
   }
 }
 
+IOp imm_store(Op store) {
+  switch (store) {
+#define MIDIMON_X(Name, T) \
+  case Op::Name: return IOp::Name##_I;
+    MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
 Op mirror_cmp(Op op) {
   switch (op) {
     case Op::I32LtS: return Op::I32GtS;

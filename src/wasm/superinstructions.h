@@ -89,6 +89,9 @@
 //                                  i32.sub / i64.sub by c are emitted as the add of -c)
 //   BrIf_<cmp>_I  [h][a][imm][rel] br_if (a <cmp> imm), the layout of BrIf_<cmp> (with
 //                                  its sandbox variants, MIDIMON_IMM_COND_BRS in code.h)
+//   <Store>_I     [h][addr][imm][offset]  store of a constant (sign-extended to 64 bits,
+//                                  then truncated to the store's width)
+//   Ret1I         [h][lo][hi][ctl_slot]   return of a constant (one result slot)
 #define MIDIMON_IMM_CMPS(X) \
   X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) \
   X(I32GeU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
@@ -97,3 +100,7 @@
   X(I32Add) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Mul)         \
   X(I64Add) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Mul)         \
   MIDIMON_IMM_CMPS(X)
+#define MIDIMON_IMM_STORES(X) \
+  X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
+  X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \
+  X(I64Store32, uint32_t)
