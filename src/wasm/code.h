@@ -196,6 +196,9 @@ struct CompiledFunc {
   uint32_t num_consts = 0;  // at ctl_slot + kCtlSlots
   uint32_t frame_size = 0;  // slots
   uint32_t num_results = 0;
+  // At most 8 locals to zero and 8 constants to copy: the call sequence does both inline
+  // (more go through memset/memcpy, faster on large frames).
+  bool small_init = false;
 
   std::vector<uint32_t> code;
   std::vector<Value> const_pool;

@@ -82,6 +82,8 @@ Result<void> Compiler::collect_consts() {
     const_slots_.emplace(bits, kNoSlot);
     ++reserved;
   }
+  // Zero is the base of every constant address folded into a load's or store's offset.
+  if (const_slots_.emplace(0, kNoSlot).second) ++reserved;
   // v128 constants take two adjacent slots each, after the scalar ones and within the
   // same budget (so a function without SIMD gets exactly the pool it had before).
   std::stable_sort(v128_order.begin(), v128_order.end(),
@@ -146,6 +148,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   // (interpreter.cpp, do_call): the pool gets an even length, and the frame room for
   // the last pair of constants.
   if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
+  out_->small_init = out_->num_locals - out_->num_params <= 8 && out_->num_consts <= 8;
   out_->frame_size = std::max(temp_base_ + max_height_,
                               const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();
@@ -189,11 +192,12 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   if (imm_start_ >= 0) resolve_pending_imm(op);
   // Only a const, a binop with an immediate form or local.set/tee may take a virtual
   // constant; for anything else it is in its slot.
-  if (virt_ && !is_const_op(op) && op != Op::LocalSet && op != Op::LocalTee && op != Op::Drop &&
-      peephole::imm_binop(op) == IOp::Invalid && op != Op::I32Sub && op != Op::I64Sub &&
-      peephole::imm_store(op) == IOp::Invalid && op != Op::Return &&
+  if (nvirt_ != 0 && !is_const_op(op) && op != Op::LocalGet && op != Op::LocalSet &&
+      op != Op::LocalTee && op != Op::Drop && peephole::imm_binop(op) == IOp::Invalid &&
+      op != Op::I32Sub && op != Op::I64Sub && peephole::imm_store(op) == IOp::Invalid &&
+      peephole::load_add(op) == IOp::Invalid && op != Op::Return &&
       !(op == Op::End && ctrls_.size() == 1)) {
-    settle();
+    settle_all();
   }
   switch (op) {
     case Op::Unreachable:
@@ -239,7 +243,7 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       do_call(m_.types[in.index], iop(Op::CallIndirect), in.index, in.index2, true);
       return {};
     case Op::Drop:
-      if (virt_) {
+      if (top_virtual()) {
         truncate(stack_.size() - 1);  // a dropped constant needs no slot
         return {};
       }
@@ -397,8 +401,17 @@ void Compiler::do_memory(const Instr& in) {
   // Memory offsets are u32 in memory32, so they fit one unit.
   const uint32_t offset = static_cast<uint32_t>(in.value);
   if (sig == Sig::II_V || sig == Sig::IL_V || sig == Sig::IF_V || sig == Sig::ID_V) {
-    if (virt_ && store_imm(op, offset)) return;
-    const uint32_t v = pop(), addr = pop();
+    if (top_virtual() && store_imm(op, offset)) return;
+    uint32_t off = offset;
+    const uint32_t v = pop(), addr = pop_addr(&off);
+    if (off != offset) {
+      const uint32_t start = emit_op(iop(op));
+      emit(addr);
+      emit(v);
+      emit(off);
+      note_store(op, start);
+      return;
+    }
     if (fuse_store(op, addr, v, offset)) return;
     const uint32_t start = emit_op(iop(op));
     emit(addr);
@@ -407,7 +420,19 @@ void Compiler::do_memory(const Instr& in) {
     note_store(op, start);
     return;
   }
-  const uint32_t addr = pop();
+  uint32_t off = offset;
+  const uint32_t addr = pop_addr(&off);
+  if (off != offset) {
+    // A constant address: the plain load from the zero slot (nothing to fuse with).
+    const uint32_t start = emit_op(iop(op));
+    const uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(addr);
+    emit(off);
+    result_at(field);
+    note_last(start, op, addr, 0, off);
+    return;
+  }
   if (fuse_load(op, addr, offset)) return;
   const uint32_t start = emit_op(iop(op));
   uint32_t field = here();
@@ -429,7 +454,7 @@ void Compiler::do_unary(Op op) {
 }
 
 void Compiler::do_binary(Op op) {
-  if (virt_ && do_binary_imm(op)) return;
+  if (nvirt_ != 0 && do_binary_imm(op)) return;
   const uint32_t b = pop();
   const uint32_t a = pop();
   if (fuse_binary(op, a, b)) return;
@@ -448,7 +473,7 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
     return;
   }
   const uint32_t x = local_slot(index);
-  if (virt_ && set_local_const(x, tee)) return;
+  if (top_virtual() && set_local_const(x, tee)) return;
   uint32_t src = tee ? stack_.back() : pop();
   const size_t self = tee ? stack_.size() - 1 : stack_.size();
   if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self)) {
@@ -466,11 +491,8 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
 }
 
 void Compiler::push_const(uint64_t bits) {
-  settle();  // only the top entry may be virtual
   if (const_slots_.count(bits) != 0) {
-    push_slot(kVirtualSlot);
-    virt_ = true;
-    virt_bits_ = bits;
+    push_virtual(bits);
     return;
   }
   emit_op(iop(Op::I64Const));

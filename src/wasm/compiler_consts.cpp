@@ -24,6 +24,23 @@ bool is_i64_op(Op op) {
   }
 }
 
+// The op computing `b <op'> a` as `a <op> b` does (Count_: none with an immediate form).
+Op commuted(Op op) {
+  switch (op) {
+    case Op::I32Add: case Op::I32And: case Op::I32Or: case Op::I32Xor: case Op::I32Mul:
+    case Op::I64Add: case Op::I64And: case Op::I64Or: case Op::I64Xor: case Op::I64Mul:
+    case Op::I32Eq: case Op::I32Ne: case Op::I64Eq: case Op::I64Ne:
+      return op;
+    case Op::I32LtS: case Op::I32LtU: case Op::I32GtS: case Op::I32GtU: case Op::I32LeS:
+    case Op::I32LeU: case Op::I32GeS: case Op::I32GeU: case Op::I64LtS: case Op::I64LtU:
+    case Op::I64GtS: case Op::I64GtU: case Op::I64LeS: case Op::I64LeU: case Op::I64GeS:
+    case Op::I64GeU:
+      return mirror_cmp(op);
+    default:
+      return Op::Count_;
+  }
+}
+
 // The loop-counter steps that MIDIMON_ARITH_BRS fuses with the branch after them.
 bool is_arith_step(Op op) { return op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add; }
 
@@ -38,14 +55,34 @@ uint32_t Compiler::const_slot(uint64_t bits) {
   return slot;
 }
 
-void Compiler::settle() {
-  if (!virt_) return;
-  virt_ = false;
-  stack_.back() = const_slot(virt_bits_);
+uint32_t Compiler::pop_addr(uint32_t* offset) {
+  if (top_virtual()) {
+    const uint64_t sum = (vconst_[stack_.size() - 1] & 0xffffffffu) + *offset;
+    if (sum <= 0xffffffffu) {
+      truncate(stack_.size() - 1);
+      *offset = static_cast<uint32_t>(sum);
+      return const_slot(0);  // always eligible (collect_consts)
+    }
+  }
+  return pop();
 }
 
-bool Compiler::do_binary_imm(Op op) {
-  const uint64_t c = virt_bits_;
+bool Compiler::do_binary_imm(Op wasm_op) {
+  const size_t n = stack_.size();
+  Op op = wasm_op;
+  uint64_t c = 0;
+  bool swapped = false;
+  if (stack_[n - 1] == kVirtualSlot) {
+    c = vconst_[n - 1];
+  } else if (stack_[n - 2] == kVirtualSlot) {
+    // `c <op> b` is `b <op'> c` when op commutes (op' = op) or is a compare (mirrored).
+    op = commuted(wasm_op);
+    if (op == Op::Count_) return false;
+    c = vconst_[n - 2];
+    swapped = true;
+  } else {
+    return false;
+  }
   Op eop = op;
   uint64_t imm = c;
   if (op == Op::I32Sub) {
@@ -69,8 +106,14 @@ bool Compiler::do_binary_imm(Op op) {
       binop_pair(pair_op_, op) != IOp::Invalid) {
     return false;
   }
-  truncate(stack_.size() - 1);  // the virtual constant
-  const uint32_t a = pop();
+  uint32_t a;
+  if (swapped) {
+    a = pop();
+    truncate(stack_.size() - 1);  // the virtual constant
+  } else {
+    truncate(stack_.size() - 1);
+    a = pop();
+  }
   const uint32_t start = emit_op(iop_imm);
   const uint32_t field = here();
   emit(temp(stack_.size()));
@@ -86,7 +129,7 @@ bool Compiler::do_binary_imm(Op op) {
 }
 
 bool Compiler::store_imm(Op op, uint32_t offset) {
-  const uint64_t c = virt_bits_;
+  const uint64_t c = vconst_[stack_.size() - 1];
   const IOp iop_imm = imm_store(op);
   if (iop_imm == IOp::Invalid) return false;
   // 64-bit stores need a constant that sign-extends from 32 bits; the others store
@@ -95,21 +138,23 @@ bool Compiler::store_imm(Op op, uint32_t offset) {
     return false;
   }
   truncate(stack_.size() - 1);  // the virtual constant
-  const uint32_t addr = pop();
+  uint32_t off = offset;
+  const uint32_t addr = pop_addr(&off);
   const uint32_t start = emit_op(iop_imm);
   emit(addr);
   emit(static_cast<uint32_t>(c));
-  emit(offset);
+  emit(off);
   note_store(op, start);  // as the plain store: <Store>_ThenAdd demotes it first
   note_imm(start, op, c, iop_imm, iop(op), kOpUnits + 1);
   return true;
 }
 
 bool Compiler::return_imm() {
+  const uint64_t bits = vconst_[stack_.size() - 1];
   truncate(stack_.size() - 1);
   emit_op(IOp::Ret1I);
-  emit(static_cast<uint32_t>(virt_bits_));
-  emit(static_cast<uint32_t>(virt_bits_ >> 32));
+  emit(static_cast<uint32_t>(bits));
+  emit(static_cast<uint32_t>(bits >> 32));
   emit(out_->ctl_slot);
   return true;
 }
@@ -185,7 +230,7 @@ bool Compiler::set_local_const(uint32_t x, bool tee) {
     settle();
     return false;
   }
-  const uint64_t bits = virt_bits_;
+  const uint64_t bits = vconst_[stack_.size() - 1];
   truncate(stack_.size() - 1);
   materialize_local_refs(x);
   emit_op(iop(Op::I64Const));  // [dst][lo][hi]: the bits of any scalar constant

@@ -80,8 +80,8 @@ void Compiler::emit_branch(uint32_t depth) {
 
 void Compiler::emit_return() {
   const uint32_t n = out_->num_results;  // slots
-  if (virt_ && n == 1 && return_imm()) return;
-  settle();
+  if (n == 1 && top_virtual() && return_imm()) return;
+  settle_all();
   if (n == 1) {
     emit_op(IOp::Ret1);
     emit(stack_.back());

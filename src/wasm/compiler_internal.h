@@ -93,7 +93,7 @@ class Compiler {
   }
   // One slot (a scalar, or one half of a v128 while moving slots).
   uint32_t pop() {
-    if (virt_) settle();
+    if (stack_.back() == kVirtualSlot) settle_at(stack_.size() - 1);
     uint32_t s = stack_.back();
     stack_.pop_back();
     hi_.pop_back();
@@ -106,7 +106,9 @@ class Compiler {
     return pop();
   }
   void truncate(size_t height) {
-    if (virt_ && height < stack_.size()) virt_ = false;
+    for (size_t i = height; nvirt_ != 0 && i < stack_.size(); ++i) {
+      if (stack_[i] == kVirtualSlot) --nvirt_;
+    }
     stack_.resize(height);
     hi_.resize(height);
   }
@@ -243,16 +245,39 @@ class Compiler {
 
 
   // --- constants (compiler_consts.cpp) ---
-  // A constant pushed by i32/i64/f32/f64.const or ref.null sits on top of the stack as a
-  // "virtual" entry (kVirtualSlot) until an instruction consumes it: the instructions
-  // that can carry it (<Binop>_I, local.set) take it as an immediate; any other settles
-  // it into a pool slot, allocated on first use, so the pool copied into every frame
-  // holds only constants some instruction reads from a slot. An immediate form stays
-  // "pending" until the next instruction shows whether a superinstruction wants the
-  // plain form instead (then it is demoted to it, the constant getting a slot).
+  // A constant pushed by i32/i64/f32/f64.const or ref.null is a "virtual" stack entry
+  // (kVirtualSlot, its bits in vconst_) until an instruction consumes it: those that can
+  // carry it (<Binop>_I, <Store>_I, Ret1I, local.set; a load or store folds a constant
+  // address into its offset) take it as an immediate; any other instruction first
+  // settles every virtual entry into a pool slot, allocated on first use, so the pool
+  // copied into every frame holds only constants some instruction reads from a slot.
+  // An immediate form stays "pending" until the next instruction shows whether a
+  // superinstruction wants the plain form instead (then it is demoted to it, the
+  // constant getting a slot).
   static constexpr uint32_t kVirtualSlot = 0xffffffffu;
   static constexpr uint32_t kNoSlot = 0xffffffffu;
-  void settle();
+  bool top_virtual() const { return !stack_.empty() && stack_.back() == kVirtualSlot; }
+  void push_virtual(uint64_t bits) {
+    if (vconst_.size() <= stack_.size()) vconst_.resize(stack_.size() + 1);
+    vconst_[stack_.size()] = bits;
+    push_slot(kVirtualSlot);
+    ++nvirt_;
+  }
+  void settle_at(size_t i) {
+    stack_[i] = const_slot(vconst_[i]);
+    --nvirt_;
+  }
+  void settle() {
+    if (top_virtual()) settle_at(stack_.size() - 1);
+  }
+  void settle_all() {
+    for (size_t i = 0; nvirt_ != 0 && i < stack_.size(); ++i) {
+      if (stack_[i] == kVirtualSlot) settle_at(i);
+    }
+  }
+  // The address operand of a load or store: a constant one is folded into the offset
+  // (read from a shared zero slot) when the sum fits the offset field.
+  uint32_t pop_addr(uint32_t* offset);
   uint32_t const_slot(uint64_t bits);
   // The constant on top, if virtual, taken as an immediate by `op` (a binop).
   bool do_binary_imm(Op op);
@@ -267,8 +292,8 @@ class Compiler {
   void resolve_pending_imm(Op next);
   void demote_imm();
   bool imm_pending_at(int64_t start) const;
-  bool virt_ = false;
-  uint64_t virt_bits_ = 0;
+  uint32_t nvirt_ = 0;             // virtual entries on the stack
+  std::vector<uint64_t> vconst_;   // by stack position: the constant of a virtual entry
   uint32_t const_base_ = 0;
   int64_t imm_start_ = -1;  // start of the pending <Binop>_I or <Store>_I
   Op imm_op_ = Op::Nop;     // its wasm op (i32.sub for an add of -c)

@@ -586,23 +586,20 @@ do_call: {
   // locals. The asm keeps g++ from turning the loops into those calls. An odd count of locals
   // overshoots by one slot into ctl[0] (written below) or a result slot not yet live;
   // the pool is padded to even and the frame has room (compiler.cpp, run()).
-  if (cf->num_locals - cf->num_params <= 8) {
+  if (LIKELY(cf->small_init)) {
     for (uint32_t i = cf->num_params; i < cf->num_locals; i += 2) {
       __asm__("" : "+r"(i));
       nfp[i].bits = 0;
       nfp[i + 1].bits = 0;
     }
-  } else {
-    std::memset(nfp + cf->num_params, 0, (cf->num_locals - cf->num_params) * sizeof(Value));
-  }
-  if (cf->num_consts <= 8) {
     for (uint32_t i = 0; i < cf->num_consts; i += 2) {
       __asm__("" : "+r"(i));
       ctl[kCtlSlots + i] = cf->consts[i];
       ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
     }
   } else {
-    std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
+    std::memset(nfp + cf->num_params, 0, (cf->num_locals - cf->num_params) * sizeof(Value));
+    if (cf->num_consts != 0) std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
   }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
   ctl[1].ref = reinterpret_cast<Ref>(fp);
