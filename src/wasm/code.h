@@ -3,7 +3,8 @@
 //
 // Frame layout (8-byte Value slots, fp-relative; a v128 takes two adjacent slots, and
 // counts below are in slots):
-//   [0, num_locals)                 parameters, then declared locals (zeroed on entry)
+//   [0, num_locals)                 parameters, then declared locals (zeroed on entry up
+//                                   to zero_end; the rest are written before read)
 //   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
 //   [const_slot, +num_consts)       constants, copied from `consts` on entry (only those
 //                                   some instruction reads from a slot; the rest are
@@ -199,6 +200,9 @@ struct CompiledFunc {
   // At most 8 locals to zero and 8 constants to copy: the call sequence does both inline
   // (more go through memset/memcpy, faster on large frames).
   bool small_init = false;
+  // Locals in [num_params, zero_end) are zeroed on each call; those after are always
+  // written before they are read (compiler.cpp, order_zeroed_locals).
+  uint32_t zero_end = 0;
 
   std::vector<uint32_t> code;
   std::vector<Value> const_pool;

@@ -107,6 +107,7 @@ void Compiler::map_locals() {
   const uint32_t n = static_cast<uint32_t>(type_.params.size()) + body_.num_locals;
   if (!any_v128) {
     num_locals_ = n;
+    order_zeroed_locals();
     return;
   }
   local_slots_.reserve(n);
@@ -122,6 +123,55 @@ void Compiler::map_locals() {
     for (uint32_t i = 0; i < g.count; ++i) add(g.type);
   }
   num_locals_ = slot;
+  zero_end_ = slot;  // with v128 locals every declared local is zeroed (no reordering)
+}
+
+// Wasm starts declared locals at zero, but the call sequence need not zero one that is
+// always written before it is read: one set (or tee) outside every block, before any
+// get in code order. (Code after such a set runs only after it: no branch lands past
+// it, as blocks end before it and loops start before it.) The locals that do need it
+// get the slots right after the parameters, so the call zeroes one short range.
+void Compiler::order_zeroed_locals() {
+  const uint32_t np = static_cast<uint32_t>(type_.params.size());
+  const uint32_t n = num_locals_;
+  zero_end_ = n;
+  if (n == np) return;
+  // 0: not seen; 1: read first (needs zeroing); 2: set first at the top level.
+  std::vector<uint8_t> state(n - np, 0);
+  uint32_t depth = 0, decided = 0;
+  for (const Instr& in : instrs_) {
+    switch (in.op) {
+      case Op::Block: case Op::Loop: case Op::If:
+        ++depth;
+        break;
+      case Op::End:
+        if (depth > 0) --depth;
+        break;
+      case Op::LocalGet:
+        if (in.index >= np && state[in.index - np] == 0) {
+          state[in.index - np] = 1;
+          ++decided;
+        }
+        break;
+      case Op::LocalSet: case Op::LocalTee:
+        if (in.index >= np && state[in.index - np] == 0 && depth == 0) {
+          state[in.index - np] = 2;
+          ++decided;
+        }
+        break;
+      default:
+        break;
+    }
+    if (decided == n - np) break;
+  }
+  uint32_t nz = 0;
+  for (uint8_t s : state) nz += s != 2;  // read first, or (conservatively) never decided
+  if (nz == n - np) return;  // all of them: identity
+  local_slots_.resize(n);
+  for (uint32_t i = 0; i < np; ++i) local_slots_[i] = i;
+  uint32_t zeroed = np, written = np + nz;
+  for (uint32_t i = np; i < n; ++i) local_slots_[i] = state[i - np] != 2 ? zeroed++ : written++;
+  zero_end_ = np + nz;
 }
 
 Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
@@ -148,7 +198,8 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   // (interpreter.cpp, do_call): the pool gets an even length, and the frame room for
   // the last pair of constants.
   if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
-  out_->small_init = out_->num_locals - out_->num_params <= 8 && out_->num_consts <= 8;
+  out_->zero_end = zero_end_;
+  out_->small_init = out_->zero_end - out_->num_params <= 8 && out_->num_consts <= 8;
   out_->frame_size = std::max(temp_base_ + max_height_,
                               const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();
@@ -195,7 +246,8 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   if (nvirt_ != 0 && !is_const_op(op) && op != Op::LocalGet && op != Op::LocalSet &&
       op != Op::LocalTee && op != Op::Drop && peephole::imm_binop(op) == IOp::Invalid &&
       op != Op::I32Sub && op != Op::I64Sub && peephole::imm_store(op) == IOp::Invalid &&
-      peephole::load_add(op) == IOp::Invalid && op != Op::Return &&
+      peephole::load_add(op) == IOp::Invalid && op != Op::Return && op != Op::Call &&
+      op != Op::CallIndirect &&
       !(op == Op::End && ctrls_.size() == 1)) {
     settle_all();
   }

@@ -304,6 +304,7 @@ class Compiler {
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
   void map_locals();
+  void order_zeroed_locals();
   Result<void> compile_body();
   Result<void> compile_instr(const Instr& in, bool* done);
   void do_memory(const Instr& in);
@@ -384,6 +385,7 @@ class Compiler {
   std::vector<uint32_t>& code_;
 
   uint32_t num_locals_ = 0;  // slots of parameters and locals
+  uint32_t zero_end_ = 0;    // slots [params, zero_end_) are zeroed on entry
   std::vector<uint32_t> local_slots_;  // local index -> first slot; empty: the same (no v128)
   std::vector<uint8_t> local_wide_;    // local index -> is a v128; empty: none is
   uint32_t temp_base_ = 0;

@@ -584,10 +584,11 @@ do_call: {
   // constants are carried in the instructions): the PLT calls to memset/memcpy (with the
   // registers they clobber) cost more than a few stores, though memset wins on many
   // locals. The asm keeps g++ from turning the loops into those calls. An odd count of locals
-  // overshoots by one slot into ctl[0] (written below) or a result slot not yet live;
+  // overshoots by one slot into a local written before read, ctl[0] (written below) or
+  // a result slot not yet live;
   // the pool is padded to even and the frame has room (compiler.cpp, run()).
   if (LIKELY(cf->small_init)) {
-    for (uint32_t i = cf->num_params; i < cf->num_locals; i += 2) {
+    for (uint32_t i = cf->num_params; i < cf->zero_end; i += 2) {
       __asm__("" : "+r"(i));
       nfp[i].bits = 0;
       nfp[i + 1].bits = 0;
@@ -598,7 +599,7 @@ do_call: {
       ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
     }
   } else {
-    std::memset(nfp + cf->num_params, 0, (cf->num_locals - cf->num_params) * sizeof(Value));
+    std::memset(nfp + cf->num_params, 0, (cf->zero_end - cf->num_params) * sizeof(Value));
     if (cf->num_consts != 0) std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
   }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
