@@ -238,19 +238,32 @@ Result<void> Compiler::compile_body() {
   return {};
 }
 
+// (compiler_consts.cpp has the rest of the constants' handling; this one is here to be
+// inlined into compile_instr.)
+bool Compiler::takes_virtual(Op op) {
+  // Built once: the lookups below are switches and if-chains, and this runs for every
+  // instruction compiled while a constant is pending.
+  static const std::vector<uint8_t> table = [] {
+    std::vector<uint8_t> t(static_cast<size_t>(Op::Count_), 0);
+    for (size_t i = 0; i < t.size(); ++i) {
+      const Op o = static_cast<Op>(i);
+      t[i] = o == Op::I32Const || o == Op::I64Const || o == Op::F32Const || o == Op::F64Const ||
+             o == Op::RefNull || o == Op::LocalGet || o == Op::LocalSet || o == Op::LocalTee ||
+             o == Op::Drop || o == Op::I32Sub || o == Op::I64Sub || o == Op::Return ||
+             o == Op::Call || o == Op::CallIndirect || peephole::imm_binop(o) != IOp::Invalid ||
+             peephole::imm_store(o) != IOp::Invalid || peephole::load_add(o) != IOp::Invalid;
+    }
+    return t;
+  }();
+  return table[static_cast<size_t>(op)] != 0;
+}
+
 Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   const Op op = in.op;
   if (imm_start_ >= 0) resolve_pending_imm(op);
   // Only a const, a binop with an immediate form or local.set/tee may take a virtual
   // constant; for anything else it is in its slot.
-  if (nvirt_ != 0 && !is_const_op(op) && op != Op::LocalGet && op != Op::LocalSet &&
-      op != Op::LocalTee && op != Op::Drop && peephole::imm_binop(op) == IOp::Invalid &&
-      op != Op::I32Sub && op != Op::I64Sub && peephole::imm_store(op) == IOp::Invalid &&
-      peephole::load_add(op) == IOp::Invalid && op != Op::Return && op != Op::Call &&
-      op != Op::CallIndirect &&
-      !(op == Op::End && ctrls_.size() == 1)) {
-    settle_all();
-  }
+  if (nvirt_ != 0 && !takes_virtual(op) && !(op == Op::End && ctrls_.size() == 1)) settle_all();
   switch (op) {
     case Op::Unreachable:
       emit_op(iop(Op::Unreachable));

@@ -41,6 +41,16 @@ Op commuted(Op op) {
   }
 }
 
+bool is_binop(Op op) {
+  switch (op_info(op).sig) {
+    case Sig::II_I: case Sig::LL_L: case Sig::LL_I: case Sig::FF_F: case Sig::FF_I:
+    case Sig::DD_D: case Sig::DD_I:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The loop-counter steps that MIDIMON_ARITH_BRS fuses with the branch after them.
 bool is_arith_step(Op op) { return op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add; }
 
@@ -212,11 +222,17 @@ void Compiler::resolve_pending_imm(Op next) {
     default:
       break;
   }
-  bool demote = binop_pair(p, next) != IOp::Invalid;                            // Pair_<P>_<next>
-  demote |= is_arith_step(p) && (fused_branch(next) != IOp::Invalid);           // <A>_<cmp> later
-  demote |= store_binop(next, p) != IOp::Invalid;                               // <Store>_<P>
-  demote |= p == Op::I32Add && load_add(next) != IOp::Invalid;                  // <Load>_Add
-  demote |= next == Op::I32Add && store_then_add(p) != IOp::Invalid;            // <Store>_ThenAdd
+  bool demote = false;
+  if (is_binop(next)) {
+    demote = binop_pair(p, next) != IOp::Invalid ||                             // Pair_<P>_<next>
+             (is_arith_step(p) && fused_branch(next) != IOp::Invalid) ||        // <A>_<cmp> later
+             (next == Op::I32Add && store_then_add(p) != IOp::Invalid);         // <Store>_ThenAdd
+  } else if (next == Op::I32Eqz || next == Op::I64Eqz) {
+    demote = is_arith_step(p);                                                  // <A>_<W>Eqz later
+  } else {
+    demote = store_binop(next, p) != IOp::Invalid ||                            // <Store>_<P>
+             (p == Op::I32Add && load_add(next) != IOp::Invalid);               // <Load>_Add
+  }
   if (demote) {
     demote_imm();
   } else {

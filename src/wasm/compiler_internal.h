@@ -270,6 +270,9 @@ class Compiler {
   void settle() {
     if (top_virtual()) settle_at(stack_.size() - 1);
   }
+  // Whether `op` may find a virtual constant on the stack (compile_instr settles them
+  // all before any other instruction).
+  static bool takes_virtual(Op op);
   void settle_all() {
     for (size_t i = 0; nvirt_ != 0 && i < stack_.size(); ++i) {
       if (stack_[i] == kVirtualSlot) settle_at(i);

@@ -1,5 +1,8 @@
 #include "peephole.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace midimon::wasm::peephole {
 
 Op negate_cmp(Op op) {
@@ -134,11 +137,34 @@ IOp store_then_add(Op store) {
 }
 
 IOp binop_pair(Op a, Op b) {
-#define MIDIMON_X(A, B) \
-  if (a == Op::A && b == Op::B) return IOp::Pair_##A##_##B;
-  MIDIMON_BINOP_PAIRS(MIDIMON_X)
+  // A table built once from MIDIMON_BINOP_PAIRS: the compiler asks for nearly every
+  // binop (and the constant-carrying forms ask again), and the if-chain over all pairs
+  // showed in compile profiles. Ops are mapped to small indices (0: in no pair).
+  struct Table {
+    std::vector<uint8_t> index;  // by Op
+    std::vector<IOp> pairs;      // [ia * n + ib]
+    size_t n = 1;
+  };
+  static const Table t = [] {
+    Table r;
+    r.index.assign(static_cast<size_t>(Op::Count_), 0);
+    auto idx = [&](Op o) {
+      uint8_t& i = r.index[static_cast<size_t>(o)];
+      if (i == 0) i = static_cast<uint8_t>(r.n++);
+      return i;
+    };
+#define MIDIMON_X(A, B) idx(Op::A), idx(Op::B);
+    MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
-  return IOp::Invalid;
+    r.pairs.assign(r.n * r.n, IOp::Invalid);
+#define MIDIMON_X(A, B) \
+  r.pairs[r.index[static_cast<size_t>(Op::A)] * r.n + r.index[static_cast<size_t>(Op::B)]] = IOp::Pair_##A##_##B;
+    MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+    return r;
+  }();
+  const size_t ia = t.index[static_cast<size_t>(a)], ib = t.index[static_cast<size_t>(b)];
+  return ia == 0 || ib == 0 ? IOp::Invalid : t.pairs[ia * t.n + ib];
 }
 
 IOp imm_binop(Op op) {
