@@ -3,9 +3,13 @@
 //
 // Frame layout (8-byte Value slots, fp-relative; a v128 takes two adjacent slots, and
 // counts below are in slots):
-//   [0, num_locals)                 parameters, then declared locals (zeroed on entry)
+//   [0, num_locals)                 parameters, then declared locals (zeroed on entry up
+//                                   to zero_end; the rest are written before read)
 //   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
-//   [const_slot, +num_consts)       constants, copied from `consts` on entry
+//   [const_slot, +num_consts)       constants, copied from `consts` on entry (only those
+//                                   some instruction reads from a slot; the rest are
+//                                   carried in the instructions, and the unused slots up
+//                                   to temp_slot are never read)
 //   [temp_slot, frame_size)         operand stack; the slot of every operand is static
 // Results are written to slots [0, num_results) on return, which is where the caller put
 // the arguments (ctl_slot >= max(num_locals, num_results) so they never collide).
@@ -40,6 +44,15 @@ namespace midimon::wasm {
   X(BrIf_I64Eq, 2) X(BrIf_I64Ne, 2) X(BrIf_I64LtS, 2) X(BrIf_I64LtU, 2) X(BrIf_I64GtS, 2) \
   X(BrIf_I64GtU, 2) X(BrIf_I64LeS, 2) X(BrIf_I64LeU, 2) X(BrIf_I64GeS, 2) X(BrIf_I64GeU, 2)
 
+// Compare-and-branch with the constant in the instruction (superinstructions.h,
+// MIDIMON_IMM_CMPS), with the same sandbox variants as MIDIMON_COND_BRS.
+#define MIDIMON_IMM_COND_BRS(X) \
+  X(BrIf_I32Eq_I, 2) X(BrIf_I32Ne_I, 2) X(BrIf_I32LtS_I, 2) X(BrIf_I32LtU_I, 2) \
+  X(BrIf_I32GtS_I, 2) X(BrIf_I32GtU_I, 2) X(BrIf_I32LeS_I, 2) X(BrIf_I32LeU_I, 2) \
+  X(BrIf_I32GeS_I, 2) X(BrIf_I32GeU_I, 2) X(BrIf_I64Eq_I, 2) X(BrIf_I64Ne_I, 2) \
+  X(BrIf_I64LtS_I, 2) X(BrIf_I64LtU_I, 2) X(BrIf_I64GtS_I, 2) X(BrIf_I64GtU_I, 2) \
+  X(BrIf_I64LeS_I, 2) X(BrIf_I64LeU_I, 2) X(BrIf_I64GeS_I, 2) X(BrIf_I64GeU_I, 2)
+
 // Internal operations. The first kOpCount reuse the wasm opcodes (only those with a
 // direct handler are ever emitted); the rest exist only in internal code.
 //   wasm unary/convert op      [h][dst][src]
@@ -63,6 +76,8 @@ namespace midimon::wasm {
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
+//   <Binop>_I, BrIf_<cmp>_I and its variants, <Store>_I, Ret1I  (constants in the
+//                                                      instruction, superinstructions.h)
 //
 // SIMD: every 0xFD instruction but v128.const (which lives in constant slots, two per
 // value) is one Simd or SimdMem op: [h][fn: 2 units][operands], where fn is the address
@@ -153,6 +168,16 @@ enum class IOp : uint16_t {
   SimdMem,
   GlobalGetV128,
   GlobalSetV128,
+#define MIDIMON_X(Name) Name##_I,
+  MIDIMON_IMM_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, n) Name, Name##_F, Name##_FB, Name##_PB, Name##_FPB,
+  MIDIMON_IMM_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, T) Name##_I,
+  MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+  Ret1I,
   Count_
 };
 
@@ -172,6 +197,12 @@ struct CompiledFunc {
   uint32_t num_consts = 0;  // at ctl_slot + kCtlSlots
   uint32_t frame_size = 0;  // slots
   uint32_t num_results = 0;
+  // At most 8 locals to zero and 8 constants to copy: the call sequence does both inline
+  // (more go through memset/memcpy, faster on large frames).
+  bool small_init = false;
+  // Locals in [num_params, zero_end) are zeroed on each call; those after are always
+  // written before they are read (compiler.cpp, order_zeroed_locals).
+  uint32_t zero_end = 0;
 
   std::vector<uint32_t> code;
   std::vector<Value> const_pool;

@@ -75,20 +75,26 @@ Result<void> Compiler::collect_consts() {
   std::stable_sort(order.begin(), order.end(),
                    [&](uint64_t a, uint64_t b) { return counts[a] > counts[b]; });
   if (order.size() > kMaxConsts) order.resize(kMaxConsts);
+  // Their slots are reserved here (the temps start after them) but allocated densely in
+  // order of first use (const_slot), so only used ones are copied into each frame.
+  uint32_t reserved = 0;
   for (uint64_t bits : order) {
-    const_slots_.emplace(bits, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
-    out_->const_pool.push_back(Value::from_f64_bits(bits));
+    const_slots_.emplace(bits, kNoSlot);
+    ++reserved;
   }
+  // Zero is the base of every constant address folded into a load's or store's offset.
+  if (const_slots_.emplace(0, kNoSlot).second) ++reserved;
   // v128 constants take two adjacent slots each, after the scalar ones and within the
   // same budget (so a function without SIMD gets exactly the pool it had before).
   std::stable_sort(v128_order.begin(), v128_order.end(),
                    [&](const V128Bits& a, const V128Bits& b) { return v128_counts[a] > v128_counts[b]; });
   for (const V128Bits& v : v128_order) {
-    if (out_->const_pool.size() + 2 > kMaxConsts) break;
-    v128_const_slots_.emplace(v, out_->ctl_slot + kCtlSlots + static_cast<uint32_t>(out_->const_pool.size()));
-    out_->const_pool.push_back(Value::from_i64(v.first));
-    out_->const_pool.push_back(Value::from_i64(v.second));
+    if (reserved + 2 > kMaxConsts) break;
+    v128_const_slots_.emplace(v, kNoSlot);
+    reserved += 2;
   }
+  const_base_ = out_->ctl_slot + kCtlSlots;
+  temp_base_ = const_base_ + reserved;
   return {};
 }
 
@@ -101,6 +107,7 @@ void Compiler::map_locals() {
   const uint32_t n = static_cast<uint32_t>(type_.params.size()) + body_.num_locals;
   if (!any_v128) {
     num_locals_ = n;
+    order_zeroed_locals();
     return;
   }
   local_slots_.reserve(n);
@@ -116,6 +123,55 @@ void Compiler::map_locals() {
     for (uint32_t i = 0; i < g.count; ++i) add(g.type);
   }
   num_locals_ = slot;
+  zero_end_ = slot;  // with v128 locals every declared local is zeroed (no reordering)
+}
+
+// Wasm starts declared locals at zero, but the call sequence need not zero one that is
+// always written before it is read: one set (or tee) outside every block, before any
+// get in code order. (Code after such a set runs only after it: no branch lands past
+// it, as blocks end before it and loops start before it.) The locals that do need it
+// get the slots right after the parameters, so the call zeroes one short range.
+void Compiler::order_zeroed_locals() {
+  const uint32_t np = static_cast<uint32_t>(type_.params.size());
+  const uint32_t n = num_locals_;
+  zero_end_ = n;
+  if (n == np) return;
+  // 0: not seen; 1: read first (needs zeroing); 2: set first at the top level.
+  std::vector<uint8_t> state(n - np, 0);
+  uint32_t depth = 0, decided = 0;
+  for (const Instr& in : instrs_) {
+    switch (in.op) {
+      case Op::Block: case Op::Loop: case Op::If:
+        ++depth;
+        break;
+      case Op::End:
+        if (depth > 0) --depth;
+        break;
+      case Op::LocalGet:
+        if (in.index >= np && state[in.index - np] == 0) {
+          state[in.index - np] = 1;
+          ++decided;
+        }
+        break;
+      case Op::LocalSet: case Op::LocalTee:
+        if (in.index >= np && state[in.index - np] == 0 && depth == 0) {
+          state[in.index - np] = 2;
+          ++decided;
+        }
+        break;
+      default:
+        break;
+    }
+    if (decided == n - np) break;
+  }
+  uint32_t nz = 0;
+  for (uint8_t s : state) nz += s != 2;  // read first, or (conservatively) never decided
+  if (nz == n - np) return;  // all of them: identity
+  local_slots_.resize(n);
+  for (uint32_t i = 0; i < np; ++i) local_slots_[i] = i;
+  uint32_t zeroed = np, written = np + nz;
+  for (uint32_t i = np; i < n; ++i) local_slots_[i] = state[i - np] != 2 ? zeroed++ : written++;
+  zero_end_ = np + nz;
 }
 
 Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
@@ -127,8 +183,6 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   out_->num_results = nr;
   out_->ctl_slot = std::max(num_locals_, nr);
   WASM_TRY(collect_consts());
-  out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
-  temp_base_ = out_->ctl_slot + kCtlSlots + out_->num_consts;
 
   Ctrl f;
   f.kind = Op::End;
@@ -139,7 +193,15 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   WASM_TRY(compile_body());
   for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
 
-  out_->frame_size = temp_base_ + max_height_;
+  out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
+  // The call sequence copies the pool and zeroes the locals two slots at a time
+  // (interpreter.cpp, do_call): the pool gets an even length, and the frame room for
+  // the last pair of constants.
+  if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
+  out_->zero_end = zero_end_;
+  out_->small_init = out_->zero_end - out_->num_params <= 8 && out_->num_consts <= 8;
+  out_->frame_size = std::max(temp_base_ + max_height_,
+                              const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();
   out_->consts = out_->const_pool.data();
   return std::move(out_);
@@ -176,8 +238,32 @@ Result<void> Compiler::compile_body() {
   return {};
 }
 
+// (compiler_consts.cpp has the rest of the constants' handling; this one is here to be
+// inlined into compile_instr.)
+bool Compiler::takes_virtual(Op op) {
+  // Built once: the lookups below are switches and if-chains, and this runs for every
+  // instruction compiled while a constant is pending.
+  static const std::vector<uint8_t> table = [] {
+    std::vector<uint8_t> t(static_cast<size_t>(Op::Count_), 0);
+    for (size_t i = 0; i < t.size(); ++i) {
+      const Op o = static_cast<Op>(i);
+      t[i] = o == Op::I32Const || o == Op::I64Const || o == Op::F32Const || o == Op::F64Const ||
+             o == Op::RefNull || o == Op::LocalGet || o == Op::LocalSet || o == Op::LocalTee ||
+             o == Op::Drop || o == Op::I32Sub || o == Op::I64Sub || o == Op::Return ||
+             o == Op::Call || o == Op::CallIndirect || peephole::imm_binop(o) != IOp::Invalid ||
+             peephole::imm_store(o) != IOp::Invalid || peephole::load_add(o) != IOp::Invalid;
+    }
+    return t;
+  }();
+  return table[static_cast<size_t>(op)] != 0;
+}
+
 Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
   const Op op = in.op;
+  if (imm_start_ >= 0) resolve_pending_imm(op);
+  // Only a const, a binop with an immediate form or local.set/tee may take a virtual
+  // constant; for anything else it is in its slot.
+  if (nvirt_ != 0 && !takes_virtual(op) && !(op == Op::End && ctrls_.size() == 1)) settle_all();
   switch (op) {
     case Op::Unreachable:
       emit_op(iop(Op::Unreachable));
@@ -222,6 +308,10 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       do_call(m_.types[in.index], iop(Op::CallIndirect), in.index, in.index2, true);
       return {};
     case Op::Drop:
+      if (top_virtual()) {
+        truncate(stack_.size() - 1);  // a dropped constant needs no slot
+        return {};
+      }
       pop_value();
       return {};
     case Op::Select:
@@ -376,7 +466,17 @@ void Compiler::do_memory(const Instr& in) {
   // Memory offsets are u32 in memory32, so they fit one unit.
   const uint32_t offset = static_cast<uint32_t>(in.value);
   if (sig == Sig::II_V || sig == Sig::IL_V || sig == Sig::IF_V || sig == Sig::ID_V) {
-    const uint32_t v = pop(), addr = pop();
+    if (top_virtual() && store_imm(op, offset)) return;
+    uint32_t off = offset;
+    const uint32_t v = pop(), addr = pop_addr(&off);
+    if (off != offset) {
+      const uint32_t start = emit_op(iop(op));
+      emit(addr);
+      emit(v);
+      emit(off);
+      note_store(op, start);
+      return;
+    }
     if (fuse_store(op, addr, v, offset)) return;
     const uint32_t start = emit_op(iop(op));
     emit(addr);
@@ -385,7 +485,19 @@ void Compiler::do_memory(const Instr& in) {
     note_store(op, start);
     return;
   }
-  const uint32_t addr = pop();
+  uint32_t off = offset;
+  const uint32_t addr = pop_addr(&off);
+  if (off != offset) {
+    // A constant address: the plain load from the zero slot (nothing to fuse with).
+    const uint32_t start = emit_op(iop(op));
+    const uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(addr);
+    emit(off);
+    result_at(field);
+    note_last(start, op, addr, 0, off);
+    return;
+  }
   if (fuse_load(op, addr, offset)) return;
   const uint32_t start = emit_op(iop(op));
   uint32_t field = here();
@@ -407,6 +519,7 @@ void Compiler::do_unary(Op op) {
 }
 
 void Compiler::do_binary(Op op) {
+  if (nvirt_ != 0 && do_binary_imm(op)) return;
   const uint32_t b = pop();
   const uint32_t a = pop();
   if (fuse_binary(op, a, b)) return;
@@ -425,6 +538,7 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
     return;
   }
   const uint32_t x = local_slot(index);
+  if (top_virtual() && set_local_const(x, tee)) return;
   uint32_t src = tee ? stack_.back() : pop();
   const size_t self = tee ? stack_.size() - 1 : stack_.size();
   if (last_dst_ >= 0 && src == temp(self) && !other_refs(x, self)) {
@@ -442,9 +556,8 @@ void Compiler::do_local_set(uint32_t index, bool tee) {
 }
 
 void Compiler::push_const(uint64_t bits) {
-  auto it = const_slots_.find(bits);
-  if (it != const_slots_.end()) {
-    push_slot(it->second);
+  if (const_slots_.count(bits) != 0) {
+    push_virtual(bits);
     return;
   }
   emit_op(iop(Op::I64Const));
@@ -521,6 +634,12 @@ void Compiler::do_global(const Instr& in) {
 void Compiler::push_const_v128(uint64_t lo, uint64_t hi) {
   auto it = v128_const_slots_.find({lo, hi});
   if (it != v128_const_slots_.end()) {
+    settle();
+    if (it->second == kNoSlot) {
+      it->second = const_base_ + static_cast<uint32_t>(out_->const_pool.size());
+      out_->const_pool.push_back(Value::from_i64(lo));
+      out_->const_pool.push_back(Value::from_i64(hi));
+    }
     push_v128(it->second);
     return;
   }

@@ -80,6 +80,8 @@ void Compiler::emit_branch(uint32_t depth) {
 
 void Compiler::emit_return() {
   const uint32_t n = out_->num_results;  // slots
+  if (n == 1 && top_virtual() && return_imm()) return;
+  settle_all();
   if (n == 1) {
     emit_op(IOp::Ret1);
     emit(stack_.back());
@@ -260,7 +262,21 @@ void Compiler::do_br_table(const Instr& in) {
 void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
   uint32_t index = indirect ? pop() : 0;
   const uint32_t np = slot_count(callee.params);
-  for (size_t i = stack_.size() - np; i < stack_.size(); ++i) materialize(i);
+  for (size_t i = stack_.size() - np; i < stack_.size(); ++i) {
+    if (stack_[i] != kVirtualSlot) materialize(i);
+  }
+  // Constant arguments are written into their slots by the call site (after the copies,
+  // which may merge into one Copy2..4), rather than taking a pool slot that every call
+  // of this function would copy in.
+  for (size_t i = stack_.size() - np; i < stack_.size(); ++i) {
+    if (stack_[i] != kVirtualSlot) continue;
+    emit_op(iop(Op::I64Const));
+    emit(temp(i));
+    emit(static_cast<uint32_t>(vconst_[i]));
+    emit(static_cast<uint32_t>(vconst_[i] >> 32));
+    stack_[i] = temp(i);
+    --nvirt_;
+  }
   uint32_t base = temp(stack_.size() - np);
   truncate(stack_.size() - np);
   emit_op(op);

@@ -119,6 +119,24 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
       arith_start_ >= 0 ? code_[static_cast<size_t>(arith_start_) + kOpUnits] : 0;
   IOp arith_fused = IOp::Invalid;
   uint32_t arith_c = 0;
+  if (fusable && imm_pending_at(last_cmp_start_)) {
+    // A compare with a constant b: BrIf_<cmp>_I, unless a counter step before it makes
+    // the compare the middle of an <A>_<cmp> (then its constant goes to a slot).
+    if (arith_ends_at(last_cmp_start_) && last_cmp_a_ == arith_d) {
+      demote_imm();
+    } else {
+      const size_t s0 = static_cast<size_t>(last_cmp_start_);
+      const Op op = last_cmp_op_;
+      const uint32_t a = last_cmp_a_, imm = code_[s0 + kOpUnits + 2];
+      imm_start_ = -1;
+      code_.resize(s0);
+      base = imm_branch(op);
+      *start = emit_op(base);
+      emit(a);
+      emit(imm);
+      return base;
+    }
+  }
   if (fusable && arith_ends_at(last_cmp_start_)) {
     if (unary_cmp && last_cmp_a_ == arith_d) {
       arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
@@ -156,8 +174,18 @@ IOp Compiler::emit_if_head(uint32_t cond, uint32_t* start) {
   if (last_cmp_start_ >= 0 && cond == temp(stack_.size())) {
     Op op = last_cmp_op_;
     uint32_t a = last_cmp_a_, b = last_cmp_b_;
+    const bool imm = imm_pending_at(last_cmp_start_);  // b is the constant in the compare
+    if (imm) {
+      b = code_[static_cast<size_t>(last_cmp_start_) + kOpUnits + 2];
+      imm_start_ = -1;
+    }
     code_.resize(static_cast<size_t>(last_cmp_start_));
-    if (op == Op::I32Eqz || op == Op::I64Eqz) {
+    if (imm) {
+      base = imm_branch(negate_cmp(op));
+      *start = emit_op(base);
+      emit(a);
+      emit(b);
+    } else if (op == Op::I32Eqz || op == Op::I64Eqz) {
       base = op == Op::I32Eqz ? iop(Op::BrIf) : IOp::BrIfI64Nez;
       *start = emit_op(base);
       emit(a);

@@ -93,6 +93,7 @@ class Compiler {
   }
   // One slot (a scalar, or one half of a v128 while moving slots).
   uint32_t pop() {
+    if (stack_.back() == kVirtualSlot) settle_at(stack_.size() - 1);
     uint32_t s = stack_.back();
     stack_.pop_back();
     hi_.pop_back();
@@ -105,6 +106,9 @@ class Compiler {
     return pop();
   }
   void truncate(size_t height) {
+    for (size_t i = height; nvirt_ != 0 && i < stack_.size(); ++i) {
+      if (stack_[i] == kVirtualSlot) --nvirt_;
+    }
     stack_.resize(height);
     hi_.resize(height);
   }
@@ -240,9 +244,70 @@ class Compiler {
   }
 
 
+  // --- constants (compiler_consts.cpp) ---
+  // A constant pushed by i32/i64/f32/f64.const or ref.null is a "virtual" stack entry
+  // (kVirtualSlot, its bits in vconst_) until an instruction consumes it: those that can
+  // carry it (<Binop>_I, <Store>_I, Ret1I, local.set; a load or store folds a constant
+  // address into its offset) take it as an immediate; any other instruction first
+  // settles every virtual entry into a pool slot, allocated on first use, so the pool
+  // copied into every frame holds only constants some instruction reads from a slot.
+  // An immediate form stays "pending" until the next instruction shows whether a
+  // superinstruction wants the plain form instead (then it is demoted to it, the
+  // constant getting a slot).
+  static constexpr uint32_t kVirtualSlot = 0xffffffffu;
+  static constexpr uint32_t kNoSlot = 0xffffffffu;
+  bool top_virtual() const { return !stack_.empty() && stack_.back() == kVirtualSlot; }
+  void push_virtual(uint64_t bits) {
+    if (vconst_.size() <= stack_.size()) vconst_.resize(stack_.size() + 1);
+    vconst_[stack_.size()] = bits;
+    push_slot(kVirtualSlot);
+    ++nvirt_;
+  }
+  void settle_at(size_t i) {
+    stack_[i] = const_slot(vconst_[i]);
+    --nvirt_;
+  }
+  void settle() {
+    if (top_virtual()) settle_at(stack_.size() - 1);
+  }
+  // Whether `op` may find a virtual constant on the stack (compile_instr settles them
+  // all before any other instruction).
+  static bool takes_virtual(Op op);
+  void settle_all() {
+    for (size_t i = 0; nvirt_ != 0 && i < stack_.size(); ++i) {
+      if (stack_[i] == kVirtualSlot) settle_at(i);
+    }
+  }
+  // The address operand of a load or store: a constant one is folded into the offset
+  // (read from a shared zero slot) when the sum fits the offset field.
+  uint32_t pop_addr(uint32_t* offset);
+  uint32_t const_slot(uint64_t bits);
+  // The constant on top, if virtual, taken as an immediate by `op` (a binop).
+  bool do_binary_imm(Op op);
+  bool set_local_const(uint32_t x, bool tee);
+  // The same for a store of it (<Store>_I) and a return of it (Ret1I).
+  bool store_imm(Op op, uint32_t offset);
+  bool return_imm();
+  // Records the pending immediate form at `start` (its constant in unit `field`) and
+  // the plain op it becomes if demoted.
+  void note_imm(uint32_t start, Op op, uint64_t bits, IOp imm, IOp plain, uint32_t field);
+  // Called before each instruction `next`: demotes or forgets the pending immediate form.
+  void resolve_pending_imm(Op next);
+  void demote_imm();
+  bool imm_pending_at(int64_t start) const;
+  uint32_t nvirt_ = 0;             // virtual entries on the stack
+  std::vector<uint64_t> vconst_;   // by stack position: the constant of a virtual entry
+  uint32_t const_base_ = 0;
+  int64_t imm_start_ = -1;  // start of the pending <Binop>_I or <Store>_I
+  Op imm_op_ = Op::Nop;     // its wasm op (i32.sub for an add of -c)
+  uint64_t imm_bits_ = 0;   // the wasm constant
+  IOp imm_iop_ = IOp::Invalid, imm_plain_ = IOp::Invalid;
+  uint32_t imm_field_ = 0;
+
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
   void map_locals();
+  void order_zeroed_locals();
   Result<void> compile_body();
   Result<void> compile_instr(const Instr& in, bool* done);
   void do_memory(const Instr& in);
@@ -323,6 +388,7 @@ class Compiler {
   std::vector<uint32_t>& code_;
 
   uint32_t num_locals_ = 0;  // slots of parameters and locals
+  uint32_t zero_end_ = 0;    // slots [params, zero_end_) are zeroed on entry
   std::vector<uint32_t> local_slots_;  // local index -> first slot; empty: the same (no v128)
   std::vector<uint8_t> local_wide_;    // local index -> is a v128; empty: none is
   uint32_t temp_base_ = 0;
@@ -330,6 +396,7 @@ class Compiler {
   std::vector<uint32_t> stack_;
   std::vector<uint8_t> hi_;  // per stack entry: the upper half of a v128
   std::vector<Ctrl> ctrls_;
+  // Constants eligible for a pool slot -> their slot, kNoSlot until first used.
   std::unordered_map<uint64_t, uint32_t> const_slots_;
   std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_slots_;  // two slots each
   int64_t last_dst_ = -1;        // dst field of the last instruction if it made the top temp

@@ -134,6 +134,16 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
+#define MIDIMON_X(Name) &&L_##Name##_I,
+        MIDIMON_IMM_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, n) &&L_##Name, &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
+        MIDIMON_IMM_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Name, T) &&L_##Name##_I,
+        MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+        &&L_Ret1I,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -368,6 +378,41 @@ L_FuelPoll:
   }                                                         \
   NEXT();
   MIDIMON_COND_BRS(SANDBOX_BR)
+  // Compare-and-branch with a constant b (MIDIMON_IMM_COND_BRS): the plain form and its
+  // variants. The i64 forms sign-extend the 32-bit immediate.
+#define C_IMM(T, field, OPR) (static_cast<T>(SLOT(1).field) OPR static_cast<T>(IMM_##field(2)))
+#define IMM_i32(i) pc[(i) + 1]
+#define IMM_i64(i) static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[(i) + 1])))
+#define C_BrIf_I32Eq_I C_IMM(uint32_t, i32, ==)
+#define C_BrIf_I32Ne_I C_IMM(uint32_t, i32, !=)
+#define C_BrIf_I32LtS_I C_IMM(int32_t, i32, <)
+#define C_BrIf_I32LtU_I C_IMM(uint32_t, i32, <)
+#define C_BrIf_I32GtS_I C_IMM(int32_t, i32, >)
+#define C_BrIf_I32GtU_I C_IMM(uint32_t, i32, >)
+#define C_BrIf_I32LeS_I C_IMM(int32_t, i32, <=)
+#define C_BrIf_I32LeU_I C_IMM(uint32_t, i32, <=)
+#define C_BrIf_I32GeS_I C_IMM(int32_t, i32, >=)
+#define C_BrIf_I32GeU_I C_IMM(uint32_t, i32, >=)
+#define C_BrIf_I64Eq_I C_IMM(uint64_t, i64, ==)
+#define C_BrIf_I64Ne_I C_IMM(uint64_t, i64, !=)
+#define C_BrIf_I64LtS_I C_IMM(int64_t, i64, <)
+#define C_BrIf_I64LtU_I C_IMM(uint64_t, i64, <)
+#define C_BrIf_I64GtS_I C_IMM(int64_t, i64, >)
+#define C_BrIf_I64GtU_I C_IMM(uint64_t, i64, >)
+#define C_BrIf_I64LeS_I C_IMM(int64_t, i64, <=)
+#define C_BrIf_I64LeU_I C_IMM(uint64_t, i64, <=)
+#define C_BrIf_I64GeS_I C_IMM(int64_t, i64, >=)
+#define C_BrIf_I64GeU_I C_IMM(uint64_t, i64, >=)
+#define IMM_BR(Name, n)                                     \
+  L_##Name : if (C_##Name) {                                \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  SANDBOX_BR(Name, n)
+  MIDIMON_IMM_COND_BRS(IMM_BR)
+#undef IMM_BR
   // Arithmetic + branch (code.h, MIDIMON_ARITH_BRS): the plain form and its variants.
   // For the forms without a compare operand, d stands in for c (never read).
 #define ARITH_COND(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), SLOT(3), SLOT((n) == 4 ? 4 : 1))
@@ -534,15 +579,32 @@ do_call: {
   }
   ++depth;
   Value* ctl = nfp + cf->ctl_slot;
+  // Declared locals start at zero; constants still read from slots are copied in. Both
+  // inline, two slots a step, when few (most functions, and nearly all pools now that
+  // constants are carried in the instructions): the PLT calls to memset/memcpy (with the
+  // registers they clobber) cost more than a few stores, though memset wins on many
+  // locals. The asm keeps g++ from turning the loops into those calls. An odd count of locals
+  // overshoots by one slot into a local written before read, ctl[0] (written below) or
+  // a result slot not yet live;
+  // the pool is padded to even and the frame has room (compiler.cpp, run()).
+  if (LIKELY(cf->small_init)) {
+    for (uint32_t i = cf->num_params; i < cf->zero_end; i += 2) {
+      __asm__("" : "+r"(i));
+      nfp[i].bits = 0;
+      nfp[i + 1].bits = 0;
+    }
+    for (uint32_t i = 0; i < cf->num_consts; i += 2) {
+      __asm__("" : "+r"(i));
+      ctl[kCtlSlots + i] = cf->consts[i];
+      ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
+    }
+  } else {
+    std::memset(nfp + cf->num_params, 0, (cf->zero_end - cf->num_params) * sizeof(Value));
+    if (cf->num_consts != 0) std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
+  }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
   ctl[1].ref = reinterpret_cast<Ref>(fp);
   ctl[2].ref = reinterpret_cast<Ref>(cur);
-  for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) nfp[i].bits = 0;
-  if (cf->num_consts <= 8) {
-    for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
-  } else {
-    std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
-  }
   fp = nfp;
   pc = cf->entry;
   if (UNLIKELY(callee->instance != inst)) {
@@ -594,6 +656,10 @@ do_host_call: {
 L_Ret1:
   fp[0] = SLOT(1);
   fp += pc[3];
+  goto do_return;
+L_Ret1I:
+  fp[0].bits = static_cast<uint64_t>(pc[2]) | (static_cast<uint64_t>(pc[3]) << 32);
+  fp += pc[4];
   goto do_return;
 L_Return:
   fp += pc[2];
@@ -934,6 +1000,54 @@ L_MemoryFill: {
   OP2(I64Rotl, uint64_t, i64, set_i64, std::rotl(a, static_cast<int>(b & 63)))
   OP2(I64Rotr, uint64_t, i64, set_i64, std::rotr(a, static_cast<int>(b & 63)))
 
+  // Binops with a constant b carried in the instruction (superinstructions.h,
+  // MIDIMON_IMM_BINOPS): [h][d][a][imm], the i64 forms sign-extending imm.
+#define OP2I(Name, T, field, setter, expr)           \
+  L_##Name##_I : {                                   \
+    const T a = static_cast<T>(SLOT(2).field);       \
+    const T b = static_cast<T>(IMM_##field(3));      \
+    setter(SLOT(1), expr);                           \
+    pc += 5;                                         \
+    NEXT();                                          \
+  }
+  OP2I(I32Add, uint32_t, i32, set_i32, a + b)
+  OP2I(I32And, uint32_t, i32, set_i32, a & b)
+  OP2I(I32Or, uint32_t, i32, set_i32, a | b)
+  OP2I(I32Xor, uint32_t, i32, set_i32, a ^ b)
+  OP2I(I32Shl, uint32_t, i32, set_i32, a << (b & 31))
+  OP2I(I32ShrS, uint32_t, i32, set_i32, static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)))
+  OP2I(I32ShrU, uint32_t, i32, set_i32, a >> (b & 31))
+  OP2I(I32Mul, uint32_t, i32, set_i32, a * b)
+  OP2I(I32Eq, uint32_t, i32, set_i32, a == b)
+  OP2I(I32Ne, uint32_t, i32, set_i32, a != b)
+  OP2I(I32LtS, int32_t, i32, set_i32, a < b)
+  OP2I(I32LtU, uint32_t, i32, set_i32, a < b)
+  OP2I(I32GtS, int32_t, i32, set_i32, a > b)
+  OP2I(I32GtU, uint32_t, i32, set_i32, a > b)
+  OP2I(I32LeS, int32_t, i32, set_i32, a <= b)
+  OP2I(I32LeU, uint32_t, i32, set_i32, a <= b)
+  OP2I(I32GeS, int32_t, i32, set_i32, a >= b)
+  OP2I(I32GeU, uint32_t, i32, set_i32, a >= b)
+  OP2I(I64Add, uint64_t, i64, set_i64, a + b)
+  OP2I(I64And, uint64_t, i64, set_i64, a & b)
+  OP2I(I64Or, uint64_t, i64, set_i64, a | b)
+  OP2I(I64Xor, uint64_t, i64, set_i64, a ^ b)
+  OP2I(I64Shl, uint64_t, i64, set_i64, a << (b & 63))
+  OP2I(I64ShrS, uint64_t, i64, set_i64, static_cast<uint64_t>(static_cast<int64_t>(a) >> (b & 63)))
+  OP2I(I64ShrU, uint64_t, i64, set_i64, a >> (b & 63))
+  OP2I(I64Mul, uint64_t, i64, set_i64, a * b)
+  OP2I(I64Eq, uint64_t, i64, set_i32, a == b)
+  OP2I(I64Ne, uint64_t, i64, set_i32, a != b)
+  OP2I(I64LtS, int64_t, i64, set_i32, a < b)
+  OP2I(I64LtU, uint64_t, i64, set_i32, a < b)
+  OP2I(I64GtS, int64_t, i64, set_i32, a > b)
+  OP2I(I64GtU, uint64_t, i64, set_i32, a > b)
+  OP2I(I64LeS, int64_t, i64, set_i32, a <= b)
+  OP2I(I64LeU, uint64_t, i64, set_i32, a <= b)
+  OP2I(I64GeS, int64_t, i64, set_i32, a >= b)
+  OP2I(I64GeU, uint64_t, i64, set_i32, a >= b)
+#undef OP2I
+
   // Sign operations work on the bits so NaN payloads pass through untouched.
   OP1(F32Abs, uint32_t, i32, set_i32, num::f32_abs(a))
   OP1(F32Neg, uint32_t, i32, set_i32, num::f32_neg(a))
@@ -1109,6 +1223,18 @@ L_MemoryFill: {
   }
   MIDIMON_STORE_ADDS(STORE_ADD)
 #undef STORE_ADD
+  // Store of a constant (MIDIMON_IMM_STORES): [h][addr][imm][offset].
+#define STORE_I(Name, T)                                                   \
+  L_##Name##_I : {                                                         \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T v = static_cast<T>(IMM_i64(2));                                \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+    pc += 5;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_IMM_STORES(STORE_I)
+#undef STORE_I
 
 do_trap:
   result = Trap(trap_kind);

@@ -1,5 +1,8 @@
 #include "peephole.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace midimon::wasm::peephole {
 
 Op negate_cmp(Op op) {
@@ -94,6 +97,14 @@ IOp sandbox_branch(IOp base, BrVariant v) {
                                 : IOp::A##_##C##_FPB;
     MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, n)                                                             \
+  case IOp::Name:                                                                      \
+    return v == BrVariant::F    ? IOp::Name##_F                                        \
+           : v == BrVariant::FB ? IOp::Name##_FB                                       \
+           : v == BrVariant::PB ? IOp::Name##_PB                                       \
+                                : IOp::Name##_FPB;
+    MIDIMON_IMM_COND_BRS(MIDIMON_X)
+#undef MIDIMON_X
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
     default:
@@ -126,11 +137,64 @@ IOp store_then_add(Op store) {
 }
 
 IOp binop_pair(Op a, Op b) {
-#define MIDIMON_X(A, B) \
-  if (a == Op::A && b == Op::B) return IOp::Pair_##A##_##B;
-  MIDIMON_BINOP_PAIRS(MIDIMON_X)
+  // A table built once from MIDIMON_BINOP_PAIRS: the compiler asks for nearly every
+  // binop (and the constant-carrying forms ask again), and the if-chain over all pairs
+  // showed in compile profiles. Ops are mapped to small indices (0: in no pair).
+  struct Table {
+    std::vector<uint8_t> index;  // by Op
+    std::vector<IOp> pairs;      // [ia * n + ib]
+    size_t n = 1;
+  };
+  static const Table t = [] {
+    Table r;
+    r.index.assign(static_cast<size_t>(Op::Count_), 0);
+    auto idx = [&](Op o) {
+      uint8_t& i = r.index[static_cast<size_t>(o)];
+      if (i == 0) i = static_cast<uint8_t>(r.n++);
+      return i;
+    };
+#define MIDIMON_X(A, B) idx(Op::A), idx(Op::B);
+    MIDIMON_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
-  return IOp::Invalid;
+    r.pairs.assign(r.n * r.n, IOp::Invalid);
+#define MIDIMON_X(A, B) \
+  r.pairs[r.index[static_cast<size_t>(Op::A)] * r.n + r.index[static_cast<size_t>(Op::B)]] = IOp::Pair_##A##_##B;
+    MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+    return r;
+  }();
+  const size_t ia = t.index[static_cast<size_t>(a)], ib = t.index[static_cast<size_t>(b)];
+  return ia == 0 || ib == 0 ? IOp::Invalid : t.pairs[ia * t.n + ib];
+}
+
+IOp imm_binop(Op op) {
+  switch (op) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_I;
+    MIDIMON_IMM_BINOPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp imm_branch(Op cmp) {
+  switch (cmp) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::BrIf_##Name##_I;
+    MIDIMON_IMM_CMPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp imm_store(Op store) {
+  switch (store) {
+#define MIDIMON_X(Name, T) \
+  case Op::Name: return IOp::Name##_I;
+    MIDIMON_IMM_STORES(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
 }
 
 Op mirror_cmp(Op op) {

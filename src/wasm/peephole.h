@@ -25,6 +25,9 @@ IOp store_then_add(Op store);                // <Store>_ThenAdd
 IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
 // `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
 IOp arith_branch_op(Op arith, Op cond);
+IOp imm_binop(Op binop);                     // <Binop>_I (constant b in the instruction)
+IOp imm_branch(Op cmp);
+IOp imm_store(Op store);                     // <Store>_I (store of a constant)                      // br_if on a compare with a constant: BrIf_<cmp>_I
 
 // Sandbox variants of a conditional branch (code.h, MIDIMON_COND_BRS; Br has FB, PB,
 // FPB only).

@@ -80,3 +80,27 @@
   X(F64Add, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Add, F64Mul)                  \
   X(F64Sub, F64Sub) X(F32Mul, F32Mul) X(F32Mul, F32Add) X(F32Add, F32Add)                  \
   X(I32GtU, I32Sub)
+
+// Constants carried in the instruction. Every frame gets a copy of its function's
+// constant pool on entry (code.h), so a constant that is only ever read through these
+// forms costs nothing per call; the compiler gives a constant a pool slot only when some
+// instruction still reads it from one (compiler_consts.cpp).
+//   <Binop>_I     [h][d][a][imm]   d = a <binop> imm (i64 forms sign-extend imm;
+//                                  i32.sub / i64.sub by c are emitted as the add of -c)
+//   BrIf_<cmp>_I  [h][a][imm][rel] br_if (a <cmp> imm), the layout of BrIf_<cmp> (with
+//                                  its sandbox variants, MIDIMON_IMM_COND_BRS in code.h)
+//   <Store>_I     [h][addr][imm][offset]  store of a constant (sign-extended to 64 bits,
+//                                  then truncated to the store's width)
+//   Ret1I         [h][lo][hi][ctl_slot]   return of a constant (one result slot)
+#define MIDIMON_IMM_CMPS(X) \
+  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) \
+  X(I32GeU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
+  X(I64GeS) X(I64GeU)
+#define MIDIMON_IMM_BINOPS(X)                                                            \
+  X(I32Add) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Mul)         \
+  X(I64Add) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Mul)         \
+  MIDIMON_IMM_CMPS(X)
+#define MIDIMON_IMM_STORES(X) \
+  X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
+  X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \
+  X(I64Store32, uint32_t)

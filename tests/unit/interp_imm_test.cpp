@@ -1,0 +1,280 @@
+// Constants carried in the instruction (superinstructions.h, MIDIMON_IMM_*; the
+// compiler's side in compiler_consts.cpp): every immediate form must compute exactly
+// what the same instruction computes with the constant read from a slot. Each case
+// compiles `x <op> C` (and `C <op> x`, which commutes or mirrors a compare) against the
+// same op on two parameters, over edge values of x and C, including i64 constants that
+// do not fit the 32-bit immediate (the plain op then), shift counts past the width, and
+// i32.sub/i64.sub (an add of -C). Then compare-and-branch (br_if and if), stores and
+// loads at constant addresses folded into the offset (with the out-of-bounds trap), a
+// returned constant, constant call arguments, the fusions an immediate form must give
+// way to, and locals that are no longer zeroed because they are written before read.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wat_util.h"
+#include "wasm/engine.h"
+#include "wasm/linker.h"
+#include "wasm/module.h"
+#include "wasm/store.h"
+
+namespace midimon::wasm {
+namespace {
+
+struct Mod {
+  Engine engine;
+  Store store{engine};
+  Linker linker;
+  Instance* inst = nullptr;
+
+  void load(const std::string& wat) {
+    auto m = Module::compile(engine, test::wat2wasm(wat));
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    auto r = linker.instantiate(store, *m);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    inst = *r;
+  }
+  // The result's bits (0 when it traps; the trap's message in *trap).
+  uint64_t call(const std::string& name, std::vector<Value> args, std::string* trap = nullptr) {
+    FuncInst* f = inst->get_func(name);
+    EXPECT_NE(f, nullptr) << name;
+    if (!f) return 0;
+    std::vector<Value> results(f->type->results.size());
+    Trap t = store.call(f, args, results);
+    if (trap) *trap = t.ok() ? "" : t.message();
+    EXPECT_TRUE(trap || t.ok()) << name << ": " << t.message();
+    return results.empty() ? 0 : results[0].bits;
+  }
+};
+
+const char* const kI32Ops[] = {"add", "sub", "and", "or", "xor", "shl", "shr_s", "shr_u", "mul",
+                               "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u",
+                               "ge_s", "ge_u"};
+const int64_t kI32Consts[] = {0, 1, -1, 2, 31, 32, 33, 255, 0x7fffffff, -0x7fffffff - 1, 12345};
+const uint32_t kI32Xs[] = {0, 1, 2, 31, 32, 0x7fffffffu, 0x80000000u, 0xffffffffu, 0xdeadbeefu};
+const int64_t kI64Consts[] = {0, 1, -1, 63, 64, 65, 0x7fffffff, -0x80000000LL, 0x80000000LL,
+                              0x123456789abcLL, INT64_MIN, INT64_MAX};
+const uint64_t kI64Xs[] = {0, 1, 64, 0x7fffffffffffffffull, 0x8000000000000000ull,
+                           0xffffffffffffffffull, 0xdeadbeefcafef00dull};
+
+std::string binop_module(const char* t, const std::vector<int64_t>& consts) {
+  std::string wat = "(module\n";
+  for (const char* op : kI32Ops) {
+    std::string o = op;
+    wat += std::string("(func (export \"") + o + "_p\") (param " + t + " " + t + ") (result " + t + ")";
+    // compares return i32: extended for i64, so that one signature fits all
+    const bool cmp = !(o == "add" || o == "sub" || o == "and" || o == "or" || o == "xor" ||
+                       o == "shl" || o == "shr_s" || o == "shr_u" || o == "mul");
+    auto wrap = [&](const std::string& e) {
+      return cmp && std::string(t) == "i64" ? "(i64.extend_i32_u " + e + ")" : e;
+    };
+    wat += wrap(std::string("(") + t + "." + o + " (local.get 0) (local.get 1))") + ")\n";
+    for (size_t k = 0; k < consts.size(); ++k) {
+      const std::string c = std::to_string(consts[k]);
+      wat += std::string("(func (export \"") + o + "_r" + std::to_string(k) + "\") (param " + t +
+             ") (result " + t + ")" +
+             wrap(std::string("(") + t + "." + o + " (local.get 0) (" + t + ".const " + c + "))") +
+             ")\n";
+      wat += std::string("(func (export \"") + o + "_l" + std::to_string(k) + "\") (param " + t +
+             ") (result " + t + ")" +
+             wrap(std::string("(") + t + "." + o + " (" + t + ".const " + c + ") (local.get 0))") +
+             ")\n";
+    }
+  }
+  return wat + ")";
+}
+
+TEST(InterpImm, I32BinopsWithAConstantMatchTheSlotForm) {
+  Mod m;
+  const std::vector<int64_t> consts(std::begin(kI32Consts), std::end(kI32Consts));
+  m.load(binop_module("i32", consts));
+  for (const char* op : kI32Ops) {
+    for (size_t k = 0; k < consts.size(); ++k) {
+      const uint32_t c = static_cast<uint32_t>(consts[k]);
+      for (uint32_t x : kI32Xs) {
+        const std::string o = op;
+        EXPECT_EQ(m.call(o + "_r" + std::to_string(k), {Value::from_i32(x)}),
+                  m.call(o + "_p", {Value::from_i32(x), Value::from_i32(c)}))
+            << o << " x=" << x << " c=" << consts[k];
+        EXPECT_EQ(m.call(o + "_l" + std::to_string(k), {Value::from_i32(x)}),
+                  m.call(o + "_p", {Value::from_i32(c), Value::from_i32(x)}))
+            << o << " c=" << consts[k] << " x=" << x;
+      }
+    }
+  }
+}
+
+TEST(InterpImm, I64BinopsWithAConstantMatchTheSlotForm) {
+  Mod m;
+  const std::vector<int64_t> consts(std::begin(kI64Consts), std::end(kI64Consts));
+  m.load(binop_module("i64", consts));
+  for (const char* op : kI32Ops) {
+    for (size_t k = 0; k < consts.size(); ++k) {
+      const uint64_t c = static_cast<uint64_t>(consts[k]);
+      for (uint64_t x : kI64Xs) {
+        const std::string o = op;
+        EXPECT_EQ(m.call(o + "_r" + std::to_string(k), {Value::from_i64(x)}),
+                  m.call(o + "_p", {Value::from_i64(x), Value::from_i64(c)}))
+            << o << " x=" << x << " c=" << consts[k];
+        EXPECT_EQ(m.call(o + "_l" + std::to_string(k), {Value::from_i64(x)}),
+                  m.call(o + "_p", {Value::from_i64(c), Value::from_i64(x)}))
+            << o << " c=" << consts[k] << " x=" << x;
+      }
+    }
+  }
+}
+
+// br_if and if on a compare with a constant (BrIf_<cmp>_I, negated for if), and the
+// counter loop whose compare must stay plain to fuse with the step (<A>_<cmp>).
+TEST(InterpImm, CompareAndBranchWithAConstant) {
+  Mod m;
+  std::string wat = "(module\n";
+  for (const char* t : {"i32", "i64"}) {
+    for (const char* op : {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}) {
+      const std::string n = std::string(t) + op;
+      wat += "(func (export \"br_" + n + "\") (param " + t + ") (result i32) (block " +
+             "(br_if 0 (" + t + "." + op + " (local.get 0) (" + t + ".const -5))) " +
+             "(return (i32.const 0))) (i32.const 1))\n";
+      wat += "(func (export \"if_" + n + "\") (param " + t + ") (result i32) (if (result i32) (" +
+             t + "." + op + " (local.get 0) (" + t + ".const 7)) (then (i32.const 1)) " +
+             "(else (i32.const 0))))\n";
+      wat += "(func (export \"p_" + n + "\") (param " + t + " " + t + ") (result i32) (" + t + "." +
+             op + " (local.get 0) (local.get 1)))\n";
+    }
+  }
+  wat += R"(
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+            (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 10))))
+      (local.get 1)))";
+  m.load(wat + ")");
+  for (const char* t : {"i32", "i64"}) {
+    const bool w = std::string(t) == "i64";
+    for (const char* op : {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}) {
+      const std::string n = std::string(t) + op;
+      for (int64_t x : {-6LL, -5LL, -4LL, 0LL, 6LL, 7LL, 8LL, 0x7fffffffLL, 0x100000000LL}) {
+        auto v = [&](int64_t y) { return w ? Value::from_i64(static_cast<uint64_t>(y)) : Value::from_i32(static_cast<uint32_t>(y)); };
+        EXPECT_EQ(m.call("br_" + n, {v(x)}), m.call("p_" + n, {v(x), v(-5)})) << n << " " << x;
+        EXPECT_EQ(m.call("if_" + n, {v(x)}), m.call("p_" + n, {v(x), v(7)})) << n << " " << x;
+      }
+    }
+  }
+  EXPECT_EQ(m.call("count", {Value::from_i32(0)}), 30u);
+  EXPECT_EQ(m.call("count", {Value::from_i32(20)}), 3u);
+}
+
+// Stores of a constant, constant addresses folded into the offset (the sum still
+// bounds-checked: no wrap to a low address, a trap with nothing written), loads from a
+// constant address, a returned constant and constant call arguments.
+TEST(InterpImm, ConstantStoresAddressesReturnsAndArguments) {
+  Mod m;
+  m.load(R"((module
+    (memory 1)
+    (func (export "st8") (param i32) (i32.store8 (local.get 0) (i32.const 0x1ff)))
+    (func (export "st32") (param i32) (i32.store offset=4 (local.get 0) (i32.const -2)))
+    (func (export "st64") (param i32) (i64.store (local.get 0) (i64.const -3)))
+    (func (export "st64big") (param i32) (i64.store (local.get 0) (i64.const 0x123456789)))
+    (func (export "stf64") (param i32) (f64.store (local.get 0) (f64.const 1.5)))
+    (func (export "abs_st") (param i32) (i32.store offset=8 (i32.const 100) (local.get 0)))
+    (func (export "abs_ld") (result i32) (i32.load offset=8 (i32.const 100)))
+    (func (export "abs_ld_oob") (result i32) (i32.load offset=2 (i32.const 65534)))
+    (func (export "abs_st_oob") (i32.store offset=0xffffffff (i32.const 1) (i32.const 7)))
+    (func (export "ld32") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "ld64") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "ret_k") (result i64) (i64.const -42))
+    (func (export "ret_early") (param i32) (result i32)
+      (if (local.get 0) (then (return (i32.const 9)))) (i32.const 8))
+    (func $sum3 (param i32 i64 i32) (result i64)
+      (i64.add (i64.extend_i32_u (local.get 0))
+               (i64.add (local.get 1) (i64.extend_i32_u (local.get 2)))))
+    (func (export "args") (param i32) (result i64)
+      (call $sum3 (i32.const 1) (i64.const 0x100000000) (local.get 0)))
+  ))");
+  m.call("st8", {Value::from_i32(0)});
+  EXPECT_EQ(m.call("ld32", {Value::from_i32(0)}), 0xffu);
+  m.call("st32", {Value::from_i32(0)});
+  EXPECT_EQ(m.call("ld32", {Value::from_i32(4)}), 0xfffffffeu);
+  m.call("st64", {Value::from_i32(16)});
+  EXPECT_EQ(m.call("ld64", {Value::from_i32(16)}), 0xfffffffffffffffdull);
+  m.call("st64big", {Value::from_i32(24)});
+  EXPECT_EQ(m.call("ld64", {Value::from_i32(24)}), 0x123456789ull);
+  m.call("stf64", {Value::from_i32(32)});
+  EXPECT_EQ(m.call("ld64", {Value::from_i32(32)}), 0x3ff8000000000000ull);
+  m.call("abs_st", {Value::from_i32(0x01020304)});
+  EXPECT_EQ(m.call("abs_ld", {}), 0x01020304u);
+  EXPECT_EQ(m.call("ld32", {Value::from_i32(108)}), 0x01020304u);
+  std::string trap;
+  m.call("abs_ld_oob", {}, &trap);
+  EXPECT_NE(trap.find("out of bounds"), std::string::npos) << trap;
+  m.call("abs_st_oob", {}, &trap);
+  EXPECT_NE(trap.find("out of bounds"), std::string::npos) << trap;
+  EXPECT_EQ(m.call("ld32", {Value::from_i32(0)}), 0xffu);  // not written at (1 + offset) mod 2^32
+  EXPECT_EQ(m.call("ret_k", {}), static_cast<uint64_t>(-42));
+  EXPECT_EQ(m.call("ret_early", {Value::from_i32(1)}), 9u);
+  EXPECT_EQ(m.call("ret_early", {Value::from_i32(0)}), 8u);
+  EXPECT_EQ(m.call("args", {Value::from_i32(5)}), 0x100000006ull);
+}
+
+// The pairs and loads an immediate form gives way to (it is demoted to the plain op
+// with the constant in a slot) still compute the same.
+TEST(InterpImm, DemotedImmediatesKeepTheirFusions) {
+  Mod m;
+  m.load(R"((module
+    (memory 1)
+    (func (export "idx") (param i32 i32) (result i32)
+      (i32.add (i32.shl (local.get 1) (i32.const 2)) (local.get 0)))
+    (func (export "ld_off") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
+    (func (export "st_add") (param i32 i32)
+      (i32.store (local.get 0) (i32.add (local.get 1) (i32.const 10))))
+    (func (export "fill") (param i32 i32) (local i32)
+      (block (loop (br_if 1 (i32.eqz (local.get 1)))
+        (i32.store (local.get 0) (i32.const 7))
+        (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+        (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+        (br 0))))
+    (func (export "get") (param i32) (result i32) (i32.load (local.get 0)))
+  ))");
+  EXPECT_EQ(m.call("idx", {Value::from_i32(100), Value::from_i32(3)}), 112u);
+  m.call("st_add", {Value::from_i32(8), Value::from_i32(5)});
+  EXPECT_EQ(m.call("get", {Value::from_i32(8)}), 15u);
+  EXPECT_EQ(m.call("ld_off", {Value::from_i32(4)}), 15u);
+  m.call("fill", {Value::from_i32(64), Value::from_i32(3)});
+  EXPECT_EQ(m.call("get", {Value::from_i32(64)}), 7u);
+  EXPECT_EQ(m.call("get", {Value::from_i32(72)}), 7u);
+  EXPECT_EQ(m.call("get", {Value::from_i32(76)}), 0u);
+}
+
+// Locals the call no longer zeroes (set at the top level before any read) and those it
+// must (read first, or first set inside a block): a deep frame leaves garbage in the
+// slots a later call reuses.
+TEST(InterpImm, OnlyLocalsWrittenBeforeReadSkipZeroing) {
+  Mod m;
+  m.load(R"((module
+    (func $dirty (param i32) (result i32) (local i32 i32 i32 i32)
+      (local.set 1 (i32.const -1)) (local.set 2 (i32.const -1))
+      (local.set 3 (i32.const -1)) (local.set 4 (i32.const -1))
+      (if (local.get 0) (then (drop (call $dirty (i32.sub (local.get 0) (i32.const 1))))))
+      (i32.const 0))
+    (func $reads (param i32) (result i32) (local i32 i32 i32 i32)
+      (local.set 1 (i32.add (local.get 0) (i32.const 1)))  ;; written first: not zeroed
+      (block (br_if 0 (local.get 0)) (local.set 2 (i32.const 5)))  ;; set in a block: zeroed
+      (i32.add (local.get 1)
+        (i32.add (local.get 2) (i32.add (local.get 3) (local.get 4)))))  ;; 3, 4: read first
+    (func $loop (param i32) (result i32) (local i32 i32)
+      (block (loop (br_if 1 (i32.eqz (local.get 0)))
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))    ;; read before set: zeroed
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br 0)))
+      (local.get 1))
+    (func (export "t") (param i32) (result i32)
+      (drop (call $dirty (i32.const 3)))
+      (i32.add (call $reads (local.get 0)) (i32.mul (call $loop (i32.const 4)) (i32.const 100))))
+  ))");
+  EXPECT_EQ(m.call("t", {Value::from_i32(10)}), 11u + 1000u);  // the set of local 2 skipped
+  EXPECT_EQ(m.call("t", {Value::from_i32(0)}), 6u + 1000u);
+}
+
+}  // namespace
+}  // namespace midimon::wasm
