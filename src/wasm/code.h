@@ -33,6 +33,11 @@ namespace midimon::wasm {
 //   <Br>_PB   back-edge, deadline only:   [base layout] taken: poll
 //   <Br>_FPB  back-edge, fuel + deadline: [base layout][taken cost][ft cost] taken: poll
 //   Br_FB [h][rel][cost]   Br_PB [h][rel]   Br_FPB [h][rel][cost]
+// With fuel on, a forward branch is _FB too (never _FPB: only loop headers poll), its
+// taken cost being its target block's cost. Three more fuel-only forms:
+//   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
+//   Call_F          [h][funcidx][frame base]        (Call's layout)
+//   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -91,10 +96,17 @@ namespace midimon::wasm {
 //     header's op is what the fall-in from above executes);
 //   - the fall-through after a conditional branch (br_if, an if's condition): the branch
 //     itself on its not-taken path (<Br>_F, the ft cost of _FB/_FPB);
-//   - a loop header reached by a back-edge br/br_if: the branch on its taken path (the
-//     taken cost of _FB/_FPB/Br_FB/Br_FPB, equal to the header op's cost), which then
-//     jumps past the header's op. br_table and branches that need value moves still jump
-//     to the header's op.
+//   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
+//     else arm or end, br_table): the branch on its taken path (the taken cost of
+//     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost, equal to the target's Fuel op's
+//     cost), which then jumps past the target's op. A loop header whose op also polls
+//     (FuelPoll) is skipped only by back-edge br/br_if (_FPB, Br_FPB, which poll); a
+//     br_table entry jumps to it. br_table entries and br_ifs that need value moves or
+//     return go through a stub or the moves, whose own Br_FB (or return) does it.
+//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on and
+//     deadline checks off; the callee's first op is then Fuel): the call charges the
+//     callee's Fuel op's cost, read from the callee's code, and starts after that op.
+//     Host functions are not charged beyond the call instruction.
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
@@ -135,6 +147,9 @@ enum class IOp : uint16_t {
   Br_FB,
   Br_PB,
   Br_FPB,
+  BrTable_F,
+  Call_F,
+  CallIndirect_F,
 #define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
   MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X

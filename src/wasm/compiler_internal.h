@@ -46,7 +46,14 @@ struct Ctrl {
   uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
   int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
   std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
+  // Forward branches that charge this label's block themselves (fuel on): they jump past
+  // its Fuel op, and their taken-cost unit gets its cost (code.h, "Sandbox instrumentation").
+  struct Carry {
+    uint32_t field, start, cost;  // rel field, instruction start, taken-cost unit
+  };
+  std::vector<Carry> carries;
   int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
+  int64_t else_cost = -1;   // If (fuel on): that branch's taken-cost unit
   uint32_t else_start = 0;
   bool unreachable = false;
 };
@@ -272,7 +279,13 @@ class Compiler {
   void do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect);
   void emit_branch(uint32_t depth);
   void emit_return();
-  void jump_to(uint32_t depth, uint32_t start, uint32_t field);
+  // `cost` >= 0: the branch's taken-cost unit; it then charges its target block itself
+  // and jumps past the target's Fuel op (a forward target, or a loop header whose op is
+  // a plain Fuel); where it cannot, the unit is left 0 and the jump goes to the op.
+  void jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t cost = -1);
+  // Binds the pending forward branches of `c` to the block opened at `target` (the
+  // Fuel op, if any, starts there).
+  void bind_label(Ctrl& c, uint32_t target);
   bool moves_needed(uint32_t depth);
   // Copies the branch's values into the target's slots; increasing order is safe because
   // every source temp sits at or above its destination (see file comment in code.h).
@@ -281,7 +294,9 @@ class Compiler {
   // header (`back`) or forward. With the sandbox on, it becomes its variant that charges
   // the block it enters (code.h): the loop header's cost when taken backwards (the rel
   // then points past the header's op), the fall-through's cost when not taken.
-  void finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back);
+  // A forward branch (`back` null) with fuel on becomes its _FB variant: its taken-cost
+  // unit is returned (-1 otherwise) for jump_to, which fills it in.
+  int64_t finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back);
 
   // --- peephole (compiler_fusion.cpp) ---
   // Each fuse_* either replaces the just-emitted instruction(s) by a superinstruction

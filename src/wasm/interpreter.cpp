@@ -118,7 +118,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name, n) &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
         MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB,
+        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F,
 #define MIDIMON_X(A, C, n) \
   &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
         MIDIMON_ARITH_BRS(MIDIMON_X)
@@ -424,6 +424,46 @@ L_Br_FPB:
   CHARGE(pc[3]);
   pc += static_cast<int32_t>(pc[2]);
   NEXT();
+  // Fuel-only forms (code.h): each entry of the table charges the block it enters.
+L_BrTable_F: {
+  uint32_t i = SLOT(1).i32;
+  const uint32_t count = pc[3];
+  if (i > count) i = count;
+  CHARGE(pc[5 + count + i]);
+  pc += static_cast<int32_t>(pc[4 + i]);
+  NEXT();
+}
+  // Calls that charge the callee's entry block (its first op is a Fuel op: fuel on,
+  // deadline checks off) and start after that op. Not yet compiled or a host function:
+  // the plain path (a lazily compiled callee's own Fuel op then charges it).
+L_Call_F:
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
+  goto do_call_f;
+L_CallIndirect_F: {  // CallIndirect's checks, then do_call_f
+  const uint32_t i = SLOT(4).i32;
+  TableInst* tab = inst->tables[pc[3]];
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
+  const Ref r = tab->elems[i];
+  if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
+  callee = ref_func(r);
+  if (UNLIKELY(callee->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + pc[4];
+  ret_pc = pc + 6;
+  goto do_call_f;
+}
+do_call_f: {
+  cf = callee->code;
+  if (UNLIKELY(cf == nullptr)) goto do_host_call;
+  if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
+    TRAP(TrapKind::CallStackExhausted);
+  }
+  // Nothing the frame set-up below does is observable if this traps (a trap unwinds all).
+  CHARGE(cf->entry[kOpUnits]);
+  pc = cf->entry + kOpUnits + 1;
+  goto do_frame;
+}
 #undef CHARGE
 #undef POLL
 L_I64Const:
@@ -532,6 +572,9 @@ do_call: {
   if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
     TRAP(TrapKind::CallStackExhausted);
   }
+  pc = cf->entry;
+}
+do_frame: {  // cf, callee, nfp, ret_pc set and checked; pc = where the callee starts
   ++depth;
   Value* ctl = nfp + cf->ctl_slot;
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
@@ -544,7 +587,6 @@ do_call: {
     std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
   }
   fp = nfp;
-  pc = cf->entry;
   if (UNLIKELY(callee->instance != inst)) {
     cur = callee;
     LOAD_INSTANCE();
