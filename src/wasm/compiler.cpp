@@ -137,7 +137,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   ctrls_.push_back(f);
   open_block(true);
   WASM_TRY(compile_body());
-  for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
+  for (auto [unit, field] : back_fixups_) out_->code[unit] = cost_of(field);
 
   out_->frame_size = temp_base_ + max_height_;
   out_->entry = out_->code.data();
@@ -168,7 +168,7 @@ Result<void> Compiler::compile_body() {
           continue;
       }
     }
-    if (fuel_field_ >= 0) ++code_[static_cast<size_t>(fuel_field_)];
+    count_instr();
     bool done = false;
     WASM_TRY(compile_instr(in, &done));
     if (done) break;

@@ -12,7 +12,7 @@ using peephole::sandbox_branch;
 
 int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
   int64_t taken_cost = -1;
-  if (back && sandboxed() && back->hdr_units > 0) {
+  if (back && (back->hdr_units > 0 || back->hdr_field >= 0)) {
     set_handler(start, sandbox_branch(base, back_variant()));
     patch(rel_field, start, back->loop_start + back->hdr_units);
     if (fuel_) {
@@ -29,6 +29,7 @@ int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_fiel
     patch(rel_field, start, back->loop_start);
   }
   fuel_field_ = -1;
+  merged_.clear();
   if (fuel_) {
     fuel_field_ = here();  // the fall-through block's cost, counted up from 0
     emit(0);
@@ -54,8 +55,12 @@ void Compiler::emit_moves(uint32_t depth) {
 void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t cost) {
   Ctrl& c = label(depth);
   if (c.kind == Op::Loop) {
-    // A header's FuelPoll must run (it polls); a plain Fuel op can be skipped.
-    if (cost >= 0 && c.hdr_field >= 0 && !deadline_) {
+    if (cost >= 0 && c.hdr_field >= 0 && (c.hdr_field & kVirtualField)) {
+      // A merged header: its op, if any, only polls and must run.
+      patch(field, start, c.loop_start);
+      back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
+    } else if (cost >= 0 && c.hdr_field >= 0 && !deadline_) {
+      // A header's FuelPoll must run (it polls); a plain Fuel op can be skipped.
       patch(field, start, c.loop_start + c.hdr_units);
       back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
     } else {
@@ -68,13 +73,11 @@ void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t c
   }
 }
 
-void Compiler::bind_label(Ctrl& c, uint32_t target) {
+void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field) {
   if (c.else_field >= 0 && c.else_cost < 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
-  for (auto [field, start] : c.fixups) patch(field, start, target);
+  for (auto [f, start] : c.fixups) patch(f, start, target);
   if (c.else_cost < 0 && c.carries.empty()) return;
-  // The block's Fuel op is at `target` (fuel is on): the carrying branches skip it.
-  const uint32_t past = target + kOpUnits + 1;
-  const uint32_t cost_field = static_cast<uint32_t>(fuel_field_);
+  const uint32_t cost_field = static_cast<uint32_t>(field);  // fuel is on
   if (c.else_cost >= 0) {
     patch(static_cast<uint32_t>(c.else_field), c.else_start, past);
     back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), cost_field);
@@ -93,7 +96,7 @@ void Compiler::emit_branch(uint32_t depth) {
   }
   emit_moves(depth);
   const Ctrl& c = label(depth);
-  if (c.kind == Op::Loop && sandboxed() && c.hdr_units > 0) {
+  if (c.kind == Op::Loop && (c.hdr_units > 0 || c.hdr_field >= 0)) {
     // Back-edge: the branch charges / polls for the loop header and skips its op.
     uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
     emit(0);
@@ -172,9 +175,15 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
   if (kind == Op::Loop) {
     bind_here();
     c.loop_start = here();
-    open_block(true);
+    // Entered by falling in from above: with fuel on, charged with the block before it.
+    c.hdr_field = merge_block();
+    if (c.hdr_field >= 0) {
+      if (deadline_) emit_op(IOp::Poll);
+    } else {
+      open_block(true);
+      c.hdr_field = fuel_field_;
+    }
     c.hdr_units = here() - c.loop_start;
-    c.hdr_field = fuel_field_;
   } else if (kind == Op::If) {
     emit_if_branch(cond, &c);
   }
@@ -238,8 +247,15 @@ bool Compiler::do_end() {
   // Only a label some branch reaches starts a new block. An if without else: the false
   // path arrives with its parameters, which are already in the result slots (params ==
   // results for such an if).
-  if (c.else_field >= 0 || !c.fixups.empty() || !c.carries.empty()) open_block(false);
-  bind_label(c, target);
+  if (c.else_field >= 0 || !c.fixups.empty() || !c.carries.empty()) {
+    const int64_t merged = merge_block();  // the code before falls in
+    if (merged >= 0) {
+      bind_label(c, target, target, merged);
+    } else {
+      open_block(false);
+      bind_label(c, target, here(), fuel_field_);  // past its Fuel op, if any
+    }
+  }
   const uint32_t height = c.height;
   const std::span<const ValType> results = c.results;
   ctrls_.pop_back();

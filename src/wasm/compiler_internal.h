@@ -44,7 +44,7 @@ struct Ctrl {
   std::span<const ValType> params, results;
   uint32_t loop_start = 0;
   uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
-  int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
+  int64_t hdr_field = -1;     // Loop: the header's cost field (fuel on; see merge_block)
   std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
   // Forward branches that charge this label's block themselves (fuel on): they jump past
   // its Fuel op, and their taken-cost unit gets its cost (code.h, "Sandbox instrumentation").
@@ -209,6 +209,7 @@ class Compiler {
 
   void set_unreachable() {
     fuel_field_ = -1;  // until the next block start, the code is dead
+    merged_.clear();
     ctrls_.back().unreachable = true;
     truncate(ctrls_.back().height);
   }
@@ -237,6 +238,7 @@ class Compiler {
   // and polls the deadline when `header` (function entry, loop header).
   void open_block(bool header) {
     fuel_field_ = -1;
+    merged_.clear();
     if (fuel_) {
       emit_op(header && deadline_ ? IOp::FuelPoll : IOp::Fuel);
       fuel_field_ = here();
@@ -246,6 +248,28 @@ class Compiler {
     }
   }
 
+
+  // A block starts here that the code before falls into (a loop header, or a label some
+  // branch reaches). With fuel on it gets no Fuel op: its cost is added to the charge of
+  // the block it follows (code.h), and also counted in a field of its own, which the
+  // branches that enter it charge. Returns that field (-1: fuel off, or dead code before,
+  // so no fall-in).
+  int64_t merge_block() {
+    if (!fuel_ || fuel_field_ < 0) return -1;
+    const uint32_t f = kVirtualField | static_cast<uint32_t>(virt_costs_.size());
+    virt_costs_.push_back(0);
+    merged_.push_back(f);
+    return f;
+  }
+  // A block's cost, from its field (a code unit, or a merged block's own count).
+  uint32_t cost_of(uint32_t field) const {
+    return field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field];
+  }
+  // One instruction more in the current block (and in the merged blocks it falls into).
+  void count_instr() {
+    if (fuel_field_ >= 0) ++code_[static_cast<size_t>(fuel_field_)];
+    for (uint32_t f : merged_) ++virt_costs_[f & ~kVirtualField];
+  }
 
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
@@ -283,9 +307,9 @@ class Compiler {
   // and jumps past the target's Fuel op (a forward target, or a loop header whose op is
   // a plain Fuel); where it cannot, the unit is left 0 and the jump goes to the op.
   void jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t cost = -1);
-  // Binds the pending forward branches of `c` to the block opened at `target` (the
-  // Fuel op, if any, starts there).
-  void bind_label(Ctrl& c, uint32_t target);
+  // Binds the pending forward branches of `c` to the block at `target`; those that charge
+  // it jump to `past` (after its Fuel op, if any) and charge `cost_field`'s cost.
+  void bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t cost_field);
   bool moves_needed(uint32_t depth);
   // Copies the branch's values into the target's slots; increasing order is safe because
   // every source temp sits at or above its destination (see file comment in code.h).
@@ -326,8 +350,13 @@ class Compiler {
   const bool fuel_;
   const bool deadline_;
   int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
-  // (taken-cost unit of a back-edge branch, its loop header's cost field): filled in
-  // once the body is compiled and every block's cost is final.
+  // Cost fields at or above kVirtualField are merged blocks' own counts (merge_block):
+  // index into virt_costs_. merged_: those still counting up with fuel_field_.
+  static constexpr uint32_t kVirtualField = 0x80000000u;
+  std::vector<uint32_t> virt_costs_;
+  std::vector<uint32_t> merged_;
+  // (taken-cost unit of a branch, its target block's cost field, see cost_of): filled
+  // in once the body is compiled and every block's cost is final.
   std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;
   const ModuleInfo& m_;
   const FuncType& type_;
