@@ -90,31 +90,36 @@ namespace midimon::wasm {
 // some branch reaches, an else arm) and the fall-through after a br_if or an if's
 // condition. A structural end or else counts in the block it closes; a call does not
 // end a block (the caller's remaining instructions were charged before the call).
-// Who charges a block on entry (always with nothing executed in between, so the charge
-// happens exactly when the block is entered, whichever op does it):
-//   - a Fuel/FuelPoll op at the block's start (function body, branch targets; a loop
-//     header's op is what the fall-in from above executes);
+// Who charges a block on entry (with nothing executed in between, so the charge happens
+// when the block is entered, whichever op does it; the one exception is the last item):
+//   - a Fuel/FuelPoll op at the block's start: the function body, and a branch target
+//     that only branches reach (an else arm, a label after dead code);
 //   - the fall-through after a conditional branch (br_if, an if's condition): the branch
 //     itself on its not-taken path (<Br>_F, the ft cost of _FB/_FPB);
 //   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
 //     else arm or end, br_table): the branch on its taken path (the taken cost of
-//     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost, equal to the target's Fuel op's
-//     cost), which then jumps past the target's op. A loop header whose op also polls
-//     (FuelPoll) is skipped only by back-edge br/br_if (_FPB, Br_FPB, which poll); a
-//     br_table entry jumps to it. br_table entries and br_ifs that need value moves or
-//     return go through a stub or the moves, whose own Br_FB (or return) does it.
+//     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost), which then jumps past the
+//     target's Fuel op if it has one. A loop header's Poll (deadline on) is skipped only
+//     by back-edge br/br_if (_PB/_FPB, Br_PB/Br_FPB, which poll); a br_table entry jumps
+//     to it. br_table entries and br_ifs that need value moves or return go through a
+//     stub or the moves, whose own Br_FB (or return) does it.
 //   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on and
 //     deadline checks off; the callee's first op is then Fuel): the call charges the
 //     callee's Fuel op's cost, read from the callee's code, and starts after that op.
 //     Host functions are not charged beyond the call instruction.
+//   - a block entered by falling in from the block before it (a loop header entered from
+//     above, a label some branch reaches and the code before falls into) has no Fuel op:
+//     on that path its cost is part of the charge of the block before it, so it is paid
+//     earlier, when that block is entered. Totals are the same on every path; a run
+//     that cannot pay stops at most that one block earlier (docs/limits.md).
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
-// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll) and on
-// entry to every loop header (the header's Poll, or the back-edge branch's _PB/_FPB
-// variant), so every loop iteration and every call polls; the interpreter also checks it
-// after each host call returns. Non-zero traps "deadline exceeded". FuelPoll and the
-// _FPB variants poll first, then charge.
+// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll, or FuelPoll
+// with fuel on) and on entry to every loop header (the header's Poll, or the back-edge
+// branch's _PB/_FPB variant), so every loop iteration and every call polls; the
+// interpreter also checks it after each host call returns. Non-zero traps "deadline
+// exceeded". FuelPoll and the _FPB variants poll first, then charge.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"

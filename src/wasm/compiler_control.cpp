@@ -29,8 +29,8 @@ int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_fiel
     patch(rel_field, start, back->loop_start);
   }
   fuel_field_ = -1;
-  merged_.clear();
   if (fuel_) {
+    merged_.clear();
     fuel_field_ = here();  // the fall-through block's cost, counted up from 0
     emit(0);
   }
@@ -67,26 +67,27 @@ void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t c
       patch(field, start, c.loop_start);
     }
   } else if (cost >= 0) {
-    c.carries.push_back({field, start, static_cast<uint32_t>(cost)});
+    c.fixups.push_back({field, start, static_cast<uint32_t>(cost)});
   } else {
-    c.fixups.emplace_back(field, start);
+    c.fixups.push_back({field, start, Ctrl::kNoCost});
   }
 }
 
 void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field) {
   if (c.else_field >= 0 && c.else_cost < 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
-  for (auto [f, start] : c.fixups) patch(f, start, target);
-  if (c.else_cost < 0 && c.carries.empty()) return;
-  const uint32_t cost_field = static_cast<uint32_t>(field);  // fuel is on
+  const uint32_t cost_field = static_cast<uint32_t>(field);
+  for (const Ctrl::Fixup& k : c.fixups) {
+    if (k.cost == Ctrl::kNoCost) {
+      patch(k.field, k.start, target);
+    } else {
+      patch(k.field, k.start, past);
+      back_fixups_.emplace_back(k.cost, cost_field);
+    }
+  }
   if (c.else_cost >= 0) {
     patch(static_cast<uint32_t>(c.else_field), c.else_start, past);
     back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), cost_field);
   }
-  for (const Ctrl::Carry& k : c.carries) {
-    patch(k.field, k.start, past);
-    back_fixups_.emplace_back(k.cost, cost_field);
-  }
-  c.carries.clear();
 }
 
 void Compiler::emit_branch(uint32_t depth) {
@@ -176,7 +177,7 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
     bind_here();
     c.loop_start = here();
     // Entered by falling in from above: with fuel on, charged with the block before it.
-    c.hdr_field = merge_block();
+    if (fuel_) c.hdr_field = merge_block();
     if (c.hdr_field >= 0) {
       if (deadline_) emit_op(IOp::Poll);
     } else {
@@ -197,7 +198,8 @@ void Compiler::emit_if_branch(uint32_t cond, Ctrl* c) {
   c->else_start = start;
   emit(0);
   // Opens the then arm; the jump to the else arm (or end) charges that block.
-  c->else_cost = finish_cond_branch(base, start, static_cast<uint32_t>(c->else_field), nullptr);
+  c->else_cost = static_cast<int32_t>(
+      finish_cond_branch(base, start, static_cast<uint32_t>(c->else_field), nullptr));
 }
 
 void Compiler::do_else() {
@@ -209,10 +211,10 @@ void Compiler::do_else() {
     uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
     emit(0);
     if (fuel_) {
-      c.carries.push_back({start + kOpUnits, start, here()});
+      c.fixups.push_back({start + kOpUnits, start, here()});
       emit(0);
     } else {
-      c.fixups.emplace_back(start + kOpUnits, start);
+      c.fixups.push_back({start + kOpUnits, start, Ctrl::kNoCost});
     }
   }
   bind_here();
@@ -247,13 +249,17 @@ bool Compiler::do_end() {
   // Only a label some branch reaches starts a new block. An if without else: the false
   // path arrives with its parameters, which are already in the result slots (params ==
   // results for such an if).
-  if (c.else_field >= 0 || !c.fixups.empty() || !c.carries.empty()) {
+  if (!fuel_) {
+    if (c.else_field >= 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
+    for (const Ctrl::Fixup& k : c.fixups) patch(k.field, k.start, target);
+    if (c.else_field >= 0 || !c.fixups.empty()) open_block(false);
+  } else if (c.else_field >= 0 || !c.fixups.empty()) {
     const int64_t merged = merge_block();  // the code before falls in
     if (merged >= 0) {
       bind_label(c, target, target, merged);
     } else {
       open_block(false);
-      bind_label(c, target, here(), fuel_field_);  // past its Fuel op, if any
+      bind_label(c, target, here(), fuel_field_);  // past its Fuel op
     }
   }
   const uint32_t height = c.height;

@@ -45,16 +45,17 @@ struct Ctrl {
   uint32_t loop_start = 0;
   uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
   int64_t hdr_field = -1;     // Loop: the header's cost field (fuel on; see merge_block)
-  std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
-  // Forward branches that charge this label's block themselves (fuel on): they jump past
-  // its Fuel op, and their taken-cost unit gets its cost (code.h, "Sandbox instrumentation").
-  struct Carry {
-    uint32_t field, start, cost;  // rel field, instruction start, taken-cost unit
+  // A forward branch to this label: rel field, instruction start, and (fuel on) its
+  // taken-cost unit: it charges the label's block itself, jumping past its Fuel op if it
+  // has one, and the unit gets the block's cost (code.h, "Sandbox instrumentation").
+  struct Fixup {
+    uint32_t field, start, cost;  // cost: kNoCost when fuel is off
   };
-  std::vector<Carry> carries;
+  static constexpr uint32_t kNoCost = UINT32_MAX;
+  std::vector<Fixup> fixups;
   int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
-  int64_t else_cost = -1;   // If (fuel on): that branch's taken-cost unit
   uint32_t else_start = 0;
+  int32_t else_cost = -1;   // If (fuel on): that branch's taken-cost unit
   bool unreachable = false;
 };
 
@@ -209,7 +210,7 @@ class Compiler {
 
   void set_unreachable() {
     fuel_field_ = -1;  // until the next block start, the code is dead
-    merged_.clear();
+    if (fuel_) merged_.clear();
     ctrls_.back().unreachable = true;
     truncate(ctrls_.back().height);
   }
@@ -238,8 +239,8 @@ class Compiler {
   // and polls the deadline when `header` (function entry, loop header).
   void open_block(bool header) {
     fuel_field_ = -1;
-    merged_.clear();
     if (fuel_) {
+      merged_.clear();
       emit_op(header && deadline_ ? IOp::FuelPoll : IOp::Fuel);
       fuel_field_ = here();
       emit(0);
@@ -266,9 +267,12 @@ class Compiler {
     return field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field];
   }
   // One instruction more in the current block (and in the merged blocks it falls into).
+  // (merged_ is empty whenever fuel_field_ is -1: one test when fuel is off.)
   void count_instr() {
-    if (fuel_field_ >= 0) ++code_[static_cast<size_t>(fuel_field_)];
-    for (uint32_t f : merged_) ++virt_costs_[f & ~kVirtualField];
+    if (fuel_field_ >= 0) {
+      ++code_[static_cast<size_t>(fuel_field_)];
+      for (uint32_t f : merged_) ++virt_costs_[f & ~kVirtualField];
+    }
   }
 
   // --- translation (compiler.cpp) ---
