@@ -107,11 +107,14 @@ namespace midimon::wasm {
 //     deadline checks off; the callee's first op is then Fuel): the call charges the
 //     callee's Fuel op's cost, read from the callee's code, and starts after that op.
 //     Host functions are not charged beyond the call instruction.
-//   - a block entered by falling in from the block before it (a loop header entered from
-//     above, a label some branch reaches and the code before falls into) has no Fuel op:
-//     on that path its cost is part of the charge of the block before it, so it is paid
-//     earlier, when that block is entered. Totals are the same on every path; a run
-//     that cannot pay stops at most that one block earlier (docs/limits.md).
+//   - a block that the block before it always continues into has no Fuel op: on that
+//     path its cost is part of the charge of the block before it, so it is paid earlier,
+//     when that block is entered. That is a block entered by falling in (a loop header
+//     entered from above, a label some branch reaches and the code before falls into),
+//     and the forward target of a br that ends a block (a plain Br then, which charges
+//     nothing; the end of an if's then arm too). Chains add up (a block falling into one
+//     that ends with such a br pays for both targets). Totals are the same on every
+//     path; a run that cannot pay stops that much earlier (docs/limits.md).
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.

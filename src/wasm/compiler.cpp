@@ -137,6 +137,10 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   ctrls_.push_back(f);
   open_block(true);
   WASM_TRY(compile_body());
+  // Merged brs first (code.h): the charges that include their targets' costs.
+  std::stable_sort(cost_adds_.begin(), cost_adds_.end(),
+                   [](const CostAdd& a, const CostAdd& b) { return a.pos > b.pos; });
+  for (const CostAdd& a : cost_adds_) add_cost(a.field, cost_of(a.from));
   for (auto [unit, field] : back_fixups_) out_->code[unit] = cost_of(field);
 
   out_->frame_size = temp_base_ + max_height_;
@@ -201,7 +205,7 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       *done = do_end();
       return {};
     case Op::Br:
-      emit_branch(in.index);
+      emit_branch(in.index, true);
       set_unreachable();
       return {};
     case Op::BrIf:

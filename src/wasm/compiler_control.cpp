@@ -79,6 +79,10 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
   for (const Ctrl::Fixup& k : c.fixups) {
     if (k.cost == Ctrl::kNoCost) {
       patch(k.field, k.start, target);
+    } else if (k.cost & Ctrl::kMerged) {
+      patch(k.field, k.start, past);
+      const BrMerge& m = br_merges_[k.cost & ~Ctrl::kMerged];
+      for (uint32_t f : m.fields) cost_adds_.push_back({m.pos, f, cost_field});
     } else {
       patch(k.field, k.start, past);
       back_fixups_.emplace_back(k.cost, cost_field);
@@ -90,7 +94,18 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
   }
 }
 
-void Compiler::emit_branch(uint32_t depth) {
+bool Compiler::emit_merged_br(Ctrl& c) {
+  if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
+  const uint32_t start = emit_op(IOp::Br);
+  emit(0);
+  BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
+  m.fields.insert(m.fields.end(), merged_.begin(), merged_.end());
+  c.fixups.push_back({start + kOpUnits, start, Ctrl::kMerged | static_cast<uint32_t>(br_merges_.size())});
+  br_merges_.push_back(std::move(m));
+  return true;
+}
+
+void Compiler::emit_branch(uint32_t depth, bool always) {
   if (is_func_label(depth)) {
     emit_return();
     return;
@@ -108,7 +123,9 @@ void Compiler::emit_branch(uint32_t depth) {
     }
     return;
   }
-  // Forward (or a loop without instrumentation); with fuel on, the Br charges its target.
+  // Forward (or a loop without instrumentation); with fuel on, the Br charges its target
+  // unless the block charged it already.
+  if (always && emit_merged_br(label(depth))) return;
   uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
   emit(0);
   int64_t cost = -1;
@@ -208,13 +225,15 @@ void Compiler::do_else() {
     for (uint32_t i = 0; i < c.nresults; ++i) {
       emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
     }
-    uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
-    emit(0);
-    if (fuel_) {
-      c.fixups.push_back({start + kOpUnits, start, here()});
+    if (!emit_merged_br(c)) {
+      uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
       emit(0);
-    } else {
-      c.fixups.push_back({start + kOpUnits, start, Ctrl::kNoCost});
+      if (fuel_) {
+        c.fixups.push_back({start + kOpUnits, start, here()});
+        emit(0);
+      } else {
+        c.fixups.push_back({start + kOpUnits, start, Ctrl::kNoCost});
+      }
     }
   }
   bind_here();

@@ -48,10 +48,12 @@ struct Ctrl {
   // A forward branch to this label: rel field, instruction start, and (fuel on) its
   // taken-cost unit: it charges the label's block itself, jumping past its Fuel op if it
   // has one, and the unit gets the block's cost (code.h, "Sandbox instrumentation").
+  // A merged br (Compiler::emit_merged_br) has kMerged | its index in br_merges_ instead.
   struct Fixup {
     uint32_t field, start, cost;  // cost: kNoCost when fuel is off
   };
   static constexpr uint32_t kNoCost = UINT32_MAX;
+  static constexpr uint32_t kMerged = 0x80000000u;
   std::vector<Fixup> fixups;
   int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
   uint32_t else_start = 0;
@@ -266,6 +268,9 @@ class Compiler {
   uint32_t cost_of(uint32_t field) const {
     return field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field];
   }
+  void add_cost(uint32_t field, uint32_t units) {
+    (field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field]) += units;
+  }
   // One instruction more in the current block (and in the merged blocks it falls into).
   // (merged_ is empty whenever fuel_field_ is -1: one test when fuel is off.)
   void count_instr() {
@@ -305,7 +310,13 @@ class Compiler {
   void do_br_if(uint32_t depth);
   void do_br_table(const Instr& in);
   void do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect);
-  void emit_branch(uint32_t depth);
+  // `always`: the branch is the block's unconditional end (a br, the end of an if's then
+  // arm), so the block always continues into the target: see emit_merged_br.
+  void emit_branch(uint32_t depth, bool always = false);
+  // With fuel on, a forward br that ends a reachable block is a plain Br: its target's
+  // cost is added to the charge of the block (and of the merged blocks it belongs to,
+  // merge_block) once every cost is final. Returns false (nothing emitted) otherwise.
+  bool emit_merged_br(Ctrl& c);
   void emit_return();
   // `cost` >= 0: the branch's taken-cost unit; it then charges its target block itself
   // and jumps past the target's Fuel op (a forward target, or a loop header whose op is
@@ -359,6 +370,19 @@ class Compiler {
   static constexpr uint32_t kVirtualField = 0x80000000u;
   std::vector<uint32_t> virt_costs_;
   std::vector<uint32_t> merged_;
+  // Merged forward brs (emit_merged_br): where each is and the cost fields that get its
+  // target's cost; once the targets are bound, one (br position, field, target's field)
+  // per field in cost_adds_, applied in decreasing br position so that a target's own
+  // additions (from brs after it) are in before it is added.
+  struct BrMerge {
+    uint32_t pos;
+    std::vector<uint32_t> fields;
+  };
+  std::vector<BrMerge> br_merges_;
+  struct CostAdd {
+    uint32_t pos, field, from;
+  };
+  std::vector<CostAdd> cost_adds_;
   // (taken-cost unit of a branch, its target block's cost field, see cost_of): filled
   // in once the body is compiled and every block's cost is final.
   std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;

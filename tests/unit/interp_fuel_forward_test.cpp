@@ -22,12 +22,13 @@ namespace {
 
 // Block costs (one unit per instruction, an end counted in the block it closes; code
 // after an unconditional branch is dead until the next label, and costs nothing). A block
-// entered by falling in is charged with the block before it ("falls into"):
+// entered by falling in, or by the br that ends the block before it, is charged with
+// that block ("falls into", "br $d"):
 const char* kModule = R"((module
   (type $t (func (param i32) (result i32)))
   (table funcref (elem $callee))
-  ;; entry {block x4, local.get, br_table} 6; A {const, const, add, set, br} 5;
-  ;; B {const, set, br} 3; C {const, set, end $d} 3 and falls into D; D {get, end} 2.
+  ;; entry {block x4, local.get, br_table} 6; A {const, const, add, set, br $d} 5;
+  ;; B {const, set, br $d} 3; C {const, set, end $d} 3 and falls into D; D {get, end} 2.
   (func (export "switch") (param i32) (result i32) (local i32)
     (block $d (block $c (block $b (block $a
       (br_table $a $b $c $d (local.get 0)))
@@ -39,7 +40,7 @@ const char* kModule = R"((module
   (func (export "if_no_else") (param i32) (result i32)
     (if (local.get 0) (then (local.set 0 (i32.const 5))))
     (local.get 0))
-  ;; entry {get, if} 2; then {const, const, add, else} 4 (its br jumps to the end);
+  ;; entry {get, if} 2; then {const, const, add, else} 4 (its br to the end: "br $end");
   ;; else {const, end} 2 (falls into the end); end {end} 1.
   (func (export "if_else") (param i32) (result i32)
     (if (result i32) (local.get 0)
@@ -57,6 +58,18 @@ const char* kModule = R"((module
   (func (export "brif_fwd") (param i32) (result i32)
     (block $b (br_if $b (local.get 0)) (local.set 0 (i32.const 6)))
     (local.get 0))
+  ;; entry {block x3, get, br_if} 5; its fall-through {br $y} 1 + Y; X {const, set,
+  ;; br $z} 3 + Z; Y {const, set, br $z} 3 + Z; Z {get, end} 2 (only branches reach it).
+  ;; The fall-through's charge 1 + (3 + 2) needs Y's own addition before its own.
+  (func (export "chain") (param i32) (result i32)
+    (block $z
+      (block $y
+        (block $x
+          (br_if $x (local.get 0))
+          (br $y))
+        (local.set 0 (i32.const 3)) (br $z))
+      (local.set 0 (i32.const 4)) (br $z))
+    (local.get 0))
   ;; {get, const, add, end} 4
   (func $callee (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
   ;; {get, call, end} 3, then the callee's 4
@@ -71,17 +84,19 @@ struct Case {
   uint32_t arg;
   uint32_t result;
   // Each charge on the path, in order: a block's cost when it is entered by a branch or a
-  // call, plus, when it falls into the next block, that block's (merged, code.h).
+  // call, plus, when it falls into the next block or ends with a br forward, that
+  // block's (merged, code.h).
   std::vector<int64_t> blocks;
 };
 
 const Case kCases[] = {
-    {"switch", 0, 11, {6, 5, 2}},   {"switch", 1, 20, {6, 3, 2}}, {"switch", 2, 30, {6, 5}},
+    {"switch", 0, 11, {6, 7}},      {"switch", 1, 20, {6, 5}}, {"switch", 2, 30, {6, 5}},
     {"switch", 3, 0, {6, 2}},       {"switch", 9, 0, {6, 2}},     {"if_no_else", 1, 5, {2, 5}},
-    {"if_no_else", 0, 0, {2, 2}},   {"if_else", 1, 3, {2, 4, 1}}, {"if_else", 0, 9, {2, 3}},
+    {"if_no_else", 0, 0, {2, 2}},   {"if_else", 1, 3, {2, 5}}, {"if_else", 0, 9, {2, 3}},
     {"brif_moves", 1, 7, {4, 1}},   {"brif_moves", 0, 8, {4, 4}},
     {"brif_return", 1, 3, {3}},     {"brif_return", 0, 4, {3, 3}},
     {"brif_fwd", 1, 1, {3, 2}},     {"brif_fwd", 0, 6, {3, 5}},
+    {"chain", 1, 3, {5, 5}},        {"chain", 0, 4, {5, 6}},
     {"call", 5, 6, {3, 4}},         {"call_indirect", 5, 6, {4, 4}},
 };
 
@@ -190,25 +205,27 @@ TEST(FuelForwardForms, BranchesAndCallsCarryTheirTargetsCost) {
     Instance1 f(c);
     const Module& m = *f.module;
     // Defined functions in order: switch 0, if_no_else 1, if_else 2, brif_moves 3,
-    // brif_return 4, brif_fwd 5, callee 6, call 7, call_indirect 8.
+    // brif_return 4, brif_fwd 5, chain 6, callee 7, call 8, call_indirect 9.
     EXPECT_TRUE(has_op(*m.code(0).value(), IOp::BrTable_F));
-    EXPECT_TRUE(has_op(*m.code(0).value(), IOp::Br_FB));
+    // Its brs end their blocks: plain Brs, their target's cost in their block's charge.
+    EXPECT_FALSE(has_op(*m.code(0).value(), IOp::Br_FB));
     EXPECT_FALSE(has_op(*m.code(0).value(), IOp::Br_FPB));
     EXPECT_TRUE(has_op(*m.code(1).value(), IOp::BrUnless_FB));
-    EXPECT_TRUE(has_op(*m.code(2).value(), IOp::Br_FB));
+    EXPECT_FALSE(has_op(*m.code(2).value(), IOp::Br_FB));  // the same for the then arm's br
     EXPECT_TRUE(has_op(*m.code(3).value(), IOp::BrUnless_FB));
+    EXPECT_TRUE(has_op(*m.code(3).value(), IOp::Br_FB));  // after the moves: still charges
     EXPECT_TRUE(has_op(*m.code(5).value(), IOp::BrIf_FB));
     EXPECT_FALSE(has_op(*m.code(5).value(), IOp::BrIf_FPB));
     // Calls charge the callee only when its entry op is a plain Fuel (no poll to run).
-    EXPECT_EQ(has_op(*m.code(7).value(), IOp::Call_F), !deadline);
-    EXPECT_EQ(has_op(*m.code(8).value(), IOp::CallIndirect_F), !deadline);
+    EXPECT_EQ(has_op(*m.code(8).value(), IOp::Call_F), !deadline);
+    EXPECT_EQ(has_op(*m.code(9).value(), IOp::CallIndirect_F), !deadline);
   }
   // Without fuel, none of them.
   EngineConfig c;
   c.deadline_checks = true;
   c.lazy_compilation = false;
   Instance1 f(c);
-  for (uint32_t i = 0; i < 9; ++i) {
+  for (uint32_t i = 0; i < 10; ++i) {
     const CompiledFunc& cf = *f.module->code(i).value();
     for (IOp op : {IOp::BrTable_F, IOp::Br_FB, IOp::BrUnless_FB, IOp::BrIf_FB, IOp::Call_F,
                    IOp::CallIndirect_F}) {
