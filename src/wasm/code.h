@@ -37,6 +37,11 @@ namespace midimon::wasm {
 //   <Br>_PB   back-edge, deadline only:   [base layout] taken: poll
 //   <Br>_FPB  back-edge, fuel + deadline: [base layout][taken cost][ft cost] taken: poll
 //   Br_FB [h][rel][cost]   Br_PB [h][rel]   Br_FPB [h][rel][cost]
+// With fuel on, a forward branch is _FB too (never _FPB: only loop headers poll), its
+// taken cost being its target block's cost. Three more fuel-only forms:
+//   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
+//   Call_F          [h][funcidx][frame base]        (Call's layout)
+//   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -100,24 +105,39 @@ namespace midimon::wasm {
 // some branch reaches, an else arm) and the fall-through after a br_if or an if's
 // condition. A structural end or else counts in the block it closes; a call does not
 // end a block (the caller's remaining instructions were charged before the call).
-// Who charges a block on entry (always with nothing executed in between, so the charge
-// happens exactly when the block is entered, whichever op does it):
-//   - a Fuel/FuelPoll op at the block's start (function body, branch targets; a loop
-//     header's op is what the fall-in from above executes);
+// Who charges a block on entry (with nothing executed in between, so the charge happens
+// when the block is entered, whichever op does it; the one exception is the last item):
+//   - a Fuel/FuelPoll op at the block's start: the function body, and a branch target
+//     that only branches reach (an else arm, a label after dead code);
 //   - the fall-through after a conditional branch (br_if, an if's condition): the branch
 //     itself on its not-taken path (<Br>_F, the ft cost of _FB/_FPB);
-//   - a loop header reached by a back-edge br/br_if: the branch on its taken path (the
-//     taken cost of _FB/_FPB/Br_FB/Br_FPB, equal to the header op's cost), which then
-//     jumps past the header's op. br_table and branches that need value moves still jump
-//     to the header's op.
+//   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
+//     else arm or end, br_table): the branch on its taken path (the taken cost of
+//     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost), which then jumps past the
+//     target's Fuel op if it has one. A loop header's Poll (deadline on) is skipped only
+//     by back-edge br/br_if (_PB/_FPB, Br_PB/Br_FPB, which poll); a br_table entry jumps
+//     to it. br_table entries and br_ifs that need value moves or return go through a
+//     stub or the moves, whose own Br_FB (or return) does it.
+//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on and
+//     deadline checks off; the callee's first op is then Fuel): the call charges the
+//     callee's Fuel op's cost, read from the callee's code, and starts after that op.
+//     Host functions are not charged beyond the call instruction.
+//   - a block that the block before it always continues into has no Fuel op: on that
+//     path its cost is part of the charge of the block before it, so it is paid earlier,
+//     when that block is entered. That is a block entered by falling in (a loop header
+//     entered from above, a label some branch reaches and the code before falls into),
+//     and the forward target of a br that ends a block (a plain Br then, which charges
+//     nothing; the end of an if's then arm too). Chains add up (a block falling into one
+//     that ends with such a br pays for both targets). Totals are the same on every
+//     path; a run that cannot pay stops that much earlier (docs/limits.md).
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
-// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll) and on
-// entry to every loop header (the header's Poll, or the back-edge branch's _PB/_FPB
-// variant), so every loop iteration and every call polls; the interpreter also checks it
-// after each host call returns. Non-zero traps "deadline exceeded". FuelPoll and the
-// _FPB variants poll first, then charge.
+// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll, or FuelPoll
+// with fuel on) and on entry to every loop header (the header's Poll, or the back-edge
+// branch's _PB/_FPB variant), so every loop iteration and every call polls; the
+// interpreter also checks it after each host call returns. Non-zero traps "deadline
+// exceeded". FuelPoll and the _FPB variants poll first, then charge.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"
@@ -150,6 +170,9 @@ enum class IOp : uint16_t {
   Br_FB,
   Br_PB,
   Br_FPB,
+  BrTable_F,
+  Call_F,
+  CallIndirect_F,
 #define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
   MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X

@@ -191,7 +191,11 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   ctrls_.push_back(f);
   open_block(true);
   WASM_TRY(compile_body());
-  for (auto [unit, field] : back_fixups_) out_->code[unit] = out_->code[field];
+  // Merged brs first (code.h): the charges that include their targets' costs.
+  std::stable_sort(cost_adds_.begin(), cost_adds_.end(),
+                   [](const CostAdd& a, const CostAdd& b) { return a.pos > b.pos; });
+  for (const CostAdd& a : cost_adds_) add_cost(a.field, cost_of(a.from));
+  for (auto [unit, field] : back_fixups_) out_->code[unit] = cost_of(field);
 
   out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
   // The call sequence copies the pool and zeroes the locals two slots at a time
@@ -230,7 +234,7 @@ Result<void> Compiler::compile_body() {
           continue;
       }
     }
-    if (fuel_field_ >= 0) ++code_[static_cast<size_t>(fuel_field_)];
+    count_instr();
     bool done = false;
     WASM_TRY(compile_instr(in, &done));
     if (done) break;
@@ -287,7 +291,7 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
       *done = do_end();
       return {};
     case Op::Br:
-      emit_branch(in.index);
+      emit_branch(in.index, true);
       set_unreachable();
       return {};
     case Op::BrIf:

@@ -10,25 +10,31 @@ namespace midimon::wasm::compiler_detail {
 
 using peephole::sandbox_branch;
 
-void Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
-  if (back && sandboxed() && back->hdr_units > 0) {
+int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
+  int64_t taken_cost = -1;
+  if (back && (back->hdr_units > 0 || back->hdr_field >= 0)) {
     set_handler(start, sandbox_branch(base, back_variant()));
     patch(rel_field, start, back->loop_start + back->hdr_units);
     if (fuel_) {
       back_fixups_.emplace_back(here(), static_cast<uint32_t>(back->hdr_field));
       emit(0);
     }
-  } else {
-    if (back) {
-      patch(rel_field, start, back->loop_start);
-    }
-    if (fuel_) set_handler(start, sandbox_branch(base, BrVariant::F));
+  } else if (!back && fuel_) {
+    // Forward: charges its target when taken (jump_to fills the unit in, with no poll:
+    // only loop headers poll).
+    set_handler(start, sandbox_branch(base, BrVariant::FB));
+    taken_cost = here();
+    emit(0);
+  } else if (back) {
+    patch(rel_field, start, back->loop_start);
   }
   fuel_field_ = -1;
   if (fuel_) {
+    merged_.clear();
     fuel_field_ = here();  // the fall-through block's cost, counted up from 0
     emit(0);
   }
+  return taken_cost;
 }
 
 bool Compiler::moves_needed(uint32_t depth) {
@@ -46,23 +52,67 @@ void Compiler::emit_moves(uint32_t depth) {
   for (uint32_t i = 0; i < n; ++i) emit_copy(temp(c.height + i), stack_[stack_.size() - n + i]);
 }
 
-void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field) {
+void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t cost) {
   Ctrl& c = label(depth);
   if (c.kind == Op::Loop) {
-    patch(field, start, c.loop_start);
+    if (cost >= 0 && c.hdr_field >= 0 && (c.hdr_field & kVirtualField)) {
+      // A merged header: its op, if any, only polls and must run.
+      patch(field, start, c.loop_start);
+      back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
+    } else if (cost >= 0 && c.hdr_field >= 0 && !deadline_) {
+      // A header's FuelPoll must run (it polls); a plain Fuel op can be skipped.
+      patch(field, start, c.loop_start + c.hdr_units);
+      back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
+    } else {
+      patch(field, start, c.loop_start);
+    }
+  } else if (cost >= 0) {
+    c.fixups.push_back({field, start, static_cast<uint32_t>(cost)});
   } else {
-    c.fixups.emplace_back(field, start);
+    c.fixups.push_back({field, start, Ctrl::kNoCost});
   }
 }
 
-void Compiler::emit_branch(uint32_t depth) {
+void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field) {
+  if (c.else_field >= 0 && c.else_cost < 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
+  const uint32_t cost_field = static_cast<uint32_t>(field);
+  for (const Ctrl::Fixup& k : c.fixups) {
+    if (k.cost == Ctrl::kNoCost) {
+      patch(k.field, k.start, target);
+    } else if (k.cost & Ctrl::kMerged) {
+      patch(k.field, k.start, past);
+      const BrMerge& m = br_merges_[k.cost & ~Ctrl::kMerged];
+      for (uint32_t f : m.fields) cost_adds_.push_back({m.pos, f, cost_field});
+    } else {
+      patch(k.field, k.start, past);
+      back_fixups_.emplace_back(k.cost, cost_field);
+    }
+  }
+  if (c.else_cost >= 0) {
+    patch(static_cast<uint32_t>(c.else_field), c.else_start, past);
+    back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), cost_field);
+  }
+}
+
+bool Compiler::emit_merged_br(Ctrl& c) {
+  if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
+  const uint32_t start = emit_op(IOp::Br);
+  emit(0);
+  BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
+  m.fields.insert(m.fields.end(), merged_.begin(), merged_.end());
+  c.fixups.push_back({start + kOpUnits, start, Ctrl::kMerged | static_cast<uint32_t>(br_merges_.size())});
+  br_merges_.push_back(std::move(m));
+  return true;
+}
+
+void Compiler::emit_branch(uint32_t depth, bool always) {
   if (is_func_label(depth)) {
     emit_return();
     return;
   }
   emit_moves(depth);
   const Ctrl& c = label(depth);
-  if (c.kind == Op::Loop && sandboxed() && c.hdr_units > 0) {
+  if (c.kind == Op::Loop && (c.hdr_units > 0 || c.hdr_field >= 0)) {
     // Back-edge: the branch charges / polls for the loop header and skips its op.
     uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
     emit(0);
@@ -73,9 +123,17 @@ void Compiler::emit_branch(uint32_t depth) {
     }
     return;
   }
-  uint32_t start = emit_op(IOp::Br);
+  // Forward (or a loop without instrumentation); with fuel on, the Br charges its target
+  // unless the block charged it already.
+  if (always && emit_merged_br(label(depth))) return;
+  uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
   emit(0);
-  jump_to(depth, start, start + kOpUnits);
+  int64_t cost = -1;
+  if (fuel_) {
+    cost = here();
+    emit(0);
+  }
+  jump_to(depth, start, start + kOpUnits, cost);
 }
 
 void Compiler::emit_return() {
@@ -137,9 +195,15 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
   if (kind == Op::Loop) {
     bind_here();
     c.loop_start = here();
-    open_block(true);
+    // Entered by falling in from above: with fuel on, charged with the block before it.
+    if (fuel_) c.hdr_field = merge_block();
+    if (c.hdr_field >= 0) {
+      if (deadline_) emit_op(IOp::Poll);
+    } else {
+      open_block(true);
+      c.hdr_field = fuel_field_;
+    }
     c.hdr_units = here() - c.loop_start;
-    c.hdr_field = fuel_field_;
   } else if (kind == Op::If) {
     emit_if_branch(cond, &c);
   }
@@ -152,7 +216,9 @@ void Compiler::emit_if_branch(uint32_t cond, Ctrl* c) {
   c->else_field = here();
   c->else_start = start;
   emit(0);
-  finish_cond_branch(base, start, static_cast<uint32_t>(c->else_field), nullptr);  // opens the then arm
+  // Opens the then arm; the jump to the else arm (or end) charges that block.
+  c->else_cost = static_cast<int32_t>(
+      finish_cond_branch(base, start, static_cast<uint32_t>(c->else_field), nullptr));
 }
 
 void Compiler::do_else() {
@@ -161,14 +227,28 @@ void Compiler::do_else() {
     for (uint32_t i = 0; i < c.nresults; ++i) {
       emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
     }
-    uint32_t start = emit_op(IOp::Br);
-    emit(0);
-    c.fixups.emplace_back(start + kOpUnits, start);
+    if (!emit_merged_br(c)) {
+      uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
+      emit(0);
+      if (fuel_) {
+        c.fixups.push_back({start + kOpUnits, start, here()});
+        emit(0);
+      } else {
+        c.fixups.push_back({start + kOpUnits, start, Ctrl::kNoCost});
+      }
+    }
   }
   bind_here();
-  patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
+  const uint32_t target = here();
+  open_block(false);  // with fuel on, its Fuel op is skipped by the only way in
+  if (c.else_cost >= 0) {
+    patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
+    back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), static_cast<uint32_t>(fuel_field_));
+  } else {
+    patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
+  }
   c.else_field = -1;
-  open_block(false);
+  c.else_cost = -1;
   truncate(c.height);
   push_temps(c.params);
   c.unreachable = false;
@@ -187,12 +267,22 @@ bool Compiler::do_end() {
   }
   bind_here();
   uint32_t target = here();
-  // An if without else: the false path arrives with its parameters, which are already
-  // in the result slots (params == results for such an if).
-  if (c.else_field >= 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
-  for (auto [field, start] : c.fixups) patch(field, start, target);
-  // Only a label some branch reaches starts a new block.
-  if (c.else_field >= 0 || !c.fixups.empty()) open_block(false);
+  // Only a label some branch reaches starts a new block. An if without else: the false
+  // path arrives with its parameters, which are already in the result slots (params ==
+  // results for such an if).
+  if (!fuel_) {
+    if (c.else_field >= 0) patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
+    for (const Ctrl::Fixup& k : c.fixups) patch(k.field, k.start, target);
+    if (c.else_field >= 0 || !c.fixups.empty()) open_block(false);
+  } else if (c.else_field >= 0 || !c.fixups.empty()) {
+    const int64_t merged = merge_block();  // the code before falls in
+    if (merged >= 0) {
+      bind_label(c, target, target, merged);
+    } else {
+      open_block(false);
+      bind_label(c, target, here(), fuel_field_);  // past its Fuel op
+    }
+  }
   const uint32_t height = c.height;
   const std::span<const ValType> results = c.results;
   ctrls_.pop_back();
@@ -212,20 +302,32 @@ void Compiler::do_br_if(uint32_t depth) {
     if (target.kind == Op::Loop) {
       finish_cond_branch(base, start, field, &target);
     } else {
-      jump_to(depth, start, field);
-      finish_cond_branch(base, start, field, nullptr);
+      const int64_t cost = finish_cond_branch(base, start, field, nullptr);
+      jump_to(depth, start, field, cost);
     }
     return;
   }
   // Values must move (or we return): skip over the moves when the condition is false.
-  uint32_t start = emit_op(IOp::BrUnless);
+  // With fuel on, that skip charges the block it lands on; the moves cost nothing, and
+  // the branch after them charges its own target.
+  uint32_t start = emit_op(fuel_ ? sandbox_branch(IOp::BrUnless, BrVariant::FB) : IOp::BrUnless);
   emit(cond);
   uint32_t field = here();
   emit(0);
+  int64_t cost = -1;
+  if (fuel_) {
+    cost = here();
+    emit(0);
+    emit(0);  // not taken: nothing to charge
+  }
   emit_branch(depth);
   bind_here();
   patch(field, start, here());
   open_block(false);
+  if (cost >= 0) {
+    patch(field, start, here());
+    back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(fuel_field_));
+  }
 }
 
 void Compiler::do_br_table(const Instr& in) {
@@ -233,17 +335,22 @@ void Compiler::do_br_table(const Instr& in) {
   const uint32_t count = static_cast<uint32_t>(in.targets.size());
   std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
   depths.push_back(in.index);
-  uint32_t start = emit_op(iop(Op::BrTable));
+  uint32_t start = emit_op(fuel_ ? IOp::BrTable_F : iop(Op::BrTable));
   emit(index);
   emit(count);
   uint32_t table = here();
   for (uint32_t i = 0; i <= count; ++i) emit(0);
+  // BrTable_F: each entry's cost (0 for a stub, whose own branch charges).
+  const uint32_t costs = here();
+  if (fuel_) {
+    for (uint32_t i = 0; i <= count; ++i) emit(0);
+  }
   std::vector<uint32_t> stubs;  // entries that need moves or a return
   for (uint32_t i = 0; i <= count; ++i) {
     if (is_func_label(depths[i]) || moves_needed(depths[i])) {
       stubs.push_back(i);
     } else {
-      jump_to(depths[i], start, table + i);
+      jump_to(depths[i], start, table + i, fuel_ ? int64_t{costs + i} : -1);
     }
   }
   // One stub per distinct target depth.
@@ -261,6 +368,9 @@ void Compiler::do_br_table(const Instr& in) {
 
 void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
   uint32_t index = indirect ? pop() : 0;
+  // With fuel on (and no deadline poll at function entry), the call charges the callee's
+  // entry block itself (code.h).
+  if (fuel_ && !deadline_) op = indirect ? IOp::CallIndirect_F : IOp::Call_F;
   const uint32_t np = slot_count(callee.params);
   for (size_t i = stack_.size() - np; i < stack_.size(); ++i) {
     if (stack_[i] != kVirtualSlot) materialize(i);

@@ -44,10 +44,20 @@ struct Ctrl {
   std::span<const ValType> params, results;
   uint32_t loop_start = 0;
   uint32_t hdr_units = 0;     // Loop: size of the header's Fuel/Poll op (0: none)
-  int64_t hdr_field = -1;     // Loop: the header op's cost field (fuel on)
-  std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (rel field, instruction start)
+  int64_t hdr_field = -1;     // Loop: the header's cost field (fuel on; see merge_block)
+  // A forward branch to this label: rel field, instruction start, and (fuel on) its
+  // taken-cost unit: it charges the label's block itself, jumping past its Fuel op if it
+  // has one, and the unit gets the block's cost (code.h, "Sandbox instrumentation").
+  // A merged br (Compiler::emit_merged_br) has kMerged | its index in br_merges_ instead.
+  struct Fixup {
+    uint32_t field, start, cost;  // cost: kNoCost when fuel is off
+  };
+  static constexpr uint32_t kNoCost = UINT32_MAX;
+  static constexpr uint32_t kMerged = 0x80000000u;
+  std::vector<Fixup> fixups;
   int64_t else_field = -1;  // If: the branch to the else arm, patched at else/end
   uint32_t else_start = 0;
+  int32_t else_cost = -1;   // If (fuel on): that branch's taken-cost unit
   bool unreachable = false;
 };
 
@@ -206,6 +216,7 @@ class Compiler {
 
   void set_unreachable() {
     fuel_field_ = -1;  // until the next block start, the code is dead
+    if (fuel_) merged_.clear();
     ctrls_.back().unreachable = true;
     truncate(ctrls_.back().height);
   }
@@ -235,6 +246,7 @@ class Compiler {
   void open_block(bool header) {
     fuel_field_ = -1;
     if (fuel_) {
+      merged_.clear();
       emit_op(header && deadline_ ? IOp::FuelPoll : IOp::Fuel);
       fuel_field_ = here();
       emit(0);
@@ -303,6 +315,33 @@ class Compiler {
   uint64_t imm_bits_ = 0;   // the wasm constant
   IOp imm_iop_ = IOp::Invalid, imm_plain_ = IOp::Invalid;
   uint32_t imm_field_ = 0;
+  // A block starts here that the code before falls into (a loop header, or a label some
+  // branch reaches). With fuel on it gets no Fuel op: its cost is added to the charge of
+  // the block it follows (code.h), and also counted in a field of its own, which the
+  // branches that enter it charge. Returns that field (-1: fuel off, or dead code before,
+  // so no fall-in).
+  int64_t merge_block() {
+    if (!fuel_ || fuel_field_ < 0) return -1;
+    const uint32_t f = kVirtualField | static_cast<uint32_t>(virt_costs_.size());
+    virt_costs_.push_back(0);
+    merged_.push_back(f);
+    return f;
+  }
+  // A block's cost, from its field (a code unit, or a merged block's own count).
+  uint32_t cost_of(uint32_t field) const {
+    return field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field];
+  }
+  void add_cost(uint32_t field, uint32_t units) {
+    (field & kVirtualField ? virt_costs_[field & ~kVirtualField] : code_[field]) += units;
+  }
+  // One instruction more in the current block (and in the merged blocks it falls into).
+  // (merged_ is empty whenever fuel_field_ is -1: one test when fuel is off.)
+  void count_instr() {
+    if (fuel_field_ >= 0) {
+      ++code_[static_cast<size_t>(fuel_field_)];
+      for (uint32_t f : merged_) ++virt_costs_[f & ~kVirtualField];
+    }
+  }
 
   // --- translation (compiler.cpp) ---
   Result<void> collect_consts();
@@ -335,9 +374,21 @@ class Compiler {
   void do_br_if(uint32_t depth);
   void do_br_table(const Instr& in);
   void do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect);
-  void emit_branch(uint32_t depth);
+  // `always`: the branch is the block's unconditional end (a br, the end of an if's then
+  // arm), so the block always continues into the target: see emit_merged_br.
+  void emit_branch(uint32_t depth, bool always = false);
+  // With fuel on, a forward br that ends a reachable block is a plain Br: its target's
+  // cost is added to the charge of the block (and of the merged blocks it belongs to,
+  // merge_block) once every cost is final. Returns false (nothing emitted) otherwise.
+  bool emit_merged_br(Ctrl& c);
   void emit_return();
-  void jump_to(uint32_t depth, uint32_t start, uint32_t field);
+  // `cost` >= 0: the branch's taken-cost unit; it then charges its target block itself
+  // and jumps past the target's Fuel op (a forward target, or a loop header whose op is
+  // a plain Fuel); where it cannot, the unit is left 0 and the jump goes to the op.
+  void jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t cost = -1);
+  // Binds the pending forward branches of `c` to the block at `target`; those that charge
+  // it jump to `past` (after its Fuel op, if any) and charge `cost_field`'s cost.
+  void bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t cost_field);
   bool moves_needed(uint32_t depth);
   // Copies the branch's values into the target's slots; increasing order is safe because
   // every source temp sits at or above its destination (see file comment in code.h).
@@ -346,7 +397,9 @@ class Compiler {
   // header (`back`) or forward. With the sandbox on, it becomes its variant that charges
   // the block it enters (code.h): the loop header's cost when taken backwards (the rel
   // then points past the header's op), the fall-through's cost when not taken.
-  void finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back);
+  // A forward branch (`back` null) with fuel on becomes its _FB variant: its taken-cost
+  // unit is returned (-1 otherwise) for jump_to, which fills it in.
+  int64_t finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back);
 
   // --- peephole (compiler_fusion.cpp) ---
   // Each fuse_* either replaces the just-emitted instruction(s) by a superinstruction
@@ -376,8 +429,26 @@ class Compiler {
   const bool fuel_;
   const bool deadline_;
   int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
-  // (taken-cost unit of a back-edge branch, its loop header's cost field): filled in
-  // once the body is compiled and every block's cost is final.
+  // Cost fields at or above kVirtualField are merged blocks' own counts (merge_block):
+  // index into virt_costs_. merged_: those still counting up with fuel_field_.
+  static constexpr uint32_t kVirtualField = 0x80000000u;
+  std::vector<uint32_t> virt_costs_;
+  std::vector<uint32_t> merged_;
+  // Merged forward brs (emit_merged_br): where each is and the cost fields that get its
+  // target's cost; once the targets are bound, one (br position, field, target's field)
+  // per field in cost_adds_, applied in decreasing br position so that a target's own
+  // additions (from brs after it) are in before it is added.
+  struct BrMerge {
+    uint32_t pos;
+    std::vector<uint32_t> fields;
+  };
+  std::vector<BrMerge> br_merges_;
+  struct CostAdd {
+    uint32_t pos, field, from;
+  };
+  std::vector<CostAdd> cost_adds_;
+  // (taken-cost unit of a branch, its target block's cost field, see cost_of): filled
+  // in once the body is compiled and every block's cost is final.
   std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;
   const ModuleInfo& m_;
   const FuncType& type_;

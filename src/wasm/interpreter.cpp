@@ -90,6 +90,19 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+// The deadline poll: is the store's interrupt flag set? On x86-64 one compare with memory
+// (a relaxed load of an aligned 32-bit value is a plain read there) instead of g++'s load
+// and test: a poll is then two instructions with its branch. `volatile`: read every time.
+inline bool interrupted(const std::atomic<uint32_t>& flag) {
+#if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
+  bool set;
+  asm volatile("cmpl $0, %1" : "=@ccne"(set) : "m"(flag));
+  return set;
+#else
+  return flag.load(std::memory_order_relaxed) != 0;
+#endif
+}
+
 // `init` != nullptr: only fills the handler offset table.
 Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64_t* init,
          const uint32_t* exit_pc) {
@@ -118,7 +131,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name, n) &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
         MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB,
+        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F,
 #define MIDIMON_X(A, C, n) \
   &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
         MIDIMON_ARITH_BRS(MIDIMON_X)
@@ -275,41 +288,38 @@ L_Copy4:
   SLOT(7) = SLOT(8);
   pc += 10;
   NEXT();
+  // Takes `cost` from the fuel; a charge that does not fit is not taken (the store keeps
+  // the fuel it had) and traps. The barrier on the rare path stops g++ from keeping the
+  // old value in a register to restore it, which made the common path six instructions
+  // (load, copy, sub, store, branch, and the cost's load) instead of three (the cost's
+  // load, a read-modify-write sub, branch).
+#define CHARGE(cost)                                  \
+  do {                                                \
+    const uint32_t c_ = (cost);                       \
+    if (UNLIKELY((exec.fuel -= c_) < 0)) {            \
+      asm volatile("" ::: "memory");                  \
+      exec.fuel += c_;                                \
+      TRAP(TrapKind::FuelExhausted);                  \
+    }                                                 \
+  } while (0)
 L_Fuel:
-  exec.fuel -= pc[2];
-  if (UNLIKELY(exec.fuel < 0)) {
-    exec.fuel += pc[2];  // not taken: the store keeps the fuel it had
-    TRAP(TrapKind::FuelExhausted);
-  }
+  CHARGE(pc[2]);
   pc += 3;
   NEXT();
 L_Poll:
-  if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) TRAP(TrapKind::DeadlineExceeded);
+  if (UNLIKELY(interrupted(exec.interrupt))) TRAP(TrapKind::DeadlineExceeded);
   pc += 2;
   NEXT();
 L_FuelPoll:
-  if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) TRAP(TrapKind::DeadlineExceeded);
-  exec.fuel -= pc[2];
-  if (UNLIKELY(exec.fuel < 0)) {
-    exec.fuel += pc[2];
-    TRAP(TrapKind::FuelExhausted);
-  }
+  if (UNLIKELY(interrupted(exec.interrupt))) TRAP(TrapKind::DeadlineExceeded);
+  CHARGE(pc[2]);
   pc += 3;
   NEXT();
   // Sandbox variants of the branches (code.h, MIDIMON_COND_BRS): the charge or poll of
   // the block entered is done by the branch itself.
-#define CHARGE(cost)                            \
-  do {                                          \
-    const uint32_t c_ = (cost);                 \
-    exec.fuel -= c_;                            \
-    if (UNLIKELY(exec.fuel < 0)) {              \
-      exec.fuel += c_;                          \
-      TRAP(TrapKind::FuelExhausted);            \
-    }                                           \
-  } while (0)
 #define POLL()                                                                 \
   do {                                                                         \
-    if (UNLIKELY(exec.interrupt.load(std::memory_order_relaxed) != 0)) {       \
+    if (UNLIKELY(interrupted(exec.interrupt))) {                               \
       TRAP(TrapKind::DeadlineExceeded);                                        \
     }                                                                          \
   } while (0)
@@ -469,6 +479,46 @@ L_Br_FPB:
   CHARGE(pc[3]);
   pc += static_cast<int32_t>(pc[2]);
   NEXT();
+  // Fuel-only forms (code.h): each entry of the table charges the block it enters.
+L_BrTable_F: {
+  uint32_t i = SLOT(1).i32;
+  const uint32_t count = pc[3];
+  if (i > count) i = count;
+  CHARGE(pc[5 + count + i]);
+  pc += static_cast<int32_t>(pc[4 + i]);
+  NEXT();
+}
+  // Calls that charge the callee's entry block (its first op is a Fuel op: fuel on,
+  // deadline checks off) and start after that op. Not yet compiled or a host function:
+  // the plain path (a lazily compiled callee's own Fuel op then charges it).
+L_Call_F:
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
+  goto do_call_f;
+L_CallIndirect_F: {  // CallIndirect's checks, then do_call_f
+  const uint32_t i = SLOT(4).i32;
+  TableInst* tab = inst->tables[pc[3]];
+  if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
+  const Ref r = tab->elems[i];
+  if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
+  callee = ref_func(r);
+  if (UNLIKELY(callee->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + pc[4];
+  ret_pc = pc + 6;
+  goto do_call_f;
+}
+do_call_f: {
+  cf = callee->code;
+  if (UNLIKELY(cf == nullptr)) goto do_host_call;
+  if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
+    TRAP(TrapKind::CallStackExhausted);
+  }
+  // Nothing the frame set-up below does is observable if this traps (a trap unwinds all).
+  CHARGE(cf->entry[kOpUnits]);
+  pc = cf->entry + kOpUnits + 1;
+  goto do_frame;
+}
 #undef CHARGE
 #undef POLL
 L_I64Const:
@@ -577,6 +627,9 @@ do_call: {
   if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
     TRAP(TrapKind::CallStackExhausted);
   }
+  pc = cf->entry;
+}
+do_frame: {  // cf, callee, nfp, ret_pc set and checked; pc = where the callee starts
   ++depth;
   Value* ctl = nfp + cf->ctl_slot;
   // Declared locals start at zero; constants still read from slots are copied in. Both
@@ -606,7 +659,6 @@ do_call: {
   ctl[1].ref = reinterpret_cast<Ref>(fp);
   ctl[2].ref = reinterpret_cast<Ref>(cur);
   fp = nfp;
-  pc = cf->entry;
   if (UNLIKELY(callee->instance != inst)) {
     cur = callee;
     LOAD_INSTANCE();

@@ -17,6 +17,10 @@ struct FileRunOptions {
   // Compile every function when a module loads (EngineConfig::lazy_compilation off), so
   // the compiler sees all of them, called or not; default: each on its first call.
   bool eager_compile = false;
+  // Sandbox instrumentation on (EngineConfig::fuel_metering / deadline_checks), with
+  // fuel and time that never run out: results must not change.
+  bool fuel = false;
+  bool deadline = false;
 };
 
 // The SIMD scripts (simd_*.wast), for --simd-only.

@@ -1,5 +1,7 @@
 #include "script_runner.h"
 
+#include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -89,10 +91,13 @@ std::string format_expected_list(const std::vector<ScriptValue>& v) {
 
 class Runner {
  public:
-  Runner(const Script& script, FileResult* result, bool eager_compile)
-      : script_(script), result_(result), engine_(config(eager_compile)), store_(engine_) {
+  Runner(const Script& script, FileResult* result, bool eager_compile, bool fuel, bool deadline)
+      : script_(script), result_(result), engine_(config(eager_compile, fuel, deadline)),
+        store_(engine_) {
     std::string error;
     if (!define_spectest(store_, linker_, &error)) setup_error_ = error;
+    if (fuel && !store_.set_fuel(UINT64_MAX)) setup_error_ = "set_fuel failed";
+    if (deadline && !store_.set_timeout(std::chrono::hours(1))) setup_error_ = "set_timeout failed";
   }
 
   // Returns the outcome category for progress reporting.
@@ -374,9 +379,11 @@ class Runner {
     pass();
   }
 
-  static EngineConfig config(bool eager_compile) {
+  static EngineConfig config(bool eager_compile, bool fuel, bool deadline) {
     EngineConfig c;
     c.lazy_compilation = !eager_compile;
+    c.fuel_metering = fuel;
+    c.deadline_checks = deadline;
     return c;
   }
 
@@ -394,9 +401,9 @@ class Runner {
 }  // namespace
 
 void run_script(const Script& script, FileResult* result, Progress* progress,
-                bool eager_compile) {
+                bool eager_compile, bool fuel, bool deadline) {
   if (progress) progress->total = static_cast<uint32_t>(counted_commands(script));
-  Runner runner(script, result, eager_compile);
+  Runner runner(script, result, eager_compile, fuel, deadline);
   for (const auto& c : script.commands) {
     if (progress) {
       progress->line = c.line;

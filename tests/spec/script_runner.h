@@ -25,7 +25,8 @@ struct Progress {
 
 // Runs every command of `script`, adding to `result`. `progress` may be null.
 // `eager_compile`: EngineConfig::lazy_compilation off (every function compiled at load).
+// `fuel` / `deadline`: the sandbox instrumentation on, with limits never reached.
 void run_script(const Script& script, FileResult* result, Progress* progress,
-                bool eager_compile = false);
+                bool eager_compile = false, bool fuel = false, bool deadline = false);
 
 }  // namespace midimon::spec

@@ -57,6 +57,8 @@ void usage(std::FILE* out) {
       "  --verbose, -v        all failures, plus n/a commands and notes\n"
       "  --eager-compile      compile every function at load (default: each on its\n"
       "                       first call, as EngineConfig::lazy_compilation)\n"
+      "  --fuel, --deadline   fuel metering / deadline checks on, never running out\n"
+      "                       (the results must be the same)\n"
       "  --max-failures N     failures shown per file (default 20)\n"
       "  --expect-passed N    exit 0 only if the totals match these numbers\n"
       "  --expect-failed N    (alias --expect-failures; default 0)\n"
@@ -117,6 +119,10 @@ int parse_args(int argc, char** argv, Options* o) {
       o->run.isolate = false;
     } else if (a == "--eager-compile") {
       o->run.eager_compile = true;
+    } else if (a == "--fuel") {
+      o->run.fuel = true;
+    } else if (a == "--deadline") {
+      o->run.deadline = true;
     } else if (a == "--max-failures" || a == "--timeout") {
       std::optional<size_t> n;
       if (!count(&n)) return kExitUsage;
