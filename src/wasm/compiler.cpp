@@ -394,6 +394,7 @@ void Compiler::do_memory(const Instr& in) {
   emit(offset);
   result_at(field);
   note_last(start, op, addr, 0, offset);
+  note_load(op, start);
 }
 
 void Compiler::do_unary(Op op) {

@@ -73,9 +73,8 @@ void Compiler::emit_branch(uint32_t depth) {
     }
     return;
   }
-  uint32_t start = emit_op(IOp::Br);
-  emit(0);
-  jump_to(depth, start, start + kOpUnits);
+  const uint32_t start = emit_jump();
+  jump_to(depth, start, here() - 1);
 }
 
 void Compiler::emit_return() {
@@ -159,9 +158,8 @@ void Compiler::do_else() {
     for (uint32_t i = 0; i < c.nresults; ++i) {
       emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
     }
-    uint32_t start = emit_op(IOp::Br);
-    emit(0);
-    c.fixups.emplace_back(start + kOpUnits, start);
+    const uint32_t start = emit_jump();
+    c.fixups.emplace_back(here() - 1, start);
   }
   bind_here();
   patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
@@ -231,8 +229,14 @@ void Compiler::do_br_table(const Instr& in) {
   const uint32_t count = static_cast<uint32_t>(in.targets.size());
   std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
   depths.push_back(in.index);
-  uint32_t start = emit_op(iop(Op::BrTable));
-  emit(index);
+  const int64_t sub = emit_sub_br_table(index);
+  uint32_t start;
+  if (sub >= 0) {
+    start = static_cast<uint32_t>(sub);
+  } else {
+    start = emit_op(iop(Op::BrTable));
+    emit(index);
+  }
   emit(count);
   uint32_t table = here();
   for (uint32_t i = 0; i <= count; ++i) emit(0);
