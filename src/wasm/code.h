@@ -64,6 +64,7 @@ namespace midimon::wasm {
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
 //   <Load>_Idx, <Store>_Idx, LdPair_<A>_<B>             (superinstructions.h)
 //   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
+//   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
 //
 // SIMD: every 0xFD instruction but v128.const (which lives in constant slots, two per
@@ -164,6 +165,9 @@ enum class IOp : uint16_t {
   I32Add_Br,
   Copy_Br,
   Copy2_Br,
+  I32Add_GlobalSet,
+  I32Sub_GlobalSet,
+  GlobalGet_I32Sub_GlobalSet,
   Simd,
   SimdMem,
   GlobalGetV128,

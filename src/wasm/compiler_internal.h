@@ -141,6 +141,7 @@ class Compiler {
     idx_start_ = -1;
     load_start_ = -1;
     lpair_start_ = -1;
+    gget_start_ = -1;
     last_dst_ = -1;
     last_cmp_start_ = -1;
     last_start_ = -1;
@@ -315,6 +316,10 @@ class Compiler {
   // An if's branch to its else arm fused with the add/sub/and just before (directly, or
   // through eqz or a compare); IOp::Invalid when none applies (nothing emitted).
   IOp emit_if_arith_head(uint32_t cond, uint32_t* start);
+  // global.set of the i32.add/i32.sub just before (its result, fresh or tee'd into a
+  // local), itself maybe of a global.get of the same global: <A>_GlobalSet,
+  // GlobalGet_I32Sub_GlobalSet.
+  bool fuse_global_set(uint32_t v, uint32_t global);
   // Emits the head of br_if's conditional branch (up to its rel field, not included):
   // fused with the compare and/or counter step just before when possible. Returns the
   // base op (for its sandbox variants) and its start in `*start`.
@@ -365,6 +370,7 @@ class Compiler {
   Op load_op_ = Op::Nop;
   int64_t lpair_start_ = -1;     // start of the last LdPair (its second load may still be split
   Op lpair_op_ = Op::Nop;        // off for a <Binop>_Ld; lpair_op_ is its first load)
+  int64_t gget_start_ = -1;      // start of the last scalar global.get
   Op store_op_ = Op::Nop;
   int64_t ldb_start_ = -1;       // start of the last <Binop>_Ld (may be stored: <Store>_<Binop>_Ld)
   Op ldb_op_ = Op::Nop;

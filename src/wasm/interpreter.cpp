@@ -89,18 +89,6 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
   __builtin_unreachable();  // every (A, C) of MIDIMON_ARITH_BRS returns above
 }
 
-// The slot `select` reads: a if cond != 0, else b, without a data-dependent branch (a
-// conditional move). The condition is often unpredictable (zstd's match finder), and g++
-// turns the plain conditional into a branch even with a 50 % probability hint.
-inline uint32_t select_slot(uint32_t cond, uint32_t a, uint32_t b) {
-#if defined(__x86_64__)
-  asm("test %1, %1\n\tcmovne %2, %0" : "+r"(b) : "r"(cond), "r"(a) : "cc");
-  return b;
-#else
-  return cond ? a : b;
-#endif
-}
-
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -157,6 +145,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_LOAD_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
+        &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
@@ -527,11 +516,10 @@ L_BrTable: {
   pc += static_cast<int32_t>(pc[4 + i]);
   NEXT();
 }
-L_Select: {
-  SLOT(1) = fp[select_slot(SLOT(4).i32, pc[3], pc[4])];
+L_Select:
+  SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
   pc += 6;
   NEXT();
-}
   // br_table on a - b (I32Sub_BrTable): [h][a][b][count][rel * count][default rel]
 L_I32Sub_BrTable: {
   uint32_t i = SLOT(1).i32 - SLOT(2).i32;
@@ -669,6 +657,24 @@ L_GlobalSet:
   inst->globals[pc[3]]->value = SLOT(1);
   pc += 4;
   NEXT();
+  // The stack pointer's adjustments (superinstructions.h)
+L_I32Add_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 + SLOT(3).i32);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_I32Sub_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 - SLOT(3).i32);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_GlobalGet_I32Sub_GlobalSet: {
+  GlobalInst* g = inst->globals[pc[3]];
+  set_i32(SLOT(1), g->value.i32 - SLOT(3).i32);
+  g->value = SLOT(1);
+  pc += 5;
+  NEXT();
+}
 L_GlobalGetV128: {
   const GlobalInst* g = inst->globals[pc[3]];
   SLOT(1) = g->value;
@@ -847,10 +853,12 @@ L_ElemDrop:
   MIDIMON_STORE_IDX_OPS(STORE_IDX)
 #undef STORE_IDX
   // Two loads in order (LdPair_<A>_<B>): [h][d1][addr1][off1][d2][addr2][off2]. The
-  // pairs are zero-extending i32 loads; LDT_<Op> is the type each reads.
+  // pairs are zero-extending loads (set_i32 zero-extends to the whole slot, so it serves
+  // i64.load32_u too); LDT_<Op> is the type each reads.
 #define LDT_I32Load uint32_t
 #define LDT_I32Load8U uint8_t
 #define LDT_I32Load16U uint16_t
+#define LDT_I64Load32U uint32_t
 #define LD_PAIR_ONE(T, d, a, off)                                          \
   {                                                                        \
     const uint64_t ea = static_cast<uint64_t>(SLOT(a).i32) + pc[off];      \
@@ -871,6 +879,7 @@ L_ElemDrop:
 #undef LDT_I32Load
 #undef LDT_I32Load8U
 #undef LDT_I32Load16U
+#undef LDT_I64Load32U
 #define STORE(Name, T)                                                     \
   L_##Name : {                                                             \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \

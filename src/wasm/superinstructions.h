@@ -40,7 +40,7 @@
 //   LdPair_<A>_<B>  [h][d1][addr1][off1][d2][addr2][off2]
 #define MIDIMON_LOAD_PAIRS(X) \
   X(I32Load, I32Load) X(I32Load8U, I32Load8U) X(I32Load, I32Load8U) X(I32Load, I32Load16U) \
-  X(I32Load8U, I32Load)
+  X(I32Load8U, I32Load) X(I32Load16U, I32Load16U) X(I32Load, I64Load32U)
 // (binop, the load that feeds its b)
 #define MIDIMON_LD_BINOPS(X) \
   X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
@@ -89,6 +89,10 @@
 //   I32Add_Br       [h][d][a][b][rel]      (an interpreter loop's `pc++`, then back)
 //   Copy_Br         [h][dst][src][rel]     Copy2_Br [h][dst1][src1][dst2][src2][rel]
 //                   (values carried to a block end or loop header, then the jump)
+// The shadow stack pointer's adjustments (clang's prologue `global.get $sp; i32.const n;
+// i32.sub; local.tee $fp; global.set $sp` and the epilogue's add and global.set):
+//   I32Add_GlobalSet, I32Sub_GlobalSet  [h][d][a][b][g]: d = a <op> b, then global g = d
+//   GlobalGet_I32Sub_GlobalSet          [h][d][g][b]:    d = global g - b, then g = d
 // Two binops in a row, done in order (the second may read the first's result), in one
 // dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
 // most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).

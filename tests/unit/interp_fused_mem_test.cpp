@@ -83,6 +83,13 @@ const char* kModule = R"((module
     (local.set $x (i32.load8_u (local.get $p)))
     (local.set $p (i32.load8_u offset=2 (local.get $p)))
     (i32.add (i32.mul (local.get $x) (i32.const 256)) (local.get $p)))
+  (func (export "two16") (param $p i32) (result i32) (local $x i32)
+    (local.set $x (i32.load16_u (local.get $p)))
+    (i32.sub (local.get $x) (i32.load16_u offset=2 (local.get $p))))
+  ;; an i64.load32_u through the pointer the first load read
+  (func (export "ld_ld64") (param $p i32) (result i64) (local $x i32)
+    (local.set $x (i32.load (local.get $p)))
+    (i64.add (i64.load32_u offset=4 (local.get $x)) (i64.extend_i32_u (local.get $x))))
   ;; flag tests
   (func (export "and_brif") (param $x i32) (param $m i32) (result i32)
     (block $b (br_if $b (i32.and (local.get $x) (local.get $m))) (return (i32.const 1)))
@@ -162,6 +169,20 @@ const char* kModule = R"((module
   ;; two values carried by a br: Copy2_Br
   (func (export "pair_br") (param $a i32) (param $b i32) (result i32)
     (i32.sub (block (result i32 i32) (local.get $a) (local.get $b) (br 0))))
+  ;; a shadow stack frame as clang makes it
+  (global $sp (mut i32) (i32.const 4096))
+  (global $g2 (mut i32) (i32.const 100))
+  (func (export "frame") (param $n i32) (result i32) (local $fp i32)
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 32))))
+    (i32.store (local.get $fp) (local.get $n))
+    (local.set $n (i32.or (i32.load (local.get $fp)) (global.get $sp)))
+    (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
+    (local.get $n))
+  (func (export "sp") (result i32) (global.get $sp))
+  (func (export "sub_set") (param $a i32) (param $b i32)
+    (global.set $sp (i32.sub (local.get $a) (local.get $b))))
+  (func (export "other_get") (param $b i32)
+    (global.set $sp (i32.sub (global.get $g2) (local.get $b))))
   (func (export "sel") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (select (local.get $a) (local.get $b) (local.get $c)))
   (func (export "sel64") (param $a f64) (param $b f64) (param $c i32) (result f64)
@@ -327,6 +348,12 @@ TEST(InterpFusedMem, LoadPairsRunInOrder) {
     EXPECT_EQ(r.call("chase", {I(65534)}, &v), "out of bounds memory access");
     EXPECT_EQ(r.i32("two_alias", {I(1)}), 0x0204u);  // bytes 1 and 3
     EXPECT_EQ(r.i32("sum2", {I(0), I(4)}), 0x04030201u + 0x08070605u);
+    EXPECT_EQ(count_handler(r.code("two16"), IOp::LdPair_I32Load16U_I32Load16U), 1);
+    EXPECT_EQ(count_handler(r.code("ld_ld64"), IOp::LdPair_I32Load_I64Load32U), 1);
+    EXPECT_EQ(r.i32("two16", {I(0)}), 0x0201u - 0x0403u);
+    EXPECT_EQ(r.call("two16", {I(65533)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i64("ld_ld64", {I(32)}), 8u + 0x100f0e0du);  // upper half zero
+    EXPECT_EQ(r.i64("ld_ld64", {I(40)}), 0x81u);  // *(40) = 0x81, *(0x85) = 0
   }
 }
 
@@ -415,6 +442,30 @@ TEST(InterpFusedMem, JumpsFusedWithTheAddOrCopiesBefore) {
     EXPECT_EQ(r.i32("pick", {I(1), I(10), I(20)}), 10u);
     EXPECT_EQ(r.i32("pick", {I(0), I(10), I(20)}), 20u);
     EXPECT_EQ(r.i32("pair_br", {I(10), I(3)}), 7u);
+  }
+}
+
+TEST(InterpFusedMem, StackPointerAdjustments) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::GlobalGet_I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::I32Add_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("sub_set"), IOp::I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("other_get"), IOp::I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("other_get"), IOp::GlobalGet_I32Sub_GlobalSet), 0);
+    // fp = 4096 - 32; *fp = n; n = *fp | sp (= fp; no common bits); sp = fp + 32.
+    // (An or, not an add: two adds in a row would pair up instead.)
+    EXPECT_EQ(r.i32("frame", {I(5)}), 5u + 4064u);
+    EXPECT_EQ(r.i32("sp", {}), 4096u);
+    EXPECT_EQ(r.call("sub_set", {I(10), I(13)}), "");
+    EXPECT_EQ(r.i32("sp", {}), 0xfffffffdu);
+    EXPECT_EQ(r.call("other_get", {I(30)}), "");
+    EXPECT_EQ(r.i32("sp", {}), 70u);
+    EXPECT_EQ(r.call("sub_set", {I(4096), I(0)}), "");
+    EXPECT_EQ(r.i32("frame", {I(7)}), 7u + 4064u);
+    EXPECT_EQ(r.i32("sp", {}), 4096u);
   }
 }
 
