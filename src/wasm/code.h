@@ -80,6 +80,9 @@ namespace midimon::wasm {
 //   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS, superinstructions.h)
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
+//   <Load>_Idx, <Store>_Idx, LdPair_<A>_<B>             (superinstructions.h)
+//   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
+//   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
 //   <Binop>_I, BrIf_<cmp>_I and its variants, <Store>_I, Ret1I  (constants in the
 //                                                      instruction, superinstructions.h)
@@ -187,6 +190,22 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Store, T) Store##_ThenAdd,
   MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name) Name##_Idx,
+  MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Store, T) Store##_Idx,
+  MIDIMON_STORE_IDX_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, B) LdPair_##A##_##B,
+  MIDIMON_LOAD_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+  I32Sub_BrTable,
+  I32Add_Br,
+  Copy_Br,
+  Copy2_Br,
+  I32Add_GlobalSet,
+  I32Sub_GlobalSet,
+  GlobalGet_I32Sub_GlobalSet,
   Simd,
   SimdMem,
   GlobalGetV128,

@@ -510,6 +510,7 @@ void Compiler::do_memory(const Instr& in) {
   emit(offset);
   result_at(field);
   note_last(start, op, addr, 0, offset);
+  note_load(op, start);
 }
 
 void Compiler::do_unary(Op op) {
@@ -622,7 +623,8 @@ void Compiler::do_select() {
 void Compiler::do_global(const Instr& in) {
   const bool v128 = m_.globals[in.index].type == ValType::V128;
   if (in.op == Op::GlobalGet) {
-    emit_op(v128 ? IOp::GlobalGetV128 : iop(Op::GlobalGet));
+    const uint32_t start = emit_op(v128 ? IOp::GlobalGetV128 : iop(Op::GlobalGet));
+    if (!v128) gget_start_ = start;
     const uint32_t field = here();
     emit(temp(stack_.size()));
     emit(in.index);
@@ -630,6 +632,7 @@ void Compiler::do_global(const Instr& in) {
     return;
   }
   const uint32_t v = pop_value();
+  if (!v128 && fuse_global_set(v, in.index)) return;
   emit_op(v128 ? IOp::GlobalSetV128 : iop(Op::GlobalSet));
   emit(v);
   emit(in.index);

@@ -216,7 +216,22 @@ void Compiler::resolve_pending_imm(Op next) {
     case Op::If:
       // A compare: the branch head takes it as BrIf_<cmp>_I (or demotes it itself).
       if (fused_branch(p) != IOp::Invalid) return;
-      if (next == Op::BrIf && is_arith_step(p)) demote_imm();  // <A>_BrIf
+      // <A>_BrIf, I32And_BrIf, and an if headed by an add, sub or and (compiler_fusion.cpp)
+      // read the plain op's operands: one dispatch saved is worth the constant's slot.
+      if (is_arith_step(p) || p == Op::I32And) demote_imm();
+      imm_start_ = -1;
+      return;
+    case Op::BrTable:
+      if (p == Op::I32Sub) demote_imm();  // I32Sub_BrTable (a switch on x - first case)
+      imm_start_ = -1;
+      return;
+    case Op::Br:
+      if (p == Op::I32Add) demote_imm();  // I32Add_Br (an interpreter's pc++ and back)
+      imm_start_ = -1;
+      return;
+    case Op::GlobalSet:
+      // I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (a stack frame)
+      if (p == Op::I32Add || p == Op::I32Sub) demote_imm();
       imm_start_ = -1;
       return;
     default:
@@ -228,7 +243,7 @@ void Compiler::resolve_pending_imm(Op next) {
              (is_arith_step(p) && fused_branch(next) != IOp::Invalid) ||        // <A>_<cmp> later
              (next == Op::I32Add && store_then_add(p) != IOp::Invalid);         // <Store>_ThenAdd
   } else if (next == Op::I32Eqz || next == Op::I64Eqz) {
-    demote = is_arith_step(p);                                                  // <A>_<W>Eqz later
+    demote = is_arith_step(p) || (next == Op::I32Eqz && p == Op::I32And);       // <A>_<W>Eqz later
   } else {
     demote = store_binop(next, p) != IOp::Invalid ||                            // <Store>_<P>
              (p == Op::I32Add && load_add(next) != IOp::Invalid);               // <Load>_Add

@@ -124,15 +124,18 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
     return;
   }
   // Forward (or a loop without instrumentation); with fuel on, the Br charges its target
-  // unless the block charged it already.
+  // unless the block charged it already. Without fuel a plain Br may fuse with the add
+  // or copy before it (emit_jump).
   if (always && emit_merged_br(label(depth))) return;
-  uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
-  emit(0);
-  int64_t cost = -1;
-  if (fuel_) {
-    cost = here();
-    emit(0);
+  if (!fuel_) {
+    const uint32_t start = emit_jump();
+    jump_to(depth, start, here() - 1);
+    return;
   }
+  uint32_t start = emit_op(IOp::Br_FB);
+  emit(0);
+  const int64_t cost = here();
+  emit(0);
   jump_to(depth, start, start + kOpUnits, cost);
 }
 
@@ -228,13 +231,14 @@ void Compiler::do_else() {
       emit_copy(temp(c.height + i), stack_[stack_.size() - c.nresults + i]);
     }
     if (!emit_merged_br(c)) {
-      uint32_t start = emit_op(fuel_ ? IOp::Br_FB : IOp::Br);
-      emit(0);
       if (fuel_) {
+        const uint32_t start = emit_op(IOp::Br_FB);
+        emit(0);
         c.fixups.push_back({start + kOpUnits, start, here()});
         emit(0);
       } else {
-        c.fixups.push_back({start + kOpUnits, start, Ctrl::kNoCost});
+        const uint32_t start = emit_jump();  // may fuse with the add or copy before it
+        c.fixups.push_back({here() - 1, start, Ctrl::kNoCost});
       }
     }
   }
@@ -335,8 +339,16 @@ void Compiler::do_br_table(const Instr& in) {
   const uint32_t count = static_cast<uint32_t>(in.targets.size());
   std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
   depths.push_back(in.index);
-  uint32_t start = emit_op(fuel_ ? IOp::BrTable_F : iop(Op::BrTable));
-  emit(index);
+  // Without fuel an i32.sub just before may fuse into it (Lua's opcode switch); with fuel
+  // each entry carries its target's cost (BrTable_F), unfused.
+  const int64_t sub = fuel_ ? -1 : emit_sub_br_table(index);
+  uint32_t start;
+  if (sub >= 0) {
+    start = static_cast<uint32_t>(sub);
+  } else {
+    start = emit_op(fuel_ ? IOp::BrTable_F : iop(Op::BrTable));
+    emit(index);
+  }
   emit(count);
   uint32_t table = here();
   for (uint32_t i = 0; i <= count; ++i) emit(0);

@@ -15,6 +15,10 @@ bool Compiler::fuse_binary(Op op, uint32_t a, uint32_t b) {
   if (ld != IOp::Invalid && last_made(b, stack_.size() + 1) && last_op_ == ld_source(op)) {
     // b comes straight from a load: [dst][a][addr][offset]
     const uint32_t addr = last_a_, off = last_off_;
+    // The load is the second half of a LdPair: the first goes back to a plain load.
+    if (lpair_start_ >= 0 && last_start_ == lpair_start_ + kOpUnits + 3) {
+      set_handler(static_cast<uint32_t>(lpair_start_), iop(lpair_op_));
+    }
     code_.resize(static_cast<size_t>(last_start_));
     const uint32_t start = emit_op(ld);
     uint32_t field = here();
@@ -37,7 +41,9 @@ bool Compiler::fuse_binary(Op op, uint32_t a, uint32_t b) {
   // A binop just before: Pair_<A>_<B>.
   if (intact(pair_start_, iop(pair_op_), kOpUnits + 3, here())) {
     if (const IOp pair = binop_pair(pair_op_, op); pair != IOp::Invalid) {
+      const int64_t start = pair_start_;
       append_binop(pair_start_, pair, a, b);
+      if (pair == IOp::Pair_I32Shl_I32Add) idx_start_ = start;
       return true;
     }
   }
@@ -49,13 +55,14 @@ void Compiler::note_binary(Op op, uint32_t start, uint32_t a, uint32_t b) {
   pair_start_ = start;
   pair_op_ = op;
   if (fused_branch(op) != IOp::Invalid) note_cmp(op, start, a, b);
-  if (op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add) {
+  if (op == Op::I32Add || op == Op::I32Sub || op == Op::I64Add || op == Op::I32And) {
     arith_start_ = start;
     arith_op_ = op;
   }
 }
 
 bool Compiler::fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset) {
+  if (fuse_store_idx(op, addr, v, offset)) return true;
   const IOp st_ld = store_ld_binop(op, ldb_op_);
   if (st_ld != IOp::Invalid && intact(ldb_start_, ld_binop(ldb_op_), kOpUnits + 4, here()) &&
       last_dst_ == ldb_start_ + kOpUnits && v == temp(stack_.size() + 1)) {
@@ -94,6 +101,7 @@ void Compiler::note_store(Op op, uint32_t start) {
 }
 
 bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
+  if (fuse_load_idx(op, addr, offset)) return true;
   if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {
     // The address is a fresh i32.add: [dst][a][b][offset]
     const uint32_t a = last_a_, b = last_b_;
@@ -107,7 +115,183 @@ bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
     result_at(field);
     return true;
   }
-  return false;
+  return fuse_load_pair(op, addr, offset);
+}
+
+bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index,
+                           uint32_t* k) const {
+  if (!intact(idx_start_, IOp::Pair_I32Shl_I32Add, kOpUnits + 6, here())) return false;
+  const size_t s0 = static_cast<size_t>(idx_start_) + kOpUnits;
+  const uint32_t d1 = code_[s0], a1 = code_[s0 + 1], b1 = code_[s0 + 2];
+  const uint32_t d2 = code_[s0 + 3], a2 = code_[s0 + 4], b2 = code_[s0 + 5];
+  // d2 is the address and read by nothing else; d1 is a temp (not tee'd into a local)
+  // read only by the add, so the fused op need not write either.
+  if (addr != temp(stack_.size()) || d2 != addr || d1 < temp_base_ || d1 == other) return false;
+  if ((a2 == d1) == (b2 == d1)) return false;
+  const uint32_t const_base = out_->ctl_slot + kCtlSlots;
+  if (b1 < const_base || b1 >= const_base + out_->const_pool.size()) return false;
+  *base = a2 == d1 ? b2 : a2;
+  *index = a1;
+  *k = out_->const_pool[b1 - const_base].i32 & 31;
+  return true;
+}
+
+bool Compiler::fuse_load_idx(Op op, uint32_t addr, uint32_t offset) {
+  uint32_t base, index, k;
+  if (!idx_address(addr, UINT32_MAX, &base, &index, &k)) return false;
+  code_.resize(static_cast<size_t>(idx_start_));
+  idx_start_ = -1;
+  emit_op(load_idx(op));
+  const uint32_t field = here();
+  emit(temp(stack_.size()));
+  emit(base);
+  emit(index);
+  emit(k);
+  emit(offset);
+  result_at(field);
+  return true;
+}
+
+bool Compiler::fuse_store_idx(Op op, uint32_t addr, uint32_t v, uint32_t offset) {
+  const IOp fused = store_idx(op);
+  uint32_t base, index, k;
+  if (fused == IOp::Invalid || !idx_address(addr, v, &base, &index, &k)) return false;
+  code_.resize(static_cast<size_t>(idx_start_));
+  idx_start_ = -1;
+  emit_op(fused);
+  emit(base);
+  emit(index);
+  emit(k);
+  emit(v);
+  emit(offset);
+  return true;
+}
+
+void Compiler::note_load(Op op, uint32_t start) {
+  load_start_ = start;
+  load_op_ = op;
+}
+
+bool Compiler::fuse_load_pair(Op op, uint32_t addr, uint32_t offset) {
+  if (!intact(load_start_, iop(load_op_), kOpUnits + 3, here())) return false;
+  const IOp fused = load_pair(load_op_, op);
+  if (fused == IOp::Invalid) return false;
+  const int64_t s0 = load_start_;
+  set_handler(static_cast<uint32_t>(s0), fused);
+  load_start_ = -1;
+  last_cmp_start_ = -1;
+  last_copy_start_ = -1;
+  const uint32_t second = here();
+  emit(temp(stack_.size()));
+  emit(addr);
+  emit(offset);
+  result_at(second);
+  // A binop reading this load's result may still take it as its <Binop>_Ld (fuse_binary
+  // splits the pair again): the second half is noted as a load of its own.
+  note_last(second, op, addr, 0, offset);
+  lpair_start_ = s0;
+  lpair_op_ = load_op_;
+  return true;
+}
+
+int64_t Compiler::emit_sub_br_table(uint32_t index) {
+  if (!arith_ends_at(here()) || arith_op_ != Op::I32Sub) return -1;
+  const size_t s0 = static_cast<size_t>(arith_start_);
+  if (index != temp(stack_.size()) || code_[s0 + kOpUnits] != index) return -1;
+  const uint32_t a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
+  code_.resize(s0);
+  arith_start_ = -1;
+  const uint32_t start = emit_op(IOp::I32Sub_BrTable);
+  emit(a);
+  emit(b);
+  return start;
+}
+
+uint32_t Compiler::emit_jump() {
+  int64_t s0 = -1;
+  IOp fused = IOp::Invalid;
+  if (arith_ends_at(here()) && arith_op_ == Op::I32Add) {
+    s0 = arith_start_;
+    fused = IOp::I32Add_Br;
+  } else if (last_copy_start_ >= 0 && last_copy_count_ <= 2) {
+    s0 = last_copy_start_;
+    fused = last_copy_count_ == 1 ? IOp::Copy_Br : IOp::Copy2_Br;
+  }
+  if (fused == IOp::Invalid) {
+    const uint32_t start = emit_op(IOp::Br);
+    emit(0);
+    return start;
+  }
+  set_handler(static_cast<uint32_t>(s0), fused);
+  bind_here();  // the fused op is no plain add or copy any more
+  emit(0);
+  return static_cast<uint32_t>(s0);
+}
+
+IOp Compiler::emit_if_arith_head(uint32_t cond, uint32_t* start) {
+  if (arith_start_ < 0 || cond != temp(stack_.size())) return IOp::Invalid;
+  const uint32_t d = code_[static_cast<size_t>(arith_start_) + kOpUnits];
+  IOp fused = IOp::Invalid;
+  bool with_c = false;
+  uint32_t c = 0;
+  // The branch goes to the else arm: taken when the condition is false.
+  if (arith_ends_at(here()) && cond == d) {
+    fused = arith_branch_op(arith_op_, Op::I32Eqz);
+  } else if (last_cmp_start_ >= 0 && arith_ends_at(last_cmp_start_)) {
+    // A compare with a constant b (pending <cmp>_I: last_cmp_b_ is no slot yet) joins the
+    // step only when it tests the step's result; its constant then goes to a slot, as in
+    // emit_br_if_head. Otherwise emit_if_head makes it an If_<cmp>_I.
+    if (imm_pending_at(last_cmp_start_)) {
+      if (last_cmp_a_ != d) return IOp::Invalid;
+      demote_imm();
+    }
+    const Op cmp = last_cmp_op_;
+    if (cmp == Op::I32Eqz) {
+      if (last_cmp_a_ == d) fused = arith_branch_op(arith_op_, Op::BrIf);
+    } else if (cmp != Op::I64Eqz) {
+      const Op neg = negate_cmp(cmp);
+      with_c = true;
+      if (last_cmp_a_ == d) {
+        fused = arith_branch_op(arith_op_, neg);
+        c = last_cmp_b_;
+      } else if (last_cmp_b_ == d) {
+        fused = arith_branch_op(arith_op_, mirror_cmp(neg));
+        c = last_cmp_a_;
+      }
+    }
+  }
+  if (fused == IOp::Invalid) return IOp::Invalid;
+  *start = emit_arith_branch(fused, with_c, c);
+  return fused;
+}
+
+bool Compiler::fuse_global_set(uint32_t v, uint32_t global) {
+  if (!arith_ends_at(here()) || (arith_op_ != Op::I32Add && arith_op_ != Op::I32Sub)) return false;
+  const size_t s0 = static_cast<size_t>(arith_start_);
+  const uint32_t d = code_[s0 + kOpUnits], a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
+  if (d != v) return false;
+  arith_start_ = -1;
+  // a is the fresh temp of a global.get of the same global right before (read only by
+  // the sub, so the fused op need not write it).
+  if (arith_op_ == Op::I32Sub && a >= temp_base_ && a != b &&
+      intact(gget_start_, iop(Op::GlobalGet), kOpUnits + 2, static_cast<int64_t>(s0))) {
+    const size_t g0 = static_cast<size_t>(gget_start_);
+    if (code_[g0 + kOpUnits] == a && code_[g0 + kOpUnits + 1] == global) {
+      code_.resize(g0);
+      emit_op(IOp::GlobalGet_I32Sub_GlobalSet);
+      emit(d);
+      emit(global);
+      emit(b);
+      return true;
+    }
+  }
+  code_.resize(s0);
+  emit_op(arith_op_ == Op::I32Add ? IOp::I32Add_GlobalSet : IOp::I32Sub_GlobalSet);
+  emit(d);
+  emit(a);
+  emit(b);
+  emit(global);
+  return true;
 }
 
 IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
@@ -170,6 +354,7 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
 }
 
 IOp Compiler::emit_if_head(uint32_t cond, uint32_t* start) {
+  if (const IOp fused = emit_if_arith_head(cond, start); fused != IOp::Invalid) return fused;
   IOp base;
   if (last_cmp_start_ >= 0 && cond == temp(stack_.size())) {
     Op op = last_cmp_op_;

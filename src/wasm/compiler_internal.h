@@ -152,6 +152,10 @@ class Compiler {
     ldb_start_ = -1;
     arith_start_ = -1;
     pair_start_ = -1;
+    idx_start_ = -1;
+    load_start_ = -1;
+    lpair_start_ = -1;
+    gget_start_ = -1;
     last_dst_ = -1;
     last_cmp_start_ = -1;
     last_start_ = -1;
@@ -410,6 +414,30 @@ class Compiler {
   bool fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset);
   void note_store(Op op, uint32_t start);
   bool fuse_load(Op op, uint32_t addr, uint32_t offset);
+  // The address `addr` (stack position `pos`) is the fresh result of the intact
+  // Pair_I32Shl_I32Add just before, `base + (index << k)` with a constant k whose shl
+  // result nothing else reads (and which is not `other`, a store's value; loads pass
+  // UINT32_MAX): fills base, index, k.
+  bool idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index, uint32_t* k) const;
+  bool fuse_load_idx(Op op, uint32_t addr, uint32_t offset);
+  bool fuse_store_idx(Op op, uint32_t addr, uint32_t v, uint32_t offset);
+  // A load right after a plain load: LdPair_<A>_<B>.
+  bool fuse_load_pair(Op op, uint32_t addr, uint32_t offset);
+  void note_load(Op op, uint32_t start);
+  // br_table on the fresh result of the i32.sub just before: I32Sub_BrTable. Returns
+  // the op's start (its table follows), or -1 when it does not apply.
+  int64_t emit_sub_br_table(uint32_t index);
+  // An unconditional jump, fused with the i32.add or one or two copies just before when
+  // possible (I32Add_Br, Copy_Br, Copy2_Br). Returns its start; its rel field is the
+  // last unit emitted (0 until patched).
+  uint32_t emit_jump();
+  // An if's branch to its else arm fused with the add/sub/and just before (directly, or
+  // through eqz or a compare); IOp::Invalid when none applies (nothing emitted).
+  IOp emit_if_arith_head(uint32_t cond, uint32_t* start);
+  // global.set of the i32.add/i32.sub just before (its result, fresh or tee'd into a
+  // local), itself maybe of a global.get of the same global: <A>_GlobalSet,
+  // GlobalGet_I32Sub_GlobalSet.
+  bool fuse_global_set(uint32_t v, uint32_t global);
   // Emits the head of br_if's conditional branch (up to its rel field, not included):
   // fused with the compare and/or counter step just before when possible. Returns the
   // base op (for its sandbox variants) and its start in `*start`.
@@ -475,6 +503,12 @@ class Compiler {
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
   int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
   int64_t store_start_ = -1;     // start of the last plain store (may take an i32.add)
+  int64_t idx_start_ = -1;       // start of the last Pair_I32Shl_I32Add (may address a load/store)
+  int64_t load_start_ = -1;      // start of the last plain load (may head a LdPair)
+  Op load_op_ = Op::Nop;
+  int64_t lpair_start_ = -1;     // start of the last LdPair (its second load may still be split
+  Op lpair_op_ = Op::Nop;        // off for a <Binop>_Ld; lpair_op_ is its first load)
+  int64_t gget_start_ = -1;      // start of the last scalar global.get
   Op store_op_ = Op::Nop;
   int64_t ldb_start_ = -1;       // start of the last <Binop>_Ld (may be stored: <Store>_<Binop>_Ld)
   Op ldb_op_ = Op::Nop;

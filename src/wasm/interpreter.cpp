@@ -67,8 +67,10 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
     if constexpr (C == Op::I64GeS) return static_cast<int64_t>(x) >= static_cast<int64_t>(y);
     if constexpr (C == Op::I64GeU) return x >= y;
   } else {
-    static_assert(A == Op::I32Add || A == Op::I32Sub);
-    set_i32(d, A == Op::I32Add ? a.i32 + b.i32 : a.i32 - b.i32);
+    static_assert(A == Op::I32Add || A == Op::I32Sub || A == Op::I32And);
+    set_i32(d, A == Op::I32Add   ? a.i32 + b.i32
+               : A == Op::I32Sub ? a.i32 - b.i32
+                                 : a.i32 & b.i32);
     const uint32_t x = d.i32;
     [[maybe_unused]] const uint32_t y = c.i32;
     if constexpr (C == Op::BrIf) return x != 0;
@@ -146,6 +148,17 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Store, T) &&L_##Store##_ThenAdd,
         MIDIMON_STORE_ADDS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name) &&L_##Name##_Idx,
+        MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(Store, T) &&L_##Store##_Idx,
+        MIDIMON_STORE_IDX_OPS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, B) &&L_LdPair_##A##_##B,
+        MIDIMON_LOAD_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+        &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
+        &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
 #define MIDIMON_X(Name) &&L_##Name##_I,
         MIDIMON_IMM_BINOPS(MIDIMON_X)
@@ -602,6 +615,28 @@ L_Select:
   SLOT(1) = SLOT(4).i32 ? SLOT(2) : SLOT(3);
   pc += 6;
   NEXT();
+  // br_table on a - b (I32Sub_BrTable): [h][a][b][count][rel * count][default rel]
+L_I32Sub_BrTable: {
+  uint32_t i = SLOT(1).i32 - SLOT(2).i32;
+  const uint32_t count = pc[4];
+  if (i > count) i = count;
+  pc += static_cast<int32_t>(pc[5 + i]);
+  NEXT();
+}
+  // An add or copies, then an unconditional jump (superinstructions.h)
+L_I32Add_Br:
+  set_i32(SLOT(1), SLOT(2).i32 + SLOT(3).i32);
+  pc += static_cast<int32_t>(pc[5]);
+  NEXT();
+L_Copy_Br:
+  SLOT(1) = SLOT(2);
+  pc += static_cast<int32_t>(pc[4]);
+  NEXT();
+L_Copy2_Br:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  pc += static_cast<int32_t>(pc[6]);
+  NEXT();
 
   // --- calls ---
 L_Call:
@@ -740,6 +775,24 @@ L_GlobalSet:
   inst->globals[pc[3]]->value = SLOT(1);
   pc += 4;
   NEXT();
+  // The stack pointer's adjustments (superinstructions.h)
+L_I32Add_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 + SLOT(3).i32);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_I32Sub_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 - SLOT(3).i32);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_GlobalGet_I32Sub_GlobalSet: {
+  GlobalInst* g = inst->globals[pc[3]];
+  set_i32(SLOT(1), g->value.i32 - SLOT(3).i32);
+  g->value = SLOT(1);
+  pc += 5;
+  NEXT();
+}
 L_GlobalGetV128: {
   const GlobalInst* g = inst->globals[pc[3]];
   SLOT(1) = g->value;
@@ -878,6 +931,73 @@ L_ElemDrop:
   LOAD(I64Load32S, int32_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
   LOAD(I64Load32U, uint32_t, set_i64, v)
 #undef LOAD
+  // Indexed loads and stores (<Load>_Idx, <Store>_Idx): base + (index << k), 32-bit wrap,
+  // then the offset. Load [h][dst][base][index][k][offset]
+#define LOAD_IDX(Name, T, setter, conv)                                    \
+  L_##Name##_Idx : {                                                       \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32 + (SLOT(3).i32 << pc[5])) + pc[6]; \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    T v;                                                                   \
+    std::memcpy(&v, mb + ea, sizeof(T));                                   \
+    setter(SLOT(1), conv);                                                 \
+    pc += 7;                                                               \
+    NEXT();                                                                \
+  }
+  LOAD_IDX(I32Load, uint32_t, set_i32, v)
+  LOAD_IDX(I64Load, uint64_t, set_i64, v)
+  LOAD_IDX(F32Load, uint32_t, set_i32, v)
+  LOAD_IDX(F64Load, uint64_t, set_i64, v)
+  LOAD_IDX(I32Load8S, int8_t, set_i32, static_cast<uint32_t>(static_cast<int32_t>(v)))
+  LOAD_IDX(I32Load8U, uint8_t, set_i32, v)
+  LOAD_IDX(I32Load16S, int16_t, set_i32, static_cast<uint32_t>(static_cast<int32_t>(v)))
+  LOAD_IDX(I32Load16U, uint16_t, set_i32, v)
+  LOAD_IDX(I64Load8S, int8_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD_IDX(I64Load8U, uint8_t, set_i64, v)
+  LOAD_IDX(I64Load16S, int16_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD_IDX(I64Load16U, uint16_t, set_i64, v)
+  LOAD_IDX(I64Load32S, int32_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
+  LOAD_IDX(I64Load32U, uint32_t, set_i64, v)
+#undef LOAD_IDX
+  // Store [h][base][index][k][value][offset]
+#define STORE_IDX(Name, T)                                                 \
+  L_##Name##_Idx : {                                                       \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32 + (SLOT(2).i32 << pc[4])) + pc[6]; \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    const T v = static_cast<T>(SLOT(4).bits);                              \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+    pc += 7;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_STORE_IDX_OPS(STORE_IDX)
+#undef STORE_IDX
+  // Two loads in order (LdPair_<A>_<B>): [h][d1][addr1][off1][d2][addr2][off2]. The
+  // pairs are zero-extending loads (set_i32 zero-extends to the whole slot, so it serves
+  // i64.load32_u too); LDT_<Op> is the type each reads.
+#define LDT_I32Load uint32_t
+#define LDT_I32Load8U uint8_t
+#define LDT_I32Load16U uint16_t
+#define LDT_I64Load32U uint32_t
+#define LD_PAIR_ONE(T, d, a, off)                                          \
+  {                                                                        \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(a).i32) + pc[off];      \
+    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    T v;                                                                   \
+    std::memcpy(&v, mb + ea, sizeof(T));                                   \
+    set_i32(SLOT(d), v);                                                   \
+  }
+#define LD_PAIR(A, B)                                                      \
+  L_LdPair_##A##_##B:                                                      \
+  LD_PAIR_ONE(LDT_##A, 1, 2, 4)                                            \
+  LD_PAIR_ONE(LDT_##B, 4, 5, 7)                                            \
+  pc += 8;                                                                 \
+  NEXT();
+  MIDIMON_LOAD_PAIRS(LD_PAIR)
+#undef LD_PAIR
+#undef LD_PAIR_ONE
+#undef LDT_I32Load
+#undef LDT_I32Load8U
+#undef LDT_I32Load16U
+#undef LDT_I64Load32U
 #define STORE(Name, T)                                                     \
   L_##Name : {                                                             \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \

@@ -136,6 +136,34 @@ IOp store_then_add(Op store) {
   return IOp::Invalid;
 }
 
+IOp load_idx(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_Idx;
+    MIDIMON_LOAD_OPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp store_idx(Op store) {
+  switch (store) {
+#define MIDIMON_X(Store, T) \
+  case Op::Store: return IOp::Store##_Idx;
+    MIDIMON_STORE_IDX_OPS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
+IOp load_pair(Op a, Op b) {
+#define MIDIMON_X(A, B) \
+  if (a == Op::A && b == Op::B) return IOp::LdPair_##A##_##B;
+  MIDIMON_LOAD_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 IOp binop_pair(Op a, Op b) {
   // A table built once from MIDIMON_BINOP_PAIRS: the compiler asks for nearly every
   // binop (and the constant-carrying forms ask again), and the if-chain over all pairs

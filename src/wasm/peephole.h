@@ -22,6 +22,9 @@ Op ld_source(Op binop);                      // the load that may feed <Binop>_L
 IOp store_binop(Op store, Op binop);         // <Store>_<Binop>
 IOp store_ld_binop(Op store, Op binop);      // <Store>_<Binop>_Ld
 IOp store_then_add(Op store);                // <Store>_ThenAdd
+IOp load_idx(Op load);                       // <Load>_Idx
+IOp store_idx(Op store);                     // <Store>_Idx
+IOp load_pair(Op a, Op b);                   // LdPair_<A>_<B>
 IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
 // `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
 IOp arith_branch_op(Op arith, Op cond);

@@ -26,6 +26,21 @@
 #define MIDIMON_LOAD_OPS(X) \
   X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
   X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
+// Memory access fusions (real programs' profile, docs/performance.md "Which internal ops
+// real code runs"):
+//   <Load>_Idx: `base + (index << k)` (a Pair_I32Shl_I32Add with a constant k whose shl
+//   result only the add reads), then a load of its result      [h][dst][base][index][k][offset]
+//   <Store>_Idx: the same address, then a store                [h][base][index][k][value][offset]
+// The address is computed as the pair did: a 32-bit wrapping base + (index << k), then
+// the offset added without wrapping.
+#define MIDIMON_STORE_IDX_OPS(X) \
+  X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
+  X(I32Store8, uint8_t) X(I32Store16, uint16_t)
+// Two loads in a row, done in order (the second's address may be the first's result):
+//   LdPair_<A>_<B>  [h][d1][addr1][off1][d2][addr2][off2]
+#define MIDIMON_LOAD_PAIRS(X) \
+  X(I32Load, I32Load) X(I32Load8U, I32Load8U) X(I32Load, I32Load8U) X(I32Load, I32Load16U) \
+  X(I32Load8U, I32Load) X(I32Load16U, I32Load16U) X(I32Load, I64Load32U)
 // (binop, the load that feeds its b)
 #define MIDIMON_LD_BINOPS(X) \
   X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
@@ -63,8 +78,21 @@
 #define MIDIMON_ARITH_BRS(X)                                                           \
   X(I32Add, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Add, I32)                              \
   X(I32Sub, BrIf, 3) MIDIMON_ARITH_BRS_CMPS(X, I32Sub, I32)                              \
-  MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64)
+  MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64) \
+  X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
 
+// A flag test `(a & b) != 0` / `== 0` is the I32And rows above (SQLite's `if (p->flags &
+// F)`); an `if` on an add, sub or and result takes the same ops (emit_if_head).
+// Ops that end in an unconditional jump (rel relative to the instruction's first unit):
+//   I32Sub_BrTable  [h][a][b][count][rel * count][default rel]: br_table on a - b (a
+//                   `switch` on `x - first_case`; the difference is not stored)
+//   I32Add_Br       [h][d][a][b][rel]      (an interpreter loop's `pc++`, then back)
+//   Copy_Br         [h][dst][src][rel]     Copy2_Br [h][dst1][src1][dst2][src2][rel]
+//                   (values carried to a block end or loop header, then the jump)
+// The shadow stack pointer's adjustments (clang's prologue `global.get $sp; i32.const n;
+// i32.sub; local.tee $fp; global.set $sp` and the epilogue's add and global.set):
+//   I32Add_GlobalSet, I32Sub_GlobalSet  [h][d][a][b][g]: d = a <op> b, then global g = d
+//   GlobalGet_I32Sub_GlobalSet          [h][d][g][b]:    d = global g - b, then g = d
 // Two binops in a row, done in order (the second may read the first's result), in one
 // dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
 // most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).

@@ -1,0 +1,534 @@
+// Superinstructions from the real programs' profile (superinstructions.h): indexed loads
+// and stores (<Load>_Idx, <Store>_Idx), two loads in one dispatch (LdPair_<A>_<B>), a
+// flag test or counter step fused with br_if / if (I32And_*, and the add/sub/and forms
+// taken by `if`), br_table on a difference (I32Sub_BrTable), and an add or copies fused
+// with the unconditional jump after them (I32Add_Br, Copy_Br, Copy2_Br). Each case runs
+// under the four engine configurations (plain, fuel, deadline, both), checks that the
+// compiler really emitted the fused op (so the semantic checks exercise it), and checks
+// the values against what the wasm semantics give: 32-bit address wrap-around, an offset
+// added without wrapping, traps with no partial effect, aliasing through tee'd locals.
+// With fuel, a fused function costs exactly one unit less than its twin with one more
+// instruction (a local.tee that also blocks the fusion): fusion moves no charge.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wat_util.h"
+#include "wasm/code.h"
+#include "wasm/engine.h"
+#include "wasm/linker.h"
+#include "wasm/module.h"
+#include "wasm/store.h"
+
+namespace midimon::wasm {
+namespace {
+
+struct Config {
+  const char* name;
+  bool fuel;
+  bool deadline;
+};
+const Config kConfigs[] = {
+    {"plain", false, false},
+    {"fuel", true, false},
+    {"deadline", false, true},
+    {"fuel_deadline", true, true},
+};
+
+const char* kModule = R"((module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (data (i32.const 32) "\08\00\00\00\f0\ff\ff\ff\81\00\00\00")
+  ;; base + (i << 2), the shl the add's second operand: I32Load_Idx
+  (func (export "idx") (param $b i32) (param $i i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))
+  ;; the shl first, a sign-extending byte load
+  (func (export "idx_rev") (param $b i32) (param $i i32) (result i32)
+    (i32.load8_s (i32.add (i32.shl (local.get $i) (i32.const 1)) (local.get $b))))
+  (func (export "idx64") (param $b i32) (param $i i32) (result i64)
+    (i64.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))
+  ;; a shift count that is no constant: not fused
+  (func (export "idx_var") (param $b i32) (param $i i32) (param $k i32) (result i32)
+    (i32.load (i32.add (local.get $b) (i32.shl (local.get $i) (local.get $k)))))
+  ;; the shl result tee'd into a local that is read again: not fused
+  (func (export "idx_tee") (param $b i32) (param $i i32) (result i32) (local $t i32)
+    (i32.add (i32.load (i32.add (local.get $b) (local.tee $t (i32.shl (local.get $i) (i32.const 2)))))
+             (local.get $t)))
+  ;; the address tee'd: not fused (the twin of "idx" for fuel: one instruction more)
+  (func (export "idx_addr_tee") (param $b i32) (param $i i32) (result i32) (local $a i32)
+    (i32.load offset=4 (local.tee $a (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+  (func (export "st_idx") (param $b i32) (param $i i32) (param $v i32)
+    (i32.store16 offset=2 (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 1))) (local.get $v)))
+  (func (export "st_idx64") (param $b i32) (param $i i32) (param $v i64)
+    (i64.store (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3))) (local.get $v)))
+  (func (export "get32") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "get64") (param i32) (result i64) (i64.load (local.get 0)))
+  ;; two loads into locals: LdPair_I32Load_I32Load8U
+  (func (export "two") (param $p i32) (param $q i32) (result i32) (local $x i32) (local $y i32)
+    (local.set $x (i32.load (local.get $p)))
+    (local.set $y (i32.load8_u offset=1 (local.get $q)))
+    (i32.sub (local.get $x) (local.get $y)))
+  ;; the second load's address is the first's result: LdPair_I32Load_I32Load
+  (func (export "chase") (param $p i32) (result i32)
+    (i32.load offset=4 (i32.load (local.get $p))))
+  ;; a load feeding an add's b stays an I32Add_Ld (the pair is split again)
+  (func (export "sum2") (param $p i32) (param $q i32) (result i32)
+    (i32.add (i32.load (local.get $p)) (i32.load (local.get $q))))
+  ;; the second load's destination is the first's address local
+  (func (export "two_alias") (param $p i32) (result i32) (local $x i32)
+    (local.set $x (i32.load8_u (local.get $p)))
+    (local.set $p (i32.load8_u offset=2 (local.get $p)))
+    (i32.add (i32.mul (local.get $x) (i32.const 256)) (local.get $p)))
+  (func (export "two16") (param $p i32) (result i32) (local $x i32)
+    (local.set $x (i32.load16_u (local.get $p)))
+    (i32.sub (local.get $x) (i32.load16_u offset=2 (local.get $p))))
+  ;; an i64.load32_u through the pointer the first load read
+  (func (export "ld_ld64") (param $p i32) (result i64) (local $x i32)
+    (local.set $x (i32.load (local.get $p)))
+    (i64.add (i64.load32_u offset=4 (local.get $x)) (i64.extend_i32_u (local.get $x))))
+  ;; flag tests
+  (func (export "and_brif") (param $x i32) (param $m i32) (result i32)
+    (block $b (br_if $b (i32.and (local.get $x) (local.get $m))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_brif_eqz") (param $x i32) (param $m i32) (result i32)
+    (block $b (br_if $b (i32.eqz (i32.and (local.get $x) (local.get $m)))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_if") (param $x i32) (param $m i32) (result i32)
+    (if (result i32) (i32.and (local.get $x) (local.get $m)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "and_if_twin") (param $x i32) (param $m i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.and (local.get $x) (local.get $m)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "and_if_eqz") (param $x i32) (param $m i32) (result i32)
+    (if (result i32) (i32.eqz (i32.and (local.get $x) (local.get $m))) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "and_if_eqz_twin") (param $x i32) (param $m i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.eqz (i32.and (local.get $x) (local.get $m))))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "add_if_lt") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (if (result i32) (i32.lt_s (i32.add (local.get $a) (local.get $b)) (local.get $c))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "add_if_lt_twin") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (if (result i32) (local.tee $c (i32.lt_s (i32.add (local.get $a) (local.get $b)) (local.get $c)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  ;; c > a + b, the sum the compare's second operand
+  (func (export "add_if_mirror") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (if (result i32) (i32.gt_u (local.get $c) (i32.add (local.get $a) (local.get $b)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  ;; the compare's other operand is the local the sum is tee'd into
+  (func (export "sub_if_tee") (param $a i32) (param $b i32) (result i32)
+    (if (result i32) (i32.eq (local.tee $a (i32.sub (local.get $a) (local.get $b))) (local.get $a))
+      (then (local.get $a)) (else (i32.const 99))))
+  (func (export "sub_if") (param $a i32) (param $b i32) (result i32)
+    (if (result i32) (i32.sub (local.get $a) (local.get $b)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "add64_if") (param $a i64) (param $b i64) (param $c i64) (result i32)
+    (if (result i32) (i64.ne (i64.add (local.get $a) (local.get $b)) (local.get $c))
+      (then (i32.const 1)) (else (i32.const 2))))
+  ;; switch on x - 10
+  (func (export "switch") (param $x i32) (result i32)
+    (block $d (block $c2 (block $c1 (block $c0
+      (br_table $c0 $c1 $c2 $d (i32.sub (local.get $x) (i32.const 10))))
+      (return (i32.const 100)))
+      (return (i32.const 101)))
+      (return (i32.const 102)))
+    (i32.const 103))
+  (func (export "switch_twin") (param $x i32) (result i32)
+    (block $d (block $c2 (block $c1 (block $c0
+      (br_table $c0 $c1 $c2 $d (local.tee $x (i32.sub (local.get $x) (i32.const 10)))))
+      (return (i32.const 100)))
+      (return (i32.const 101)))
+      (return (i32.const 102)))
+    (i32.const 103))
+  ;; with a value carried to the targets
+  (func (export "switch_val") (param $x i32) (param $y i32) (result i32)
+    (i32.add (block $o (result i32)
+      (i32.mul (block $i (result i32)
+        (br_table $i $o $i (local.get $y) (i32.sub (local.get $x) (local.get $y))))
+        (i32.const 3)))
+      (i32.const 1000)))
+  ;; a counting loop: its back-edge is a plain br (I32Add_Br) without the sandbox (an
+  ;; i32.or before the add, which does not pair with it)
+  (func (export "count") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i32.or (local.get $s) (i32.mul (local.get $i) (i32.const 16))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.add (local.get $s) (local.get $i)))
+  ;; a forward br after an add: I32Add_Br in every configuration
+  (func (export "fwd") (param $x i32) (result i32) (local $y i32)
+    (block $b
+      (if (local.get $x) (then (local.set $y (i32.add (local.get $x) (i32.const 5))) (br $b)))
+      (local.set $y (i32.const 1)))
+    (local.get $y))
+  ;; the then arm's value copied, then its jump past the else arm: Copy_Br
+  (func (export "pick") (param $c i32) (param $a i32) (param $b i32) (result i32)
+    (if (result i32) (local.get $c) (then (local.get $a)) (else (local.get $b))))
+  ;; two values carried by a br: Copy2_Br
+  (func (export "pair_br") (param $a i32) (param $b i32) (result i32)
+    (i32.sub (block (result i32 i32) (local.get $a) (local.get $b) (br 0))))
+  ;; a shadow stack frame as clang makes it
+  (global $sp (mut i32) (i32.const 4096))
+  (global $g2 (mut i32) (i32.const 100))
+  (func (export "frame") (param $n i32) (result i32) (local $fp i32)
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 32))))
+    (i32.store (local.get $fp) (local.get $n))
+    (local.set $n (i32.or (i32.load (local.get $fp)) (global.get $sp)))
+    (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
+    (local.get $n))
+  (func (export "sp") (result i32) (global.get $sp))
+  (func (export "sub_set") (param $a i32) (param $b i32)
+    (global.set $sp (i32.sub (local.get $a) (local.get $b))))
+  (func (export "other_get") (param $b i32)
+    (global.set $sp (i32.sub (global.get $g2) (local.get $b))))
+  (func (export "sel") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (select (local.get $a) (local.get $b) (local.get $c)))
+  (func (export "sel64") (param $a f64) (param $b f64) (param $c i32) (result f64)
+    (select (local.get $a) (local.get $b) (local.get $c)))
+))";
+
+struct Runner {
+  Config cfg;
+  Engine engine;
+  Store store;
+  Linker linker;
+  std::shared_ptr<const Module> module;
+  Instance* inst = nullptr;
+  std::map<std::string, uint32_t> index;  // export name -> function index
+
+  explicit Runner(const Config& c) : cfg(c), engine(config(c)), store(engine) {
+    auto m = Module::compile(engine, test::wat2wasm(kModule));
+    EXPECT_TRUE(m.ok()) << m.error().to_string();
+    if (!m.ok()) return;
+    module = *m;
+    auto r = linker.instantiate(store, module);
+    EXPECT_TRUE(r.ok()) << r.error().to_string();
+    if (r.ok()) inst = *r;
+  }
+  static EngineConfig config(const Config& c) {
+    EngineConfig e;
+    e.fuel_metering = c.fuel;
+    e.deadline_checks = c.deadline;
+    return e;
+  }
+
+  // Runs `name`; returns the trap message ("" when it returns) and the first result.
+  std::string call(const std::string& name, const std::vector<Value>& args, Value* out = nullptr,
+                   uint64_t* fuel_used = nullptr) {
+    FuncInst* f = inst->get_func(name);
+    if (!f) return "no export " + name;
+    std::vector<Value> res(f->type->results.size(), Value::from_i64(0));
+    constexpr uint64_t kFuel = uint64_t{1} << 40;
+    if (cfg.fuel) {
+      EXPECT_TRUE(store.set_fuel(kFuel).ok());
+    }
+    Trap t = store.call(f, args, res);
+    if (out && !res.empty()) *out = res[0];
+    if (fuel_used && cfg.fuel) *fuel_used = kFuel - store.fuel_remaining();
+    return t.ok() ? "" : t.message();
+  }
+  uint32_t i32(const std::string& name, const std::vector<Value>& args) {
+    Value v = Value::from_i64(0);
+    EXPECT_EQ(call(name, args, &v), "") << name;
+    return v.i32;
+  }
+  uint64_t i64(const std::string& name, const std::vector<Value>& args) {
+    Value v = Value::from_i64(0);
+    EXPECT_EQ(call(name, args, &v), "") << name;
+    return v.i64;
+  }
+
+  const std::vector<uint32_t>& code(const std::string& name) {
+    FuncInst* f = inst->get_func(name);
+    EXPECT_NE(f, nullptr) << name;
+    uint32_t i = 0;
+    while (inst->funcs[i] != f) ++i;
+    return module->code(i).value()->code;
+  }
+};
+
+// How many times `op`'s handler appears in `code` (a handler is two units).
+int count_handler(const std::vector<uint32_t>& code, IOp op) {
+  const uint64_t h = interp_handler_addresses()[static_cast<uint32_t>(op)];
+  int n = 0;
+  for (size_t k = 0; k + 1 < code.size(); ++k) {
+    if ((code[k] | (static_cast<uint64_t>(code[k + 1]) << 32)) == h) ++n;
+  }
+  return n;
+}
+// An arithmetic + branch op in any of its forms (plain, _F, _FB, _PB, _FPB: consecutive).
+int count_family(const std::vector<uint32_t>& code, IOp base) {
+  int n = 0;
+  for (uint32_t v = 0; v < 5; ++v) n += count_handler(code, static_cast<IOp>(static_cast<uint32_t>(base) + v));
+  return n;
+}
+
+Value I(uint32_t v) { return Value::from_i32(v); }
+Value L(uint64_t v) { return Value::from_i64(v); }
+Value D(double v) { return Value::from_f64(v); }
+
+TEST(InterpFusedMem, IndexedLoadsAreFusedAndWrapLikeThePair) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("idx"), IOp::I32Load_Idx), 1);
+    EXPECT_EQ(count_handler(r.code("idx_rev"), IOp::I32Load8S_Idx), 1);
+    EXPECT_EQ(count_handler(r.code("idx64"), IOp::I64Load_Idx), 1);
+    EXPECT_EQ(count_handler(r.code("idx_var"), IOp::I32Load_Idx), 0);
+    EXPECT_EQ(count_handler(r.code("idx_tee"), IOp::I32Load_Idx), 0);
+    EXPECT_EQ(count_handler(r.code("idx_addr_tee"), IOp::I32Load_Idx), 0);
+
+    EXPECT_EQ(r.i32("idx", {I(0), I(0)}), 0x08070605u);
+    EXPECT_EQ(r.i32("idx", {I(4), I(1)}), 0x100f0e0du);
+    // 0xfffffffc + (2 << 2) wraps to 4 (32-bit), then offset 4: bytes 8..11.
+    EXPECT_EQ(r.i32("idx", {I(0xfffffffcu), I(2)}), 0x0c0b0a09u);
+    // i << 2 drops the index's top bits: 0x40000001 << 2 == 4.
+    EXPECT_EQ(r.i32("idx", {I(0), I(0x40000001u)}), 0x0c0b0a09u);
+    // The offset is added without wrapping: 65532 + 4 is out of bounds.
+    Value v;
+    EXPECT_EQ(r.call("idx", {I(65528), I(1)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.call("idx", {I(65524), I(1)}, &v), "");
+    EXPECT_EQ(r.call("idx", {I(0xfffffff8u), I(0)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i32("idx_rev", {I(32), I(2)}), 0xfffffff0u);  // byte 0xf0 sign-extended
+    EXPECT_EQ(r.i32("idx_rev", {I(1), I(1)}), 4u);
+    EXPECT_EQ(r.call("idx_rev", {I(65535), I(1)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i64("idx64", {I(0), I(1)}), 0x100f0e0d0c0b0a09u);
+    EXPECT_EQ(r.call("idx64", {I(65528), I(1)}, &v), "out of bounds memory access");
+    // Unfused neighbours keep their meaning.
+    EXPECT_EQ(r.i32("idx_var", {I(0), I(1), I(3)}), 0x0c0b0a09u);
+    EXPECT_EQ(r.i32("idx_var", {I(0), I(1), I(35)}), 0x0c0b0a09u);  // shift count mod 32
+    EXPECT_EQ(r.i32("idx_tee", {I(0), I(1)}), 0x08070605u + 4u);
+    EXPECT_EQ(r.i32("idx_addr_tee", {I(4), I(1)}), 0x100f0e0du);
+  }
+}
+
+TEST(InterpFusedMem, IndexedStoresAreFusedAndTrapWithoutWriting) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("st_idx"), IOp::I32Store16_Idx), 1);
+    EXPECT_EQ(count_handler(r.code("st_idx64"), IOp::I64Store_Idx), 1);
+    EXPECT_EQ(r.call("st_idx", {I(100), I(3), I(0xabcd1234u)}), "");  // 100 + 6 + 2
+    EXPECT_EQ(r.i32("get32", {I(108)}), 0x1234u);
+    EXPECT_EQ(r.call("st_idx", {I(0xfffffffeu), I(1), I(0x5678)}), "");  // wraps to 0, + 2
+    EXPECT_EQ(r.i32("get32", {I(0)}), 0x56780201u);
+    EXPECT_EQ(r.call("st_idx", {I(65530), I(2), I(0x9999)}), "out of bounds memory access");
+    EXPECT_EQ(r.call("st_idx", {I(65530), I(1), I(0x7777)}), "");  // 65534..65535
+    EXPECT_EQ(r.i32("get32", {I(65532)}), 0x77770000u);
+    EXPECT_EQ(r.call("st_idx64", {I(200), I(2), L(0x1122334455667788u)}), "");
+    EXPECT_EQ(r.i64("get64", {I(216)}), 0x1122334455667788u);
+    EXPECT_EQ(r.call("st_idx64", {I(65528), I(1), L(1)}), "out of bounds memory access");
+    EXPECT_EQ(r.i64("get64", {I(65528)}), 0x7777000000000000u);  // nothing written
+  }
+}
+
+TEST(InterpFusedMem, LoadPairsRunInOrder) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("two"), IOp::LdPair_I32Load_I32Load8U), 1);
+    EXPECT_EQ(count_handler(r.code("chase"), IOp::LdPair_I32Load_I32Load), 1);
+    EXPECT_EQ(count_handler(r.code("two_alias"), IOp::LdPair_I32Load8U_I32Load8U), 1);
+    // The second load feeds an add: I32Add_Ld as before, and the first load is plain.
+    EXPECT_EQ(count_handler(r.code("sum2"), IOp::LdPair_I32Load_I32Load), 0);
+    EXPECT_EQ(count_handler(r.code("sum2"), IOp::I32Add_Ld), 1);
+    EXPECT_EQ(count_handler(r.code("sum2"), iop(Op::I32Load)), 1);
+
+    EXPECT_EQ(r.i32("two", {I(0), I(4)}), 0x04030201u - 6u);
+    Value v;
+    EXPECT_EQ(r.call("two", {I(65533), I(0)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.call("two", {I(0), I(65535)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i32("chase", {I(32)}), 0x100f0e0du);  // *(32) = 8, then *(8 + 4)
+    EXPECT_EQ(r.call("chase", {I(36)}, &v), "out of bounds memory access");  // *(36) + 4 > 4 GiB
+    EXPECT_EQ(r.call("chase", {I(65534)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i32("two_alias", {I(1)}), 0x0204u);  // bytes 1 and 3
+    EXPECT_EQ(r.i32("sum2", {I(0), I(4)}), 0x04030201u + 0x08070605u);
+    EXPECT_EQ(count_handler(r.code("two16"), IOp::LdPair_I32Load16U_I32Load16U), 1);
+    EXPECT_EQ(count_handler(r.code("ld_ld64"), IOp::LdPair_I32Load_I64Load32U), 1);
+    EXPECT_EQ(r.i32("two16", {I(0)}), 0x0201u - 0x0403u);
+    EXPECT_EQ(r.call("two16", {I(65533)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i64("ld_ld64", {I(32)}), 8u + 0x100f0e0du);  // upper half zero
+    EXPECT_EQ(r.i64("ld_ld64", {I(40)}), 0x81u);  // *(40) = 0x81, *(0x85) = 0
+  }
+}
+
+TEST(InterpFusedMem, FlagTestsAndIfsOnArithmetic) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_family(r.code("and_brif"), IOp::I32And_BrIf), 1);
+    EXPECT_EQ(count_family(r.code("and_brif_eqz"), IOp::I32And_I32Eqz), 1);
+    EXPECT_EQ(count_family(r.code("and_if"), IOp::I32And_I32Eqz), 1);
+    EXPECT_EQ(count_family(r.code("and_if_twin"), IOp::I32And_I32Eqz), 0);
+    EXPECT_EQ(count_family(r.code("and_if_eqz"), IOp::I32And_BrIf), 1);
+    EXPECT_EQ(count_family(r.code("add_if_lt"), IOp::I32Add_I32GeS), 1);
+    EXPECT_EQ(count_family(r.code("add_if_mirror"), IOp::I32Add_I32GeU), 1);
+    EXPECT_EQ(count_family(r.code("sub_if"), IOp::I32Sub_I32Eqz), 1);
+    EXPECT_EQ(count_family(r.code("sub_if_tee"), IOp::I32Sub_I32Ne), 1);
+    EXPECT_EQ(count_family(r.code("add64_if"), IOp::I64Add_I64Eq), 1);
+
+    for (uint32_t x : {0u, 1u, 4u, 5u, 0x80000000u}) {
+      for (uint32_t m : {0u, 4u, 0xffffffffu}) {
+        const bool set = (x & m) != 0;
+        EXPECT_EQ(r.i32("and_brif", {I(x), I(m)}), set ? 2u : 1u) << x << " " << m;
+        EXPECT_EQ(r.i32("and_brif_eqz", {I(x), I(m)}), set ? 1u : 2u);
+        EXPECT_EQ(r.i32("and_if", {I(x), I(m)}), set ? 1u : 2u);
+        EXPECT_EQ(r.i32("and_if_twin", {I(x), I(m)}), set ? 1u : 2u);
+        EXPECT_EQ(r.i32("and_if_eqz", {I(x), I(m)}), set ? 2u : 1u);
+        EXPECT_EQ(r.i32("sub_if", {I(x), I(m)}), x != m ? 1u : 2u);
+      }
+    }
+    const uint32_t big = 0x7fffffffu;
+    EXPECT_EQ(r.i32("add_if_lt", {I(1), I(2), I(4)}), 1u);
+    EXPECT_EQ(r.i32("add_if_lt", {I(1), I(3), I(4)}), 2u);
+    EXPECT_EQ(r.i32("add_if_lt", {I(big), I(1), I(0)}), 1u);  // wraps to INT32_MIN < 0
+    EXPECT_EQ(r.i32("add_if_mirror", {I(1), I(2), I(4)}), 1u);
+    EXPECT_EQ(r.i32("add_if_mirror", {I(2), I(2), I(4)}), 2u);
+    EXPECT_EQ(r.i32("add_if_mirror", {I(0xffffffffu), I(2), I(4)}), 1u);  // 1 < 4 unsigned
+    // a - b is compared with the tee'd a itself: always equal.
+    EXPECT_EQ(r.i32("sub_if_tee", {I(10), I(3)}), 7u);
+    EXPECT_EQ(r.i32("add64_if", {L(1), L(2), L(3)}), 2u);
+    EXPECT_EQ(r.i32("add64_if", {L(0xffffffffu), L(1), L(0)}), 1u);  // no 32-bit wrap
+    EXPECT_EQ(r.i32("add64_if", {L(0xffffffffffffffffu), L(1), L(0)}), 2u);
+  }
+}
+
+TEST(InterpFusedMem, BrTableOnADifference) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    // With fuel every entry charges its target (BrTable_F), which takes no sub.
+    const int fused = c.fuel ? 0 : 1;
+    EXPECT_EQ(count_handler(r.code("switch"), IOp::I32Sub_BrTable), fused);
+    EXPECT_EQ(count_handler(r.code("switch_twin"), IOp::I32Sub_BrTable), 0);
+    EXPECT_EQ(count_handler(r.code("switch_val"), IOp::I32Sub_BrTable), fused);
+    const std::pair<uint32_t, uint32_t> cases[] = {{10, 100}, {11, 101}, {12, 102}, {13, 103},
+                                                   {9, 103},  {0, 103},  {0xffffffffu, 103}};
+    for (auto [x, want] : cases) {
+      EXPECT_EQ(r.i32("switch", {I(x)}), want) << x;
+      EXPECT_EQ(r.i32("switch_twin", {I(x)}), want) << x;
+    }
+    // x - y == 0 or 2: to $i (y * 3 + 1000); 1: to $o (y + 1000); else (default $i).
+    EXPECT_EQ(r.i32("switch_val", {I(5), I(5)}), 1015u);
+    EXPECT_EQ(r.i32("switch_val", {I(6), I(5)}), 1005u);
+    EXPECT_EQ(r.i32("switch_val", {I(7), I(5)}), 1015u);
+    EXPECT_EQ(r.i32("switch_val", {I(4), I(5)}), 1015u);
+  }
+}
+
+TEST(InterpFusedMem, JumpsFusedWithTheAddOrCopiesBefore) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    // The loop's back-edge is a plain br only without the sandbox (else Br_FB / _PB).
+    const bool sandbox = c.fuel || c.deadline;
+    EXPECT_EQ(count_handler(r.code("count"), IOp::I32Add_Br), sandbox ? 0 : 1);
+    // With fuel a forward br charges its target too (Br_FB, or merged into the block's
+    // charge), so only the plain Br of an engine without fuel fuses.
+    const int fwd = c.fuel ? 0 : 1;
+    EXPECT_EQ(count_handler(r.code("fwd"), IOp::I32Add_Br), fwd);
+    EXPECT_EQ(count_handler(r.code("pick"), IOp::Copy_Br), fwd);
+    EXPECT_EQ(count_handler(r.code("pair_br"), IOp::Copy2_Br), fwd);
+    for (uint32_t n : {0u, 1u, 7u}) {
+      uint32_t s = 0;
+      for (uint32_t i = 0; i < n; ++i) s |= i * 16;
+      EXPECT_EQ(r.i32("count", {I(n)}), s + n) << n;
+    }
+    EXPECT_EQ(r.i32("fwd", {I(0)}), 1u);
+    EXPECT_EQ(r.i32("fwd", {I(3)}), 8u);
+    EXPECT_EQ(r.i32("pick", {I(1), I(10), I(20)}), 10u);
+    EXPECT_EQ(r.i32("pick", {I(0), I(10), I(20)}), 20u);
+    EXPECT_EQ(r.i32("pair_br", {I(10), I(3)}), 7u);
+  }
+}
+
+TEST(InterpFusedMem, StackPointerAdjustments) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::GlobalGet_I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::I32Add_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("sub_set"), IOp::I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("other_get"), IOp::I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("other_get"), IOp::GlobalGet_I32Sub_GlobalSet), 0);
+    // fp = 4096 - 32; *fp = n; n = *fp | sp (= fp; no common bits); sp = fp + 32.
+    // (An or, not an add: two adds in a row would pair up instead.)
+    EXPECT_EQ(r.i32("frame", {I(5)}), 5u + 4064u);
+    EXPECT_EQ(r.i32("sp", {}), 4096u);
+    EXPECT_EQ(r.call("sub_set", {I(10), I(13)}), "");
+    EXPECT_EQ(r.i32("sp", {}), 0xfffffffdu);
+    EXPECT_EQ(r.call("other_get", {I(30)}), "");
+    EXPECT_EQ(r.i32("sp", {}), 70u);
+    EXPECT_EQ(r.call("sub_set", {I(4096), I(0)}), "");
+    EXPECT_EQ(r.i32("frame", {I(7)}), 7u + 4064u);
+    EXPECT_EQ(r.i32("sp", {}), 4096u);
+  }
+}
+
+TEST(InterpFusedMem, SelectPicksByTheCondition) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(r.i32("sel", {I(1), I(2), I(1)}), 1u);
+    EXPECT_EQ(r.i32("sel", {I(1), I(2), I(0)}), 2u);
+    EXPECT_EQ(r.i32("sel", {I(1), I(2), I(0x80000000u)}), 1u);
+    Value v;
+    EXPECT_EQ(r.call("sel64", {D(1.5), D(-2.5), I(0)}, &v), "");
+    EXPECT_EQ(v.f64, -2.5);
+    EXPECT_EQ(r.call("sel64", {D(1.5), D(-2.5), I(7)}, &v), "");
+    EXPECT_EQ(v.f64, 1.5);
+  }
+}
+
+// Fusion moves no fuel charge: each fused function costs one unit less than its twin
+// (the same code with one local.tee more, which keeps it unfused), on every path.
+TEST(InterpFusedMem, FusedFormsCostTheirWasmInstructions) {
+  for (const Config& c : {kConfigs[1], kConfigs[3]}) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    struct Twin {
+      const char* fused;
+      const char* twin;
+      std::vector<std::vector<Value>> args;
+    };
+    const Twin twins[] = {
+        {"idx", "idx_addr_tee", {{I(0), I(1)}, {I(65528), I(1)}}},
+        {"and_if", "and_if_twin", {{I(1), I(1)}, {I(1), I(2)}}},
+        {"and_if_eqz", "and_if_eqz_twin", {{I(1), I(1)}, {I(1), I(2)}}},
+        {"add_if_lt", "add_if_lt_twin", {{I(1), I(1), I(5)}, {I(1), I(9), I(5)}}},
+        {"switch", "switch_twin", {{I(10)}, {I(11)}, {I(12)}, {I(40)}}},
+    };
+    for (const Twin& t : twins) {
+      EXPECT_EQ(count_handler(r.code(t.twin), IOp::I32Load_Idx) +
+                    count_family(r.code(t.twin), IOp::I32And_I32Eqz) +
+                    count_family(r.code(t.twin), IOp::I32And_BrIf) +
+                    count_family(r.code(t.twin), IOp::I32Add_I32GeS) +
+                    count_handler(r.code(t.twin), IOp::I32Sub_BrTable),
+                0)
+          << t.twin;
+      for (const auto& args : t.args) {
+        uint64_t fused = 0, twin = 0;
+        Value a, b;
+        const std::string ea = r.call(t.fused, args, &a, &fused);
+        const std::string eb = r.call(t.twin, args, &b, &twin);
+        EXPECT_EQ(ea, eb) << t.fused;
+        EXPECT_EQ(a.bits, b.bits) << t.fused;
+        EXPECT_EQ(fused + 1, twin) << t.fused;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace midimon::wasm
