@@ -96,32 +96,75 @@ bool jack_client_still_usable(uint64_t generation) {
   return g_jack_shutdowns.load() == generation && jack_server_reachable();
 }
 
-class RtInputPort final : public InputPort {
+// What RtMidi calls back into, for one input: its userData for messages and errors. It is
+// a separate object so that it can outlive the port (see ~RtInputPort), and it is closed
+// under its mutex: once close() returned, the caller's callback is not running and never
+// runs again, whatever RtMidi's threads still do.
+//
+// Why not RtMidiIn::cancelCallback(): it clears RtMidi's callback pointer, its user data
+// and then its "using a callback" flag with plain stores, while the JACK process thread
+// (or the ALSA input thread) tests the flag and then loads the pointers; in between it
+// can read a null callback or null user data and crash (RtMidi 5.0, jackProcessIn). So
+// RtMidi keeps calling into this object until its own client is gone, and this object
+// decides whether anything reaches the caller.
+class InputLink {
  public:
-  RtInputPort(LogSink log, RawInputCallback callback)
+  InputLink(LogSink log, RawInputCallback callback)
       : errors(std::move(log)), callback_(std::move(callback)) {}
-  ~RtInputPort() override {
-    if (in && jack_generation && !jack_client_still_usable(*jack_generation)) {
-      park_forever(std::move(in));  // its server is gone: no callback can run any more
-      return;
-    }
-    if (in) {
-      in->cancelCallback();
-      in->closePort();
-    }
-    in.reset();  // closes the client: its thread stops before the callback is destroyed
-  }
-  std::optional<uint64_t> jack_generation;  // set for JACK: g_jack_shutdowns at open
   static void on_message(double, std::vector<unsigned char>* message, void* self) {
     if (message && !message->empty()) {
-      static_cast<RtInputPort*>(self)->callback_(message->data(), message->size());
+      static_cast<InputLink*>(self)->deliver(message->data(), message->size());
+    }
+  }
+  // After this returns no callback is running and none will run; the callback (and what
+  // it captured) is destroyed here, outside the lock.
+  void close() {
+    RawInputCallback callback;
+    {
+      std::lock_guard lock(mutex_);
+      open_ = false;
+      callback.swap(callback_);
     }
   }
   ErrorCapture errors;
-  std::unique_ptr<RtMidiIn> in;
 
  private:
+  void deliver(const uint8_t* data, size_t size) {
+    std::lock_guard lock(mutex_);
+    if (open_) callback_(data, size);
+  }
+  std::mutex mutex_;
+  bool open_ = true;
   RawInputCallback callback_;
+};
+
+class RtInputPort final : public InputPort {
+ public:
+  RtInputPort(LogSink log, RawInputCallback callback)
+      : link(std::make_unique<InputLink>(std::move(log), std::move(callback))) {}
+  ~RtInputPort() override {
+    // First: from here on nothing reaches the caller's callback, which may capture
+    // objects that are destroyed as soon as this destructor returns.
+    link->close();
+    if (in && jack_generation && !jack_client_still_usable(*jack_generation)) {
+      // Its server looks gone (or did not answer the check in time: a loaded server looks
+      // the same, and then this client still runs and still calls back). The link stays
+      // with it: RtMidi's user data must outlive the RtMidiIn.
+      park_forever(std::make_unique<Parked>(Parked{std::move(in), std::move(link)}));
+      return;
+    }
+    if (in) in->closePort();
+    in.reset();  // closes the client: its thread stops before the link is destroyed
+  }
+  std::optional<uint64_t> jack_generation;  // set for JACK: g_jack_shutdowns at open
+  std::unique_ptr<InputLink> link;
+  std::unique_ptr<RtMidiIn> in;  // declared after link: destroyed before it
+
+ private:
+  struct Parked {
+    std::unique_ptr<RtMidiIn> in;
+    std::unique_ptr<InputLink> link;
+  };
 };
 
 class RtOutputPort final : public OutputPort {
@@ -223,7 +266,9 @@ class RtMidiBackend final : public Backend {
     for (unsigned i = 0; i < count; ++i) {
       if (display_name(port->in->getPortName(i)).name != source) continue;
       port->in->openPort(i, local_name);
-      if (!port->in->isPortOpen()) return Error{failure(port->errors, "cannot open " + source)};
+      if (!port->in->isPortOpen()) {
+        return Error{failure(port->link->errors, "cannot open " + source)};
+      }
       return std::unique_ptr<InputPort>(std::move(port));
     }
     return Error{"no source port named '" + source + "'"};
@@ -235,7 +280,7 @@ class RtMidiBackend final : public Backend {
     if (auto error = make_input(*port)) return Error{*error};
     port->in->openVirtualPort(port_name);
     // isPortOpen() stays false for virtual ports in RtMidi 5.0: an error is the signal.
-    if (std::string error = port->errors.take(); !error.empty()) {
+    if (std::string error = port->link->errors.take(); !error.empty()) {
       return Error{"cannot create virtual input " + port_name + ": " + error};
     }
     return std::unique_ptr<InputPort>(std::move(port));
@@ -306,9 +351,9 @@ class RtMidiBackend final : public Backend {
     } catch (const RtMidiError& e) {
       return std::string("cannot create a MIDI client: ") + e.what();
     }
-    port.in->setErrorCallback(&ErrorCapture::callback, &port.errors);
+    port.in->setErrorCallback(&ErrorCapture::callback, &port.link->errors);
     port.in->ignoreTypes(false, false, false);  // SysEx, clock and active sensing too
-    port.in->setCallback(&RtInputPort::on_message, &port);
+    port.in->setCallback(&InputLink::on_message, port.link.get());
     return std::nullopt;
   }
 

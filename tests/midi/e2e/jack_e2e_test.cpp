@@ -415,3 +415,68 @@ TEST(MidiJackE2E, AHotPlugCyclePrintsNothingToStderr) {
 
 }  // namespace
 }  // namespace midimon::midi::e2e
+
+namespace midimon::midi::e2e {
+namespace {
+
+// An input port whose JACK server does not answer the "is it still there?" check at the
+// moment it is closed (a server too loaded to accept a client in time looks the same) is
+// parked rather than destroyed, its client still running. The port's callback must still
+// never run after its destructor returned: the bytes of the source keep arriving at the
+// parked client, and the callback (and what it captures) belongs to the caller. Before
+// the fix RtMidi called back into the destroyed port: a SIGSEGV on the JACK thread.
+TEST(MidiJackE2E, AnInputParkedBecauseTheServerSeemedGoneCallsItsCallbackNoMore) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  auto seq = start_midiseq("parkseq");
+  const auto listed = [&] {
+    auto sources = backend->list_sources();
+    return sources && std::any_of(sources->begin(), sources->end(),
+                                  [](const PortInfo& p) { return p.name == "parkseq:out"; });
+  };
+  const auto deadline = Clock::now() + 10s;
+  while (!listed() && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(listed()) << "parkseq:out never appeared";
+
+  struct Counts {
+    std::atomic<int> calls{0};
+    std::atomic<bool> closed{false};
+    std::atomic<int> after_close{0};
+  };
+  auto counts = std::make_shared<Counts>();  // outlives the port and anything it leaks
+  const auto open = [&] {
+    return backend->open_input("parkseq:out", "park", [counts](const uint8_t*, size_t) {
+      if (counts->closed) ++counts->after_close;
+      ++counts->calls;
+    });
+  };
+  auto in = open();
+  ASSERT_TRUE(in) << in.error();
+  // Under load a first open has been seen to deliver nothing for 10 s (RtMidi does not
+  // check what jack_connect returns): open again if nothing comes.
+  for (const auto first = Clock::now() + 20s; counts->calls == 0 && Clock::now() < first;) {
+    const auto retry = Clock::now() + 3s;
+    while (counts->calls == 0 && Clock::now() < retry) std::this_thread::sleep_for(10ms);
+    if (counts->calls > 0) break;
+    in->reset();
+    in = open();
+    ASSERT_TRUE(in) << in.error();
+  }
+  ASSERT_GT(counts->calls, 0) << "no message from jack_midiseq";
+
+  // The check opens a client of the default server: a name nobody serves fails it, while
+  // our port's own client stays connected to the real server.
+  setenv("JACK_DEFAULT_SERVER", ("no-such-" + server.name()).c_str(), 1);
+  in->reset();
+  setenv("JACK_DEFAULT_SERVER", server.name().c_str(), 1);
+  counts->closed = true;
+  // jack_midiseq sends a message at least every 170 ms: a second is several of them.
+  const auto quiet_until = Clock::now() + 1s;
+  while (counts->after_close == 0 && Clock::now() < quiet_until) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(counts->after_close, 0) << "the callback ran after the port was destroyed";
+}
+
+}  // namespace
+}  // namespace midimon::midi::e2e
