@@ -1,10 +1,11 @@
 #include "desktop/running_apps.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cctype>
-#include <fstream>
-#include <iterator>
+#include <cerrno>
 
 namespace midimon::desktop {
 namespace {
@@ -18,10 +19,26 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// With read(2), not an ifstream: a process can exit between opening its /proc file and
+// reading it, and libstdc++'s filebuf then throws ("error reading the file: No such
+// process") whatever the stream's exception mask says. Here that is just "gone".
 bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out.clear();
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      ::close(fd);
+      return false;
+    }
+  }
+  ::close(fd);
   return true;
 }
 

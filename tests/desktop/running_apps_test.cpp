@@ -101,9 +101,16 @@ TEST(RunningApps, FakeProcWithHostileEntries) {
   fs::create_directories(proc.path() / "4");  // argv[0] without a slash, no NUL at all
   write(proc.path() / "4" / "comm", "slack\n");
   write(proc.path() / "4" / "cmdline", "Slack");
+  // A file that opens but cannot be read (here: a directory; in /proc: a process that
+  // exited between open and read, ESRCH) is a process gone, not an exception.
+  fs::create_directories(proc.path() / "5" / "comm");
+  fs::create_directories(proc.path() / "6");
+  write(proc.path() / "6" / "comm", "vlc\n");
+  fs::create_directories(proc.path() / "6" / "cmdline");
 
   const auto processes = list_running_processes(proc.path().string());
-  ASSERT_EQ(processes.size(), 3u);
+  ASSERT_EQ(processes.size(), 4u);  // 1, 2, 4 and 6 (found by its comm; no argv[0])
+  EXPECT_TRUE(is_app_running("vlc", proc.path().string()));
   EXPECT_TRUE(is_app_running("firefox-esr", proc.path().string()));
   EXPECT_TRUE(is_app_running("Slack", proc.path().string()));
   EXPECT_TRUE(is_app_running("kworker/0:1", proc.path().string()));
