@@ -97,18 +97,24 @@ TEST(HostileDeadline, BlockingHostFunctionBoundedByStoreDeadline) {
       (func (export "ok") (result i32) (i32.const 42))
       (func (export "once") (call $block)))
   )");
-  // A host function that would wait 10 s but honours the store's deadline.
+  // A host function that would wait 10 s but honours the store's deadline the way WASI's
+  // poll_oneoff does: it wakes at the deadline and interrupts the store itself. (Waking
+  // at the deadline and leaving the interrupt to the watchdog thread was a race: on a
+  // starved machine the watchdog had not run yet when the poll after the call looked.)
   Extern block = Extern::func(store.create_host_func(FuncType{{}, {}}, [](Caller& c, const Value*, Value*) {
     auto until = std::chrono::steady_clock::now() + 10s;
-    if (auto d = c.store.deadline(); d && *d < until) until = *d;
+    const auto d = c.store.deadline();
+    if (d && *d < until) until = *d;
     std::this_thread::sleep_until(until);
+    if (d && std::chrono::steady_clock::now() >= *d) c.store.interrupt();
     return Trap();
   }));
   auto inst = store.instantiate(module, {&block, 1});
   ASSERT_TRUE(inst.ok());
   const auto start = std::chrono::steady_clock::now();
-  // The watchdog fires at the deadline; the poll after the host call traps even though
-  // "once" has no loop and returns right after.
+  // The store is interrupted at the deadline (by the host function, or the watchdog if it
+  // runs first); the poll after the host call traps even though "once" has no loop and
+  // returns right after.
   EXPECT_EQ(run_with_timeout(store, *inst, "once", 40ms).kind, TrapKind::DeadlineExceeded);
   EXPECT_LT(ms_since(start), 500.0);
   expect_store_works(store, *inst);
