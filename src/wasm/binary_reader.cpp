@@ -672,6 +672,10 @@ Result<void> Reader::read_body(uint32_t func_index) {
   uint32_t size;
   READ_INTO(size, c_.length());
   const size_t start = c_.pos();
+  // A body that claims more bytes than the module has: every decoder after this one
+  // (first_error(), the lazy compiler's DecodedBody) reads up to code_end and trusts it
+  // to lie inside `bytes` (a fuzz smoke run found the heap read past the end).
+  if (size > c_.end() - start) return unexpected_end_at(c_.end());
 
   const size_t locals_offset = c_.pos();
   uint32_t groups;

@@ -142,5 +142,28 @@ TEST(LoadErrorOrder, InvalidBodyOfAFunctionNobodyCalls) {
   expect_same_error(module({kType0, funcs(3), code({kNop, kNop, kInvalid})}), "type mismatch");
 }
 
+// Fuzz smoke-run findings (heap reads past the module's end under ASan): a function body
+// whose declared size runs past the end of the module. Both are "unexpected end", and
+// nothing reads beyond the bytes (the ASan build of these tests checks that).
+TEST(LoadErrorOrder, BodyLongerThanTheModuleIsUnexpectedEnd) {
+  // fuzz_read_validate crash-866ce711: a body of 16 bytes with 15 left, ending in a typed
+  // select's type vector.
+  const Bytes a = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x00,
+                   0x02, 0x7f, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x12, 0x01, 0x10, 0x00, 0x41,
+                   0x00, 0x41, 0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0x1c, 0x02, 0x7f, 0x7f, 0x0b};
+  // fuzz_instantiate_run crash-5e24e042: a body of 7 bytes with 6 left.
+  const Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+                   0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x41,
+                   0x00, 0x11, 0x00, 0x00};
+  for (const Bytes& bytes : {a, b}) {
+    Engine engine;
+    auto m = Module::compile(engine, bytes);
+    ASSERT_FALSE(m.ok());
+    EXPECT_NE(m.error().message.find("unexpected end"), std::string::npos) << m.error().to_string();
+    auto v = Module::validate(bytes);
+    EXPECT_FALSE(v.ok());
+  }
+}
+
 }  // namespace
 }  // namespace midimon::wasm
