@@ -88,6 +88,7 @@ IOp sandbox_branch(IOp base, BrVariant v) {
            : v == BrVariant::PB ? IOp::Name##_PB                                       \
                                 : IOp::Name##_FPB;
     MIDIMON_COND_BRS(MIDIMON_X)
+    MIDIMON_IMM_COND_BRS(MIDIMON_X)  // the same four variants for the immediate forms
 #undef MIDIMON_X
 #define MIDIMON_X(A, C, n)                                                             \
   case IOp::A##_##C:                                                                   \
@@ -96,14 +97,6 @@ IOp sandbox_branch(IOp base, BrVariant v) {
            : v == BrVariant::PB ? IOp::A##_##C##_PB                                    \
                                 : IOp::A##_##C##_FPB;
     MIDIMON_ARITH_BRS(MIDIMON_X)
-#undef MIDIMON_X
-#define MIDIMON_X(Name, n)                                                             \
-  case IOp::Name:                                                                      \
-    return v == BrVariant::F    ? IOp::Name##_F                                        \
-           : v == BrVariant::FB ? IOp::Name##_FB                                       \
-           : v == BrVariant::PB ? IOp::Name##_PB                                       \
-                                : IOp::Name##_FPB;
-    MIDIMON_IMM_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
