@@ -3,17 +3,12 @@
 // the pairing to the inputs that stay open.
 #include <gtest/gtest.h>
 
-#include "actions/printing_desktop.h"
 #include "daemon/daemon.h"
 #include "test_support.h"
 
 namespace midimon::daemon {
 namespace {
 
-using namespace std::chrono_literals;
-using testing::RecordingLog;
-using testing::RecordingMidiOut;
-using testing::TempDir;
 using testing::write_file;
 
 // CC 1 on channel 1 as a 14-bit fader: its upper half sends note 60.
@@ -32,33 +27,7 @@ trigger = { type = "CC", cc = 1, channel = 1, value_min = 64, fire = "every" }
 action = { type = "SendMidi", port = "Synth", message_type = "NoteOn", channel = 0, note = 61, velocity = 1 }
 )";
 
-struct Fixture {
-  MemoryPluginSettings settings;
-  TempDir dir;
-  std::string config = dir.file("config.toml");
-  RecordingMidiOut midi;
-  RecordingLog log;
-  actions::PrintingDesktop desktop;
-  std::unique_ptr<Daemon> daemon;
-
-  explicit Fixture(const char* text) {
-    write_file(config, text);
-    DaemonOptions options = testing::test_options(config, log, settings);
-    options.desktop = &desktop;
-    options.midi_out = &midi;
-    daemon = testing::start_daemon(std::move(options));
-  }
-  void send(std::initializer_list<uint8_t> bytes) {
-    std::vector<uint8_t> b(bytes);
-    daemon->in_process_input()->send_bytes(b);
-    ASSERT_TRUE(daemon->wait_idle(5s));
-  }
-  std::size_t count(const std::string& line) const {
-    std::size_t n = 0;
-    for (const auto& s : midi.sent()) n += s == line;
-    return n;
-  }
-};
+using Fixture = testing::DaemonFixture;
 
 TEST(FourteenBitCc, MsbAndLsbAssembleIntoOneValueThatFiresTheTrigger) {
   Fixture f(kFourteenBit);

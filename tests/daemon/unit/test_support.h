@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "actions/action_env.h"
+#include "actions/printing_desktop.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_services.h"
 
@@ -118,5 +119,36 @@ inline std::unique_ptr<Daemon> start_daemon(DaemonOptions options) {
   if (daemon) daemon->start();
   return daemon;
 }
+
+// A started daemon on `config_text` (written to config.toml in a temp dir), with the
+// in-process input, a printing desktop and recorded MIDI out and log.
+struct DaemonFixture {
+  MemoryPluginSettings settings;  // before the daemon: it must outlive it
+  TempDir dir;
+  std::string config = dir.file("config.toml");
+  RecordingMidiOut midi;
+  RecordingLog log;
+  actions::PrintingDesktop desktop;
+  std::unique_ptr<Daemon> daemon;
+
+  explicit DaemonFixture(const std::string& config_text) {
+    write_file(config, config_text);
+    DaemonOptions options = test_options(config, log, settings);
+    options.desktop = &desktop;
+    options.midi_out = &midi;
+    daemon = start_daemon(std::move(options));
+  }
+  // Sends the bytes through the in-process input and waits until their actions ran.
+  void send(std::initializer_list<uint8_t> bytes) {
+    daemon->in_process_input()->send_bytes(std::vector<uint8_t>(bytes));
+    ASSERT_TRUE(daemon->wait_idle(std::chrono::seconds(5)));
+  }
+  // How many times `line` was sent to MIDI out.
+  std::size_t count(const std::string& line) const {
+    std::size_t n = 0;
+    for (const auto& s : midi.sent()) n += s == line;
+    return n;
+  }
+};
 
 }  // namespace midimon::daemon::testing
