@@ -4,8 +4,10 @@
 # invalid ones: both are useful seeds), and random valid modules from binaryen's
 # translate-to-fuzz mode (wasm-opt -ttf) restricted to the features the engine has
 # (WebAssembly 2.0, SIMD included).
-# Generated files are never committed.
-#   fuzz/make_corpus.sh [OUT_DIR] [NUM_TTF_MODULES]
+# The -ttf input bytes come from awk's generator seeded with MIDIMON_CORPUS_SEED (default
+# 1), so a CI smoke run sees the same seeds on every machine and a finding reproduces;
+# set another seed for a different corpus. Generated files are never committed.
+#   [MIDIMON_CORPUS_SEED=N] fuzz/make_corpus.sh [OUT_DIR] [NUM_TTF_MODULES]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/build/fuzz/corpus}"
@@ -13,7 +15,9 @@ num_ttf="${2:-300}"
 suite="${MIDIMON_WASM_TESTSUITE:-$root/../shared/wasm-testsuite}"
 targets=(fuzz_read_validate fuzz_instantiate_run fuzz_differential)
 
-for tool in wast2json wasm-opt; do
+corpus_seed="${MIDIMON_CORPUS_SEED:-1}"
+[[ "$corpus_seed" =~ ^[0-9]+$ ]] || { echo "make_corpus: MIDIMON_CORPUS_SEED must be a number" >&2; exit 2; }
+for tool in wast2json wasm-opt awk basenc; do
   command -v "$tool" >/dev/null || { echo "make_corpus: $tool not found" >&2; exit 1; }
 done
 [ -d "$suite" ] || { echo "make_corpus: no spec suite at $suite" >&2; exit 1; }
@@ -42,7 +46,10 @@ features=(--mvp-features --enable-sign-ext --enable-nontrapping-float-to-int
           --enable-mutable-globals --enable-simd)
 ttf_count=0
 for i in $(seq 1 "$num_ttf"); do
-  head -c $((512 + RANDOM % 4096)) /dev/urandom > "$work/ttf/in.bin"
+  awk -v seed="$((corpus_seed * 100000 + i))" 'BEGIN {
+         srand(seed); n = 512 + int(rand() * 4096)
+         for (k = 0; k < n; k++) printf "%02X", int(rand() * 256) }' |
+    basenc --base16 -d > "$work/ttf/in.bin"
   if wasm-opt -ttf "$work/ttf/in.bin" "${features[@]}" -o "$work/ttf/ttf_$i.wasm" \
        >/dev/null 2>&1; then
     ttf_count=$((ttf_count + 1))
