@@ -42,7 +42,7 @@ int run_full(char** argv) {
 int main(int argc, char** argv) {
   using namespace midimon::tools;
   if (argc > 1 && std::string_view(argv[1]) == "wasm") {
-    return run_command_line(argc, argv, {add_wasm_commands});
+    run_command_line_and_exit(argc, argv, {add_wasm_commands});
   }
   return run_full(argv);
 }
