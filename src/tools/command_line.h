@@ -18,7 +18,7 @@ int run_command_line(int argc, char** argv, std::initializer_list<AddGroup> grou
 // The same, then ends the process with that exit code (std::exit: atexit handlers, static
 // destructors and the flush of std::cout and stdio still run) without destroying the app
 // and its commands first. Tearing down CLI11's tree of apps and options only frees memory,
-// and cost about 60,000 instructions, 15 % of `midimon wasm run` of a trivial module
+// and cost about 17,000 instructions, 4 % of `midimon wasm run` of a trivial module
 // (docs/performance.md, "Process start"). For a program's main only: in-process callers
 // (tests) use run_command_line.
 [[noreturn]] void run_command_line_and_exit(int argc, char** argv,
