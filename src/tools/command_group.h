@@ -19,6 +19,10 @@ using Commands = std::vector<Command>;
 // One declaration per command group; each lives in <group>_cli.cpp. Option values must
 // outlive parsing: groups keep them in objects captured by their run functions.
 void add_wasm_commands(CLI::App& app, Commands& commands);
+// `wasm` with only one of its commands: `midimon` uses it when the command line names
+// that command right after `wasm` (main.cpp).
+enum class WasmCommand { All, Run, Validate, Inspect };
+void add_wasm_command(CLI::App& app, Commands& commands, WasmCommand which);
 void add_plugin_commands(CLI::App& app, Commands& commands);
 void add_midi_commands(CLI::App& app, Commands& commands);
 void add_config_commands(CLI::App& app, Commands& commands);

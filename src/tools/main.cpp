@@ -37,12 +37,34 @@ int run_full(char** argv) {
   return midimon::tools::kExitInvalid;
 }
 
+// The `wasm` command group for a command line `midimon wasm NAME ...`. When NAME is one of
+// the group's commands, only that one is registered: `wasm` and the program each take one
+// subcommand (require_subcommand(1)), so once CLI11 has read `wasm NAME` no later word can
+// select another, and the other commands' apps and options would be built for nothing
+// (48,000 instructions, 13 % of `midimon wasm run` of a trivial module; docs/performance.md,
+// "Process start"). Anything else (`midimon wasm`, `midimon wasm --help`, a misspelt
+// command) gets the whole group, so help and errors are unchanged.
+midimon::tools::AddGroup wasm_group(int argc, char** argv) {
+  using namespace midimon::tools;
+  const std::string_view name = argc > 2 ? argv[2] : "";
+  if (name == "run") {
+    return [](CLI::App& app, Commands& commands) { add_wasm_command(app, commands, WasmCommand::Run); };
+  }
+  if (name == "validate") {
+    return [](CLI::App& app, Commands& commands) { add_wasm_command(app, commands, WasmCommand::Validate); };
+  }
+  if (name == "inspect") {
+    return [](CLI::App& app, Commands& commands) { add_wasm_command(app, commands, WasmCommand::Inspect); };
+  }
+  return add_wasm_commands;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace midimon::tools;
   if (argc > 1 && std::string_view(argv[1]) == "wasm") {
-    return run_command_line(argc, argv, {add_wasm_commands});
+    run_command_line_and_exit(argc, argv, {wasm_group(argc, argv)});
   }
   return run_full(argv);
 }
