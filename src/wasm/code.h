@@ -117,12 +117,12 @@ namespace midimon::wasm {
 //   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
 //     else arm or end, br_table): the branch on its taken path (the taken cost of
 //     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost), which then jumps past the
-//     target's Fuel op if it has one. A loop header's Poll (deadline on) is skipped only
-//     by back-edge br/br_if (_PB/_FPB, Br_PB/Br_FPB, which poll); a br_table entry jumps
-//     to it. br_table entries and br_ifs that need value moves or return go through a
-//     stub or the moves, whose own Br_FB (or return) does it.
-//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on and
-//     deadline checks off; the callee's first op is then Fuel): the call charges the
+//     target's Fuel op if it has one. br_table entries and br_ifs that need value moves
+//     or return go through a stub or the moves, whose own Br_FB (or return) does it;
+//     with deadline checks on, so do br_table entries back to a loop (the stub's
+//     Br_PB/Br_FPB polls).
+//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on; the
+//     callee's first op is then always Fuel, never a poll): the call charges the
 //     callee's Fuel op's cost, read from the callee's code, and starts after that op.
 //     Host functions are not charged beyond the call instruction.
 //   - a block that the block before it always continues into has no Fuel op: on that
@@ -136,11 +136,19 @@ namespace midimon::wasm {
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
-// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll, or FuelPoll
-// with fuel on) and on entry to every loop header (the header's Poll, or the back-edge
-// branch's _PB/_FPB variant), so every loop iteration and every call polls; the
-// interpreter also checks it after each host call returns. Non-zero traps "deadline
-// exceeded". FuelPoll and the _FPB variants poll first, then charge.
+// Deadline: ExecState::interrupt is read (relaxed) by every branch back to a loop
+// header (the back-edge br/br_if's _PB/_FPB variant, Br_PB/Br_FPB, also in the stubs of
+// br_table entries), so every loop iteration after the first polls; a loop header has
+// no poll op of its own (entering a loop from above does not poll: the first iteration
+// ends at a back-edge or leaves the loop; the Poll/FuelPoll ops are left only at the
+// header of a loop after dead code, which nothing enters). The interpreter also checks
+// the flag after each host call returns. Non-zero traps "deadline exceeded". The _FPB
+// variants poll first, then charge. Calls have no poll: every call already
+// checks that the new frame ends below ExecState::call_limit, which is the stack's end
+// until a deadline passes; Store::interrupt and the watchdog then set it to 0 (with the
+// flag), so the next call fails the check, and its rare path traps "deadline exceeded"
+// when the frame fits the real stack (store.h). So every call is a deadline check at no
+// cost, recursion included, and with fuel on every call can be a Call_F.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"

@@ -246,7 +246,7 @@ class Compiler {
   }
 
   // A basic block starts here (code.h, "Sandbox instrumentation"): opens its Fuel charge,
-  // and polls the deadline when `header` (function entry, loop header).
+  // and polls the deadline when `header` (a loop header).
   void open_block(bool header) {
     fuel_field_ = -1;
     if (fuel_) {

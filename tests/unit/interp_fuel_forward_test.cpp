@@ -216,9 +216,11 @@ TEST(FuelForwardForms, BranchesAndCallsCarryTheirTargetsCost) {
     EXPECT_TRUE(has_op(*m.code(3).value(), IOp::Br_FB));  // after the moves: still charges
     EXPECT_TRUE(has_op(*m.code(5).value(), IOp::BrIf_FB));
     EXPECT_FALSE(has_op(*m.code(5).value(), IOp::BrIf_FPB));
-    // Calls charge the callee only when its entry op is a plain Fuel (no poll to run).
-    EXPECT_EQ(has_op(*m.code(8).value(), IOp::Call_F), !deadline);
-    EXPECT_EQ(has_op(*m.code(9).value(), IOp::CallIndirect_F), !deadline);
+    // Calls charge the callee, deadline checks or not: its entry op is always a plain
+    // Fuel (calls see a deadline through their stack check, not a poll at entry).
+    EXPECT_TRUE(has_op(*m.code(8).value(), IOp::Call_F));
+    EXPECT_TRUE(has_op(*m.code(9).value(), IOp::CallIndirect_F));
+    EXPECT_FALSE(has_op(*m.code(8).value(), IOp::FuelPoll));
   }
   // Without fuel, none of them.
   EngineConfig c;
