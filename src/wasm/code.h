@@ -42,6 +42,8 @@ namespace midimon::wasm {
 //   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
 //   Call_F          [h][funcidx][frame base]        (Call's layout)
 //   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
+//   Call_S          [h][funcidx][frame base]        a function's call of itself whose
+//                   entry cost the caller's block has paid: starts past the Fuel op
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -124,7 +126,12 @@ namespace midimon::wasm {
 //   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on; the
 //     callee's first op is then always Fuel, never a poll): the call charges the
 //     callee's Fuel op's cost, read from the callee's code, and starts after that op.
-//     Host functions are not charged beyond the call instruction.
+//     Host functions are not charged beyond the call instruction. A function calling
+//     itself (a direct call, outside the blocks its entry charge pays for, and not when
+//     that charge ends in a merged br) uses Call_S instead: its entry block's final
+//     cost is added to the charge of the block the call is in, like that many more
+//     instructions there (the call always continues into that entry block), and the
+//     call starts past the Fuel op without charging.
 //   - a block that the block before it always continues into has no Fuel op: on that
 //     path its cost is part of the charge of the block before it, so it is paid earlier,
 //     when that block is entered. That is a block entered by falling in (a loop header
@@ -184,6 +191,7 @@ enum class IOp : uint16_t {
   BrTable_F,
   Call_F,
   CallIndirect_F,
+  Call_S,
 #define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
   MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X

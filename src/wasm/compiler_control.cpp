@@ -96,6 +96,7 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
 
 bool Compiler::emit_merged_br(Ctrl& c) {
   if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
+  if (fuel_field_ == entry_field_) entry_grows_ = true;  // no Call_S in this function
   const uint32_t start = emit_op(IOp::Br);
   emit(0);
   BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
@@ -383,8 +384,18 @@ void Compiler::do_br_table(const Instr& in) {
 
 void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
   uint32_t index = indirect ? pop() : 0;
-  // With fuel on, the call charges the callee's entry block itself (code.h).
+  // With fuel on, the call charges the callee's entry block itself (code.h); a call of
+  // this function by itself outside its entry charge has it paid by the current block
+  // instead (Call_S): the entry's cost is final once its block has ended (unless it
+  // ended in a merged br), and counts here like that many instructions.
   if (fuel_) op = indirect ? IOp::CallIndirect_F : IOp::Call_F;
+  if (fuel_ && !indirect && a == func_index_ && fuel_field_ >= 0 && entry_field_ >= 0 &&
+      fuel_field_ != entry_field_ && !entry_grows_) {
+    op = IOp::Call_S;
+    const uint32_t entry_cost = code_[static_cast<size_t>(entry_field_)];
+    code_[static_cast<size_t>(fuel_field_)] += entry_cost;
+    for (uint32_t f : merged_) virt_costs_[f & ~kVirtualField] += entry_cost;
+  }
   const uint32_t np = slot_count(callee.params);
   for (size_t i = stack_.size() - np; i < stack_.size(); ++i) {
     if (stack_[i] != kVirtualSlot) materialize(i);

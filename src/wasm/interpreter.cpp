@@ -152,7 +152,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name, n) &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
         MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F,
+        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F, &&L_Call_S,
 #define MIDIMON_X(A, C, n) \
   &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
         MIDIMON_ARITH_BRS(MIDIMON_X)
@@ -545,6 +545,18 @@ L_CallIndirect_F: {  // CallIndirect's checks, then do_call_f
   ret_pc = pc + 6;
   goto do_call_f;
 }
+  // A function calling itself, its entry block paid by the caller's block (code.h):
+  // compiled (it is running) and its first op is the Fuel op to skip.
+L_Call_S:
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
+  cf = callee->code;
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+    goto call_check_failed;
+  }
+  pc = cf->entry + kOpUnits + 1;
+  goto do_frame;
 do_call_f: {
   cf = callee->code;
   if (UNLIKELY(cf == nullptr)) goto do_host_call;
@@ -675,9 +687,11 @@ L_CallIndirect: {
   ret_pc = pc + 6;
   goto do_call;
 }
-  // Direct calls fall into do_call (CallIndirect jumps): g++ then lays the common path out
-  // without a jump for them, as before call_limit.
+  // Direct calls fall into do_call (CallIndirect jumps). The label's `hot` makes g++ lay
+  // them out that way (without it the layout flipped with unrelated changes, giving
+  // every direct call a jump: +1 instruction a call).
 L_Call:
+  __attribute__((hot));
   callee = inst->funcs[pc[2]];
   nfp = fp + pc[3];
   ret_pc = pc + 4;
