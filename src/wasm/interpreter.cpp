@@ -90,6 +90,12 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
 }
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
+// A label's `hot` attribute (g++ only; clang has it for functions alone and warns).
+#if defined(__GNUC__) && !defined(__clang__)
+#define MIDIMON_HOT_LABEL __attribute__((hot))
+#else
+#define MIDIMON_HOT_LABEL
+#endif
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 // The deadline poll: is the store's interrupt flag set? On x86-64 one compare with memory
@@ -691,7 +697,7 @@ L_CallIndirect: {
   // them out that way (without it the layout flipped with unrelated changes, giving
   // every direct call a jump: +1 instruction a call).
 L_Call:
-  __attribute__((hot));
+  MIDIMON_HOT_LABEL;
   callee = inst->funcs[pc[2]];
   nfp = fp + pc[3];
   ret_pc = pc + 4;
