@@ -42,6 +42,8 @@ namespace midimon::wasm {
 //   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
 //   Call_F          [h][funcidx][frame base]        (Call's layout)
 //   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
+//   Call_S          [h][funcidx][frame base]        a function's call of itself whose
+//                   entry cost the caller's block has paid: starts past the Fuel op
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -117,14 +119,19 @@ namespace midimon::wasm {
 //   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
 //     else arm or end, br_table): the branch on its taken path (the taken cost of
 //     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost), which then jumps past the
-//     target's Fuel op if it has one. A loop header's Poll (deadline on) is skipped only
-//     by back-edge br/br_if (_PB/_FPB, Br_PB/Br_FPB, which poll); a br_table entry jumps
-//     to it. br_table entries and br_ifs that need value moves or return go through a
-//     stub or the moves, whose own Br_FB (or return) does it.
-//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on and
-//     deadline checks off; the callee's first op is then Fuel): the call charges the
+//     target's Fuel op if it has one. br_table entries and br_ifs that need value moves
+//     or return go through a stub or the moves, whose own Br_FB (or return) does it;
+//     with deadline checks on, so do br_table entries back to a loop (the stub's
+//     Br_PB/Br_FPB polls).
+//   - a function's entry block, when called by Call_F/CallIndirect_F (fuel on; the
+//     callee's first op is then always Fuel, never a poll): the call charges the
 //     callee's Fuel op's cost, read from the callee's code, and starts after that op.
-//     Host functions are not charged beyond the call instruction.
+//     Host functions are not charged beyond the call instruction. A function calling
+//     itself (a direct call, outside the blocks its entry charge pays for, and not when
+//     that charge ends in a merged br) uses Call_S instead: its entry block's final
+//     cost is added to the charge of the block the call is in, like that many more
+//     instructions there (the call always continues into that entry block), and the
+//     call starts past the Fuel op without charging.
 //   - a block that the block before it always continues into has no Fuel op: on that
 //     path its cost is part of the charge of the block before it, so it is paid earlier,
 //     when that block is entered. That is a block entered by falling in (a loop header
@@ -136,11 +143,19 @@ namespace midimon::wasm {
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.
-// Deadline: ExecState::interrupt is read (relaxed) at function entry (Poll, or FuelPoll
-// with fuel on) and on entry to every loop header (the header's Poll, or the back-edge
-// branch's _PB/_FPB variant), so every loop iteration and every call polls; the
-// interpreter also checks it after each host call returns. Non-zero traps "deadline
-// exceeded". FuelPoll and the _FPB variants poll first, then charge.
+// Deadline: ExecState::interrupt is read (relaxed) by every branch back to a loop
+// header (the back-edge br/br_if's _PB/_FPB variant, Br_PB/Br_FPB, also in the stubs of
+// br_table entries), so every loop iteration after the first polls; a loop header has
+// no poll op of its own (entering a loop from above does not poll: the first iteration
+// ends at a back-edge or leaves the loop; the Poll/FuelPoll ops are left only at the
+// header of a loop after dead code, which nothing enters). The interpreter also checks
+// the flag after each host call returns. Non-zero traps "deadline exceeded". The _FPB
+// variants poll first, then charge. Calls have no poll: every call already
+// checks that the new frame ends below ExecState::call_limit, which is the stack's end
+// until a deadline passes; Store::interrupt and the watchdog then set it to 0 (with the
+// flag), so the next call fails the check, and its rare path traps "deadline exceeded"
+// when the frame fits the real stack (store.h). So every call is a deadline check at no
+// cost, recursion included, and with fuel on every call can be a Call_F.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"
@@ -176,6 +191,7 @@ enum class IOp : uint16_t {
   BrTable_F,
   Call_F,
   CallIndirect_F,
+  Call_S,
 #define MIDIMON_X(A, C, n) A##_##C, A##_##C##_F, A##_##C##_FB, A##_##C##_PB, A##_##C##_FPB,
   MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X

@@ -189,7 +189,10 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   f.nresults = nr;
   f.results = type_.results;
   ctrls_.push_back(f);
-  open_block(true);
+  // The entry block: charged, never polled (calls see a deadline through their stack
+  // check, code.h), so with fuel on its first op is always a plain Fuel (Call_F).
+  open_block(false);
+  entry_field_ = fuel_field_;
   WASM_TRY(compile_body());
   // Merged brs first (code.h): the charges that include their targets' costs.
   std::stable_sort(cost_adds_.begin(), cost_adds_.end(),

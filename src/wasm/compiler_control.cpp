@@ -12,7 +12,7 @@ using peephole::sandbox_branch;
 
 int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
   int64_t taken_cost = -1;
-  if (back && (back->hdr_units > 0 || back->hdr_field >= 0)) {
+  if (back && (deadline_ || back->hdr_units > 0 || back->hdr_field >= 0)) {
     set_handler(start, sandbox_branch(base, back_variant()));
     patch(rel_field, start, back->loop_start + back->hdr_units);
     if (fuel_) {
@@ -96,6 +96,7 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
 
 bool Compiler::emit_merged_br(Ctrl& c) {
   if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
+  if (fuel_field_ == entry_field_) entry_grows_ = true;  // no Call_S in this function
   const uint32_t start = emit_op(IOp::Br);
   emit(0);
   BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
@@ -112,7 +113,7 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
   }
   emit_moves(depth);
   const Ctrl& c = label(depth);
-  if (c.kind == Op::Loop && (c.hdr_units > 0 || c.hdr_field >= 0)) {
+  if (c.kind == Op::Loop && (deadline_ || c.hdr_units > 0 || c.hdr_field >= 0)) {
     // Back-edge: the branch charges / polls for the loop header and skips its op.
     uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
     emit(0);
@@ -199,11 +200,11 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
     bind_here();
     c.loop_start = here();
     // Entered by falling in from above: with fuel on, charged with the block before it.
+    // No poll when entered from above: every way back to the header polls (the
+    // back-edge br/br_if variants, and br_table entries through a stub that branches).
     if (fuel_) c.hdr_field = merge_block();
-    if (c.hdr_field >= 0) {
-      if (deadline_) emit_op(IOp::Poll);
-    } else {
-      open_block(true);
+    if (c.hdr_field < 0 && fuel_) {
+      open_block(true);  // dead code before: only its own back-edges could enter it
       c.hdr_field = fuel_field_;
     }
     c.hdr_units = here() - c.loop_start;
@@ -357,9 +358,12 @@ void Compiler::do_br_table(const Instr& in) {
   if (fuel_) {
     for (uint32_t i = 0; i <= count; ++i) emit(0);
   }
-  std::vector<uint32_t> stubs;  // entries that need moves or a return
+  std::vector<uint32_t> stubs;  // entries that need moves, a return or a poll
   for (uint32_t i = 0; i <= count; ++i) {
-    if (is_func_label(depths[i]) || moves_needed(depths[i])) {
+    // A back-edge with deadline checks on goes through a stub too: its Br_PB / Br_FPB
+    // polls (loop headers have no poll of their own).
+    if (is_func_label(depths[i]) || moves_needed(depths[i]) ||
+        (deadline_ && label(depths[i]).kind == Op::Loop)) {
       stubs.push_back(i);
     } else {
       jump_to(depths[i], start, table + i, fuel_ ? int64_t{costs + i} : -1);
@@ -380,9 +384,18 @@ void Compiler::do_br_table(const Instr& in) {
 
 void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, bool indirect) {
   uint32_t index = indirect ? pop() : 0;
-  // With fuel on (and no deadline poll at function entry), the call charges the callee's
-  // entry block itself (code.h).
-  if (fuel_ && !deadline_) op = indirect ? IOp::CallIndirect_F : IOp::Call_F;
+  // With fuel on, the call charges the callee's entry block itself (code.h); a call of
+  // this function by itself outside its entry charge has it paid by the current block
+  // instead (Call_S): the entry's cost is final once its block has ended (unless it
+  // ended in a merged br), and counts here like that many instructions.
+  if (fuel_) op = indirect ? IOp::CallIndirect_F : IOp::Call_F;
+  if (fuel_ && !indirect && a == func_index_ && fuel_field_ >= 0 && entry_field_ >= 0 &&
+      fuel_field_ != entry_field_ && !entry_grows_) {
+    op = IOp::Call_S;
+    const uint32_t entry_cost = code_[static_cast<size_t>(entry_field_)];
+    code_[static_cast<size_t>(fuel_field_)] += entry_cost;
+    for (uint32_t f : merged_) virt_costs_[f & ~kVirtualField] += entry_cost;
+  }
   const uint32_t np = slot_count(callee.params);
   for (size_t i = stack_.size() - np; i < stack_.size(); ++i) {
     if (stack_[i] != kVirtualSlot) materialize(i);

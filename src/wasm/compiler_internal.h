@@ -67,6 +67,7 @@ class Compiler {
            const DecodedBody& decoded)
       : fuel_(engine.config().fuel_metering),
         deadline_(engine.config().deadline_checks),
+        func_index_(func_index),
         m_(m),
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
@@ -246,7 +247,7 @@ class Compiler {
   }
 
   // A basic block starts here (code.h, "Sandbox instrumentation"): opens its Fuel charge,
-  // and polls the deadline when `header` (function entry, loop header).
+  // and polls the deadline when `header` (a loop header).
   void open_block(bool header) {
     fuel_field_ = -1;
     if (fuel_) {
@@ -456,6 +457,11 @@ class Compiler {
 
   const bool fuel_;
   const bool deadline_;
+  const uint32_t func_index_;
+  // The entry block's cost field (fuel on), and whether its charge ends in a merged br
+  // (then its final cost is known only at the end): see Call_S (code.h).
+  int64_t entry_field_ = -1;
+  bool entry_grows_ = false;
   int64_t fuel_field_ = -1;  // cost field of the current block's Fuel op; -1: none/dead code
   // Cost fields at or above kVirtualField are merged blocks' own counts (merge_block):
   // index into virt_costs_. merged_: those still counting up with fuel_field_.

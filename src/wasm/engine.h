@@ -19,8 +19,8 @@ struct EngineConfig {
   // Instrumentation compiled into every module of this engine. Off: the internal code has
   // no trace of it (no cost). On: see docs/engine.md for the cost model.
   bool fuel_metering = false;   // charge fuel per basic block; trap "fuel exhausted"
-  bool deadline_checks = false; // poll ExecState::interrupt at loop headers and function
-                                // entries; trap "deadline exceeded"
+  bool deadline_checks = false; // poll ExecState::interrupt at loop headers, and calls
+                                // check ExecState::call_limit; trap "deadline exceeded"
 
   // Compile each function to internal code on its first call instead of at load, so a
   // module's load costs only its (complete) validation and a program that calls a few of

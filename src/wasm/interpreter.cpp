@@ -90,6 +90,12 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
 }
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
+// A label's `hot` attribute (g++ only; clang has it for functions alone and warns).
+#if defined(__GNUC__) && !defined(__clang__)
+#define MIDIMON_HOT_LABEL __attribute__((hot))
+#else
+#define MIDIMON_HOT_LABEL
+#endif
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 // The deadline poll: is the store's interrupt flag set? On x86-64 one compare with memory
@@ -103,6 +109,25 @@ inline bool interrupted(const std::atomic<uint32_t>& flag) {
 #else
   return flag.load(std::memory_order_relaxed) != 0;
 #endif
+}
+
+// The calls' stack check: does a frame ending at `end` pass `limit` (ExecState::call_limit)?
+// On x86-64 one compare with memory, as in interrupted() (with the atomic load g++ kept
+// the limit's address in a stack slot and loaded it first).
+inline bool past_limit(uintptr_t end, const std::atomic<uintptr_t>& limit) {
+#if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
+  bool hit;
+  asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "r"(end), "m"(limit));
+  return hit;
+#else
+  return end > limit.load(std::memory_order_relaxed);
+#endif
+}
+
+// A call failed the stack check against ExecState::call_limit: a real exhaustion
+// (`exhausted`: depth or frame past the stack's end) or a lowered limit, i.e. a deadline.
+inline TrapKind call_limit_trap(bool exhausted) {
+  return exhausted ? TrapKind::CallStackExhausted : TrapKind::DeadlineExceeded;
 }
 
 // `init` != nullptr: only fills the handler offset table.
@@ -133,7 +158,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name, n) &&L_##Name##_F, &&L_##Name##_FB, &&L_##Name##_PB, &&L_##Name##_FPB,
         MIDIMON_COND_BRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F,
+        &&L_Br_FB, &&L_Br_PB, &&L_Br_FPB, &&L_BrTable_F, &&L_Call_F, &&L_CallIndirect_F, &&L_Call_S,
 #define MIDIMON_X(A, C, n) \
   &&L_##A##_##C, &&L_##A##_##C##_F, &&L_##A##_##C##_FB, &&L_##A##_##C##_PB, &&L_##A##_##C##_FPB,
         MIDIMON_ARITH_BRS(MIDIMON_X)
@@ -194,12 +219,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   Store::ExecState& exec = store->exec();
   const uint32_t max_depth = store->limits().max_call_depth;
   const bool deadline_checks = store->engine().config().deadline_checks;
-  if (!exec.stack) {
-    const uint64_t n = store->limits().max_value_stack_slots;
-    exec.stack.reset(new Value[n]);
-    exec.stack_end = exec.stack.get() + n;
-    exec.sp = exec.stack.get();
-  }
+  exec.ensure_stack(store->limits().max_value_stack_slots);  // done by Store::call already
   if (!exec.sp) exec.sp = exec.stack.get();
   Value* const saved_sp = exec.sp;
   const uint32_t saved_depth = exec.depth;
@@ -222,6 +242,12 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   const uint32_t* ret_pc = nullptr;
   const CompiledFunc* cf = nullptr;
 
+  // The end of the stack that calls check against: ExecState::call_limit, which is the
+  // stack's end until a deadline passes (Store::interrupt, the watchdog: then 0, so every
+  // call fails the check). The rare path tells a real exhaustion from that; with deadline
+  // checks on, calls need no poll of their own (code.h).
+#define CALL_LIMIT_HIT(end) past_limit(reinterpret_cast<uintptr_t>(end), exec.call_limit)
+
 #define LOAD_INSTANCE()                                                   \
   do {                                                                    \
     inst = cur->instance;                                                 \
@@ -236,6 +262,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   {
     // The entry frame returns to the Exit instruction; its caller is itself.
     cf = func->code;
+    // The real end, not call_limit: an entry needs no deadline check (what it runs before
+    // its first call or loop is bounded), and reading call_limit here made g++ keep the
+    // field's address in a stack slot for every call's check (a load more per call).
     if (depth >= max_depth || fp + cf->frame_size > stack_end) {
       trap_kind = TrapKind::CallStackExhausted;
       goto do_trap;
@@ -501,9 +530,10 @@ L_BrTable_F: {
   pc += static_cast<int32_t>(pc[4 + i]);
   NEXT();
 }
-  // Calls that charge the callee's entry block (its first op is a Fuel op: fuel on,
-  // deadline checks off) and start after that op. Not yet compiled or a host function:
-  // the plain path (a lazily compiled callee's own Fuel op then charges it).
+  // Calls that charge the callee's entry block (its first op is a Fuel op whenever fuel
+  // is on: calls see a deadline through their stack check, not a poll at entry) and
+  // start after that op. Not yet compiled or a host function: the plain path (a lazily
+  // compiled callee's own Fuel op then charges it).
 L_Call_F:
   callee = inst->funcs[pc[2]];
   nfp = fp + pc[3];
@@ -521,11 +551,23 @@ L_CallIndirect_F: {  // CallIndirect's checks, then do_call_f
   ret_pc = pc + 6;
   goto do_call_f;
 }
+  // A function calling itself, its entry block paid by the caller's block (code.h):
+  // compiled (it is running) and its first op is the Fuel op to skip.
+L_Call_S:
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
+  cf = callee->code;
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+    goto call_check_failed;
+  }
+  pc = cf->entry + kOpUnits + 1;
+  goto do_frame;
 do_call_f: {
   cf = callee->code;
   if (UNLIKELY(cf == nullptr)) goto do_host_call;
-  if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
-    TRAP(TrapKind::CallStackExhausted);
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+    goto call_check_failed;
   }
   // Nothing the frame set-up below does is observable if this traps (a trap unwinds all).
   CHARGE(cf->entry[kOpUnits]);
@@ -639,11 +681,6 @@ L_Copy2_Br:
   NEXT();
 
   // --- calls ---
-L_Call:
-  callee = inst->funcs[pc[2]];
-  nfp = fp + pc[3];
-  ret_pc = pc + 4;
-  goto do_call;
 L_CallIndirect: {
   const uint32_t i = SLOT(4).i32;
   TableInst* tab = inst->tables[pc[3]];
@@ -656,11 +693,19 @@ L_CallIndirect: {
   ret_pc = pc + 6;
   goto do_call;
 }
+  // Direct calls fall into do_call (CallIndirect jumps). The label's `hot` makes g++ lay
+  // them out that way (without it the layout flipped with unrelated changes, giving
+  // every direct call a jump: +1 instruction a call).
+L_Call:
+  MIDIMON_HOT_LABEL;
+  callee = inst->funcs[pc[2]];
+  nfp = fp + pc[3];
+  ret_pc = pc + 4;
 do_call: {
   cf = callee->code;
   if (UNLIKELY(cf == nullptr)) goto do_host_call;
-  if (UNLIKELY(depth >= max_depth || nfp + cf->frame_size > stack_end)) {
-    TRAP(TrapKind::CallStackExhausted);
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+    goto call_check_failed;
   }
   pc = cf->entry;
 }
@@ -1408,6 +1453,8 @@ L_MemoryFill: {
   MIDIMON_IMM_STORES(STORE_I)
 #undef STORE_I
 
+call_check_failed:  // do_call / do_call_f: nfp, cf and depth as they checked them
+  trap_kind = call_limit_trap(depth >= max_depth || nfp + cf->frame_size > stack_end);
 do_trap:
   result = Trap(trap_kind);
 finish:
@@ -1419,6 +1466,7 @@ finish:
 #undef SLOT
 #undef TRAP
 #undef LOAD_INSTANCE
+#undef CALL_LIMIT_HIT
 }
 
 struct Tables {

@@ -28,6 +28,13 @@ Store::Store(Engine& engine, StoreLimits limits) : engine_(&engine), limits_(lim
   if (limits_.max_store_memory_bytes != 0) memory_budget_.limit = limits_.max_store_memory_bytes;
 }
 
+void Store::interrupt() {
+  // Calls see a deadline through the lowered call limit, loops and host-call returns
+  // through the flag (code.h). Without deadline checks only the flag is set, as before.
+  if (engine_->config().deadline_checks) exec_.call_limit.store(0, std::memory_order_relaxed);
+  exec_.interrupt.store(1, std::memory_order_relaxed);
+}
+
 // watchdog_'s destructor disarms and unregisters it, so even a store destroyed from
 // inside its own call (it should not be) leaves no dangling flag with the watchdog.
 Store::~Store() = default;
@@ -172,10 +179,15 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
   // Only the outermost call owns the deadline; host -> wasm re-entry runs under it.
   const bool outermost = call_nesting_ == 0;
   if (outermost) {
+    // The stack first: call_limit is its end until a deadline lowers it (store.h).
+    exec_.ensure_stack(limits_.max_value_stack_slots);
     exec_.interrupt.store(0, std::memory_order_relaxed);
+    exec_.call_limit.store(reinterpret_cast<uintptr_t>(exec_.stack_end), std::memory_order_relaxed);
     if (timeout_.count() != 0) {
       deadline_ = std::chrono::steady_clock::now() + timeout_;
-      if (!watchdog_) watchdog_ = std::make_unique<Watchdog::Slot>(&exec_.interrupt);
+      if (!watchdog_) {
+        watchdog_ = std::make_unique<Watchdog::Slot>(&exec_.interrupt, &exec_.call_limit);
+      }
       watchdog_->arm(*deadline_);
     }
   }

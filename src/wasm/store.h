@@ -80,9 +80,9 @@ class Store {
   // The running call's deadline, if it has one: host functions that block must not
   // block past it (and should call interrupt() if they return because of it).
   std::optional<std::chrono::steady_clock::time_point> deadline() const { return deadline_; }
-  // Makes the running call trap "deadline exceeded" at its next poll (e.g. after the
-  // current host function returns). Safe from any thread.
-  void interrupt() { exec_.interrupt.store(1, std::memory_order_relaxed); }
+  // Makes the running call trap "deadline exceeded" at its next poll or call (e.g. after
+  // the current host function returns). Safe from any thread.
+  void interrupt();
 
   // Bytes of linear memory currently committed by the store's own memories.
   uint64_t memory_bytes() const { return memory_budget_.used; }
@@ -98,6 +98,20 @@ class Store {
     // fuel_metering / deadline_checks). `interrupt` is set from the watchdog thread.
     std::atomic<uint32_t> interrupt{0};  // non-zero: trap "deadline exceeded" at next poll
     int64_t fuel = 0;                    // remaining fuel; below zero: "fuel exhausted"
+    // What every call's stack check compares the new frame's end with: stack_end, or 0
+    // once a deadline has passed (set with `interrupt` by Store::interrupt and the
+    // watchdog when the engine has deadline checks), so that calls need no poll of their
+    // own: the check fails and its rare path traps "deadline exceeded" (the frame fits
+    // the real stack_end). The outermost Store::call restores it with the flag.
+    std::atomic<uintptr_t> call_limit{0};
+    // Allocates the stack on first use (Store::call, before it resets call_limit).
+    void ensure_stack(uint64_t slots) {
+      if (stack) return;
+      stack.reset(new Value[slots]);
+      stack_end = stack.get() + slots;
+      sp = stack.get();
+      call_limit.store(reinterpret_cast<uintptr_t>(stack_end), std::memory_order_relaxed);
+    }
   };
   ExecState& exec() { return exec_; }
 

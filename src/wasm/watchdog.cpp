@@ -39,6 +39,7 @@ int64_t to_ns(Watchdog::Clock::time_point t) {
 struct Watchdog::Slot::State {
   std::atomic<int64_t> deadline{kDisarmed};
   std::atomic<uint32_t>* flag = nullptr;
+  std::atomic<uintptr_t>* limit = nullptr;
 };
 
 struct Watchdog::Shared {
@@ -62,7 +63,9 @@ struct Watchdog::Shared {
           continue;
         }
         if (s->deadline.compare_exchange_strong(d, kFiring, std::memory_order_acq_rel)) {
-          s->flag->store(1, std::memory_order_relaxed);
+          // The limit first; release: whoever acquires the flag sees the limit lowered.
+          if (s->limit) s->limit->store(0, std::memory_order_relaxed);
+          s->flag->store(1, std::memory_order_release);
           s->deadline.store(kDisarmed, std::memory_order_release);
         }
         // A failed swap: disarmed or re-armed meanwhile; the check below sees the latter.
@@ -89,8 +92,10 @@ Watchdog& Watchdog::instance() {
   return *w;
 }
 
-Watchdog::Slot::Slot(std::atomic<uint32_t>* flag) : state_(new State) {
+Watchdog::Slot::Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit)
+    : state_(new State) {
   state_->flag = flag;
+  state_->limit = limit;
   Shared* s = Watchdog::instance().s_;
   std::lock_guard lock(s->mutex);
   if (!s->started) {

@@ -29,8 +29,10 @@ class Watchdog {
   // thread that owns the flag, one call at a time.
   class Slot {
    public:
-    // Registers with the watchdog; `flag` must outlive the slot.
-    explicit Slot(std::atomic<uint32_t>* flag);
+    // Registers with the watchdog; `flag` (and `limit`, if given) must outlive the slot.
+    // When the deadline passes the thread stores 0 into `*limit` and 1 into `*flag`
+    // (a store's call limit and interrupt flag, store.h).
+    explicit Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit = nullptr);
     // Disarms and unregisters: when it returns the flag is never touched again.
     ~Slot();
     Slot(const Slot&) = delete;

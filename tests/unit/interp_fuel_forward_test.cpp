@@ -77,6 +77,13 @@ const char* kModule = R"((module
   ;; {get, const, call_indirect, end} 4, then the callee's 4
   (func (export "call_indirect") (param i32) (result i32)
     (call_indirect (type $t) (local.get 0) (i32.const 0)))
+  ;; entry {get, if} 2; then {get, const, sub, call, const, add, else} 7, its br to the
+  ;; end 1, and the callee's (its own) entry 2: the call of itself is a Call_S, paid
+  ;; with the block it is in; else {const, end} 2 falls into the end {end} 1.
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))
 ))";
 
 struct Case {
@@ -98,6 +105,7 @@ const Case kCases[] = {
     {"brif_fwd", 1, 1, {3, 2}},     {"brif_fwd", 0, 6, {3, 5}},
     {"chain", 1, 3, {5, 5}},        {"chain", 0, 4, {5, 6}},
     {"call", 5, 6, {3, 4}},         {"call_indirect", 5, 6, {4, 4}},
+    {"rec", 0, 0, {2, 3}},          {"rec", 1, 1, {2, 10, 3}},  {"rec", 2, 2, {2, 10, 10, 3}},
 };
 
 struct Instance1 {
@@ -216,19 +224,23 @@ TEST(FuelForwardForms, BranchesAndCallsCarryTheirTargetsCost) {
     EXPECT_TRUE(has_op(*m.code(3).value(), IOp::Br_FB));  // after the moves: still charges
     EXPECT_TRUE(has_op(*m.code(5).value(), IOp::BrIf_FB));
     EXPECT_FALSE(has_op(*m.code(5).value(), IOp::BrIf_FPB));
-    // Calls charge the callee only when its entry op is a plain Fuel (no poll to run).
-    EXPECT_EQ(has_op(*m.code(8).value(), IOp::Call_F), !deadline);
-    EXPECT_EQ(has_op(*m.code(9).value(), IOp::CallIndirect_F), !deadline);
+    // Calls charge the callee, deadline checks or not: its entry op is always a plain
+    // Fuel (calls see a deadline through their stack check, not a poll at entry).
+    EXPECT_TRUE(has_op(*m.code(8).value(), IOp::Call_F));
+    EXPECT_TRUE(has_op(*m.code(9).value(), IOp::CallIndirect_F));
+    EXPECT_FALSE(has_op(*m.code(8).value(), IOp::FuelPoll));
+    EXPECT_TRUE(has_op(*m.code(10).value(), IOp::Call_S));  // rec calls itself
+    EXPECT_FALSE(has_op(*m.code(10).value(), IOp::Call_F));
   }
   // Without fuel, none of them.
   EngineConfig c;
   c.deadline_checks = true;
   c.lazy_compilation = false;
   Instance1 f(c);
-  for (uint32_t i = 0; i < 10; ++i) {
+  for (uint32_t i = 0; i < 11; ++i) {
     const CompiledFunc& cf = *f.module->code(i).value();
     for (IOp op : {IOp::BrTable_F, IOp::Br_FB, IOp::BrUnless_FB, IOp::BrIf_FB, IOp::Call_F,
-                   IOp::CallIndirect_F}) {
+                   IOp::CallIndirect_F, IOp::Call_S}) {
       EXPECT_FALSE(has_op(cf, op)) << i;
     }
   }

@@ -1,6 +1,6 @@
 // Compile-time sandbox instrumentation (code.h, "Sandbox instrumentation"): fuel charged
-// per basic block with exact accounting, deadline polls at loop headers, function entries
-// and after host calls, and no trace of either when the engine has them off. The Store
+// per basic block with exact accounting, deadline polls at loop headers and after host
+// calls and the calls' stack check against a lowered limit, and no trace of either when the engine has them off. The Store
 // API on top (set_fuel, timeouts, the watchdog) is tested elsewhere; here the ExecState
 // fields are set directly.
 #include <gtest/gtest.h>
@@ -48,6 +48,15 @@ const char* kModule = R"((module
                                  (local.get 0)))))
   (func (export "spin_brif") (loop $l (br_if $l (i32.const 1))))
   (func (export "spin_cmp") (param i32) (loop $l (br_if $l (i32.ne (local.get 0) (i32.const 7)))))
+  ;; 2^n leaf calls and no loop: only the calls' stack check can see a deadline
+  (func $tree (export "tree") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1))
+      (else (i32.add (call $tree (i32.sub (local.get 0) (i32.const 1)))
+                     (call $tree (i32.sub (local.get 0) (i32.const 1)))))))
+  (func $deep (export "deep") (param i32) (result i32)
+    (i32.add (call $deep (local.get 0)) (i32.const 1)))
+  ;; the only back-edge is a br_table entry (through a stub that polls)
+  (func (export "spin_table") (local i32) (loop $l (br_table $l $l (local.get 0))))
 ))";
 
 struct Limited {
@@ -215,6 +224,7 @@ TEST(InterpLimits, DeadlineInterruptsLoopsWithAndWithoutCalls) {
   expect_interrupted(f, "spin_calls");
   expect_interrupted(f, "spin_host");
   expect_interrupted(f, "spin_brif");   // back-edge br_if polls (BrIf_PB)
+  expect_interrupted(f, "spin_table");  // br_table back-edge: a stub's Br_PB
 }
 
 TEST(InterpLimits, DeadlineInterruptsBackEdgeBranchesWithFuelOn) {
@@ -236,6 +246,37 @@ TEST(InterpLimits, DeadlineInterruptsBackEdgeBranchesWithFuelOn) {
   EXPECT_EQ(d.call("spin_cmp", {Value::from_i32(7)}), "");
 }
 
+// Calls have no poll: Store::interrupt (and the watchdog) lower ExecState::call_limit,
+// so the next call's stack check fails and traps "deadline exceeded"; a real exhaustion
+// is still "call stack exhausted", and the next outermost call restores the limit.
+TEST(InterpLimits, DeadlineInterruptsCallsThroughTheStackCheck) {
+  for (bool fuel : {false, true}) {
+    EngineConfig c = deadline_on();
+    c.fuel_metering = fuel;
+    Limited f(c);
+    f.fuel() = INT64_MAX;
+    std::thread t([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      f.store.interrupt();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(f.call("tree", {Value::from_i32(60)}), "deadline exceeded") << fuel;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start).count();
+    t.join();
+    EXPECT_GE(ms, 15) << fuel;
+    EXPECT_LT(ms, 5000) << fuel;
+    Value v;
+    EXPECT_EQ(f.call("tree", {Value::from_i32(4)}, &v), "") << fuel;
+    EXPECT_EQ(v.i32, 16u);
+    EXPECT_EQ(f.call("deep", {Value::from_i32(0)}), "call stack exhausted") << fuel;
+    // Interrupted before the call: the outermost call clears it.
+    f.store.interrupt();
+    EXPECT_EQ(f.call("tree", {Value::from_i32(3)}, &v), "") << fuel;
+    EXPECT_EQ(v.i32, 8u);
+  }
+}
+
 TEST(InterpLimits, DeadlineIsCheckedRightAfterAHostCall) {
   Limited f(deadline_on());
   f.store.exec().interrupt.store(0);
@@ -253,6 +294,7 @@ TEST(InterpLimits, BothOnTogether) {
   Limited f(c);
   f.fuel() = 1000000000;
   expect_interrupted(f, "spin");
+  expect_interrupted(f, "spin_table");  // a stub's Br_FPB
   f.fuel() = 1 + 5 * 3 + 2;
   EXPECT_EQ(f.call("countdown", {Value::from_i32(3)}), "");
   EXPECT_EQ(f.fuel(), 0);
@@ -270,16 +312,29 @@ TEST(InterpLimits, OffMeansNoInstrumentation) {
   EXPECT_EQ(plain.call("after_host"), "");
   EXPECT_EQ(plain.call("countdown", {Value::from_i32(100)}), "");
   EXPECT_EQ(plain.fuel(), 0);
-  // Code size: the instrumented builds are larger, the plain one has no Fuel/Poll ops.
+  // Code size: fuel makes the code larger; deadline checks only swap back-edges for their
+  // polling variants (same size: loop headers and calls have no poll op), and the plain
+  // code has no Fuel/Poll ops and no polling branch.
   size_t plain_units = 0, fuel_units = 0, deadline_units = 0;
   for (uint32_t i = 0; i < 8; ++i) {
     plain_units += plain.module->code(i).value()->code.size();
     fuel_units += fuel.module->code(i).value()->code.size();
     deadline_units += deadline.module->code(i).value()->code.size();
   }
-  EXPECT_LT(plain_units, deadline_units);
+  EXPECT_LE(plain_units, deadline_units);
   EXPECT_LT(deadline_units, fuel_units);
   const uint64_t* h = interp_handler_addresses();
+  auto has_handler = [&](Limited& l, uint32_t func, IOp op) {
+    const auto& code = l.module->code(func).value()->code;
+    for (size_t k = 0; k + 1 < code.size(); ++k) {
+      if ((code[k] | (static_cast<uint64_t>(code[k + 1]) << 32)) == h[static_cast<uint32_t>(op)]) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_handler(deadline, 2, IOp::Br_PB));   // spin
+  EXPECT_FALSE(has_handler(plain, 2, IOp::Br_PB));
   for (uint32_t i = 0; i < 8; ++i) {
     const auto& code = plain.module->code(i).value()->code;
     for (size_t k = 0; k + 1 < code.size(); ++k) {

@@ -389,6 +389,17 @@ TEST(Watchdog, FiresInDeadlineOrderAndNeverEarly) {
   EXPECT_EQ(Watchdog::instance().armed(), 0u);
 }
 
+// A store's slot also lowers its call limit to 0 (store.h), before the flag is set.
+TEST(Watchdog, FiringLowersTheCallLimit) {
+  std::atomic<uint32_t> flag{0};
+  std::atomic<uintptr_t> limit{12345};
+  Watchdog::Slot slot(&flag, &limit);
+  slot.arm(Watchdog::Clock::now() + 5ms);
+  ASSERT_TRUE(wait_for_flag(flag, 10s));
+  EXPECT_EQ(limit.load(), 0u);
+  slot.disarm();
+}
+
 TEST(Watchdog, DisarmedSlotNeverFires) {
   std::atomic<uint32_t> flag{0};
   Watchdog::Slot slot(&flag);
