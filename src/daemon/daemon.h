@@ -126,8 +126,9 @@ class Daemon {
   // Starts the engine, the executor, the inputs, the watchers; runs the first mode's
   // on_enter actions.
   void start();
-  // Idempotent. Stops the backend retry, inputs, watchers, the engine, the executor (running Delays and
-  // Shell children are ended), closes MIDI ports and the X connection, unloads plugins.
+  // Idempotent. Stops the backend retry, inputs, watchers, the engine, the executor
+  // (running Delays and Shell children are ended), closes MIDI ports and the X
+  // connection, unloads plugins.
   void stop();
 
   // Reloads the config file now (SIGHUP, IPC, the watcher) and re-applies all of it: the
