@@ -45,6 +45,8 @@ void Daemon::start() {
     pthread_setname_np(pthread_self(), "mm-engine");  // names show in top -H and /proc
     engine_loop();
   });
+  // No backend could be opened (JACK not up yet): keep trying until one opens.
+  if (!backend_ && backend_retry_wanted()) start_backend_retry();
 
   if (options_.watch_config) {
     std::string error;
@@ -84,6 +86,7 @@ void Daemon::stop() {
   std::call_once(stop_once_, [this] {
     Adapters& a = *adapters_;
     stopping_ = true;
+    stop_backend_retry();  // before reload_mutex_: the retry takes it to install a backend
     if (a.config_watcher) a.config_watcher->stop();
 #ifdef MIDIMON_HAVE_DESKTOP
     {

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,6 +47,13 @@ struct DaemonOptions {
   // MIDI system at all; feed in_process_input().
   enum class Input : uint8_t { Devices, InProcess } input = Input::Devices;
   std::chrono::milliseconds device_poll_interval{250};  // hot-plug (configured_inputs.h)
+  // While no MIDI backend is open (Input::Devices without an injected backend: JACK not
+  // running yet, its client open timed out), the daemon tries to open it again this often,
+  // the first time after a quarter of it, until it opens or the daemon stops. 0: never.
+  std::chrono::milliseconds backend_retry_interval{1000};
+  // Test seam: opens the backend the config asks for (at start, on reload, on a retry).
+  // Default: midi::open_backend with the daemon's log.
+  std::function<midi::Result<std::unique_ptr<midi::Backend>>(midi::BackendChoice)> open_backend;
   // Print-only desktop (the demo, or forced): actions that need a display say what they
   // would do. Otherwise the real desktop when $DISPLAY is set (or uinput exists), else
   // print-only with a warning.
@@ -118,8 +126,9 @@ class Daemon {
   // Starts the engine, the executor, the inputs, the watchers; runs the first mode's
   // on_enter actions.
   void start();
-  // Idempotent. Stops inputs, watchers, the engine, the executor (running Delays and
-  // Shell children are ended), closes MIDI ports and the X connection, unloads plugins.
+  // Idempotent. Stops the backend retry, inputs, watchers, the engine, the executor
+  // (running Delays and Shell children are ended), closes MIDI ports and the X
+  // connection, unloads plugins.
   void stop();
 
   // Reloads the config file now (SIGHUP, IPC, the watcher) and re-applies all of it: the
@@ -179,9 +188,18 @@ class Daemon {
   void apply(Staged& staged);
   plugin::LoaderSettings loader_settings(const mapping::Config& config) const;
   void open_inputs();  // ConfiguredInputs on backend_, its thread started (inputs_mutex_ held)
+  midi::Result<std::unique_ptr<midi::Backend>> open_backend(midi::BackendChoice choice);
+  // Makes `backend` the daemon's (reload_mutex_ held, or create()): the old inputs close,
+  // the outputs move over, the label changes (logged unless `announce` is false).
+  void install_backend(std::unique_ptr<midi::Backend> backend, midi::BackendChoice choice, bool announce);
+  // The backend retry (daemon_config.cpp): started by start() when no backend is open.
+  bool backend_retry_wanted() const;
+  void start_backend_retry();
+  void backend_retry_loop();
+  void stop_backend_retry();
   // Points the desktop switch at the desktop [desktop] input_backend asks for.
   void choose_desktop_for(mapping::InputBackend backend);
-  void set_backend_label(std::string label);  // logs a change
+  void set_backend_label(std::string label, bool announce = true);  // logs a change
   void engine_loop();
   void handle_events(mapping::Events& events);
   void post(std::function<void(mapping::EventProcessor&)> command);
@@ -218,6 +236,11 @@ class Daemon {
   mutable std::mutex inputs_mutex_;           // guards the inputs_ pointer (status reads it)
   std::unique_ptr<ConfiguredInputs> inputs_;
   std::unique_ptr<midi::InProcessInput> in_process_;
+  std::string backend_error_;  // why no backend is open (reload_mutex_ or create())
+  std::mutex retry_mutex_;     // the retry's sleep; stop() wakes it
+  std::condition_variable retry_wake_;
+  bool retry_stopping_ = false;
+  std::thread backend_retry_;
   std::unique_ptr<PluginSet> plugin_set_;     // reload only
   std::optional<mapping::InputBackend> desktop_backend_;  // what the owned desktop was made for
 

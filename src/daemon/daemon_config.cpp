@@ -1,8 +1,10 @@
 // The daemon and its config: building every part at create(), and applying a config —
 // at start and on every reload — in two steps, stage() then apply(), so that a config
 // that cannot be applied changes nothing (daemon.h, docs/daemon.md#hot-reload).
+#include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -209,11 +211,7 @@ std::unique_ptr<Daemon::Staged> Daemon::stage(std::shared_ptr<const mapping::Con
   if (options_.input == DaemonOptions::Input::Devices && !options_.backend) {
     const midi::BackendChoice choice = backend_choice(*config);
     if (!backend_ || backend_choice_ != choice) {
-      midi::BackendOptions backend_options;
-      backend_options.log = [log = log_](midi::LogLevel level, std::string_view text) {
-        log->log(detail::from_midi_level(level), text);
-      };
-      auto opened = midi::open_backend(choice, backend_options);
+      auto opened = open_backend(choice);
       if (opened) {
         staged->backend = std::move(opened.value());
         staged->backend_choice = choice;
@@ -262,22 +260,13 @@ void Daemon::apply(Staged& staged) {
 
   // 1. The MIDI backend. The inputs go first (they use it), then the outputs move over.
   if (staged.backend) {
-    std::unique_ptr<ConfiguredInputs> old_inputs;
-    {
-      std::lock_guard lock(inputs_mutex_);
-      old_inputs = std::move(inputs_);
-    }
-    old_inputs.reset();
-    if (a.backend_out) a.backend_out->set_backend(staged.backend.get(), {});
-    owned_backend_ = std::move(staged.backend);
-    backend_ = owned_backend_.get();
-    backend_choice_ = staged.backend_choice;
-    set_backend_label(midi::backend_name(backend_->kind()));
+    install_backend(std::move(staged.backend), *staged.backend_choice, true);
   } else if (options_.backend && !backend_) {
     backend_ = options_.backend;
     set_backend_label(midi::backend_name(backend_->kind()));
     if (a.backend_out) a.backend_out->set_backend(backend_, {});
   } else if (!staged.backend_error.empty()) {
+    backend_error_ = staged.backend_error;  // the retry logs a reason only when it changes
     set_backend_label("none: " + staged.backend_error);
     log_->log(actions::LogLevel::Error, "no MIDI backend: " + staged.backend_error);
     if (a.backend_out) a.backend_out->set_backend(nullptr, staged.backend_error);
@@ -393,15 +382,122 @@ void Daemon::choose_desktop_for(mapping::InputBackend backend) {
   desktop_backend_ = backend;
 }
 
-void Daemon::set_backend_label(std::string label) {
+void Daemon::set_backend_label(std::string label, bool announce) {
   std::string previous;
   {
     std::lock_guard lock(adapters_->label_mutex);
     previous = std::exchange(backend_label_, label);
   }
-  if (!previous.empty() && previous != label) {
+  if (announce && !previous.empty() && previous != label) {
     log_->log(actions::LogLevel::Info, "MIDI backend is now " + label + " (was " + previous + ")");
   }
+}
+
+midi::Result<std::unique_ptr<midi::Backend>> Daemon::open_backend(midi::BackendChoice choice) {
+  if (options_.open_backend) return options_.open_backend(choice);
+  midi::BackendOptions backend_options;
+  backend_options.log = [log = log_](midi::LogLevel level, std::string_view text) {
+    log->log(detail::from_midi_level(level), text);
+  };
+  return midi::open_backend(choice, backend_options);
+}
+
+void Daemon::install_backend(std::unique_ptr<midi::Backend> backend, midi::BackendChoice choice,
+                             bool announce) {
+  Adapters& a = *adapters_;
+  // The inputs go first (they use the old backend), then the outputs move over.
+  std::unique_ptr<ConfiguredInputs> old_inputs;
+  {
+    std::lock_guard lock(inputs_mutex_);
+    old_inputs = std::move(inputs_);
+  }
+  old_inputs.reset();
+  if (a.backend_out) a.backend_out->set_backend(backend.get(), {});
+  owned_backend_ = std::move(backend);
+  backend_ = owned_backend_.get();
+  backend_choice_ = choice;
+  backend_error_.clear();
+  set_backend_label(midi::backend_name(backend_->kind()), announce);
+}
+
+bool Daemon::backend_retry_wanted() const {
+  return options_.input == DaemonOptions::Input::Devices && !options_.backend &&
+         options_.backend_retry_interval.count() > 0;
+}
+
+namespace {
+std::string duration_text(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+  return std::to_string(d.count()) + " ms";
+}
+}  // namespace
+
+void Daemon::start_backend_retry() {
+  log_->log(actions::LogLevel::Info, "MIDI backend: trying again every " +
+                                         duration_text(options_.backend_retry_interval) + " until it opens");
+  backend_retry_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "mm-backend");
+    backend_retry_loop();
+  });
+}
+
+// The retry thread: sleeps (stop() wakes it), opens the backend the current config asks
+// for WITHOUT the reload lock (a JACK client open can take seconds on a loaded machine;
+// reloads and stop() do not wait for it), then under the lock installs it as a reload
+// would, unless the daemon is stopping or a reload opened a backend meanwhile.
+void Daemon::backend_retry_loop() {
+  std::chrono::milliseconds wait = std::max(options_.backend_retry_interval / 4, std::chrono::milliseconds(1));
+  for (;;) {
+    {
+      std::unique_lock lock(retry_mutex_);
+      if (retry_wake_.wait_for(lock, wait, [this] { return retry_stopping_; })) return;
+    }
+    wait = options_.backend_retry_interval;
+    const midi::BackendChoice choice = backend_choice(*config());
+    midi::Result<std::unique_ptr<midi::Backend>> opened = open_backend(choice);
+
+    std::lock_guard serial(reload_mutex_);
+    if (stopping_ || backend_) return;  // stopping, or a reload opened a backend meanwhile
+    std::shared_ptr<const mapping::Config> cfg = config();
+    if (!opened) {
+      if (opened.error() != backend_error_) {  // no log line per attempt: only a new reason
+        backend_error_ = opened.error();
+        log_->log(actions::LogLevel::Warn, "still no MIDI backend: " + backend_error_ + " (trying again every " +
+                                               duration_text(options_.backend_retry_interval) + ")");
+        set_backend_label("none: " + backend_error_, false);
+        if (adapters_->backend_out) adapters_->backend_out->set_backend(nullptr, backend_error_);
+      }
+      continue;
+    }
+    if (backend_choice(*cfg) != choice) continue;  // a reload asked for another one: open that
+    install_backend(std::move(opened.value()), choice, false);
+    const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", after);
+    const std::string line = std::string("MIDI backend: ") + midi::backend_name(backend_->kind()) +
+                             " (connected after " + seconds + " s)";
+    log_->log(actions::LogLevel::Info, line);
+    // The devices, as a reload with a newly opened backend opens them; the engine takes
+    // the inputs' device map.
+    DeviceMap map = DeviceMap::identity();
+    {
+      std::lock_guard lock(inputs_mutex_);
+      open_inputs();
+      map = inputs_->apply(cfg->devices, mapping::parser_options_from_config(*cfg));
+    }
+    if (adapters_->backend_out) adapters_->backend_out->retain(ports_named(*cfg));
+    post([this, map](mapping::EventProcessor&) { device_map_ = map; });
+    return;
+  }
+}
+
+void Daemon::stop_backend_retry() {
+  {
+    std::lock_guard lock(retry_mutex_);
+    retry_stopping_ = true;
+  }
+  retry_wake_.notify_all();
+  if (backend_retry_.joinable()) backend_retry_.join();
 }
 
 void Daemon::open_inputs() {

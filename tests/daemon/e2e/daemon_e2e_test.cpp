@@ -286,5 +286,48 @@ action = { type = "Shell", command = "sleep 30" }
   prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
+// A daemon started before its JACK server (midimon at login, jackd a moment later): it
+// runs without a backend and says so in status, then connects by itself once the server
+// is up (it retries every second), and a note played then runs its mapping.
+class DaemonE2EJackLater : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(world_.setup_error().empty()) << world_.setup_error();
+  }
+  void TearDown() override {
+    if (HasFailure()) std::printf("--- daemon log ---\n%s\n", world_.daemon_log().c_str());
+  }
+  // Waits until `midimonctl status` has `text`; `out` keeps the last output.
+  bool status_says(const std::string& text, Clock::duration timeout, std::string& out) {
+    return wait_until(
+        [&] {
+          world_.ctl({"status"}, &out);
+          return out.find(text) != std::string::npos;
+        },
+        timeout);
+  }
+  DaemonWorld world_{DaemonWorld::kJackLater};
+};
+
+TEST_F(DaemonE2EJackLater, TheDaemonConnectsToAJackServerThatStartsAfterIt) {
+  world_.write_config(base_config(world_));
+  world_.start_daemon();
+  ASSERT_TRUE(world_.daemon()->started()) << "cannot start midimon run";
+  ASSERT_TRUE(wait_until([&] { return exists(world_.path("entered-Default")); }, 15s))
+      << "the Default mode's on_enter never ran";
+  std::string out;
+  ASSERT_TRUE(status_says("input:       none: ", 10s, out))
+      << "status never said there is no backend; last output:\n" << out;
+
+  ASSERT_TRUE(world_.start_jack()) << "jackd (Debian package jackd2) did not start:\n" << world_.jack_log();
+  ASSERT_TRUE(status_says("input:       jack", 20s, out))
+      << "the daemon never connected to the server that came up; last status:\n" << out;
+  EXPECT_NE(world_.daemon_log().find("MIDI backend: jack (connected after"), std::string::npos);
+
+  ASSERT_TRUE(world_.start_midiseq("e2eseq", kNotes60And63))
+      << "jack_midiseq did not start:\n" << read_file(world_.path("midiseq.log"));
+  EXPECT_TRUE(world_.wait_for_key(XK_a, 10s)) << "note 60 never typed 'a' after the late connect";
+}
+
 }  // namespace
 }  // namespace midimon::daemon::e2e

@@ -53,7 +53,7 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-DaemonWorld::DaemonWorld() {
+DaemonWorld::DaemonWorld(Jack jack) {
   char tmpl[] = "/tmp/midimon-daemon-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) {
     setup_error_ = "mkdtemp failed";
@@ -71,8 +71,10 @@ DaemonWorld::DaemonWorld() {
   config_path_ = path("config/midimon/config.toml");
   std::filesystem::create_directories(dir_ / "config/midimon");
 
-  jack_ = std::make_unique<midi::e2e::JackServer>();  // sets JACK_DEFAULT_SERVER
-  if (!jack_->ready()) {
+  // Sets JACK_DEFAULT_SERVER (also when the server starts later).
+  jack_ = std::make_unique<midi::e2e::JackServer>(midi::e2e::JackServer::Later{});
+  if (jack == kJackAtOnce) jack_->start();
+  if (jack == kJackAtOnce && !jack_->ready()) {
     setup_error_ = "jackd (Debian package jackd2) did not start:\n" + jack_->log();
     return;
   }
@@ -106,6 +108,11 @@ DaemonWorld::~DaemonWorld() {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
+}
+
+bool DaemonWorld::start_jack() {
+  jack_->start();
+  return jack_->ready();
 }
 
 void DaemonWorld::write_config(const std::string& toml) {

@@ -29,13 +29,19 @@ bool wait_until(const std::function<bool()>& condition, Clock::duration timeout)
 
 class DaemonWorld {
  public:
-  DaemonWorld();
+  // kJackLater: JACK_DEFAULT_SERVER names this world's server, which start_jack() starts.
+  enum Jack { kJackAtOnce, kJackLater };
+  explicit DaemonWorld(Jack jack = kJackAtOnce);
   ~DaemonWorld();
   DaemonWorld(const DaemonWorld&) = delete;
   DaemonWorld& operator=(const DaemonWorld&) = delete;
 
   // Empty when jackd, Xvfb and the X client are up; else what failed.
   const std::string& setup_error() const { return setup_error_; }
+
+  // Starts the world's jackd (kJackLater); true once jack_lsp answers.
+  bool start_jack();
+  std::string jack_log() const { return jack_ ? jack_->log() : ""; }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }

@@ -16,12 +16,15 @@ namespace midimon::midi::e2e {
 
 class JackServer {
  public:
-  JackServer() {
+  JackServer() : JackServer(Later{}) { start(); }
+  // Picks the name and selects it (JACK_DEFAULT_SERVER) without starting the server: a
+  // test of a client that is there before its server calls start() when it wants.
+  struct Later {};
+  explicit JackServer(Later) {
     static std::atomic<int> counter{0};
     name_ = "midimon-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
     log_path_ = "/tmp/" + name_ + ".log";
     setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
-    start();
   }
 
   // (Re)starts the server under the same name; ready() says whether it came up.
