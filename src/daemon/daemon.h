@@ -157,6 +157,9 @@ class Daemon {
   void on_device_event(const midi::DeviceEvent& event);
 
   DaemonStatus status() const;
+  // True while the thread retrying to open the MIDI backend runs (none open yet); once
+  // false it never calls the opener again. Lets tests wait on it instead of sleeping.
+  bool backend_retry_running() const { return backend_retry_running_.load(); }
   EventBus& events() { return bus_; }
   plugin::PluginManager& plugins() { return *plugins_; }
   // The in-process input (Input::InProcess only; null otherwise).
@@ -241,6 +244,7 @@ class Daemon {
   std::condition_variable retry_wake_;
   bool retry_stopping_ = false;
   std::thread backend_retry_;
+  std::atomic<bool> backend_retry_running_{false};  // from start_backend_retry() to the loop's end
   std::unique_ptr<PluginSet> plugin_set_;     // reload only
   std::optional<mapping::InputBackend> desktop_backend_;  // what the owned desktop was made for
 

@@ -435,9 +435,11 @@ std::string duration_text(std::chrono::milliseconds d) {
 void Daemon::start_backend_retry() {
   log_->log(actions::LogLevel::Info, "MIDI backend: trying again every " +
                                          duration_text(options_.backend_retry_interval) + " until it opens");
+  backend_retry_running_ = true;
   backend_retry_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "mm-backend");
     backend_retry_loop();
+    backend_retry_running_ = false;
   });
 }
 
