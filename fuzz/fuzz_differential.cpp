@@ -13,8 +13,6 @@
 // Memories and tables are capped the same way on both sides, so memory.grow agrees.
 //
 // Any disagreement aborts with a readable diff, which libFuzzer reports as a crash.
-#include <bit>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
