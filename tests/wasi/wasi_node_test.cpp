@@ -23,7 +23,7 @@ std::string run_command(const std::string& cmd, int* status) {
 
 TEST(WasiNode, SameStdoutAndFilesAsNode) {
   const std::string node = MIDIMON_NODE;
-  if (node.empty()) GTEST_SKIP() << "node is not installed, so the comparison with node:wasi cannot run";
+  if (node.empty()) GTEST_SKIP() << "SKIPPED LOUDLY: node is not installed (optional package nodejs), so the comparison with node:wasi does not run";
   Sandbox ours, theirs;
   RunOut r = run_guest("workout", ours.config({"workout", "compare"}));
   ASSERT_TRUE(r.loaded) << r.trap;
