@@ -52,23 +52,9 @@ trigger = { type = "Note", note = 600 }
 action = { type = "Text", text = "x" }
 )";
 
-struct Fixture {
-  MemoryPluginSettings settings;  // before the daemon: it must outlive it
-  TempDir dir;
-  std::string config = dir.file("config.toml");
-  RecordingMidiOut midi;
-  RecordingLog log;
-  actions::PrintingDesktop desktop;
-  std::unique_ptr<Daemon> daemon;
-
-  explicit Fixture(const char* text, bool watch = false) {
-    write_file(config, text);
-    DaemonOptions options = testing::test_options(config, log, settings);
-    options.desktop = &desktop;
-    options.midi_out = &midi;
-    options.watch_config = watch;
-    daemon = testing::start_daemon(std::move(options));
-  }
+struct Fixture : testing::DaemonFixture {
+  explicit Fixture(const char* text, bool watch = false)
+      : DaemonFixture(text, [watch](DaemonFixture&, DaemonOptions& o) { o.watch_config = watch; }) {}
 
   // Plays note 60 and waits until its action has run.
   void play_note_60() {

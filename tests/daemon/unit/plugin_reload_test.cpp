@@ -54,29 +54,18 @@ trigger = { type = "Note", note = 60 }
 action = { type = "Text", text = "x" }
 )";
 
-struct Fixture {
-  MemoryPluginSettings settings;
-  TempDir dir;
-  std::string config = dir.file("config.toml");
-  RecordingMidiOut midi;
-  RecordingLog log;
-  actions::PrintingDesktop desktop;
-  std::unique_ptr<Daemon> daemon;
+struct Fixture : testing::DaemonFixture {
+  explicit Fixture(const std::string& text) : DaemonFixture(text, install_probe) {}
 
-  explicit Fixture(const std::string& text) {
-    // The probe, installed as a plugin directory with its manifest.
-    std::filesystem::path plugin_dir = dir.path() / "plugins" / "probe";
+  // The probe, installed as a plugin directory with its manifest.
+  static void install_probe(DaemonFixture& f, DaemonOptions& options) {
+    std::filesystem::path plugin_dir = f.dir.path() / "plugins" / "probe";
     std::filesystem::create_directories(plugin_dir);
     std::filesystem::copy_file(MIDIMON_PROBE_PLUGIN, plugin_dir / "probe.wasm");
     write_file((plugin_dir / "plugin.toml").string(),
                "[plugin]\nname = \"probe\"\nversion = \"1.2.3\"\ndescription = \"exercises the host API\"\n"
                "author = \"midimon tests\"\nlicense = \"MIT\"\ntype = \"action\"\nbinary = \"probe.wasm\"\n");
-    write_file(config, text);
-    DaemonOptions options = testing::test_options(config, log, settings);
-    options.desktop = &desktop;
-    options.midi_out = &midi;
-    options.xdg = plugin::XdgDirs{dir.path() / "data", dir.path() / "config", dir.path() / "state"};
-    daemon = testing::start_daemon(std::move(options));
+    options.xdg = plugin::XdgDirs{f.dir.path() / "data", f.dir.path() / "config", f.dir.path() / "state"};
   }
   ReloadResult reload_with(const std::string& text) {
     write_file(config, text);

@@ -131,11 +131,14 @@ struct DaemonFixture {
   actions::PrintingDesktop desktop;
   std::unique_ptr<Daemon> daemon;
 
-  explicit DaemonFixture(const std::string& config_text) {
+  // `before_start` may adjust the options or lay out files in `dir` first.
+  using BeforeStart = std::function<void(DaemonFixture&, DaemonOptions&)>;
+  explicit DaemonFixture(const std::string& config_text, const BeforeStart& before_start = {}) {
     write_file(config, config_text);
     DaemonOptions options = test_options(config, log, settings);
     options.desktop = &desktop;
     options.midi_out = &midi;
+    if (before_start) before_start(*this, options);
     daemon = start_daemon(std::move(options));
   }
   // Sends the bytes through the in-process input and waits until their actions ran.
