@@ -116,12 +116,18 @@ inline bool interrupted(const std::atomic<uint32_t>& flag) {
 // the limit's address in a stack slot and loaded it first). The same for the memory
 // accesses' bounds check against ExecState::mem_limit: read from memory every time, so
 // that g++ cannot keep it in a register, where a deadline would never lower it.
-template <typename T>
+// `InRdx`: `end` in rdx (the _Idx loads and stores: left the choice, g++ computed the
+// shifted index in another register and added a mov, one instruction more per access).
+template <bool InRdx = false, typename T>
 inline bool past_limit(T end, const std::atomic<T>& limit) {
   static_assert(sizeof(T) == 8);
 #if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
   bool hit;
-  asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "r"(end), "m"(limit));
+  if constexpr (InRdx) {
+    asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "d"(end), "m"(limit));
+  } else {
+    asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "r"(end), "m"(limit));
+  }
   return hit;
 #else
   return end > limit.load(std::memory_order_relaxed);
@@ -266,10 +272,11 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   // A scalar load's or store's bounds check (code.h): the access ends at `end`. Against
   // exec.mem_limit, the memory's size or 0 after a deadline: with deadline checks on, an
   // access is a deadline poll at no cost; mem_check_failed tells which it was.
-#define MEM_CHECK(end)                                       \
+#define MEM_CHECK(end) MEM_CHECK_IN(end, false)
+#define MEM_CHECK_IN(end, in_rdx)                            \
   do {                                                       \
     const uint64_t e_ = (end);                               \
-    if (UNLIKELY(past_limit(e_, exec.mem_limit))) {          \
+    if (UNLIKELY(past_limit<in_rdx>(e_, exec.mem_limit))) {  \
       mem_end = e_;                                          \
       goto mem_check_failed;                                 \
     }                                                        \
@@ -1001,7 +1008,7 @@ L_ElemDrop:
 #define LOAD_IDX(Name, T, setter, conv)                                    \
   L_##Name##_Idx : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32 + (SLOT(3).i32 << pc[5])) + pc[6]; \
-    MEM_CHECK(ea + sizeof(T));                                                               \
+    MEM_CHECK_IN(ea + sizeof(T), true);                                                      \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
@@ -1027,7 +1034,7 @@ L_ElemDrop:
 #define STORE_IDX(Name, T)                                                 \
   L_##Name##_Idx : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32 + (SLOT(2).i32 << pc[4])) + pc[6]; \
-    MEM_CHECK(ea + sizeof(T));                                                               \
+    MEM_CHECK_IN(ea + sizeof(T), true);                                                      \
     const T v = static_cast<T>(SLOT(4).bits);                              \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
     pc += 7;                                                               \
@@ -1492,6 +1499,7 @@ finish:
 #undef TRAP
 #undef LOAD_INSTANCE
 #undef MEM_CHECK
+#undef MEM_CHECK_IN
 #undef CALL_LIMIT_HIT
 }
 
