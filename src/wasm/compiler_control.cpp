@@ -203,7 +203,8 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
     c.loop_start = here();
     // Entered by falling in from above: with fuel on, charged with the block before it.
     // No poll when entered from above: every way back to the header polls (the
-    // back-edge br/br_if variants, and br_table entries through a stub that branches).
+    // back-edge br/br_if variants, and br_table entries through a stub that branches),
+    // or follows a scalar access that did (back_polls).
     if (fuel_) c.hdr_field = merge_block();
     if (c.hdr_field < 0 && fuel_) {
       open_block(true);  // dead code before: only its own back-edges could enter it
