@@ -1103,7 +1103,8 @@ L_MemoryGrow: {
 L_MemoryInit: {
   const DataInst& data = inst->datas[pc[5]];
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  // Bulk operations check the real size (no deadline poll; they are no loop's only access).
+  // Bulk operations check the real size: no deadline poll (the compiler never counts
+  // them as one, code.h).
   if (UNLIKELY(s + n > data.bytes.size() || d + n > *msize_p)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(mb + d, data.bytes.data() + s, n);
   pc += 6;
