@@ -121,6 +121,8 @@ struct Fixture {
     if (out && !results.empty()) *out = results[0];
     return t.ok() ? "" : t.message();
   }
+  // The spinning loop's count, read while the loop runs on another thread (its stores
+  // are plain 32-bit stores, so a relaxed atomic read sees some recent value).
   uint32_t counter() const {
     return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(inst->memories[0]->base))
         .load(std::memory_order_relaxed);
