@@ -145,8 +145,8 @@ namespace midimon::wasm {
 // same arguments and same fuel: the trap comes at the same instruction.
 // Deadline: ExecState::interrupt is read (relaxed) by every branch back to a loop
 // header (the back-edge br/br_if's _PB/_FPB variant, Br_PB/Br_FPB, also in the stubs of
-// br_table entries), so every loop iteration after the first polls; a loop header has
-// no poll op of its own (entering a loop from above does not poll: the first iteration
+// br_table entries), so every loop iteration after the first polls, except where a
+// memory access polled (below); a loop header has no poll op of its own (entering a loop from above does not poll: the first iteration
 // ends at a back-edge or leaves the loop; the Poll/FuelPoll ops are left only at the
 // header of a loop after dead code, which nothing enters). The interpreter also checks
 // the flag after each host call returns. Non-zero traps "deadline exceeded". The _FPB
@@ -156,6 +156,16 @@ namespace midimon::wasm {
 // flag), so the next call fails the check, and its rare path traps "deadline exceeded"
 // when the frame fits the real stack (store.h). So every call is a deadline check at no
 // cost, recursion included, and with fuel on every call can be a Call_F.
+// Memory accesses poll at no cost the same way: every scalar load's and store's bounds
+// check (plain or fused, MEM_CHECK in interpreter.cpp) compares the access's end with
+// ExecState::mem_limit, the memory's size until a deadline passes, then 0 (lowered with
+// the flag); the rare path traps "deadline exceeded" when the access fits the real size.
+// So a back-edge emitted after such an access with no jump target in between (the
+// access ran on every path since the last block start, hence in every iteration that
+// takes the back-edge) does not poll: the plain branch with deadline checks only, _FB
+// (Br_FB) with fuel as well, and br_table entries back to a loop then need no stub.
+// memory.copy/fill/init, SIMD accesses and host functions check the real size and are
+// no poll.
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"

@@ -469,6 +469,9 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
 
 void Compiler::do_memory(const Instr& in) {
   const Op op = in.op;
+  // Every form emitted below (plain, fused, immediate) checks its bounds with MEM_CHECK
+  // (interpreter.cpp), which is a deadline poll; nothing below binds a label.
+  access_polled_ = true;
   const Sig sig = op_info(op).sig;
   // Memory offsets are u32 in memory32, so they fit one unit.
   const uint32_t offset = static_cast<uint32_t>(in.value);

@@ -13,7 +13,8 @@ using peephole::sandbox_branch;
 int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
   int64_t taken_cost = -1;
   if (back && (deadline_ || back->hdr_units > 0 || back->hdr_field >= 0)) {
-    set_handler(start, sandbox_branch(base, back_variant()));
+    // Deadline only and an access polled already: the plain branch stays.
+    if (fuel_ || back_polls()) set_handler(start, sandbox_branch(base, back_variant()));
     patch(rel_field, start, back->loop_start + back->hdr_units);
     if (fuel_) {
       back_fixups_.emplace_back(here(), static_cast<uint32_t>(back->hdr_field));
@@ -113,8 +114,9 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
   }
   emit_moves(depth);
   const Ctrl& c = label(depth);
-  if (c.kind == Op::Loop && (deadline_ || c.hdr_units > 0 || c.hdr_field >= 0)) {
-    // Back-edge: the branch charges / polls for the loop header and skips its op.
+  if (c.kind == Op::Loop && (fuel_ || back_polls() || c.hdr_units > 0 || c.hdr_field >= 0)) {
+    // Back-edge: the branch charges / polls for the loop header and skips its op. (With
+    // deadline checks only and an access that polled, a plain jump below.)
     uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
     emit(0);
     patch(start + kOpUnits, start, c.loop_start + c.hdr_units);
@@ -201,7 +203,8 @@ void Compiler::enter_block(Op kind, const BlockType& bt, uint32_t cond) {
     c.loop_start = here();
     // Entered by falling in from above: with fuel on, charged with the block before it.
     // No poll when entered from above: every way back to the header polls (the
-    // back-edge br/br_if variants, and br_table entries through a stub that branches).
+    // back-edge br/br_if variants, and br_table entries through a stub that branches),
+    // or follows a scalar access that did (back_polls).
     if (fuel_) c.hdr_field = merge_block();
     if (c.hdr_field < 0 && fuel_) {
       open_block(true);  // dead code before: only its own back-edges could enter it
@@ -342,6 +345,8 @@ void Compiler::do_br_table(const Instr& in) {
   depths.push_back(in.index);
   // Without fuel an i32.sub just before may fuse into it (Lua's opcode switch); with fuel
   // each entry carries its target's cost (BrTable_F), unfused.
+  // Loop entries need a stub to poll, unless an access polled before (access_polled_).
+  const bool loop_stubs = deadline_ && !access_polled_;
   const int64_t sub = fuel_ ? -1 : emit_sub_br_table(index);
   uint32_t start;
   if (sub >= 0) {
@@ -363,7 +368,7 @@ void Compiler::do_br_table(const Instr& in) {
     // A back-edge with deadline checks on goes through a stub too: its Br_PB / Br_FPB
     // polls (loop headers have no poll of their own).
     if (is_func_label(depths[i]) || moves_needed(depths[i]) ||
-        (deadline_ && label(depths[i]).kind == Op::Loop)) {
+        (loop_stubs && label(depths[i]).kind == Op::Loop)) {
       stubs.push_back(i);
     } else {
       jump_to(depths[i], start, table + i, fuel_ ? int64_t{costs + i} : -1);

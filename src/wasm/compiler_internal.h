@@ -143,12 +143,20 @@ class Compiler {
     code_[start + 1] = static_cast<uint32_t>(h >> 32);
   }
   bool sandboxed() const { return fuel_ || deadline_; }
+  // Whether a back-edge emitted here must poll the deadline: not when a scalar load or
+  // store certainly ran since the last block start (access_polled_), as its bounds check
+  // against ExecState::mem_limit fails once a deadline has passed (code.h).
+  bool back_polls() const { return deadline_ && !access_polled_; }
+  // The variant of a back-edge emitted here (fuel and/or a poll; with neither, the caller
+  // keeps the plain branch).
   BrVariant back_variant() const {
-    return fuel_ ? (deadline_ ? BrVariant::FPB : BrVariant::FB) : BrVariant::PB;
+    return fuel_ ? (back_polls() ? BrVariant::FPB : BrVariant::FB) : BrVariant::PB;
   }
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
-  // A jump may land here: the previous instruction can no longer be rewritten.
+  // A jump may land here: the previous instruction can no longer be rewritten, and the
+  // accesses before it ran on some paths only.
   void bind_here() {
+    access_polled_ = false;
     store_start_ = -1;
     ldb_start_ = -1;
     arith_start_ = -1;
@@ -457,6 +465,11 @@ class Compiler {
 
   const bool fuel_;
   const bool deadline_;
+  // A scalar load or store (do_memory: every one has a bounds check against
+  // ExecState::mem_limit) was emitted since the last jump target (bind_here), so on
+  // every path reaching the current position it has run since the last block start; a
+  // back-edge here needs no poll (back_polls). Conservative: reset at every label.
+  bool access_polled_ = false;
   const uint32_t func_index_;
   // The entry block's cost field (fuel on), and whether its charge ends in a merged br
   // (then its final cost is known only at the end): see Call_S (code.h).

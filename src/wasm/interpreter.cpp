@@ -113,11 +113,21 @@ inline bool interrupted(const std::atomic<uint32_t>& flag) {
 
 // The calls' stack check: does a frame ending at `end` pass `limit` (ExecState::call_limit)?
 // On x86-64 one compare with memory, as in interrupted() (with the atomic load g++ kept
-// the limit's address in a stack slot and loaded it first).
-inline bool past_limit(uintptr_t end, const std::atomic<uintptr_t>& limit) {
+// the limit's address in a stack slot and loaded it first). The same for the memory
+// accesses' bounds check against ExecState::mem_limit: read from memory every time, so
+// that g++ cannot keep it in a register, where a deadline would never lower it.
+// `InRdx`: `end` in rdx (the _Idx loads and stores: left the choice, g++ computed the
+// shifted index in another register and added a mov, one instruction more per access).
+template <bool InRdx = false, typename T>
+inline bool past_limit(T end, const std::atomic<T>& limit) {
+  static_assert(sizeof(T) == 8);
 #if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
   bool hit;
-  asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "r"(end), "m"(limit));
+  if constexpr (InRdx) {
+    asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "d"(end), "m"(limit));
+  } else {
+    asm volatile("cmpq %1, %2" : "=@ccb"(hit) : "r"(end), "m"(limit));
+  }
   return hit;
 #else
   return end > limit.load(std::memory_order_relaxed);
@@ -231,8 +241,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   Instance* inst = nullptr;
   MemoryInst* mem = nullptr;
   uint8_t* mb = nullptr;
+  // The current memory's real size. The accesses' bounds checks compare with
+  // exec.mem_limit instead (MEM_CHECK), which is this size until a deadline passes.
   const uint64_t* msize_p = &kZeroSize;
-  uint64_t msize = 0;
+  uint64_t mem_end = 0;  // a failed MEM_CHECK's access end, for mem_check_failed
   uint32_t depth = exec.depth;
   Value* fp = exec.sp;
   const uint32_t* pc = nullptr;
@@ -254,7 +266,20 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
     mem = inst->memories.empty() ? nullptr : inst->memories[0];           \
     mb = mem ? mem->base : nullptr;                                       \
     msize_p = mem ? &mem->size : &kZeroSize;                              \
-    msize = *msize_p;                                                     \
+    exec.set_mem_limit(*msize_p, deadline_checks);                        \
+  } while (0)
+
+  // A scalar load's or store's bounds check (code.h): the access ends at `end`. Against
+  // exec.mem_limit, the memory's size or 0 after a deadline: with deadline checks on, an
+  // access is a deadline poll at no cost; mem_check_failed tells which it was.
+#define MEM_CHECK(end) MEM_CHECK_IN(end, false)
+#define MEM_CHECK_IN(end, in_rdx)                            \
+  do {                                                       \
+    const uint64_t e_ = (end);                               \
+    if (UNLIKELY(past_limit<in_rdx>(e_, exec.mem_limit))) {  \
+      mem_end = e_;                                          \
+      goto mem_check_failed;                                 \
+    }                                                        \
   } while (0)
 
   if (exec.reentry >= kMaxReentry) return Trap(TrapKind::CallStackExhausted);
@@ -781,7 +806,8 @@ do_host_call: {
     TRAP(TrapKind::DeadlineExceeded);
   }
   for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
-  msize = *msize_p;
+  // The host may have grown the memory, or run other wasm (another memory's limit).
+  exec.set_mem_limit(*msize_p, deadline_checks);
   pc = ret_pc;
   NEXT();
 }
@@ -805,8 +831,9 @@ do_return: {
     cur = caller;
     LOAD_INSTANCE();
   } else {
+    // Same memory: a memory.grow in the callee has set exec.mem_limit already (a grow
+    // elsewhere returns through another instance or a host call, which set it again).
     cur = caller;
-    msize = *msize_p;
   }
   NEXT();
 }
@@ -863,7 +890,7 @@ L_Simd: {
 L_SimdMem: {
   SimdMemFn f;
   std::memcpy(&f, pc + kOpUnits, sizeof f);
-  const uint32_t n = f(fp, pc, mb, msize);
+  const uint32_t n = f(fp, pc, mb, *msize_p);  // the real size: no deadline poll
   if (UNLIKELY(n == 0)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   pc += n;
   NEXT();
@@ -945,7 +972,7 @@ L_ElemDrop:
 #define LOAD(Name, T, setter, conv)                                        \
   L_##Name : {                                                             \
     const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32) + pc[4];        \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                             \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
@@ -954,7 +981,7 @@ L_ElemDrop:
   }                                                                        \
   L_##Name##_Add : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32 + SLOT(3).i32) + pc[5]; \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                                    \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
@@ -981,7 +1008,7 @@ L_ElemDrop:
 #define LOAD_IDX(Name, T, setter, conv)                                    \
   L_##Name##_Idx : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(2).i32 + (SLOT(3).i32 << pc[5])) + pc[6]; \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK_IN(ea + sizeof(T), true);                                                      \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     setter(SLOT(1), conv);                                                 \
@@ -1007,7 +1034,7 @@ L_ElemDrop:
 #define STORE_IDX(Name, T)                                                 \
   L_##Name##_Idx : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32 + (SLOT(2).i32 << pc[4])) + pc[6]; \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK_IN(ea + sizeof(T), true);                                                      \
     const T v = static_cast<T>(SLOT(4).bits);                              \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
     pc += 7;                                                               \
@@ -1025,7 +1052,7 @@ L_ElemDrop:
 #define LD_PAIR_ONE(T, d, a, off)                                          \
   {                                                                        \
     const uint64_t ea = static_cast<uint64_t>(SLOT(a).i32) + pc[off];      \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                             \
     T v;                                                                   \
     std::memcpy(&v, mb + ea, sizeof(T));                                   \
     set_i32(SLOT(d), v);                                                   \
@@ -1046,7 +1073,7 @@ L_ElemDrop:
 #define STORE(Name, T)                                                     \
   L_##Name : {                                                             \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                             \
     const T v = static_cast<T>(SLOT(2).bits);                              \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
     pc += 5;                                                               \
@@ -1063,12 +1090,12 @@ L_ElemDrop:
   STORE(I64Store32, uint32_t)
 #undef STORE
 L_MemorySize:
-  set_i32(SLOT(1), static_cast<uint32_t>(msize / kPageSize));
+  set_i32(SLOT(1), static_cast<uint32_t>(*msize_p / kPageSize));
   pc += 3;
   NEXT();
 L_MemoryGrow: {
   const int64_t r = mem->grow(SLOT(2).i32);
-  msize = *msize_p;
+  exec.set_mem_limit(*msize_p, deadline_checks);  // keeps a passed deadline's 0
   set_i32(SLOT(1), static_cast<uint32_t>(r));
   pc += 4;
   NEXT();
@@ -1076,7 +1103,9 @@ L_MemoryGrow: {
 L_MemoryInit: {
   const DataInst& data = inst->datas[pc[5]];
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  if (UNLIKELY(s + n > data.bytes.size() || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  // Bulk operations check the real size: no deadline poll (the compiler never counts
+  // them as one, code.h).
+  if (UNLIKELY(s + n > data.bytes.size() || d + n > *msize_p)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(mb + d, data.bytes.data() + s, n);
   pc += 6;
   NEXT();
@@ -1087,6 +1116,7 @@ L_DataDrop:
   NEXT();
 L_MemoryCopy: {
   const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
+  const uint64_t msize = *msize_p;
   if (UNLIKELY(s + n > msize || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memmove(mb + d, mb + s, n);
   pc += 5;
@@ -1094,7 +1124,7 @@ L_MemoryCopy: {
 }
 L_MemoryFill: {
   const uint64_t d = SLOT(1).i32, n = SLOT(3).i32;
-  if (UNLIKELY(d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
+  if (UNLIKELY(d + n > *msize_p)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
   if (n) std::memset(mb + d, static_cast<int>(SLOT(2).i32 & 0xff), n);
   pc += 5;
   NEXT();
@@ -1354,7 +1384,7 @@ L_MemoryFill: {
 #define LD_OP2(Name, T, field, setter, expr)                                   \
   L_##Name##_Ld : {                                                            \
     const uint64_t ea = static_cast<uint64_t>(SLOT(3).i32) + pc[5];            \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                                 \
     const T a = static_cast<T>(SLOT(2).field);                                 \
     T b;                                                                       \
     std::memcpy(&b, mb + ea, sizeof(T));                                       \
@@ -1380,7 +1410,7 @@ L_MemoryFill: {
 #define OP2_ST(Store, Name, T, field, expr)                                    \
   L_##Store##_##Name : {                                                       \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[5];            \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                                 \
     const T a = static_cast<T>(SLOT(2).field);                                 \
     const T b = static_cast<T>(SLOT(3).field);                                 \
     const T v = expr;                                                          \
@@ -1404,13 +1434,13 @@ L_MemoryFill: {
 #define ST_LD_OP2(Store, Name, T, field, expr)                                 \
   L_##Store##_##Name##_Ld : {                                                  \
     const uint64_t la = static_cast<uint64_t>(SLOT(3).i32) + pc[5];            \
-    if (UNLIKELY(la + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(la + sizeof(T));                                                 \
     const T a = static_cast<T>(SLOT(2).field);                                 \
     T b;                                                                       \
     std::memcpy(&b, mb + la, sizeof(T));                                       \
     const T v = expr;                                                          \
     const uint64_t sa = static_cast<uint64_t>(SLOT(1).i32) + pc[6];            \
-    if (UNLIKELY(sa + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(sa + sizeof(T));                                                 \
     std::memcpy(mb + sa, &v, sizeof(T));                                       \
     pc += 7;                                                                   \
     NEXT();                                                                    \
@@ -1431,7 +1461,7 @@ L_MemoryFill: {
 #define STORE_ADD(Name, T)                                                 \
   L_##Name##_ThenAdd : {                                                   \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                             \
     const T v = static_cast<T>(SLOT(2).bits);                              \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
     binop<Op::I32Add>(SLOT(4), SLOT(5), SLOT(6));                          \
@@ -1444,7 +1474,7 @@ L_MemoryFill: {
 #define STORE_I(Name, T)                                                   \
   L_##Name##_I : {                                                         \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \
-    if (UNLIKELY(ea + sizeof(T) > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess); \
+    MEM_CHECK(ea + sizeof(T));                                             \
     const T v = static_cast<T>(IMM_i64(2));                                \
     std::memcpy(mb + ea, &v, sizeof(T));                                   \
     pc += 5;                                                               \
@@ -1455,6 +1485,9 @@ L_MemoryFill: {
 
 call_check_failed:  // do_call / do_call_f: nfp, cf and depth as they checked them
   trap_kind = call_limit_trap(depth >= max_depth || nfp + cf->frame_size > stack_end);
+  goto do_trap;
+mem_check_failed:  // MEM_CHECK: past the real size, or within it with the limit lowered
+  trap_kind = mem_end > *msize_p ? TrapKind::OutOfBoundsMemoryAccess : TrapKind::DeadlineExceeded;
 do_trap:
   result = Trap(trap_kind);
 finish:
@@ -1466,6 +1499,8 @@ finish:
 #undef SLOT
 #undef TRAP
 #undef LOAD_INSTANCE
+#undef MEM_CHECK
+#undef MEM_CHECK_IN
 #undef CALL_LIMIT_HIT
 }
 

@@ -29,10 +29,14 @@ Store::Store(Engine& engine, StoreLimits limits) : engine_(&engine), limits_(lim
 }
 
 void Store::interrupt() {
-  // Calls see a deadline through the lowered call limit, loops and host-call returns
-  // through the flag (code.h). Without deadline checks only the flag is set, as before.
-  if (engine_->config().deadline_checks) exec_.call_limit.store(0, std::memory_order_relaxed);
-  exec_.interrupt.store(1, std::memory_order_relaxed);
+  // Calls see a deadline through the lowered call limit, memory accesses through the
+  // lowered memory limit, loops and host-call returns through the flag (code.h). Without
+  // deadline checks only the flag is set, as before. The memory limit after the flag,
+  // both sequentially consistent: see ExecState::set_mem_limit.
+  const bool lower = engine_->config().deadline_checks;
+  if (lower) exec_.call_limit.store(0, std::memory_order_relaxed);
+  exec_.interrupt.store(1, std::memory_order_seq_cst);
+  if (lower) exec_.mem_limit.store(0, std::memory_order_seq_cst);
 }
 
 // watchdog_'s destructor disarms and unregisters it, so even a store destroyed from
@@ -183,10 +187,13 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
     exec_.ensure_stack(limits_.max_value_stack_slots);
     exec_.interrupt.store(0, std::memory_order_relaxed);
     exec_.call_limit.store(reinterpret_cast<uintptr_t>(exec_.stack_end), std::memory_order_relaxed);
+    // mem_limit needs no restoring here: every interpreter activation sets it on entry
+    // (to its memory's size, which only the interpreter knows).
     if (timeout_.count() != 0) {
       deadline_ = std::chrono::steady_clock::now() + timeout_;
       if (!watchdog_) {
-        watchdog_ = std::make_unique<Watchdog::Slot>(&exec_.interrupt, &exec_.call_limit);
+        watchdog_ = std::make_unique<Watchdog::Slot>(&exec_.interrupt, &exec_.call_limit,
+                                                     &exec_.mem_limit);
       }
       watchdog_->arm(*deadline_);
     }

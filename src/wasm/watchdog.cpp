@@ -40,6 +40,7 @@ struct Watchdog::Slot::State {
   std::atomic<int64_t> deadline{kDisarmed};
   std::atomic<uint32_t>* flag = nullptr;
   std::atomic<uintptr_t>* limit = nullptr;
+  std::atomic<uint64_t>* mem_limit = nullptr;
 };
 
 struct Watchdog::Shared {
@@ -63,9 +64,12 @@ struct Watchdog::Shared {
           continue;
         }
         if (s->deadline.compare_exchange_strong(d, kFiring, std::memory_order_acq_rel)) {
-          // The limit first; release: whoever acquires the flag sees the limit lowered.
+          // The call limit first: whoever acquires the flag sees it lowered. The memory
+          // limit after the flag, both sequentially consistent, so that an interpreter
+          // writing a new size (ExecState::set_mem_limit) cannot lose the lowering.
           if (s->limit) s->limit->store(0, std::memory_order_relaxed);
-          s->flag->store(1, std::memory_order_release);
+          s->flag->store(1, std::memory_order_seq_cst);
+          if (s->mem_limit) s->mem_limit->store(0, std::memory_order_seq_cst);
           s->deadline.store(kDisarmed, std::memory_order_release);
         }
         // A failed swap: disarmed or re-armed meanwhile; the check below sees the latter.
@@ -92,10 +96,12 @@ Watchdog& Watchdog::instance() {
   return *w;
 }
 
-Watchdog::Slot::Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit)
+Watchdog::Slot::Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit,
+                     std::atomic<uint64_t>* mem_limit)
     : state_(new State) {
   state_->flag = flag;
   state_->limit = limit;
+  state_->mem_limit = mem_limit;
   Shared* s = Watchdog::instance().s_;
   std::lock_guard lock(s->mutex);
   if (!s->started) {

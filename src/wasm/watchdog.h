@@ -29,10 +29,13 @@ class Watchdog {
   // thread that owns the flag, one call at a time.
   class Slot {
    public:
-    // Registers with the watchdog; `flag` (and `limit`, if given) must outlive the slot.
-    // When the deadline passes the thread stores 0 into `*limit` and 1 into `*flag`
-    // (a store's call limit and interrupt flag, store.h).
-    explicit Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit = nullptr);
+    // Registers with the watchdog; `flag` (and `limit`, `mem_limit`, if given) must
+    // outlive the slot. When the deadline passes the thread stores 0 into `*limit`, 1
+    // into `*flag`, then 0 into `*mem_limit` (a store's call limit, interrupt flag and
+    // memory limit, store.h; the last two sequentially consistent, see
+    // ExecState::set_mem_limit).
+    explicit Slot(std::atomic<uint32_t>* flag, std::atomic<uintptr_t>* limit = nullptr,
+                  std::atomic<uint64_t>* mem_limit = nullptr);
     // Disarms and unregisters: when it returns the flag is never touched again.
     ~Slot();
     Slot(const Slot&) = delete;
