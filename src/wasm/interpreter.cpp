@@ -732,8 +732,27 @@ do_frame: {  // cf, callee, nfp, ret_pc set and checked; pc = where the callee s
       ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
     }
   } else {
-    std::memset(nfp + cf->num_params, 0, (cf->zero_end - cf->num_params) * sizeof(Value));
-    if (cf->num_consts != 0) std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
+    // Only the part that is large goes through the PLT: a frame with many locals to
+    // zero often has a pool of a few constants, and the other way round.
+    const uint32_t nz = cf->zero_end - cf->num_params;
+    if (nz > kSmallInit) {
+      std::memset(nfp + cf->num_params, 0, nz * sizeof(Value));
+    } else {
+      for (uint32_t i = cf->num_params; i < cf->zero_end; i += 2) {
+        __asm__("" : "+r"(i));
+        nfp[i].bits = 0;
+        nfp[i + 1].bits = 0;
+      }
+    }
+    if (cf->num_consts > kSmallInit) {
+      std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
+    } else {
+      for (uint32_t i = 0; i < cf->num_consts; i += 2) {
+        __asm__("" : "+r"(i));
+        ctl[kCtlSlots + i] = cf->consts[i];
+        ctl[kCtlSlots + i + 1] = cf->consts[i + 1];
+      }
+    }
   }
   ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
   ctl[1].ref = reinterpret_cast<Ref>(fp);
