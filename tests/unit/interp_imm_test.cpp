@@ -325,9 +325,9 @@ TEST(InterpImm, LocalsSetInABlockBeforeReadSkipZeroing) {
     (func (export "t") (param i32 i32) (result i32)
       (drop (call $dirty (i32.const 3)))
       (block (result i32)
-        (br_if 0 (call $covered (local.get 1)) (i32.eq (local.get 0) (i32.const 0)))
-        (br_if 0 (call $after_block (local.get 1)) (i32.eq (local.get 0) (i32.const 1)))
-        (br_if 0 (call $else_arm (local.get 1)) (i32.eq (local.get 0) (i32.const 2)))
+        (drop (br_if 0 (call $covered (local.get 1)) (i32.eq (local.get 0) (i32.const 0))))
+        (drop (br_if 0 (call $after_block (local.get 1)) (i32.eq (local.get 0) (i32.const 1))))
+        (drop (br_if 0 (call $else_arm (local.get 1)) (i32.eq (local.get 0) (i32.const 2))))
         (call $loop_carried (local.get 1))))
   ))";
   struct Config {
@@ -347,7 +347,9 @@ TEST(InterpImm, LocalsSetInABlockBeforeReadSkipZeroing) {
     auto r = linker.instantiate(store, *m);
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     Instance* inst = *r;
-    if (c.fuel) ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    if (c.fuel) {
+      ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    }
     auto zeroed = [&](const char* name) -> int {
       FuncInst* f = inst->get_func(name);
       uint32_t i = 0;
