@@ -238,7 +238,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
   out_->zero_end = zero_end_;
   out_->small_init =
-      out_->zero_end - out_->num_params <= kSmallInit && out_->num_consts <= kSmallInit;
+      out_->zero_end - out_->num_params <= kSmallInit && out_->num_consts <= kSmallConsts;
   out_->frame_size = std::max(temp_base_ + max_height_,
                               const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();

@@ -753,7 +753,7 @@ do_frame: {  // cf, callee, nfp, ret_pc set and checked; pc = where the callee s
     } else {
       zero_slots(nfp, cf->num_params, cf->zero_end);
     }
-    if (cf->num_consts > kSmallInit) {
+    if (cf->num_consts > kSmallConsts) {
       std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
     } else {
       copy_slots(ctl + kCtlSlots, cf->consts, cf->num_consts);
