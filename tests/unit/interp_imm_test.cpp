@@ -387,5 +387,47 @@ TEST(InterpImm, LocalsSetInABlockBeforeReadSkipZeroing) {
   }
 }
 
+// Constant pools around the inline copy's limit (kSmallConsts, code.h) and past it
+// (memcpy): f64 constants have no immediate form, so `pool<N>` reads N pool slots; each
+// must arrive in the callee's frame (an odd N copies the padding slot too).
+TEST(InterpImm, ConstantPoolsAroundTheInlineCopyLimit) {
+  const int kSizes[] = {1, 7, 8, 11, 12, 13, 16, 17};
+  auto constant = [](int k) { return 1.0 + k * 0.125; };
+  std::string wat = "(module\n";
+  for (int n : kSizes) {
+    // x*c0 + x*c1 + ... in wasm order: ((x*c0 + x*c1) + x*c2) + ...
+    std::string e = "(f64.mul (local.get 0) (f64.const " + std::to_string(constant(0)) + "))";
+    for (int k = 1; k < n; ++k) {
+      e = "(f64.add " + e + " (f64.mul (local.get 0) (f64.const " + std::to_string(constant(k)) +
+          ")))";
+    }
+    wat += "(func (export \"pool" + std::to_string(n) + "\") (param f64) (result f64) " + e + ")\n";
+  }
+  // calls each pool function from a deeper frame, so the callee's slots held other values
+  wat += R"((func (export "nested") (param f64 i32) (result f64)
+    (if (result f64) (local.get 1)
+      (then (f64.add (call 1 (local.get 0))
+                     (call 5 (f64.add (local.get 0) (f64.const 0.5)))))
+      (else (call 4 (local.get 0)))))))";
+  Mod m;
+  m.load(wat);
+  for (int n : kSizes) {
+    for (double x : {0.0, 1.0, -3.5, 1e10}) {
+      double want = x * constant(0);
+      for (int k = 1; k < n; ++k) want = want + x * constant(k);
+      const uint64_t got = m.call("pool" + std::to_string(n), {Value::from_f64(x)});
+      EXPECT_EQ(Value::from_f64_bits(got).f64, want) << "pool" << n << " x " << x;
+    }
+    FuncInst* f = m.inst->get_func("pool" + std::to_string(n));
+    ASSERT_NE(f->code, nullptr);
+    EXPECT_EQ(f->code->num_consts, static_cast<uint32_t>(n)) << n;
+  }
+  double want7 = 0, want13 = 0;
+  for (int k = 0; k < 7; ++k) want7 = k ? want7 + 2.0 * constant(k) : 2.0 * constant(k);
+  for (int k = 0; k < 13; ++k) want13 = k ? want13 + 2.5 * constant(k) : 2.5 * constant(k);
+  EXPECT_EQ(Value::from_f64_bits(m.call("nested", {Value::from_f64(2.0), Value::from_i32(1)})).f64,
+            want7 + want13);
+}
+
 }  // namespace
 }  // namespace midimon::wasm
