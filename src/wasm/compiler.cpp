@@ -127,50 +127,81 @@ void Compiler::map_locals() {
 }
 
 // Wasm starts declared locals at zero, but the call sequence need not zero one that is
-// always written before it is read: one set (or tee) outside every block, before any
-// get in code order. (Code after such a set runs only after it: no branch lands past
-// it, as blocks end before it and loops start before it.) The locals that do need it
-// get the slots right after the parameters, so the call zeroes one short range.
+// always written before it is read: one set (or tee) sitting directly in a block, loop
+// or if arm (not nested deeper), before any get of it in code order that is not also
+// inside that construct after the set. Code between such a set and the end of its
+// construct runs only after it: branches land at the ends of blocks (a nested block that
+// starts after the set ends after it; the construct's own end closes the cover) or at
+// loop heads (a nested loop after the set starts after it; an enclosing loop's head is
+// before the set, and the way back to the code after the set passes through the set
+// again). An if's else arm is a construct of its own. A set in the function's top level
+// covers the rest of the body. The locals that do need zeroing get the slots right after
+// the parameters, so the call zeroes one short range.
 void Compiler::order_zeroed_locals() {
   const uint32_t np = static_cast<uint32_t>(type_.params.size());
   const uint32_t n = num_locals_;
   zero_end_ = n;
   if (n == np) return;
-  // 0: not seen; 1: read first (needs zeroing); 2: set first at the top level.
-  std::vector<uint8_t> state(n - np, 0);
-  uint32_t depth = 0, decided = 0;
-  for (const Instr& in : instrs_) {
-    switch (in.op) {
-      case Op::Block: case Op::Loop: case Op::If:
-        ++depth;
-        break;
-      case Op::End:
-        if (depth > 0) --depth;
-        break;
-      case Op::LocalGet:
-        if (in.index >= np && state[in.index - np] == 0) {
-          state[in.index - np] = 1;
-          ++decided;
+  // A construct is identified by its depth and a serial number (an else arm gets a new
+  // one); cover[x] is the construct whose set of local x covers its reads, which holds
+  // while that construct is still open: cover.depth <= depth and serial[cover.depth]
+  // still its number. No list to undo at each end: the scan runs over every instruction
+  // of every function compiled, so it must cost little more than a pass.
+  struct Cover {
+    uint32_t depth, serial;
+  };
+  constexpr uint32_t kOpen = UINT32_MAX;       // no set yet (or its construct ended)
+  constexpr uint32_t kNeeds = UINT32_MAX - 1;  // read uncovered: zeroed (final)
+  std::vector<Cover> cover(n, Cover{kOpen, 0});
+  for (uint32_t i = 0; i < np; ++i) cover[i].depth = kNeeds;  // parameters: never zeroed
+  std::vector<uint32_t> serial(1, 0);
+  uint32_t depth = 0, next_serial = 0;
+  uint32_t undecided = n - np;  // neither zeroed nor covered at the top level (for good)
+  auto covered = [&](const Cover& c) { return c.depth <= depth && serial[c.depth] == c.serial; };
+  // Returns as soon as every local is decided (checked only where that changes, so the
+  // other instructions cost a load and a compare).
+  auto scan = [&] {
+    for (const Instr& in : instrs_) {
+      switch (in.op) {
+        case Op::Block: case Op::Loop: case Op::If:
+          if (++depth == serial.size()) serial.push_back(0);
+          serial[depth] = ++next_serial;
+          break;
+        case Op::Else:
+          serial[depth] = ++next_serial;
+          break;
+        case Op::End:
+          if (depth > 0) --depth;
+          break;
+        case Op::LocalGet: {
+          Cover& c = cover[in.index];
+          if (c.depth != kNeeds && !covered(c)) {
+            c.depth = kNeeds;
+            if (--undecided == 0) return;
+          }
+          break;
         }
-        break;
-      case Op::LocalSet: case Op::LocalTee:
-        if (in.index >= np && state[in.index - np] == 0 && depth == 0) {
-          state[in.index - np] = 2;
-          ++decided;
+        case Op::LocalSet: case Op::LocalTee: {
+          Cover& c = cover[in.index];
+          if (c.depth != kNeeds && !covered(c)) {
+            c = Cover{depth, serial[depth]};
+            if (depth == 0 && --undecided == 0) return;
+          }
+          break;
         }
-        break;
-      default:
-        break;
+        default:
+          break;
+      }
     }
-    if (decided == n - np) break;
-  }
-  uint32_t nz = 0;
-  for (uint8_t s : state) nz += s != 2;  // read first, or (conservatively) never decided
+  };
+  scan();
+  uint32_t nz = 0;  // never read uncovered: never needs zeroing
+  for (uint32_t i = np; i < n; ++i) nz += cover[i].depth == kNeeds;
   if (nz == n - np) return;  // all of them: identity
   local_slots_.resize(n);
   for (uint32_t i = 0; i < np; ++i) local_slots_[i] = i;
   uint32_t zeroed = np, written = np + nz;
-  for (uint32_t i = np; i < n; ++i) local_slots_[i] = state[i - np] != 2 ? zeroed++ : written++;
+  for (uint32_t i = np; i < n; ++i) local_slots_[i] = cover[i].depth == kNeeds ? zeroed++ : written++;
   zero_end_ = np + nz;
 }
 
@@ -206,7 +237,8 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   // the last pair of constants.
   if (out_->const_pool.size() % 2 != 0) out_->const_pool.push_back(Value{});
   out_->zero_end = zero_end_;
-  out_->small_init = out_->zero_end - out_->num_params <= 8 && out_->num_consts <= 8;
+  out_->small_init =
+      out_->zero_end - out_->num_params <= kSmallInit && out_->num_consts <= kSmallConsts;
   out_->frame_size = std::max(temp_base_ + max_height_,
                               const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();

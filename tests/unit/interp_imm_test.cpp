@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wat_util.h"
+#include "wasm/code.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
 #include "wasm/module.h"
@@ -274,6 +275,158 @@ TEST(InterpImm, OnlyLocalsWrittenBeforeReadSkipZeroing) {
   ))");
   EXPECT_EQ(m.call("t", {Value::from_i32(10)}), 11u + 1000u);  // the set of local 2 skipped
   EXPECT_EQ(m.call("t", {Value::from_i32(0)}), 6u + 1000u);
+}
+
+// A set directly inside a block, loop or if arm covers the reads after it up to that
+// construct's end (compiler.cpp, order_zeroed_locals): those locals are not zeroed
+// either. Each function runs in a frame a deep recursion left full of -1s, under the four
+// engine configurations; the counts of zeroed locals check that the analysis really
+// skips the covered ones (so the values exercise them) and keeps the others.
+TEST(InterpImm, LocalsSetInABlockBeforeReadSkipZeroing) {
+  const char* wat = R"((module
+    (func $dirty (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32)
+      (local.set 1 (i32.const -1)) (local.set 2 (i32.const -1)) (local.set 3 (i32.const -1))
+      (local.set 4 (i32.const -1)) (local.set 5 (i32.const -1)) (local.set 6 (i32.const -1))
+      (local.set 7 (i32.const -1)) (local.set 8 (i32.const -1))
+      (if (local.get 0) (then (drop (call $dirty (i32.sub (local.get 0) (i32.const 1))))))
+      (i32.const 0))
+    ;; every read covered by a set before it in the same construct: nothing zeroed
+    (func $covered (export "covered") (param i32) (result i32) (local i32 i32 i32)
+      (block
+        (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+        (br_if 0 (i32.eqz (local.get 0)))
+        (block (local.set 2 (i32.mul (local.get 1) (i32.const 3)))
+               (local.set 0 (i32.add (local.get 0) (local.get 2)))))
+      (if (local.get 0)
+        (then (local.set 3 (i32.const 10)) (local.set 0 (i32.add (local.get 0) (local.get 3))))
+        (else (local.set 3 (i32.const 20)) (local.set 0 (i32.sub (local.get 0) (local.get 3)))))
+      (loop (local.set 2 (i32.const 1)) (local.set 0 (i32.add (local.get 0) (local.get 2)))
+        (br_if 0 (i32.and (local.get 0) (i32.const 3))))
+      (local.get 0))
+    ;; a set in a block, read after the block (the br_if skips the set)
+    (func $after_block (export "after_block") (param i32) (result i32) (local i32)
+      (block (block (br_if 1 (local.get 0)) (local.set 1 (i32.const 5)))
+        (local.set 0 (local.get 1)))  ;; after the inner block: not covered
+      (i32.add (local.get 0) (local.get 1)))
+    ;; a set in the then arm, read in the else arm
+    (func $else_arm (export "else_arm") (param i32) (result i32) (local i32)
+      (if (result i32) (local.get 0)
+        (then (local.set 1 (i32.const 5)) (local.get 1))
+        (else (local.get 1))))
+    ;; a set in a loop body after a read in the body: the next round reads the last set,
+    ;; the first round must read zero
+    (func $loop_carried (export "loop_carried") (param i32) (result i32) (local i32 i32)
+      (loop
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (local.set 1 (local.get 0))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if 0 (local.get 0)))
+      (local.get 2))
+    (func (export "t") (param i32 i32) (result i32)
+      (drop (call $dirty (i32.const 3)))
+      (block (result i32)
+        (drop (br_if 0 (call $covered (local.get 1)) (i32.eq (local.get 0) (i32.const 0))))
+        (drop (br_if 0 (call $after_block (local.get 1)) (i32.eq (local.get 0) (i32.const 1))))
+        (drop (br_if 0 (call $else_arm (local.get 1)) (i32.eq (local.get 0) (i32.const 2))))
+        (call $loop_carried (local.get 1))))
+  ))";
+  struct Config {
+    bool fuel, deadline;
+  };
+  for (Config c : {Config{false, false}, Config{true, false}, Config{false, true}, Config{true, true}}) {
+    SCOPED_TRACE(std::string("fuel ") + (c.fuel ? "on" : "off") + ", deadline " +
+                 (c.deadline ? "on" : "off"));
+    EngineConfig ec;
+    ec.fuel_metering = c.fuel;
+    ec.deadline_checks = c.deadline;
+    Engine engine(ec);
+    Store store(engine);
+    Linker linker;
+    auto m = Module::compile(engine, test::wat2wasm(wat));
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    auto r = linker.instantiate(store, *m);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    Instance* inst = *r;
+    if (c.fuel) {
+      ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    }
+    auto zeroed = [&](const char* name) -> int {
+      FuncInst* f = inst->get_func(name);
+      uint32_t i = 0;
+      while (inst->funcs[i] != f) ++i;
+      auto code = (*m)->code(i);
+      EXPECT_TRUE(code.ok());
+      return code.ok() ? static_cast<int>((*code)->zero_end - (*code)->num_params) : -1;
+    };
+    auto t = [&](int which, int32_t x) {
+      FuncInst* f = inst->get_func("t");
+      const std::vector<Value> args{Value::from_i32(which), Value::from_i32(x)};
+      std::vector<Value> res(1);
+      Trap tr = store.call(f, args, res);
+      EXPECT_TRUE(tr.ok()) << tr.message();
+      return static_cast<int32_t>(res[0].i32);
+    };
+    // Run first: lazy compilation compiles each function on its first call.
+    // covered(x): x + 3(x + 1) when x != 0, then +10 or -20, then +1 until x & 3 == 0
+    auto covered = [](int32_t x) {
+      if (x != 0) x += 3 * (x + 1);
+      x = x != 0 ? x + 10 : x - 20;
+      do ++x; while (x & 3);
+      return x;
+    };
+    for (int32_t x : {0, 1, 2, 7, -5}) EXPECT_EQ(t(0, x), covered(x)) << x;
+    EXPECT_EQ(t(1, 0), 10);  // set reached: 5 + 5
+    EXPECT_EQ(t(1, 1), 1);   // the br_if skips it: local 1 reads its zero, 1 + 0
+    EXPECT_EQ(t(2, 1), 5);
+    EXPECT_EQ(t(2, 0), 0);
+    EXPECT_EQ(t(3, 3), 3 + 2);  // 0 + 3 + 2: the first round adds the zero
+    EXPECT_EQ(zeroed("covered"), 0);
+    EXPECT_EQ(zeroed("after_block"), 1);
+    EXPECT_EQ(zeroed("else_arm"), 1);
+    EXPECT_EQ(zeroed("loop_carried"), 2);
+  }
+}
+
+// Constant pools around the inline copy's limit (kSmallConsts, code.h) and past it
+// (memcpy): f64 constants have no immediate form, so `pool<N>` reads N pool slots; each
+// must arrive in the callee's frame (an odd N copies the padding slot too).
+TEST(InterpImm, ConstantPoolsAroundTheInlineCopyLimit) {
+  const int kSizes[] = {1, 7, 8, 11, 12, 13, 16, 17};
+  auto constant = [](int k) { return 1.0 + k * 0.125; };
+  std::string wat = "(module\n";
+  for (int n : kSizes) {
+    // x*c0 + x*c1 + ... in wasm order: ((x*c0 + x*c1) + x*c2) + ...
+    std::string e = "(f64.mul (local.get 0) (f64.const " + std::to_string(constant(0)) + "))";
+    for (int k = 1; k < n; ++k) {
+      e = "(f64.add " + e + " (f64.mul (local.get 0) (f64.const " + std::to_string(constant(k)) +
+          ")))";
+    }
+    wat += "(func (export \"pool" + std::to_string(n) + "\") (param f64) (result f64) " + e + ")\n";
+  }
+  // calls each pool function from a deeper frame, so the callee's slots held other values
+  wat += R"((func (export "nested") (param f64 i32) (result f64)
+    (if (result f64) (local.get 1)
+      (then (f64.add (call 1 (local.get 0))
+                     (call 5 (f64.add (local.get 0) (f64.const 0.5)))))
+      (else (call 4 (local.get 0)))))))";
+  Mod m;
+  m.load(wat);
+  for (int n : kSizes) {
+    for (double x : {0.0, 1.0, -3.5, 1e10}) {
+      double want = x * constant(0);
+      for (int k = 1; k < n; ++k) want = want + x * constant(k);
+      const uint64_t got = m.call("pool" + std::to_string(n), {Value::from_f64(x)});
+      EXPECT_EQ(Value::from_f64_bits(got).f64, want) << "pool" << n << " x " << x;
+    }
+    FuncInst* f = m.inst->get_func("pool" + std::to_string(n));
+    ASSERT_NE(f->code, nullptr);
+    EXPECT_EQ(f->code->num_consts, static_cast<uint32_t>(n)) << n;
+  }
+  double want7 = 0, want13 = 0;
+  for (int k = 0; k < 7; ++k) want7 = k ? want7 + 2.0 * constant(k) : 2.0 * constant(k);
+  for (int k = 0; k < 13; ++k) want13 = k ? want13 + 2.5 * constant(k) : 2.5 * constant(k);
+  EXPECT_EQ(Value::from_f64_bits(m.call("nested", {Value::from_f64(2.0), Value::from_i32(1)})).f64,
+            want7 + want13);
 }
 
 }  // namespace
