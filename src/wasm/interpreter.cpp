@@ -4,7 +4,9 @@
 // host functions calling back into wasm re-enter interpret().
 #include "interpreter.h"
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 
 #include "code.h"
@@ -134,6 +136,27 @@ inline bool past_limit(T end, const std::atomic<T>& limit) {
 #endif
 }
 
+// past_limit(end, exec.mem_limit), the field addressed from `exec`'s register (the "m"
+// operand only tells g++ what is read): with the memory operand alone g++ kept the
+// field's address in a register of its own, which the fuel needs (see `fuel` in run();
+// together with the laundered `exec` there: without it, g++ still kept two registers,
+// `store` and &exec).
+template <bool InRdx = false>
+inline bool past_mem_limit(uint64_t end, const Store::ExecState& exec) {
+#if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
+  constexpr size_t off = offsetof(Store::ExecState, mem_limit);
+  bool hit;
+  if constexpr (InRdx) {
+    asm volatile("cmpq %1, %c3(%2)" : "=@ccb"(hit) : "d"(end), "r"(&exec), "i"(off), "m"(exec.mem_limit));
+  } else {
+    asm volatile("cmpq %1, %c3(%2)" : "=@ccb"(hit) : "r"(end), "r"(&exec), "i"(off), "m"(exec.mem_limit));
+  }
+  return hit;
+#else
+  return past_limit<InRdx>(end, exec.mem_limit);
+#endif
+}
+
 // A call failed the stack check against ExecState::call_limit: a real exhaustion
 // (`exhausted`: depth or frame past the stack's end) or a lowered limit, i.e. a deadline.
 inline TrapKind call_limit_trap(bool exhausted) {
@@ -248,7 +271,11 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
     goto do_trap;        \
   } while (0)
 
-  Store::ExecState& exec = store->exec();
+  // Laundered: otherwise g++ addressed some of exec's fields from `store` and the others
+  // from a register holding &exec, one register more.
+  Store::ExecState* exec_p = &store->exec();
+  asm("" : "+r"(exec_p));
+  Store::ExecState& exec = *exec_p;
   const uint32_t max_depth = store->limits().max_call_depth;
   const bool deadline_checks = store->engine().config().deadline_checks;
   exec.ensure_stack(store->limits().max_value_stack_slots);  // done by Store::call already
@@ -256,6 +283,24 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   Value* const saved_sp = exec.sp;
   const uint32_t saved_depth = exec.depth;
   Value* const stack_end = exec.stack_end;
+  // The remaining fuel while this activation runs is split in two: a 32-bit part in a
+  // local, which CHARGE takes from (g++ keeps it in a register), and the rest, left in
+  // ExecState::fuel, which the rare path of a charge that does not fit the part refills
+  // it from. The two are joined (the part added back to ExecState::fuel) wherever
+  // anything else can see or change the fuel: around host calls (which may read or take
+  // it through the Store, or run wasm in another activation) and at `finish`, the one
+  // way out after this point.
+  uint32_t fuel = 0;
+#define FUEL_SPLIT()                                                                  \
+  do {                                                                                \
+    fuel = static_cast<uint32_t>(std::clamp<int64_t>(exec.fuel, 0, UINT32_MAX));      \
+    exec.fuel -= fuel;                                                                \
+  } while (0)
+#define FUEL_JOIN()       \
+  do {                    \
+    exec.fuel += fuel;    \
+    fuel = 0;             \
+  } while (0)
 
   TrapKind trap_kind = TrapKind::None;
   Trap result;
@@ -298,7 +343,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MEM_CHECK_IN(end, in_rdx)                            \
   do {                                                       \
     const uint64_t e_ = (end);                               \
-    if (UNLIKELY(past_limit<in_rdx>(e_, exec.mem_limit))) {  \
+    if (UNLIKELY(past_mem_limit<in_rdx>(e_, exec))) {        \
       mem_end = e_;                                          \
       goto mem_check_failed;                                 \
     }                                                        \
@@ -306,6 +351,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 
   if (exec.reentry >= kMaxReentry) return Trap(TrapKind::CallStackExhausted);
   ++exec.reentry;
+  FUEL_SPLIT();  // after the early return above: every way out from here joins
   {
     // The entry frame returns to the Exit instruction; its caller is itself.
     cf = func->code;
@@ -378,29 +424,40 @@ L_Copy4:
   pc += 10;
   NEXT();
   // Takes `cost` from the fuel; a charge that does not fit is not taken (the store keeps
-  // the fuel it had) and traps. The barrier on the rare path stops g++ from keeping the
-  // old value in a register to restore it, which made the common path six instructions
-  // (load, copy, sub, store, branch, and the cost's load) instead of three (the cost's
-  // load, a read-modify-write sub, branch).
-#define CHARGE(cost)                                  \
-  do {                                                \
-    const uint32_t c_ = (cost);                       \
-    if (UNLIKELY((exec.fuel -= c_) < 0)) {            \
-      asm volatile("" ::: "memory");                  \
-      exec.fuel += c_;                                \
-      TRAP(TrapKind::FuelExhausted);                  \
-    }                                                 \
+  // the fuel it had) and traps. The common path is two instructions: `sub` of the cost (a
+  // memory operand) from the register g++ keeps `fuel` in, and `jb` (it was three: the
+  // cost's load, a read-modify-write `sub` on ExecState::fuel, the branch). The rare path
+  // (the charge is more than `fuel`) puts the charge back, then takes it from the whole
+  // fuel and splits what is left again, or traps. Its barrier hides the value before the
+  // `sub` (without it g++ kept a copy of that in another register: a `mov` before the
+  // `sub` and one after the branch) and makes it read the cost again (`cost` has no side
+  // effects): otherwise g++ loaded the cost into a register of its own for both paths, a
+  // third instruction. The fuel's register was free once the accesses' bounds checks
+  // stopped keeping a register for the memory limit (past_mem_limit, exec_p).
+#define CHARGE(cost)                                                        \
+  do {                                                                      \
+    if (UNLIKELY(__builtin_sub_overflow(fuel, (cost), &fuel))) {            \
+      asm volatile("" : "+r"(fuel)::"memory");                              \
+      const uint32_t c_ = (cost);                                           \
+      fuel += c_;                                                           \
+      if (exec.fuel + fuel < static_cast<int64_t>(c_)) {                    \
+        TRAP(TrapKind::FuelExhausted);                                      \
+      }                                                                     \
+      FUEL_JOIN();                                                          \
+      exec.fuel -= c_;                                                      \
+      FUEL_SPLIT();                                                         \
+    }                                                                       \
   } while (0)
 L_Fuel:
   CHARGE(pc[2]);
   pc += 3;
   NEXT();
 L_Poll:
-  if (UNLIKELY(interrupted(exec.interrupt))) TRAP(TrapKind::DeadlineExceeded);
+  if (UNLIKELY(interrupted(exec.interrupt))) goto deadline_exceeded;
   pc += 2;
   NEXT();
 L_FuelPoll:
-  if (UNLIKELY(interrupted(exec.interrupt))) TRAP(TrapKind::DeadlineExceeded);
+  if (UNLIKELY(interrupted(exec.interrupt))) goto deadline_exceeded;
   CHARGE(pc[2]);
   pc += 3;
   NEXT();
@@ -409,7 +466,7 @@ L_FuelPoll:
 #define POLL()                                                                 \
   do {                                                                         \
     if (UNLIKELY(interrupted(exec.interrupt))) {                               \
-      TRAP(TrapKind::DeadlineExceeded);                                        \
+      goto deadline_exceeded;                                                  \
     }                                                                          \
   } while (0)
 #define C_BrIf (SLOT(1).i32 != 0)
@@ -814,11 +871,13 @@ do_host_call: {
   if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
   exec.sp = res + nr;
   exec.depth = depth;
+  FUEL_JOIN();
   {
     // Own scope: the Trap (non-trivial destructor) must end before the threaded
     // dispatch's indirect gotos below, or clang rejects the jumps out of its scope.
     Caller caller{*store, inst};
     Trap t2 = callee->host(caller, nfp, res);
+    FUEL_SPLIT();  // before `finish` joins it
     if (UNLIKELY(!t2.ok())) {
       result = std::move(t2);
       goto finish;
@@ -835,32 +894,34 @@ do_host_call: {
   pc = ret_pc;
   NEXT();
 }
+  // Each return op ends in its own copy of the return (RETURN_TO_CALLER): with one shared
+  // copy, g++ laid it out after one of them and the others jumped to it (one instruction
+  // more per return; which one depended on the rest of the function).
+#define RETURN_TO_CALLER()                                                                 \
+  do {                                                                                     \
+    /* fp points at the return info here. */                                              \
+    pc = reinterpret_cast<const uint32_t*>(fp[0].ref);                                     \
+    FuncInst* caller_ = reinterpret_cast<FuncInst*>(fp[2].ref);                            \
+    fp = reinterpret_cast<Value*>(fp[1].ref);                                              \
+    --depth;                                                                               \
+    cur = caller_;                                                                         \
+    /* Same instance: a memory.grow in the callee has set exec.mem_limit already (a grow   \
+       elsewhere returns through another instance or a host call, which set it again). */ \
+    if (UNLIKELY(caller_->instance != inst)) LOAD_INSTANCE();                              \
+    NEXT();                                                                                \
+  } while (0)
 L_Ret1:
   fp[0] = SLOT(1);
   fp += pc[3];
-  goto do_return;
+  RETURN_TO_CALLER();
 L_Ret1I:
   fp[0].bits = static_cast<uint64_t>(pc[2]) | (static_cast<uint64_t>(pc[3]) << 32);
   fp += pc[4];
-  goto do_return;
+  RETURN_TO_CALLER();
 L_Return:
   fp += pc[2];
-do_return: {
-  // fp points at the return info here.
-  pc = reinterpret_cast<const uint32_t*>(fp[0].ref);
-  FuncInst* caller = reinterpret_cast<FuncInst*>(fp[2].ref);
-  fp = reinterpret_cast<Value*>(fp[1].ref);
-  --depth;
-  if (UNLIKELY(caller->instance != inst)) {
-    cur = caller;
-    LOAD_INSTANCE();
-  } else {
-    // Same memory: a memory.grow in the callee has set exec.mem_limit already (a grow
-    // elsewhere returns through another instance or a host call, which set it again).
-    cur = caller;
-  }
-  NEXT();
-}
+  RETURN_TO_CALLER();
+#undef RETURN_TO_CALLER
 
   // --- variables, references ---
 L_GlobalGet:
@@ -1507,6 +1568,12 @@ L_MemoryFill: {
   MIDIMON_IMM_STORES(STORE_I)
 #undef STORE_I
 
+  // The polls' rare path, one for all, which sets no trap_kind: with TRAP (or a jump to
+  // a label that set trap_kind and fell into do_trap) g++ moved the kind's `mov` before
+  // the branch, into every poll's common path.
+deadline_exceeded:
+  result = Trap(TrapKind::DeadlineExceeded);
+  goto finish;
 call_check_failed:  // do_call / do_call_f: nfp, cf and depth as they checked them
   trap_kind = call_limit_trap(depth >= max_depth || nfp + cf->frame_size > stack_end);
   goto do_trap;
@@ -1515,6 +1582,7 @@ mem_check_failed:  // MEM_CHECK: past the real size, or within it with the limit
 do_trap:
   result = Trap(trap_kind);
 finish:
+  FUEL_JOIN();
   exec.sp = saved_sp;
   exec.depth = saved_depth;
   --exec.reentry;
@@ -1526,6 +1594,8 @@ finish:
 #undef MEM_CHECK
 #undef MEM_CHECK_IN
 #undef CALL_LIMIT_HIT
+#undef FUEL_SPLIT
+#undef FUEL_JOIN
 }
 
 struct Tables {

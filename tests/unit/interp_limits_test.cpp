@@ -24,6 +24,7 @@ namespace {
 const char* kModule = R"((module
   (import "host" "tick" (func $tick))
   (import "host" "stop" (func $stop))
+  (import "host" "take" (func $take))
   (func (export "straight") (result i32) (i32.add (i32.const 1) (i32.const 2)))
   ;; counts param 0 down to zero: 1 + 5 * n + 2 units
   (func (export "countdown") (param i32)
@@ -34,6 +35,9 @@ const char* kModule = R"((module
   (func (export "spin_host") (loop $l (call $tick) (br $l)))
   ;; the host function raises the interrupt; nothing after it loops or calls wasm
   (func (export "after_host") (result i32) (call $stop) (i32.const 5))
+  ;; the host function notes the fuel and takes some (host_seen, host_take)
+  (func (export "take_host") (param i32) (result i32)
+    (call $take) (if (local.get 0) (then (drop (i32.const 1)))) (i32.const 3))
   (func (export "branches") (param i32) (result i32)
     (if (result i32) (local.get 0) (then (i32.const 10)) (else (i32.const 20))))
   ;; top-tested loop, back-edge is an unconditional br: entry {block, loop} 2, header
@@ -59,6 +63,10 @@ const char* kModule = R"((module
   (func (export "spin_table") (local i32) (loop $l (br_table $l $l (local.get 0))))
 ))";
 
+// The fuel the "take" host function saw, and how much it takes.
+int64_t host_seen = -1;
+uint64_t host_take = 0;
+
 struct Limited {
   Engine engine;
   Store store;
@@ -70,6 +78,11 @@ struct Limited {
     linker.define_func(store, "host", "tick", v, [](Caller&, const Value*, Value*) { return Trap(); });
     linker.define_func(store, "host", "stop", v, [](Caller& c, const Value*, Value*) {
       c.store.exec().interrupt.store(1, std::memory_order_relaxed);
+      return Trap();
+    });
+    linker.define_func(store, "host", "take", v, [](Caller& c, const Value*, Value*) {
+      host_seen = static_cast<int64_t>(c.store.fuel_remaining());
+      EXPECT_TRUE(c.store.set_fuel(c.store.fuel_remaining() - host_take).ok());
       return Trap();
     });
     auto m = Module::compile(engine, test::wat2wasm(kModule));
@@ -135,6 +148,46 @@ TEST(InterpLimits, FuelIsChargedPerInstructionExactly) {
   // local.get, if | i32.const, else (then arm) or i32.const, end (else arm) | end
   EXPECT_EQ(then_cost, 5);
   EXPECT_EQ(100 - f.fuel(), 5);
+}
+
+// The interpreter keeps the fuel in a 32-bit local and the rest in ExecState::fuel while
+// it runs (interpreter.cpp, `fuel`): totals past 32 bits, and host functions, which see
+// and change the whole.
+TEST(InterpLimits, FuelPast32BitsAndAroundHostCallsIsExact) {
+  Limited f(fuel_on());
+  for (const int64_t start : {int64_t{1000}, (int64_t{1} << 32) + 2, (int64_t{1} << 40) + 5,
+                              int64_t{INT64_MAX}}) {
+    f.fuel() = start;
+    EXPECT_EQ(f.call("straight"), "") << start;
+    EXPECT_EQ(f.fuel(), start - 4) << start;
+    f.fuel() = start;
+    EXPECT_EQ(f.call("countdown", {Value::from_i32(10)}), "") << start;
+    EXPECT_EQ(f.fuel(), start - (1 + 5 * 10 + 2)) << start;
+
+    host_take = 0;
+    f.fuel() = start;
+    EXPECT_EQ(f.call("take_host", {Value::from_i32(1)}), "") << start;
+    const int64_t seen = host_seen, cost = start - f.fuel();
+    EXPECT_GT(seen, start - cost) << start;  // charged before the call, some of it after
+    EXPECT_LT(seen, start) << start;
+    host_take = 100;
+    f.fuel() = start;
+    EXPECT_EQ(f.call("take_host", {Value::from_i32(1)}), "") << start;
+    EXPECT_EQ(host_seen, seen) << start;
+    EXPECT_EQ(f.fuel(), start - cost - 100) << start;
+  }
+  // The host leaves too little for the block after the call: it traps there, and the
+  // store keeps what the host left.
+  host_take = 0;
+  f.fuel() = 1000;
+  EXPECT_EQ(f.call("take_host", {Value::from_i32(1)}), "");
+  const int64_t after = host_seen - (1000 - f.fuel());  // charged after the call
+  ASSERT_GT(after, 0);
+  host_take = static_cast<uint64_t>(host_seen);  // leaves 0
+  f.fuel() = 1000;
+  EXPECT_EQ(f.call("take_host", {Value::from_i32(1)}), "fuel exhausted");
+  EXPECT_EQ(f.fuel(), 0);
+  host_take = 0;
 }
 
 // Back-edge branches charge the loop header's block themselves and conditional branches
