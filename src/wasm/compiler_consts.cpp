@@ -246,7 +246,8 @@ void Compiler::resolve_pending_imm(Op next) {
     demote = is_arith_step(p) || (next == Op::I32Eqz && p == Op::I32And);       // <A>_<W>Eqz later
   } else {
     demote = store_binop(next, p) != IOp::Invalid ||                            // <Store>_<P>
-             (p == Op::I32Add && load_add(next) != IOp::Invalid);               // <Load>_Add
+             (p == Op::I32Add && load_add(next) != IOp::Invalid &&             // <Load>_Add
+              load_add_imm(next) == IOp::Invalid);                            // (else _AddI)
   }
   if (demote) {
     demote_imm();

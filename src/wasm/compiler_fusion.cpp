@@ -102,7 +102,25 @@ void Compiler::note_store(Op op, uint32_t start) {
 
 bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
   if (fuse_load_idx(op, addr, offset)) return true;
-  if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {
+  if (last_made(addr, stack_.size()) && last_b_ == kNoSlot &&
+      (last_op_ == Op::I32Add || last_op_ == Op::I32Sub) && load_add_imm(op) != IOp::Invalid &&
+      intact(last_start_, IOp::I32Add_I, kOpUnits + 3, here())) {
+    // The address is a fresh `a + c` (or `a - c`, emitted as the add of -c) with c in the
+    // instruction, still pending (resolve_pending_imm kept it): [dst][a][imm][offset]
+    const size_t s0 = static_cast<size_t>(last_start_);
+    const uint32_t a = code_[s0 + kOpUnits + 1], imm = code_[s0 + kOpUnits + 2];
+    code_.resize(s0);
+    imm_start_ = -1;
+    emit_op(load_add_imm(op));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(imm);
+    emit(offset);
+    result_at(field);
+    return true;
+  }
+  if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add && last_b_ != kNoSlot) {
     // The address is a fresh i32.add: [dst][a][b][offset]
     const uint32_t a = last_a_, b = last_b_;
     code_.resize(static_cast<size_t>(last_start_));

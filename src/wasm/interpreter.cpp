@@ -227,6 +227,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_IMM_STORES(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Ret1I,
+#define MIDIMON_X(Name) &&L_##Name##_AddI,
+        MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -1027,6 +1030,22 @@ L_ElemDrop:
   LOAD(I64Load32S, int32_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
   LOAD(I64Load32U, uint32_t, set_i64, v)
 #undef LOAD
+  // <Load>_Add with the constant b in the instruction: [h][dst][a][imm][offset]
+#define LOAD_ADDI(Name, T, setter, conv)                                              \
+  L_##Name##_AddI : {                                                                 \
+    const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(SLOT(2).i32 + pc[4])) + pc[5]; \
+    MEM_CHECK(ea + sizeof(T));                                                        \
+    T v;                                                                              \
+    std::memcpy(&v, mb + ea, sizeof(T));                                              \
+    setter(SLOT(1), conv);                                                            \
+    pc += 6;                                                                          \
+    NEXT();                                                                           \
+  }
+  LOAD_ADDI(I32Load, uint32_t, set_i32, v)
+  LOAD_ADDI(I32Load8U, uint8_t, set_i32, v)
+  LOAD_ADDI(I32Load16U, uint16_t, set_i32, v)
+  LOAD_ADDI(I64Load, uint64_t, set_i64, v)
+#undef LOAD_ADDI
   // Indexed loads and stores (<Load>_Idx, <Store>_Idx): base + (index << k), 32-bit wrap,
   // then the offset. Load [h][dst][base][index][k][offset]
 #define LOAD_IDX(Name, T, setter, conv)                                    \

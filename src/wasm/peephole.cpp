@@ -41,6 +41,16 @@ IOp fused_branch(Op cmp) {
   }
 }
 
+IOp load_add_imm(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_AddI;
+    MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
 IOp load_add(Op load) {
   switch (load) {
 #define MIDIMON_X(Name) \

@@ -128,6 +128,12 @@
   X(I32Add) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Mul)         \
   X(I64Add) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Mul)         \
   MIDIMON_IMM_CMPS(X)
+// A load whose address is a fresh `a + c` (the field of a struct at a constant offset
+// from a pointer; the sum wraps at 32 bits, so it cannot go into the load's offset):
+// <Load>_Add with c in the instruction. Only the loads whose adds kept SQLite's constant
+// pools large (docs/performance.md "Loads at a constant distance from a pointer").
+//   <Load>_AddI   [h][dst][a][imm][offset]  load at u32(a + imm) + offset
+#define MIDIMON_LOAD_ADD_IMMS(X) X(I32Load) X(I32Load8U) X(I32Load16U) X(I64Load)
 #define MIDIMON_IMM_STORES(X) \
   X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
   X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \

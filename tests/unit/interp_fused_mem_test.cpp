@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wat_util.h"
@@ -183,6 +184,34 @@ const char* kModule = R"((module
     (global.set $sp (i32.sub (local.get $a) (local.get $b))))
   (func (export "other_get") (param $b i32)
     (global.set $sp (i32.sub (global.get $g2) (local.get $b))))
+;; <Load>_AddI: a load at a constant distance from a pointer (the constant in the
+  ;; instruction); each "_t" twin tees the address, which blocks the fusion
+  (func (export "ldi") (param $p i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $p) (i32.const 8))))
+  (func (export "ldi_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load offset=4 (local.tee $a (i32.add (local.get $p) (i32.const 8)))))
+  ;; the constant first (commuted), a byte load
+  (func (export "ldi8") (param $p i32) (result i32)
+    (i32.load8_u (i32.add (i32.const 0x7fffffff) (local.get $p))))
+  (func (export "ldi8_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load8_u (local.tee $a (i32.add (i32.const 0x7fffffff) (local.get $p)))))
+  ;; a - c is the add of -c
+  (func (export "ldi16") (param $p i32) (result i32)
+    (i32.load16_u offset=1 (i32.sub (local.get $p) (i32.const 3))))
+  (func (export "ldi16_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load16_u offset=1 (local.tee $a (i32.sub (local.get $p) (i32.const 3)))))
+  (func (export "ldi64") (param $p i32) (result i64)
+    (i64.load offset=2 (i32.add (local.get $p) (i32.const -16))))
+  (func (export "ldi64_t") (param $p i32) (result i64) (local $a i32)
+    (i64.load offset=2 (local.tee $a (i32.add (local.get $p) (i32.const -16)))))
+  ;; a load with no _AddI form keeps <Load>_Add (the constant from the pool)
+  (func (export "ldi8s") (param $p i32) (result i32)
+    (i32.load8_s (i32.add (local.get $p) (i32.const 5))))
+  (func (export "ldi8s_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load8_s (local.tee $a (i32.add (local.get $p) (i32.const 5)))))
+  ;; the load right after the add reads another address: both kept, the add's result used
+  (func (export "ldi_other") (param $p i32) (param $q i32) (result i32) (local $s i32)
+    (i32.add (i32.add (local.get $p) (i32.const 8)) (i32.load (local.get $q))))
   (func (export "sel") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (select (local.get $a) (local.get $b) (local.get $c)))
   (func (export "sel64") (param $a f64) (param $b f64) (param $c i32) (result f64)
@@ -323,6 +352,51 @@ TEST(InterpFusedMem, IndexedStoresAreFusedAndTrapWithoutWriting) {
     EXPECT_EQ(r.i64("get64", {I(216)}), 0x1122334455667788u);
     EXPECT_EQ(r.call("st_idx64", {I(65528), I(1), L(1)}), "out of bounds memory access");
     EXPECT_EQ(r.i64("get64", {I(65528)}), 0x7777000000000000u);  // nothing written
+  }
+}
+
+TEST(InterpFusedMem, LoadsAtAConstantDistanceCarryTheConstant) {
+  const std::pair<const char*, IOp> cases[] = {
+      {"ldi", IOp::I32Load_AddI}, {"ldi8", IOp::I32Load8U_AddI},
+      {"ldi16", IOp::I32Load16U_AddI}, {"ldi64", IOp::I64Load_AddI},
+      {"ldi8s", IOp::I32Load8S_Add}};
+  // Pointers around 0, the 32-bit wrap and the end of memory (65536 bytes).
+  const uint32_t ps[] = {0u, 1u, 3u, 5u, 16u, 20u, 40u, 70u, 0x80000001u, 0x80000010u, 65520u,
+                         65521u, 65526u, 65527u, 65530u, 65531u, 65535u, 65536u, 65542u,
+                         65543u, 65546u, 65551u, 0xfffffff0u, 0xfffffff8u, 0xfffffffbu, 0xffffffffu};
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    for (int k = 0; k < 4; ++k) {  // data the loads can tell apart
+      ASSERT_EQ(r.call("st_idx64", {I(0), I(static_cast<uint32_t>(k) + 8),
+                                    L(0x0102030405060708u * static_cast<uint64_t>(k + 3))}), "");
+      ASSERT_EQ(r.call("st_idx64", {I(65504), I(static_cast<uint32_t>(k)),
+                                    L(0xf1e2d3c4b5a69788u + static_cast<uint64_t>(k))}), "");
+    }
+    for (const auto& [name, op] : cases) {
+      const std::string twin = std::string(name) + "_t";
+      EXPECT_EQ(count_handler(r.code(name), op), 1) << name;
+      EXPECT_EQ(count_handler(r.code(twin), op), 0) << twin;
+      for (uint32_t p : ps) {
+        Value v = Value::from_i64(0), w = Value::from_i64(0);
+        const std::string t1 = r.call(name, {I(p)}, &v), t2 = r.call(twin, {I(p)}, &w);
+        EXPECT_EQ(t1, t2) << name << " p=" << p;
+        EXPECT_EQ(v.i64, w.i64) << name << " p=" << p;
+      }
+    }
+    EXPECT_EQ(count_handler(r.code("ldi_t"), IOp::I32Add_I), 1);
+    // The fused op agrees with the twin on hand-checked values too.
+    EXPECT_EQ(r.i32("ldi", {I(0xfffffff8u)}), 0x08070605u);  // wraps to 0, offset 4
+    EXPECT_EQ(r.i32("ldi8", {I(0x80000002u)}), 2u);        // 0x7fffffff + p wraps to 1
+    Value v;
+    EXPECT_EQ(r.call("ldi", {I(65524)}, &v), "out of bounds memory access");  // 65536..
+    EXPECT_EQ(r.call("ldi64", {I(65542)}, &v), "");  // 65528..65535
+    EXPECT_EQ(v.i64, 0xf1e2d3c4b5a6978bu);
+    EXPECT_EQ(r.call("ldi64", {I(65543)}, &v), "out of bounds memory access");
+    // Another address after the add: no fusion, the sum still right.
+    EXPECT_EQ(count_handler(r.code("ldi_other"), IOp::I32Load_AddI), 0);
+    EXPECT_EQ(r.i32("ldi_other", {I(0xfffffffcu), I(4)}), 4u + 0x08070605u);
   }
 }
 
