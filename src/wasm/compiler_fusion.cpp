@@ -255,6 +255,11 @@ IOp Compiler::emit_if_arith_head(uint32_t cond, uint32_t* start) {
   // The branch goes to the else arm: taken when the condition is false.
   if (arith_ends_at(here()) && cond == d) {
     fused = arith_branch_op(arith_op_, Op::I32Eqz);
+  } else if (and_imm_ends_at(here()) && cond == d) {
+    fused = IOp::I32AndI_I32Eqz;
+  } else if (last_cmp_start_ >= 0 && last_cmp_op_ == Op::I32Eqz && last_cmp_a_ == d &&
+             and_imm_ends_at(last_cmp_start_)) {
+    fused = IOp::I32AndI_BrIf;
   } else if (last_cmp_start_ >= 0 && arith_ends_at(last_cmp_start_)) {
     // A compare with a constant b (pending <cmp>_I: last_cmp_b_ is no slot yet) joins the
     // step only when it tests the step's result; its constant then goes to a slot, as in
@@ -339,7 +344,12 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
       return base;
     }
   }
-  if (fusable && arith_ends_at(last_cmp_start_)) {
+  if (fusable && last_cmp_op_ == Op::I32Eqz && last_cmp_a_ == arith_d &&
+      and_imm_ends_at(last_cmp_start_)) {
+    arith_fused = IOp::I32AndI_I32Eqz;  // the flag test's mask in the instruction
+  } else if (!fusable && and_imm_ends_at(here()) && cond == arith_d) {
+    arith_fused = IOp::I32AndI_BrIf;
+  } else if (fusable && arith_ends_at(last_cmp_start_)) {
     if (unary_cmp && last_cmp_a_ == arith_d) {
       arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
     } else if (!unary_cmp && last_cmp_a_ == arith_d) {

@@ -230,6 +230,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Name) &&L_##Name##_AddI,
         MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(A, C, n) \
+  &&L_##A##I_##C, &&L_##A##I_##C##_F, &&L_##A##I_##C##_FB, &&L_##A##I_##C##_PB, &&L_##A##I_##C##_FPB,
+        MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -529,6 +533,20 @@ L_FuelPoll:
   SANDBOX_BR_C(A##_##C, n, ARITH_COND(A, C, n))
   MIDIMON_ARITH_BRS(ARITH_BR)
 #undef ARITH_BR
+  // The same with b in the instruction (MIDIMON_ARITH_IMM_BRS): [h][d][a][imm][rel]
+#define ARITH_COND_I(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), Value::from_i32(pc[4]), SLOT(1))
+#define ARITH_BR_I(A, C, n)                                 \
+  L_##A##I_##C:                                             \
+  if (ARITH_COND_I(A, C, n)) {                              \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  SANDBOX_BR_C(A##I_##C, n, ARITH_COND_I(A, C, n))
+  MIDIMON_ARITH_IMM_BRS(ARITH_BR_I)
+#undef ARITH_BR_I
+#undef ARITH_COND_I
 #undef ARITH_COND
 #undef SANDBOX_BR_C
 #undef SANDBOX_BR

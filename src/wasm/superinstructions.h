@@ -81,6 +81,10 @@
   MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64) \
   X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
 
+// The flag test with its mask in the instruction (`(a & c) != 0` / `== 0`, c constant):
+//   I32AndI_BrIf / I32AndI_I32Eqz  [h][d][a][imm][rel], the layout and variants of the
+//   I32And rows above (an `if` takes them as the plain ones)
+#define MIDIMON_ARITH_IMM_BRS(X) X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
 // A flag test `(a & b) != 0` / `== 0` is the I32And rows above (SQLite's `if (p->flags &
 // F)`); an `if` on an add, sub or and result takes the same ops (emit_if_head).
 // Ops that end in an unconditional jump (rel relative to the instruction's first unit):

@@ -212,6 +212,46 @@ const char* kModule = R"((module
   ;; the load right after the add reads another address: both kept, the add's result used
   (func (export "ldi_other") (param $p i32) (param $q i32) (result i32) (local $s i32)
     (i32.add (i32.add (local.get $p) (i32.const 8)) (i32.load (local.get $q))))
+;; I32AndI_*: flag tests with the mask in the instruction; the "_t" twins tee the and's
+  ;; result or compare it with 0, which blocks the fusion (the and stays I32And_I)
+  (func (export "fa_brif") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.and (local.get $x) (i32.const 0x80000100))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_t") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.ne (i32.and (local.get $x) (i32.const 0x80000100)) (i32.const 0)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_eqz") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.eqz (i32.and (i32.const 0x80000100) (local.get $x)))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_eqz_t") (param $x i32) (result i32) (local $t i32)
+    (block $b (br_if $b (local.tee $t (i32.eqz (i32.and (i32.const 0x80000100) (local.get $x)))))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_if") (param $x i32) (result i32)
+    (if (result i32) (i32.and (i32.const 0x80000100) (local.get $x)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_t") (param $x i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.and (i32.const 0x80000100) (local.get $x)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_eqz") (param $x i32) (result i32)
+    (if (result i32) (i32.eqz (i32.and (local.get $x) (i32.const 0x80000100)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_eqz_t") (param $x i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.eqz (i32.and (local.get $x) (i32.const 0x80000100))))
+      (then (i32.const 1)) (else (i32.const 2))))
+  ;; the and's result tee'd, then tested: the fused op writes it to the local too
+  (func (export "fa_d") (param $x i32) (result i32) (local $t i32)
+    (block $b (br_if $b (i32.eqz (local.tee $t (i32.and (local.get $x) (i32.const 0x80000100)))))
+      (return (i32.add (local.get $t) (i32.const 1))))
+    (local.get $t))
+  ;; in a loop: a back-edge (the sandbox _FB / _PB / _FPB variants); counts the x with
+  ;; bit 0 set among x = n, n - 1, ..., 1
+  (func (export "fa_loop") (param $n i32) (result i32) (local $c i32)
+    (loop $l
+      (if (i32.and (local.get $n) (i32.const 1)) (then (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (i32.and (local.get $n) (i32.const -1))))
+    (local.get $c))
   (func (export "sel") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (select (local.get $a) (local.get $b) (local.get $c)))
   (func (export "sel64") (param $a f64) (param $b f64) (param $c i32) (result f64)
@@ -397,6 +437,46 @@ TEST(InterpFusedMem, LoadsAtAConstantDistanceCarryTheConstant) {
     // Another address after the add: no fusion, the sum still right.
     EXPECT_EQ(count_handler(r.code("ldi_other"), IOp::I32Load_AddI), 0);
     EXPECT_EQ(r.i32("ldi_other", {I(0xfffffffcu), I(4)}), 4u + 0x08070605u);
+  }
+}
+
+TEST(InterpFusedMem, FlagTestsCarryTheirMask) {
+  const std::pair<const char*, IOp> cases[] = {
+      {"fa_brif", IOp::I32AndI_BrIf}, {"fa_brif_eqz", IOp::I32AndI_I32Eqz},
+      {"fa_if", IOp::I32AndI_I32Eqz}, {"fa_if_eqz", IOp::I32AndI_BrIf}};
+  const uint32_t xs[] = {0u, 1u, 0x100u, 0xffu, 0x80000000u, 0x7fffffffu, 0x7ffffeffu,
+                         0x80000100u, 0xfffffeffu, 0xffffffffu};
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    for (const auto& [name, op] : cases) {
+      const std::string twin = std::string(name) + "_t";
+      EXPECT_EQ(count_family(r.code(name), op), 1) << name;
+      EXPECT_EQ(count_handler(r.code(name), IOp::I32And_I), 0) << name;
+      EXPECT_EQ(count_family(r.code(twin), IOp::I32AndI_BrIf) +
+                count_family(r.code(twin), IOp::I32AndI_I32Eqz), 0) << twin;
+      EXPECT_EQ(count_handler(r.code(twin), IOp::I32And_I), 1) << twin;
+      for (uint32_t x : xs) {
+        const uint32_t want = std::string(name).find("eqz") == std::string::npos
+                                  ? ((x & 0x80000100u) != 0 ? 2u : 1u)
+                                  : ((x & 0x80000100u) == 0 ? 2u : 1u);
+        const uint32_t want_if = (want == 1u ? 2u : 1u);  // `if` takes the then arm (1)
+        const bool is_if = std::string(name).rfind("fa_if", 0) == 0;
+        EXPECT_EQ(r.i32(name, {I(x)}), is_if ? want_if : want) << name << " x=" << x;
+        EXPECT_EQ(r.i32(name, {I(x)}), r.i32(twin, {I(x)})) << name << " x=" << x;
+      }
+    }
+    EXPECT_EQ(count_family(r.code("fa_d"), IOp::I32AndI_I32Eqz), 1);
+    for (uint32_t x : xs) {
+      const uint32_t t = x & 0x80000100u;
+      EXPECT_EQ(r.i32("fa_d", {I(x)}), t == 0 ? 0u : t + 1) << "x=" << x;
+    }
+    EXPECT_EQ(count_family(r.code("fa_loop"), IOp::I32AndI_I32Eqz), 1);
+    EXPECT_EQ(count_family(r.code("fa_loop"), IOp::I32AndI_BrIf), 1);
+    EXPECT_EQ(r.i32("fa_loop", {I(1)}), 1u);
+    EXPECT_EQ(r.i32("fa_loop", {I(10)}), 5u);
+    EXPECT_EQ(r.i32("fa_loop", {I(1001)}), 501u);
   }
 }
 
