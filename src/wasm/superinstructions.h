@@ -135,7 +135,7 @@
 // A load whose address is a fresh `a + c` (the field of a struct at a constant offset
 // from a pointer; the sum wraps at 32 bits, so it cannot go into the load's offset):
 // <Load>_Add with c in the instruction. Only the loads whose adds kept SQLite's constant
-// pools large (docs/performance.md "Loads at a constant distance from a pointer").
+// pools large (docs/performance.md "Fewer constants in the pools").
 //   <Load>_AddI   [h][dst][a][imm][offset]  load at u32(a + imm) + offset
 #define MIDIMON_LOAD_ADD_IMMS(X) X(I32Load) X(I32Load8U) X(I32Load16U) X(I64Load)
 #define MIDIMON_IMM_STORES(X) \
