@@ -86,6 +86,8 @@ namespace midimon::wasm {
 //   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
 //   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
+//   <Load>_AddI [h][dst][a][imm][offset]               (MIDIMON_LOAD_ADD_IMMS, superinstructions.h)
+//   I32AndI_<C> and its variants [h][d][a][imm][rel]   (MIDIMON_ARITH_IMM_BRS, superinstructions.h)
 //   <Binop>_I, BrIf_<cmp>_I and its variants, <Store>_I, Ret1I  (constants in the
 //                                                      instruction, superinstructions.h)
 //
@@ -246,6 +248,12 @@ enum class IOp : uint16_t {
   MIDIMON_IMM_STORES(MIDIMON_X)
 #undef MIDIMON_X
   Ret1I,
+#define MIDIMON_X(Name) Name##_AddI,
+  MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, C, n) A##I_##C, A##I_##C##_F, A##I_##C##_FB, A##I_##C##_PB, A##I_##C##_FPB,
+  MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
+#undef MIDIMON_X
   Count_
 };
 

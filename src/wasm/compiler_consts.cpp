@@ -218,7 +218,8 @@ void Compiler::resolve_pending_imm(Op next) {
       if (fused_branch(p) != IOp::Invalid) return;
       // <A>_BrIf, I32And_BrIf, and an if headed by an add, sub or and (compiler_fusion.cpp)
       // read the plain op's operands: one dispatch saved is worth the constant's slot.
-      if (is_arith_step(p) || p == Op::I32And) demote_imm();
+      // (I32And keeps its constant: the I32AndI_* forms, MIDIMON_ARITH_IMM_BRS.)
+      if (is_arith_step(p)) demote_imm();
       imm_start_ = -1;
       return;
     case Op::BrTable:
@@ -243,10 +244,11 @@ void Compiler::resolve_pending_imm(Op next) {
              (is_arith_step(p) && fused_branch(next) != IOp::Invalid) ||        // <A>_<cmp> later
              (next == Op::I32Add && store_then_add(p) != IOp::Invalid);         // <Store>_ThenAdd
   } else if (next == Op::I32Eqz || next == Op::I64Eqz) {
-    demote = is_arith_step(p) || (next == Op::I32Eqz && p == Op::I32And);       // <A>_<W>Eqz later
+    demote = is_arith_step(p);  // <A>_<W>Eqz later (I32And: I32AndI_I32Eqz, no slot)
   } else {
     demote = store_binop(next, p) != IOp::Invalid ||                            // <Store>_<P>
-             (p == Op::I32Add && load_add(next) != IOp::Invalid);               // <Load>_Add
+             (p == Op::I32Add && load_add(next) != IOp::Invalid &&             // <Load>_Add
+              load_add_imm(next) == IOp::Invalid);                            // (else _AddI)
   }
   if (demote) {
     demote_imm();

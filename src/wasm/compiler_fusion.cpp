@@ -102,7 +102,25 @@ void Compiler::note_store(Op op, uint32_t start) {
 
 bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
   if (fuse_load_idx(op, addr, offset)) return true;
-  if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add) {
+  if (last_made(addr, stack_.size()) && last_b_ == kNoSlot &&
+      (last_op_ == Op::I32Add || last_op_ == Op::I32Sub) && load_add_imm(op) != IOp::Invalid &&
+      intact(last_start_, IOp::I32Add_I, kOpUnits + 3, here())) {
+    // The address is a fresh `a + c` (or `a - c`, emitted as the add of -c) with c in the
+    // instruction, still pending (resolve_pending_imm kept it): [dst][a][imm][offset]
+    const size_t s0 = static_cast<size_t>(last_start_);
+    const uint32_t a = code_[s0 + kOpUnits + 1], imm = code_[s0 + kOpUnits + 2];
+    code_.resize(s0);
+    imm_start_ = -1;
+    emit_op(load_add_imm(op));
+    uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(imm);
+    emit(offset);
+    result_at(field);
+    return true;
+  }
+  if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add && last_b_ != kNoSlot) {
     // The address is a fresh i32.add: [dst][a][b][offset]
     const uint32_t a = last_a_, b = last_b_;
     code_.resize(static_cast<size_t>(last_start_));
@@ -237,6 +255,11 @@ IOp Compiler::emit_if_arith_head(uint32_t cond, uint32_t* start) {
   // The branch goes to the else arm: taken when the condition is false.
   if (arith_ends_at(here()) && cond == d) {
     fused = arith_branch_op(arith_op_, Op::I32Eqz);
+  } else if (and_imm_ends_at(here()) && cond == d) {
+    fused = IOp::I32AndI_I32Eqz;
+  } else if (last_cmp_start_ >= 0 && last_cmp_op_ == Op::I32Eqz && last_cmp_a_ == d &&
+             and_imm_ends_at(last_cmp_start_)) {
+    fused = IOp::I32AndI_BrIf;
   } else if (last_cmp_start_ >= 0 && arith_ends_at(last_cmp_start_)) {
     // A compare with a constant b (pending <cmp>_I: last_cmp_b_ is no slot yet) joins the
     // step only when it tests the step's result; its constant then goes to a slot, as in
@@ -321,7 +344,12 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
       return base;
     }
   }
-  if (fusable && arith_ends_at(last_cmp_start_)) {
+  if (fusable && last_cmp_op_ == Op::I32Eqz && last_cmp_a_ == arith_d &&
+      and_imm_ends_at(last_cmp_start_)) {
+    arith_fused = IOp::I32AndI_I32Eqz;  // the flag test's mask in the instruction
+  } else if (!fusable && and_imm_ends_at(here()) && cond == arith_d) {
+    arith_fused = IOp::I32AndI_BrIf;
+  } else if (fusable && arith_ends_at(last_cmp_start_)) {
     if (unary_cmp && last_cmp_a_ == arith_d) {
       arith_fused = arith_branch_op(arith_op_, last_cmp_op_);
     } else if (!unary_cmp && last_cmp_a_ == arith_d) {

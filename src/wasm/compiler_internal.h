@@ -246,6 +246,11 @@ class Compiler {
   bool arith_ends_at(int64_t end) const {
     return intact(arith_start_, iop(arith_op_), kOpUnits + 3, end);
   }
+  // An i32.and with its constant b in the instruction (I32And_I) ends at `end`: the
+  // I32AndI_* flag tests take it (MIDIMON_ARITH_IMM_BRS).
+  bool and_imm_ends_at(int64_t end) const {
+    return arith_op_ == Op::I32And && intact(arith_start_, IOp::I32And_I, kOpUnits + 3, end);
+  }
 
   void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
     last_cmp_start_ = start;

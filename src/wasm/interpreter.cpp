@@ -250,6 +250,13 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_IMM_STORES(MIDIMON_X)
 #undef MIDIMON_X
         &&L_Ret1I,
+#define MIDIMON_X(Name) &&L_##Name##_AddI,
+        MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, C, n) \
+  &&L_##A##I_##C, &&L_##A##I_##C##_F, &&L_##A##I_##C##_FB, &&L_##A##I_##C##_PB, &&L_##A##I_##C##_FPB,
+        MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -583,6 +590,20 @@ L_FuelPoll:
   SANDBOX_BR_C(A##_##C, n, ARITH_COND(A, C, n))
   MIDIMON_ARITH_BRS(ARITH_BR)
 #undef ARITH_BR
+  // The same with b in the instruction (MIDIMON_ARITH_IMM_BRS): [h][d][a][imm][rel]
+#define ARITH_COND_I(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), Value::from_i32(pc[4]), SLOT(1))
+#define ARITH_BR_I(A, C, n)                                 \
+  L_##A##I_##C:                                             \
+  if (ARITH_COND_I(A, C, n)) {                              \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  SANDBOX_BR_C(A##I_##C, n, ARITH_COND_I(A, C, n))
+  MIDIMON_ARITH_IMM_BRS(ARITH_BR_I)
+#undef ARITH_BR_I
+#undef ARITH_COND_I
 #undef ARITH_COND
 #undef SANDBOX_BR_C
 #undef SANDBOX_BR
@@ -1088,6 +1109,22 @@ L_ElemDrop:
   LOAD(I64Load32S, int32_t, set_i64, static_cast<uint64_t>(static_cast<int64_t>(v)))
   LOAD(I64Load32U, uint32_t, set_i64, v)
 #undef LOAD
+  // <Load>_Add with the constant b in the instruction: [h][dst][a][imm][offset]
+#define LOAD_ADDI(Name, T, setter, conv)                                              \
+  L_##Name##_AddI : {                                                                 \
+    const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(SLOT(2).i32 + pc[4])) + pc[5]; \
+    MEM_CHECK(ea + sizeof(T));                                                        \
+    T v;                                                                              \
+    std::memcpy(&v, mb + ea, sizeof(T));                                              \
+    setter(SLOT(1), conv);                                                            \
+    pc += 6;                                                                          \
+    NEXT();                                                                           \
+  }
+  LOAD_ADDI(I32Load, uint32_t, set_i32, v)
+  LOAD_ADDI(I32Load8U, uint8_t, set_i32, v)
+  LOAD_ADDI(I32Load16U, uint16_t, set_i32, v)
+  LOAD_ADDI(I64Load, uint64_t, set_i64, v)
+#undef LOAD_ADDI
   // Indexed loads and stores (<Load>_Idx, <Store>_Idx): base + (index << k), 32-bit wrap,
   // then the offset. Load [h][dst][base][index][k][offset]
 #define LOAD_IDX(Name, T, setter, conv)                                    \

@@ -41,6 +41,16 @@ IOp fused_branch(Op cmp) {
   }
 }
 
+IOp load_add_imm(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name) \
+  case Op::Name: return IOp::Name##_AddI;
+    MIDIMON_LOAD_ADD_IMMS(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
 IOp load_add(Op load) {
   switch (load) {
 #define MIDIMON_X(Name) \
@@ -97,6 +107,14 @@ IOp sandbox_branch(IOp base, BrVariant v) {
            : v == BrVariant::PB ? IOp::A##_##C##_PB                                    \
                                 : IOp::A##_##C##_FPB;
     MIDIMON_ARITH_BRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, C, n)                                                             \
+  case IOp::A##I_##C:                                                                  \
+    return v == BrVariant::F    ? IOp::A##I_##C##_F                                    \
+           : v == BrVariant::FB ? IOp::A##I_##C##_FB                                   \
+           : v == BrVariant::PB ? IOp::A##I_##C##_PB                                   \
+                                : IOp::A##I_##C##_FPB;
+    MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;

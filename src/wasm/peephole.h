@@ -17,6 +17,7 @@ Op mirror_cmp(Op op);
 // Each returns IOp::Invalid when there is no such fused op.
 IOp fused_branch(Op cmp);                    // br_if on a compare: BrIf_<cmp>
 IOp load_add(Op load);                       // <Load>_Add
+IOp load_add_imm(Op load);                   // <Load>_AddI (the add's b in the instruction)
 IOp ld_binop(Op binop);                      // <Binop>_Ld
 Op ld_source(Op binop);                      // the load that may feed <Binop>_Ld (Count_: none)
 IOp store_binop(Op store, Op binop);         // <Store>_<Binop>

@@ -81,6 +81,10 @@
   MIDIMON_ARITH_BRS_CMPS(X, I64Add, I64) \
   X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
 
+// The flag test with its mask in the instruction (`(a & c) != 0` / `== 0`, c constant):
+//   I32AndI_BrIf / I32AndI_I32Eqz  [h][d][a][imm][rel], the layout and variants of the
+//   I32And rows above (an `if` takes them as the plain ones)
+#define MIDIMON_ARITH_IMM_BRS(X) X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
 // A flag test `(a & b) != 0` / `== 0` is the I32And rows above (SQLite's `if (p->flags &
 // F)`); an `if` on an add, sub or and result takes the same ops (emit_if_head).
 // Ops that end in an unconditional jump (rel relative to the instruction's first unit):
@@ -128,6 +132,12 @@
   X(I32Add) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Mul)         \
   X(I64Add) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Mul)         \
   MIDIMON_IMM_CMPS(X)
+// A load whose address is a fresh `a + c` (the field of a struct at a constant offset
+// from a pointer; the sum wraps at 32 bits, so it cannot go into the load's offset):
+// <Load>_Add with c in the instruction. Only the loads whose adds kept SQLite's constant
+// pools large (docs/performance.md "Fewer constants in the pools").
+//   <Load>_AddI   [h][dst][a][imm][offset]  load at u32(a + imm) + offset
+#define MIDIMON_LOAD_ADD_IMMS(X) X(I32Load) X(I32Load8U) X(I32Load16U) X(I64Load)
 #define MIDIMON_IMM_STORES(X) \
   X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
   X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \

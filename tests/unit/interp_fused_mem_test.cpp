@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wat_util.h"
@@ -183,6 +184,74 @@ const char* kModule = R"((module
     (global.set $sp (i32.sub (local.get $a) (local.get $b))))
   (func (export "other_get") (param $b i32)
     (global.set $sp (i32.sub (global.get $g2) (local.get $b))))
+;; <Load>_AddI: a load at a constant distance from a pointer (the constant in the
+  ;; instruction); each "_t" twin tees the address, which blocks the fusion
+  (func (export "ldi") (param $p i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $p) (i32.const 8))))
+  (func (export "ldi_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load offset=4 (local.tee $a (i32.add (local.get $p) (i32.const 8)))))
+  ;; the constant first (commuted), a byte load
+  (func (export "ldi8") (param $p i32) (result i32)
+    (i32.load8_u (i32.add (i32.const 0x7fffffff) (local.get $p))))
+  (func (export "ldi8_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load8_u (local.tee $a (i32.add (i32.const 0x7fffffff) (local.get $p)))))
+  ;; a - c is the add of -c
+  (func (export "ldi16") (param $p i32) (result i32)
+    (i32.load16_u offset=1 (i32.sub (local.get $p) (i32.const 3))))
+  (func (export "ldi16_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load16_u offset=1 (local.tee $a (i32.sub (local.get $p) (i32.const 3)))))
+  (func (export "ldi64") (param $p i32) (result i64)
+    (i64.load offset=2 (i32.add (local.get $p) (i32.const -16))))
+  (func (export "ldi64_t") (param $p i32) (result i64) (local $a i32)
+    (i64.load offset=2 (local.tee $a (i32.add (local.get $p) (i32.const -16)))))
+  ;; a load with no _AddI form keeps <Load>_Add (the constant from the pool)
+  (func (export "ldi8s") (param $p i32) (result i32)
+    (i32.load8_s (i32.add (local.get $p) (i32.const 5))))
+  (func (export "ldi8s_t") (param $p i32) (result i32) (local $a i32)
+    (i32.load8_s (local.tee $a (i32.add (local.get $p) (i32.const 5)))))
+  ;; the load right after the add reads another address: both kept, the add's result used
+  (func (export "ldi_other") (param $p i32) (param $q i32) (result i32) (local $s i32)
+    (i32.add (i32.add (local.get $p) (i32.const 8)) (i32.load (local.get $q))))
+;; I32AndI_*: flag tests with the mask in the instruction; the "_t" twins tee the and's
+  ;; result or compare it with 0, which blocks the fusion (the and stays I32And_I)
+  (func (export "fa_brif") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.and (local.get $x) (i32.const 0x80000100))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_t") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.ne (i32.and (local.get $x) (i32.const 0x80000100)) (i32.const 0)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_eqz") (param $x i32) (result i32)
+    (block $b (br_if $b (i32.eqz (i32.and (i32.const 0x80000100) (local.get $x)))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_brif_eqz_t") (param $x i32) (result i32) (local $t i32)
+    (block $b (br_if $b (local.tee $t (i32.eqz (i32.and (i32.const 0x80000100) (local.get $x)))))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fa_if") (param $x i32) (result i32)
+    (if (result i32) (i32.and (i32.const 0x80000100) (local.get $x)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_t") (param $x i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.and (i32.const 0x80000100) (local.get $x)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_eqz") (param $x i32) (result i32)
+    (if (result i32) (i32.eqz (i32.and (local.get $x) (i32.const 0x80000100)))
+      (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "fa_if_eqz_t") (param $x i32) (result i32) (local $t i32)
+    (if (result i32) (local.tee $t (i32.eqz (i32.and (local.get $x) (i32.const 0x80000100))))
+      (then (i32.const 1)) (else (i32.const 2))))
+  ;; the and's result tee'd, then tested: the fused op writes it to the local too
+  (func (export "fa_d") (param $x i32) (result i32) (local $t i32)
+    (block $b (br_if $b (i32.eqz (local.tee $t (i32.and (local.get $x) (i32.const 0x80000100)))))
+      (return (i32.add (local.get $t) (i32.const 1))))
+    (local.get $t))
+  ;; in a loop: a back-edge (the sandbox _FB / _PB / _FPB variants); counts the x with
+  ;; bit 0 set among x = n, n - 1, ..., 1
+  (func (export "fa_loop") (param $n i32) (result i32) (local $c i32)
+    (loop $l
+      (if (i32.and (local.get $n) (i32.const 1)) (then (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (i32.and (local.get $n) (i32.const -1))))
+    (local.get $c))
   (func (export "sel") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (select (local.get $a) (local.get $b) (local.get $c)))
   (func (export "sel64") (param $a f64) (param $b f64) (param $c i32) (result f64)
@@ -323,6 +392,91 @@ TEST(InterpFusedMem, IndexedStoresAreFusedAndTrapWithoutWriting) {
     EXPECT_EQ(r.i64("get64", {I(216)}), 0x1122334455667788u);
     EXPECT_EQ(r.call("st_idx64", {I(65528), I(1), L(1)}), "out of bounds memory access");
     EXPECT_EQ(r.i64("get64", {I(65528)}), 0x7777000000000000u);  // nothing written
+  }
+}
+
+TEST(InterpFusedMem, LoadsAtAConstantDistanceCarryTheConstant) {
+  const std::pair<const char*, IOp> cases[] = {
+      {"ldi", IOp::I32Load_AddI}, {"ldi8", IOp::I32Load8U_AddI},
+      {"ldi16", IOp::I32Load16U_AddI}, {"ldi64", IOp::I64Load_AddI},
+      {"ldi8s", IOp::I32Load8S_Add}};
+  // Pointers around 0, the 32-bit wrap and the end of memory (65536 bytes).
+  const uint32_t ps[] = {0u, 1u, 3u, 5u, 16u, 20u, 40u, 70u, 0x80000001u, 0x80000010u, 65520u,
+                         65521u, 65526u, 65527u, 65530u, 65531u, 65535u, 65536u, 65542u,
+                         65543u, 65546u, 65551u, 0xfffffff0u, 0xfffffff8u, 0xfffffffbu, 0xffffffffu};
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    for (int k = 0; k < 4; ++k) {  // data the loads can tell apart
+      ASSERT_EQ(r.call("st_idx64", {I(0), I(static_cast<uint32_t>(k) + 8),
+                                    L(0x0102030405060708u * static_cast<uint64_t>(k + 3))}), "");
+      ASSERT_EQ(r.call("st_idx64", {I(65504), I(static_cast<uint32_t>(k)),
+                                    L(0xf1e2d3c4b5a69788u + static_cast<uint64_t>(k))}), "");
+    }
+    for (const auto& [name, op] : cases) {
+      const std::string twin = std::string(name) + "_t";
+      EXPECT_EQ(count_handler(r.code(name), op), 1) << name;
+      EXPECT_EQ(count_handler(r.code(twin), op), 0) << twin;
+      for (uint32_t p : ps) {
+        Value v = Value::from_i64(0), w = Value::from_i64(0);
+        const std::string t1 = r.call(name, {I(p)}, &v), t2 = r.call(twin, {I(p)}, &w);
+        EXPECT_EQ(t1, t2) << name << " p=" << p;
+        EXPECT_EQ(v.i64, w.i64) << name << " p=" << p;
+      }
+    }
+    EXPECT_EQ(count_handler(r.code("ldi_t"), IOp::I32Add_I), 1);
+    // The fused op agrees with the twin on hand-checked values too.
+    EXPECT_EQ(r.i32("ldi", {I(0xfffffff8u)}), 0x08070605u);  // wraps to 0, offset 4
+    EXPECT_EQ(r.i32("ldi8", {I(0x80000002u)}), 2u);        // 0x7fffffff + p wraps to 1
+    Value v;
+    EXPECT_EQ(r.call("ldi", {I(65524)}, &v), "out of bounds memory access");  // 65536..
+    EXPECT_EQ(r.call("ldi64", {I(65542)}, &v), "");  // 65528..65535
+    EXPECT_EQ(v.i64, 0xf1e2d3c4b5a6978bu);
+    EXPECT_EQ(r.call("ldi64", {I(65543)}, &v), "out of bounds memory access");
+    // Another address after the add: no fusion, the sum still right.
+    EXPECT_EQ(count_handler(r.code("ldi_other"), IOp::I32Load_AddI), 0);
+    EXPECT_EQ(r.i32("ldi_other", {I(0xfffffffcu), I(4)}), 4u + 0x08070605u);
+  }
+}
+
+TEST(InterpFusedMem, FlagTestsCarryTheirMask) {
+  const std::pair<const char*, IOp> cases[] = {
+      {"fa_brif", IOp::I32AndI_BrIf}, {"fa_brif_eqz", IOp::I32AndI_I32Eqz},
+      {"fa_if", IOp::I32AndI_I32Eqz}, {"fa_if_eqz", IOp::I32AndI_BrIf}};
+  const uint32_t xs[] = {0u, 1u, 0x100u, 0xffu, 0x80000000u, 0x7fffffffu, 0x7ffffeffu,
+                         0x80000100u, 0xfffffeffu, 0xffffffffu};
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    for (const auto& [name, op] : cases) {
+      const std::string twin = std::string(name) + "_t";
+      EXPECT_EQ(count_family(r.code(name), op), 1) << name;
+      EXPECT_EQ(count_handler(r.code(name), IOp::I32And_I), 0) << name;
+      EXPECT_EQ(count_family(r.code(twin), IOp::I32AndI_BrIf) +
+                count_family(r.code(twin), IOp::I32AndI_I32Eqz), 0) << twin;
+      EXPECT_EQ(count_handler(r.code(twin), IOp::I32And_I), 1) << twin;
+      for (uint32_t x : xs) {
+        const uint32_t want = std::string(name).find("eqz") == std::string::npos
+                                  ? ((x & 0x80000100u) != 0 ? 2u : 1u)
+                                  : ((x & 0x80000100u) == 0 ? 2u : 1u);
+        const uint32_t want_if = (want == 1u ? 2u : 1u);  // `if` takes the then arm (1)
+        const bool is_if = std::string(name).rfind("fa_if", 0) == 0;
+        EXPECT_EQ(r.i32(name, {I(x)}), is_if ? want_if : want) << name << " x=" << x;
+        EXPECT_EQ(r.i32(name, {I(x)}), r.i32(twin, {I(x)})) << name << " x=" << x;
+      }
+    }
+    EXPECT_EQ(count_family(r.code("fa_d"), IOp::I32AndI_I32Eqz), 1);
+    for (uint32_t x : xs) {
+      const uint32_t t = x & 0x80000100u;
+      EXPECT_EQ(r.i32("fa_d", {I(x)}), t == 0 ? 0u : t + 1) << "x=" << x;
+    }
+    EXPECT_EQ(count_family(r.code("fa_loop"), IOp::I32AndI_I32Eqz), 1);
+    EXPECT_EQ(count_family(r.code("fa_loop"), IOp::I32AndI_BrIf), 1);
+    EXPECT_EQ(r.i32("fa_loop", {I(1)}), 1u);
+    EXPECT_EQ(r.i32("fa_loop", {I(10)}), 5u);
+    EXPECT_EQ(r.i32("fa_loop", {I(1001)}), 501u);
   }
 }
 
