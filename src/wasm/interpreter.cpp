@@ -144,7 +144,12 @@ inline bool past_limit(T end, const std::atomic<T>& limit) {
 template <bool InRdx = false>
 inline bool past_mem_limit(uint64_t end, const Store::ExecState& exec) {
 #if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
+  // ExecState is not standard-layout (atomics, unique_ptr): offsetof on it is
+  // conditionally supported, and g++ and clang both support it; clang warns.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
   constexpr size_t off = offsetof(Store::ExecState, mem_limit);
+#pragma GCC diagnostic pop
   bool hit;
   if constexpr (InRdx) {
     asm volatile("cmpq %1, %c3(%2)" : "=@ccb"(hit) : "d"(end), "r"(&exec), "i"(off), "m"(exec.mem_limit));
