@@ -102,6 +102,16 @@ void Compiler::note_store(Op op, uint32_t start) {
 
 bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
   if (fuse_load_idx(op, addr, offset)) return true;
+  // Both fused forms below: [dst][a][b or imm][offset], the add's code already dropped.
+  const auto emit_load_of_sum = [&](IOp fused, uint32_t a, uint32_t b_or_imm) {
+    emit_op(fused);
+    const uint32_t field = here();
+    emit(temp(stack_.size()));
+    emit(a);
+    emit(b_or_imm);
+    emit(offset);
+    result_at(field);
+  };
   if (last_made(addr, stack_.size()) && last_b_ == kNoSlot &&
       (last_op_ == Op::I32Add || last_op_ == Op::I32Sub) && load_add_imm(op) != IOp::Invalid &&
       intact(last_start_, IOp::I32Add_I, kOpUnits + 3, here())) {
@@ -111,26 +121,14 @@ bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
     const uint32_t a = code_[s0 + kOpUnits + 1], imm = code_[s0 + kOpUnits + 2];
     code_.resize(s0);
     imm_start_ = -1;
-    emit_op(load_add_imm(op));
-    uint32_t field = here();
-    emit(temp(stack_.size()));
-    emit(a);
-    emit(imm);
-    emit(offset);
-    result_at(field);
+    emit_load_of_sum(load_add_imm(op), a, imm);
     return true;
   }
   if (last_made(addr, stack_.size()) && last_op_ == Op::I32Add && last_b_ != kNoSlot) {
     // The address is a fresh i32.add: [dst][a][b][offset]
     const uint32_t a = last_a_, b = last_b_;
     code_.resize(static_cast<size_t>(last_start_));
-    emit_op(load_add(op));
-    uint32_t field = here();
-    emit(temp(stack_.size()));
-    emit(a);
-    emit(b);
-    emit(offset);
-    result_at(field);
+    emit_load_of_sum(load_add(op), a, b);
     return true;
   }
   return fuse_load_pair(op, addr, offset);

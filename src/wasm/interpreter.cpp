@@ -584,30 +584,26 @@ L_FuelPoll:
   // Arithmetic + branch (code.h, MIDIMON_ARITH_BRS): the plain form and its variants.
   // For the forms without a compare operand, d stands in for c (never read).
 #define ARITH_COND(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), SLOT(3), SLOT((n) == 4 ? 4 : 1))
-#define ARITH_BR(A, C, n)                                   \
-  L_##A##_##C:                                              \
-  if (ARITH_COND(A, C, n)) {                                \
+  // One arithmetic branch: `Label` is the op's name, COND(A, C, n) its condition (passed
+  // as a macro name: an expanded condition's commas would split SANDBOX_BR_C's arguments).
+#define ARITH_BR_AS(Label, A, C, n, COND)                   \
+  L_##Label:                                                \
+  if (COND(A, C, n)) {                                      \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
   } else {                                                  \
     pc += 3 + n;                                            \
   }                                                         \
   NEXT();                                                   \
-  SANDBOX_BR_C(A##_##C, n, ARITH_COND(A, C, n))
+  SANDBOX_BR_C(Label, n, COND(A, C, n))
+#define ARITH_BR(A, C, n) ARITH_BR_AS(A##_##C, A, C, n, ARITH_COND)
   MIDIMON_ARITH_BRS(ARITH_BR)
 #undef ARITH_BR
   // The same with b in the instruction (MIDIMON_ARITH_IMM_BRS): [h][d][a][imm][rel]
 #define ARITH_COND_I(A, C, n) arith_branch<Op::A, Op::C>(SLOT(1), SLOT(2), Value::from_i32(pc[4]), SLOT(1))
-#define ARITH_BR_I(A, C, n)                                 \
-  L_##A##I_##C:                                             \
-  if (ARITH_COND_I(A, C, n)) {                              \
-    pc += static_cast<int32_t>(pc[2 + n]);                  \
-  } else {                                                  \
-    pc += 3 + n;                                            \
-  }                                                         \
-  NEXT();                                                   \
-  SANDBOX_BR_C(A##I_##C, n, ARITH_COND_I(A, C, n))
+#define ARITH_BR_I(A, C, n) ARITH_BR_AS(A##I_##C, A, C, n, ARITH_COND_I)
   MIDIMON_ARITH_IMM_BRS(ARITH_BR_I)
 #undef ARITH_BR_I
+#undef ARITH_BR_AS
 #undef ARITH_COND_I
 #undef ARITH_COND
 #undef SANDBOX_BR_C

@@ -91,31 +91,24 @@ IOp store_binop(Op store, Op binop) {
 
 IOp sandbox_branch(IOp base, BrVariant v) {
   switch (base) {
-#define MIDIMON_X(Name, n)                                                             \
+  // Each branch op's four sandbox variants (code.h), named by suffix.
+#define MIDIMON_VARIANTS(Name)                                                         \
   case IOp::Name:                                                                      \
     return v == BrVariant::F    ? IOp::Name##_F                                        \
            : v == BrVariant::FB ? IOp::Name##_FB                                       \
            : v == BrVariant::PB ? IOp::Name##_PB                                       \
                                 : IOp::Name##_FPB;
+#define MIDIMON_X(Name, n) MIDIMON_VARIANTS(Name)
     MIDIMON_COND_BRS(MIDIMON_X)
     MIDIMON_IMM_COND_BRS(MIDIMON_X)  // the same four variants for the immediate forms
 #undef MIDIMON_X
-#define MIDIMON_X(A, C, n)                                                             \
-  case IOp::A##_##C:                                                                   \
-    return v == BrVariant::F    ? IOp::A##_##C##_F                                     \
-           : v == BrVariant::FB ? IOp::A##_##C##_FB                                    \
-           : v == BrVariant::PB ? IOp::A##_##C##_PB                                    \
-                                : IOp::A##_##C##_FPB;
+#define MIDIMON_X(A, C, n) MIDIMON_VARIANTS(A##_##C)
     MIDIMON_ARITH_BRS(MIDIMON_X)
 #undef MIDIMON_X
-#define MIDIMON_X(A, C, n)                                                             \
-  case IOp::A##I_##C:                                                                  \
-    return v == BrVariant::F    ? IOp::A##I_##C##_F                                    \
-           : v == BrVariant::FB ? IOp::A##I_##C##_FB                                   \
-           : v == BrVariant::PB ? IOp::A##I_##C##_PB                                   \
-                                : IOp::A##I_##C##_FPB;
+#define MIDIMON_X(A, C, n) MIDIMON_VARIANTS(A##I_##C)
     MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#undef MIDIMON_VARIANTS
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
     default:

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -85,13 +86,7 @@ struct Limited {
       EXPECT_TRUE(c.store.set_fuel(c.store.fuel_remaining() - host_take).ok());
       return Trap();
     });
-    auto m = Module::compile(engine, test::wat2wasm(kModule));
-    EXPECT_TRUE(m.ok()) << m.error().to_string();
-    if (!m.ok()) return;
-    module = *m;
-    auto r = linker.instantiate(store, module);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (r.ok()) inst = *r;
+    inst = test::instantiate_wat(engine, store, linker, kModule, &module);
   }
   std::shared_ptr<const Module> module;
 

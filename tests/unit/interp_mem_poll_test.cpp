@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -103,13 +104,7 @@ struct Fixture {
                          results[0] = r;
                          return Trap();
                        });
-    auto m = Module::compile(engine, test::wat2wasm(kModule));
-    EXPECT_TRUE(m.ok()) << m.error().to_string();
-    if (!m.ok()) return;
-    module = *m;
-    auto r = linker.instantiate(store, module);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (r.ok()) inst = *r;
+    inst = test::instantiate_wat(engine, store, linker, kModule, &module);
   }
 
   std::string call(const std::string& name, uint32_t arg, Value* out = nullptr) {
