@@ -116,9 +116,15 @@ class Store {
     // flag first, then lower (both sequentially consistent); here the limit is written
     // first, then the flag read: either the read sees the flag, or the lowering comes
     // after this write. Without deadline checks the flag never lowers the limit.
+    // Without deadline checks no code counts on a lowered limit: a plain store, no fence (after
+    // every host call; a sequentially consistent store is an `xchg` on x86-64).
     void set_mem_limit(uint64_t size, bool deadline_checks) {
+      if (!deadline_checks) {
+        mem_limit.store(size, std::memory_order_relaxed);
+        return;
+      }
       mem_limit.store(size, std::memory_order_seq_cst);
-      if (deadline_checks && interrupt.load(std::memory_order_seq_cst) != 0) {
+      if (interrupt.load(std::memory_order_seq_cst) != 0) {
         mem_limit.store(0, std::memory_order_relaxed);
       }
     }
