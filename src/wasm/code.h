@@ -167,7 +167,8 @@ namespace midimon::wasm {
 // takes the back-edge) does not poll: the plain branch with deadline checks only, _FB
 // (Br_FB) with fuel as well, and br_table entries back to a loop then need no stub.
 // memory.copy/fill/init, SIMD accesses and host functions check the real size and are
-// no poll.
+// no poll. An engine without deadline checks runs an interpreter of its own whose
+// accesses compare with the real size, kept in a register (interp_handler_addresses).
 enum class IOp : uint16_t {
 #define WASM_OP(Name, text, prefix, code, imm, sig) Name,
 #include "opcodes.def"
@@ -291,8 +292,10 @@ struct CompiledFunc {
   std::vector<Value> const_pool;
 };
 
-// Handler addresses of every IOp (interpreter.cpp). Thread-safe; computed once.
-const uint64_t* interp_handler_addresses();
+// Handler addresses of every IOp (interpreter.cpp) for engines with or without
+// EngineConfig::deadline_checks: each mode has an interpreter of its own. Thread-safe;
+// computed once.
+const uint64_t* interp_handler_addresses(bool deadline_checks);
 
 // SIMD handlers, called by the Simd / SimdMem ops (interp_simd.h). A SimdFn returns the
 // instruction's length in units; a SimdMemFn returns 0 instead for an access out of

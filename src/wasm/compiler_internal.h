@@ -72,7 +72,7 @@ class Compiler {
         type_(m.func_type(func_index)),
         body_(m.bodies[func_index - m.num_imported_funcs]),
         instrs_(decoded.instrs()),
-        handlers_(interp_handler_addresses()),
+        handlers_(interp_handler_addresses(engine.config().deadline_checks)),
         out_(std::make_unique<CompiledFunc>()),
         code_(out_->code) {}
 

@@ -191,6 +191,13 @@ using SlotPair = uint64_t __attribute__((vector_size(16)));
 }
 
 // `init` != nullptr: only fills the handler offset table.
+// One instantiation per EngineConfig::deadline_checks, each with its own handlers (the
+// compiler emits the addresses of the one its engine runs, interp_handler_addresses).
+// Without deadline checks the accesses' bounds check compares with `msize`, a local g++
+// keeps in a register, instead of ExecState::mem_limit in memory: the load that reading
+// it costs every access made matmul about 4 % slower in CPU time (docs/performance.md,
+// "One interpreter per deadline mode").
+template <bool kDeadlineChecks>
 Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64_t* init,
          const uint32_t* exit_pc) {
   if (init) {
@@ -289,7 +296,6 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   asm("" : "+r"(exec_p));
   Store::ExecState& exec = *exec_p;
   const uint32_t max_depth = store->limits().max_call_depth;
-  const bool deadline_checks = store->engine().config().deadline_checks;
   exec.ensure_stack(store->limits().max_value_stack_slots);  // done by Store::call already
   if (!exec.sp) exec.sp = exec.stack.get();
   Value* const saved_sp = exec.sp;
@@ -323,6 +329,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   // The current memory's real size. The accesses' bounds checks compare with
   // exec.mem_limit instead (MEM_CHECK), which is this size until a deadline passes.
   const uint64_t* msize_p = &kZeroSize;
+  uint64_t msize = 0;  // *msize_p, for MEM_CHECK without deadline checks (SYNC_MEM_LIMIT)
   uint64_t mem_end = 0;  // a failed MEM_CHECK's access end, for mem_check_failed
   uint32_t depth = exec.depth;
   Value* fp = exec.sp;
@@ -345,7 +352,17 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
     mem = inst->memories.empty() ? nullptr : inst->memories[0];           \
     mb = mem ? mem->base : nullptr;                                       \
     msize_p = mem ? &mem->size : &kZeroSize;                              \
-    exec.set_mem_limit(*msize_p, deadline_checks);                        \
+    SYNC_MEM_LIMIT();                                                     \
+  } while (0)
+  // The bounds checks' limit after the memory's size may have changed: ExecState's
+  // mem_limit (keeping a passed deadline's 0) or, without deadline checks, `msize`.
+#define SYNC_MEM_LIMIT()                                   \
+  do {                                                     \
+    if constexpr (kDeadlineChecks) {                       \
+      exec.set_mem_limit(*msize_p);                        \
+    } else {                                               \
+      msize = *msize_p;                                    \
+    }                                                      \
   } while (0)
 
   // A scalar load's or store's bounds check (code.h): the access ends at `end`. Against
@@ -355,7 +372,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MEM_CHECK_IN(end, in_rdx)                            \
   do {                                                       \
     const uint64_t e_ = (end);                               \
-    if (UNLIKELY(past_mem_limit<in_rdx>(e_, exec))) {        \
+    if (UNLIKELY(kDeadlineChecks ? past_mem_limit<in_rdx>(e_, exec) : e_ > msize)) { \
       mem_end = e_;                                          \
       goto mem_check_failed;                                 \
     }                                                        \
@@ -907,12 +924,12 @@ do_host_call: {
   }
   // A host function may have blocked past the deadline: the flag is checked right away
   // (only by engines with deadline checks, so without them nothing changes).
-  if (UNLIKELY(deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0)) {
+  if (UNLIKELY(kDeadlineChecks && exec.interrupt.load(std::memory_order_relaxed) != 0)) {
     TRAP(TrapKind::DeadlineExceeded);
   }
   for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
   // The host may have grown the memory, or run other wasm (another memory's limit).
-  exec.set_mem_limit(*msize_p, deadline_checks);
+  SYNC_MEM_LIMIT();
   pc = ret_pc;
   NEXT();
 }
@@ -1218,7 +1235,7 @@ L_MemorySize:
   NEXT();
 L_MemoryGrow: {
   const int64_t r = mem->grow(SLOT(2).i32);
-  exec.set_mem_limit(*msize_p, deadline_checks);  // keeps a passed deadline's 0
+  SYNC_MEM_LIMIT();
   set_i32(SLOT(1), static_cast<uint32_t>(r));
   pc += 4;
   NEXT();
@@ -1629,6 +1646,7 @@ finish:
 #undef SLOT
 #undef TRAP
 #undef LOAD_INSTANCE
+#undef SYNC_MEM_LIMIT
 #undef MEM_CHECK
 #undef MEM_CHECK_IN
 #undef CALL_LIMIT_HIT
@@ -1641,10 +1659,11 @@ struct Tables {
   uint32_t exit_code[kOpUnits] = {};
 };
 
+template <bool kDeadlineChecks>
 const Tables& tables() {
   static const Tables t = [] {
     Tables x;
-    (void)run(nullptr, nullptr, nullptr, nullptr, x.addresses.data(), nullptr);
+    (void)run<kDeadlineChecks>(nullptr, nullptr, nullptr, nullptr, x.addresses.data(), nullptr);
     std::memcpy(x.exit_code, &x.addresses[static_cast<uint32_t>(IOp::Exit)], sizeof(uint64_t));
     return x;
   }();
@@ -1653,10 +1672,15 @@ const Tables& tables() {
 
 }  // namespace
 
-const uint64_t* interp_handler_addresses() { return tables().addresses.data(); }
+const uint64_t* interp_handler_addresses(bool deadline_checks) {
+  return deadline_checks ? tables<true>().addresses.data() : tables<false>().addresses.data();
+}
 
 Trap interpret(Store& store, FuncInst* func, const Value* args, Value* results) {
-  return run(&store, func, args, results, nullptr, tables().exit_code);
+  if (store.engine().config().deadline_checks) {
+    return run<true>(&store, func, args, results, nullptr, tables<true>().exit_code);
+  }
+  return run<false>(&store, func, args, results, nullptr, tables<false>().exit_code);
 }
 
 }  // namespace midimon::wasm

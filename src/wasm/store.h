@@ -104,25 +104,21 @@ class Store {
     // own: the check fails and its rare path traps "deadline exceeded" (the frame fits
     // the real stack_end). The outermost Store::call restores it with the flag.
     std::atomic<uintptr_t> call_limit{0};
-    // What every scalar load's and store's bounds check compares the access's end with:
-    // the size of the running function's memory (the interpreter writes it wherever that
-    // can change: entering an instance, memory.grow, after a host call), or 0 once a
-    // deadline has passed (lowered with `interrupt`, as call_limit), so a loop that
-    // accesses memory needs no poll of its own: the check fails and its rare path traps
-    // "deadline exceeded" when the access fits the real size. Never above the real size.
+    // What every scalar load's and store's bounds check compares the access's end with
+    // in an engine with deadline checks: the size of the running function's memory (the
+    // interpreter writes it wherever that can change: entering an instance, memory.grow,
+    // after a host call), or 0 once a deadline has passed (lowered with `interrupt`, as
+    // call_limit), so a loop that accesses memory needs no poll of its own: the check
+    // fails and its rare path traps "deadline exceeded" when the access fits the real
+    // size. Never above the real size. Without deadline checks it is not used: the
+    // interpreter compares with the size it keeps in a register (interpreter.cpp, run).
     std::atomic<uint64_t> mem_limit{0};
     // Sets mem_limit to `size` without losing a deadline: a store racing with the
     // watchdog's (or Store::interrupt's) lowering could overwrite its 0. Those set the
     // flag first, then lower (both sequentially consistent); here the limit is written
     // first, then the flag read: either the read sees the flag, or the lowering comes
-    // after this write. Without deadline checks the flag never lowers the limit.
-    // Without deadline checks no code counts on a lowered limit: a plain store, no fence (after
-    // every host call; a sequentially consistent store is an `xchg` on x86-64).
-    void set_mem_limit(uint64_t size, bool deadline_checks) {
-      if (!deadline_checks) {
-        mem_limit.store(size, std::memory_order_relaxed);
-        return;
-      }
+    // after this write.
+    void set_mem_limit(uint64_t size) {
       mem_limit.store(size, std::memory_order_seq_cst);
       if (interrupt.load(std::memory_order_seq_cst) != 0) {
         mem_limit.store(0, std::memory_order_relaxed);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "handler_count_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -194,13 +195,7 @@ INSTANTIATE_TEST_SUITE_P(Configs, FuelForward, ::testing::Values(0, 1, 2, 3),
                                   (p.param & 2 ? "_lazy" : "_eager");
                          });
 
-bool has_op(const CompiledFunc& cf, IOp op) {
-  const uint64_t h = interp_handler_addresses()[static_cast<uint32_t>(op)];
-  for (size_t k = 0; k + 1 < cf.code.size(); ++k) {
-    if ((cf.code[k] | (static_cast<uint64_t>(cf.code[k + 1]) << 32)) == h) return true;
-  }
-  return false;
-}
+bool has_op(const CompiledFunc& cf, IOp op) { return test::count_handler(cf.code, op) > 0; }
 
 // The forms are really used (the totals above would also hold with Fuel ops at every
 // target), and a forward branch with deadline checks on does not poll.

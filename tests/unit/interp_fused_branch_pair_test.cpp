@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "handler_count_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -118,16 +119,7 @@ struct Runner {
   }
 };
 
-// How many times the handler of `op` appears in `code` (a handler is two units).
-int count_handler(const std::vector<uint32_t>& code, IOp op) {
-  const uint64_t h = interp_handler_addresses()[static_cast<uint32_t>(op)];
-  int n = 0;
-  for (size_t k = 0; k + 1 < code.size(); ++k) {
-    const uint64_t word = code[k] | (static_cast<uint64_t>(code[k + 1]) << 32);
-    if (word == h) ++n;
-  }
-  return n;
-}
+using test::count_handler;
 
 // ---------------------------------------------------------------------------------
 // Reference semantics (the model)

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "handler_count_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -318,15 +319,7 @@ struct Runner {
   }
 };
 
-// How many times `op`'s handler appears in `code` (a handler is two units).
-int count_handler(const std::vector<uint32_t>& code, IOp op) {
-  const uint64_t h = interp_handler_addresses()[static_cast<uint32_t>(op)];
-  int n = 0;
-  for (size_t k = 0; k + 1 < code.size(); ++k) {
-    if ((code[k] | (static_cast<uint64_t>(code[k + 1]) << 32)) == h) ++n;
-  }
-  return n;
-}
+using test::count_handler;
 // An arithmetic + branch op in any of its forms (plain, _F, _FB, _PB, _FPB: consecutive).
 int count_family(const std::vector<uint32_t>& code, IOp base) {
   int n = 0;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "handler_count_util.h"
 #include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
@@ -126,13 +127,9 @@ struct Fixture {
 
   // Whether function `func`'s code contains a handler of `ops`.
   bool has_any(uint32_t func, const std::vector<IOp>& ops) const {
-    const uint64_t* h = interp_handler_addresses();
     const auto& code = module->code(func).value()->code;
-    for (size_t k = 0; k + 1 < code.size(); ++k) {
-      const uint64_t word = code[k] | (static_cast<uint64_t>(code[k + 1]) << 32);
-      for (IOp op : ops) {
-        if (word == h[static_cast<uint32_t>(op)]) return true;
-      }
+    for (IOp op : ops) {
+      if (test::count_handler(code, op) > 0) return true;
     }
     return false;
   }
