@@ -5,7 +5,7 @@
 // counts below are in slots):
 //   [0, num_locals)                 parameters, then declared locals (zeroed on entry up
 //                                   to zero_end; the rest are written before read)
-//   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
+//   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller Instance*
 //   [const_slot, +num_consts)       constants, copied from `consts` on entry (only those
 //                                   some instruction reads from a slot; the rest are
 //                                   carried in the instructions, and the unused slots up
