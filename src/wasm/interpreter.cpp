@@ -238,6 +238,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #undef MIDIMON_X
         &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
         &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
+        &&L_I32AddI_GlobalSet, &&L_GlobalGet_I32AddI_GlobalSet,
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
 #define MIDIMON_X(Name) &&L_##Name##_I,
         MIDIMON_IMM_BINOPS(MIDIMON_X)
@@ -982,6 +983,19 @@ L_I32Sub_GlobalSet:
 L_GlobalGet_I32Sub_GlobalSet: {
   GlobalInst* g = inst->globals[pc[3]];
   set_i32(SLOT(1), g->value.i32 - SLOT(3).i32);
+  g->value = SLOT(1);
+  pc += 5;
+  NEXT();
+}
+  // The same with the frame size in the instruction (a sub by n is the add of -n)
+L_I32AddI_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 + pc[4]);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_GlobalGet_I32AddI_GlobalSet: {
+  GlobalInst* g = inst->globals[pc[3]];
+  set_i32(SLOT(1), g->value.i32 + pc[4]);
   g->value = SLOT(1);
   pc += 5;
   NEXT();
