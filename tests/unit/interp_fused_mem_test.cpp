@@ -709,7 +709,9 @@ TEST(InterpFusedMem, StackPointerAdjustmentsCarryTheFrameSize) {
         EXPECT_EQ(r.call(k.twin, {I(x)}, &b, &fuel_t), "") << k.twin;
         EXPECT_EQ(b.i32, want) << k.twin << " " << x;
         EXPECT_EQ(r.i32("sp", {}), sp) << k.twin << " " << x;
-        if (c.fuel) EXPECT_EQ(fuel_f + 2, fuel_t) << k.fused << " " << x;
+        if (c.fuel) {
+          EXPECT_EQ(fuel_f + 2, fuel_t) << k.fused << " " << x;
+        }
       }
     }
   }

@@ -317,7 +317,9 @@ TEST(Interpreter, ReturnsRestoreTheCallersInstance) {
     Engine engine(ec);
     Store store(engine);
     Linker linker;
-    if (c.fuel) ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    if (c.fuel) {
+      ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    }
     auto a = Module::compile(engine, test::wat2wasm(R"((module
       (memory (export "mem") 1)
       (global $g (export "g") (mut i32) (i32.const 1000))
