@@ -92,6 +92,12 @@ inline bool arith_branch(Value& d, const Value& a, const Value& b, const Value& 
 }
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
+// A label's `hot` attribute (g++ only; clang has it for functions alone and warns).
+#if defined(__GNUC__) && !defined(__clang__)
+#define MIDIMON_HOT_LABEL __attribute__((hot))
+#else
+#define MIDIMON_HOT_LABEL
+#endif
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 // The deadline poll: is the store's interrupt flag set? On x86-64 one compare with memory
@@ -871,7 +877,13 @@ L_CallIndirect: {
   CALL_HEAD(c, fp + pc[4], 6);
   ENTER_FRAME(c_, n_, f_, f_->entry, pc + 6);
 }
-L_Call: {
+  // The label's `hot` is kept from when direct calls fell into the shared frame set-up:
+  // without it g++ also judges the other handlers differently and tests a slot with a
+  // load and `test` instead of one `cmpl $0` (BrIf, BrUnless, Select and others: +1
+  // instruction each, zstd compress +0.5 %).
+L_Call:
+  MIDIMON_HOT_LABEL;
+  {
   CALL_HEAD(inst->funcs[pc[2]], fp + pc[3], 4);
   ENTER_FRAME(c_, n_, f_, f_->entry, pc + 4);
 }
