@@ -5,7 +5,7 @@
 // counts below are in slots):
 //   [0, num_locals)                 parameters, then declared locals (zeroed on entry up
 //                                   to zero_end; the rest are written before read)
-//   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller FuncInst*
+//   [ctl_slot, ctl_slot + 3)        return info: return pc, caller fp, caller Instance*
 //   [const_slot, +num_consts)       constants, copied from `consts` on entry (only those
 //                                   some instruction reads from a slot; the rest are
 //                                   carried in the instructions, and the unused slots up
@@ -85,6 +85,7 @@ namespace midimon::wasm {
 //   <Load>_Idx, <Store>_Idx, LdPair_<A>_<B>             (superinstructions.h)
 //   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
 //   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
+//   I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet      (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
 //   <Load>_AddI [h][dst][a][imm][offset]               (MIDIMON_LOAD_ADD_IMMS, superinstructions.h)
 //   I32AndI_<C> and its variants [h][d][a][imm][rel]   (MIDIMON_ARITH_IMM_BRS, superinstructions.h)
@@ -235,6 +236,8 @@ enum class IOp : uint16_t {
   I32Add_GlobalSet,
   I32Sub_GlobalSet,
   GlobalGet_I32Sub_GlobalSet,
+  I32AddI_GlobalSet,
+  GlobalGet_I32AddI_GlobalSet,
   Simd,
   SimdMem,
   GlobalGetV128,

@@ -231,8 +231,8 @@ void Compiler::resolve_pending_imm(Op next) {
       imm_start_ = -1;
       return;
     case Op::GlobalSet:
-      // I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (a stack frame)
-      if (p == Op::I32Add || p == Op::I32Sub) demote_imm();
+      // An add or sub of a constant keeps it: fuse_global_set takes the immediate form
+      // (I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet: a stack frame's size).
       imm_start_ = -1;
       return;
     default:

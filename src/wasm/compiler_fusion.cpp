@@ -287,26 +287,38 @@ IOp Compiler::emit_if_arith_head(uint32_t cond, uint32_t* start) {
 }
 
 bool Compiler::fuse_global_set(uint32_t v, uint32_t global) {
-  if (!arith_ends_at(here()) || (arith_op_ != Op::I32Add && arith_op_ != Op::I32Sub)) return false;
+  // The constant in the instruction (I32Add_I: [d][a][imm]) or in a slot ([d][a][b]).
+  const bool imm = add_imm_ends_at(here());
+  if (!imm && (!arith_ends_at(here()) || (arith_op_ != Op::I32Add && arith_op_ != Op::I32Sub))) {
+    return false;
+  }
   const size_t s0 = static_cast<size_t>(arith_start_);
   const uint32_t d = code_[s0 + kOpUnits], a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
   if (d != v) return false;
   arith_start_ = -1;
   // a is the fresh temp of a global.get of the same global right before (read only by
-  // the sub, so the fused op need not write it).
-  if (arith_op_ == Op::I32Sub && a >= temp_base_ && a != b &&
+  // the sub, so the fused op need not write it). The immediate form of a sub is an add.
+  if ((imm || (arith_op_ == Op::I32Sub && a != b)) && a >= temp_base_ &&
       intact(gget_start_, iop(Op::GlobalGet), kOpUnits + 2, static_cast<int64_t>(s0))) {
     const size_t g0 = static_cast<size_t>(gget_start_);
     if (code_[g0 + kOpUnits] == a && code_[g0 + kOpUnits + 1] == global) {
       code_.resize(g0);
-      emit_op(IOp::GlobalGet_I32Sub_GlobalSet);
+      emit_op(imm ? IOp::GlobalGet_I32AddI_GlobalSet : IOp::GlobalGet_I32Sub_GlobalSet);
       emit(d);
       emit(global);
-      emit(b);
+      emit(b);  // the slot, or the immediate
       return true;
     }
   }
   code_.resize(s0);
+  if (imm) {
+    emit_op(IOp::I32AddI_GlobalSet);
+    emit(d);
+    emit(a);
+    emit(b);  // the immediate
+    emit(global);
+    return true;
+  }
   emit_op(arith_op_ == Op::I32Add ? IOp::I32Add_GlobalSet : IOp::I32Sub_GlobalSet);
   emit(d);
   emit(a);

@@ -251,6 +251,12 @@ class Compiler {
   bool and_imm_ends_at(int64_t end) const {
     return arith_op_ == Op::I32And && intact(arith_start_, IOp::I32And_I, kOpUnits + 3, end);
   }
+  // An i32.add or i32.sub with its constant in the instruction (I32Add_I; a sub by c is
+  // the add of -c) ends at `end`: fuse_global_set takes it.
+  bool add_imm_ends_at(int64_t end) const {
+    return (arith_op_ == Op::I32Add || arith_op_ == Op::I32Sub) &&
+           intact(arith_start_, IOp::I32Add_I, kOpUnits + 3, end);
+  }
 
   void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
     last_cmp_start_ = start;

@@ -251,6 +251,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #undef MIDIMON_X
         &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
         &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
+        &&L_I32AddI_GlobalSet, &&L_GlobalGet_I32AddI_GlobalSet,
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
 #define MIDIMON_X(Name) &&L_##Name##_I,
         MIDIMON_IMM_BINOPS(MIDIMON_X)
@@ -322,7 +323,6 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 
   TrapKind trap_kind = TrapKind::None;
   Trap result;
-  FuncInst* cur = func;
   Instance* inst = nullptr;
   MemoryInst* mem = nullptr;
   uint8_t* mb = nullptr;
@@ -334,11 +334,15 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   uint32_t depth = exec.depth;
   Value* fp = exec.sp;
   const uint32_t* pc = nullptr;
-  // Call state shared by Call, CallIndirect and the host path.
-  FuncInst* callee = nullptr;
-  Value* nfp = nullptr;
-  const uint32_t* ret_pc = nullptr;
-  const CompiledFunc* cf = nullptr;
+  // Call state handed by the call ops to their rare paths (a host function or a first
+  // call: do_host_call, do_call; a failed stack check: call_check_failed). Volatile, so
+  // they stay in memory, written only on those paths: as plain variables g++ merged them
+  // with the call ops' own callee and frame (their copies on the rare paths), and so kept
+  // those in stack slots on every call too.
+  FuncInst* volatile callee = nullptr;
+  Value* volatile nfp = nullptr;
+  const uint32_t* volatile ret_pc = nullptr;
+  const CompiledFunc* volatile cf = nullptr;
 
   // The end of the stack that calls check against: ExecState::call_limit, which is the
   // stack's end until a deadline passes (Store::interrupt, the watchdog: then 0, so every
@@ -346,9 +350,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   // checks on, calls need no poll of their own (code.h).
 #define CALL_LIMIT_HIT(end) past_limit(reinterpret_cast<uintptr_t>(end), exec.call_limit)
 
-#define LOAD_INSTANCE()                                                   \
+#define LOAD_INSTANCE(instance)                                           \
   do {                                                                    \
-    inst = cur->instance;                                                 \
+    inst = (instance);                                                    \
     mem = inst->memories.empty() ? nullptr : inst->memories[0];           \
     mb = mem ? mem->base : nullptr;                                       \
     msize_p = mem ? &mem->size : &kZeroSize;                              \
@@ -396,11 +400,11 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
     Value* ctl = fp + cf->ctl_slot;
     ctl[0].ref = reinterpret_cast<Ref>(exit_pc);
     ctl[1].ref = reinterpret_cast<Ref>(fp);
-    ctl[2].ref = reinterpret_cast<Ref>(func);
+    ctl[2].ref = reinterpret_cast<Ref>(func->instance);
     for (uint32_t i = cf->num_params; i < cf->num_locals; ++i) fp[i].bits = 0;
     for (uint32_t i = 0; i < cf->num_consts; ++i) ctl[kCtlSlots + i] = cf->consts[i];
     pc = cf->entry;
-    LOAD_INSTANCE();
+    LOAD_INSTANCE(func->instance);
     NEXT();
   }
 
@@ -673,49 +677,104 @@ L_BrTable_F: {
   pc += static_cast<int32_t>(pc[4 + i]);
   NEXT();
 }
+  // The frame set-up of a wasm callee (already compiled and checked), in each call op
+  // that enters it: a shared copy (do_frame) took its callee, new fp, compiled code and
+  // return pc from variables every call op set, which g++ kept in stack slots (a store
+  // and one to three loads each, per call); inlined, they stay in registers. RET is the
+  // return pc (read before pc changes), ENTRY where the callee starts.
+  // Declared locals start at zero; constants still read from slots are copied in. Both
+  // inline, two slots a step, when few (most functions, and nearly all pools now that
+  // constants are carried in the instructions): the PLT calls to memset/memcpy (with the
+  // registers they clobber) cost more than a few stores, though memset wins on many
+  // locals (zero_slots, copy_slots). An odd count of locals overshoots by one slot into
+  // a local written before read, ctl[0] (written after it) or a result slot not yet live;
+  // the pool is padded to even and the frame has room (compiler.cpp, run()). Only the
+  // part that is large goes through the PLT: a frame with many locals to zero often has
+  // a pool of a few constants, and the other way round.
+  // The return info keeps the caller's Instance, not its FuncInst: a return needs only
+  // the instance (one load less than through the FuncInst), and no current FuncInst has
+  // to be kept (g++ spilled it: a store and a load per call).
+#define ENTER_FRAME(CALLEE, NFP, CF, ENTRY, RET)                                      \
+  do {                                                                                \
+    ++depth;                                                                          \
+    Value* const ctl_ = (NFP) + (CF)->ctl_slot;                                       \
+    ctl_[1].ref = reinterpret_cast<Ref>(fp);                                          \
+    ctl_[2].ref = reinterpret_cast<Ref>(inst);                                        \
+    /* fp before the zeroing: across the memset/memcpy calls the new frame's address   \
+       is then in fp's (callee-saved) register, not in one more to save. */            \
+    fp = (NFP);                                                                       \
+    if (LIKELY((CF)->small_init)) {                                                   \
+      zero_slots(fp, (CF)->num_params, (CF)->zero_end);                               \
+      copy_slots(ctl_ + kCtlSlots, (CF)->consts, (CF)->num_consts);                   \
+    } else {                                                                          \
+      const uint32_t nz_ = (CF)->zero_end - (CF)->num_params;                         \
+      if (nz_ > kSmallInit) {                                                         \
+        std::memset(fp + (CF)->num_params, 0, nz_ * sizeof(Value));                   \
+      } else {                                                                        \
+        zero_slots(fp, (CF)->num_params, (CF)->zero_end);                             \
+      }                                                                               \
+      if ((CF)->num_consts > kSmallConsts) {                                          \
+        std::memcpy(ctl_ + kCtlSlots, (CF)->consts, (CF)->num_consts * sizeof(Value)); \
+      } else {                                                                        \
+        copy_slots(ctl_ + kCtlSlots, (CF)->consts, (CF)->num_consts);                 \
+      }                                                                               \
+    }                                                                                 \
+    ctl_[0].ref = reinterpret_cast<Ref>(RET); /* after the zeroing's overshoot */     \
+    pc = (ENTRY);                                                                     \
+    if (UNLIKELY((CALLEE)->instance != inst)) LOAD_INSTANCE((CALLEE)->instance);      \
+    NEXT();                                                                           \
+  } while (0)
+  // The call ops' common start: `c_` the callee, `n_` its frame, `f_` its code. Not yet
+  // compiled or a host function: the shared do_host_call path (RET_UNITS: the op's length).
+#define CALL_HEAD(CALLEE, NFP, RET_UNITS)                                               \
+  FuncInst* const c_ = (CALLEE);                                                        \
+  Value* const n_ = (NFP);                                                              \
+  const CompiledFunc* const f_ = c_->code;                                              \
+  if (UNLIKELY(f_ == nullptr)) {                                                        \
+    callee = c_;                                                                        \
+    nfp = n_;                                                                           \
+    ret_pc = pc + (RET_UNITS);                                                          \
+    goto do_host_call;                                                                  \
+  }                                                                                     \
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(n_ + f_->frame_size))) {            \
+    nfp = n_;                                                                           \
+    cf = f_;                                                                            \
+    goto call_check_failed;                                                             \
+  }
   // Calls that charge the callee's entry block (its first op is a Fuel op whenever fuel
   // is on: calls see a deadline through their stack check, not a poll at entry) and
   // start after that op. Not yet compiled or a host function: the plain path (a lazily
-  // compiled callee's own Fuel op then charges it).
-L_Call_F:
-  callee = inst->funcs[pc[2]];
-  nfp = fp + pc[3];
-  ret_pc = pc + 4;
-  goto do_call_f;
-L_CallIndirect_F: {  // CallIndirect's checks, then do_call_f
+  // compiled callee's own Fuel op then charges it). Nothing the frame set-up does is
+  // observable if the charge traps (a trap unwinds all).
+L_Call_F: {
+  CALL_HEAD(inst->funcs[pc[2]], fp + pc[3], 4);
+  CHARGE(f_->entry[kOpUnits]);
+  ENTER_FRAME(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 4);
+}
+L_CallIndirect_F: {  // CallIndirect's checks, then as Call_F
   const uint32_t i = SLOT(4).i32;
   TableInst* tab = inst->tables[pc[3]];
   if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
   const Ref r = tab->elems[i];
   if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
-  callee = ref_func(r);
-  if (UNLIKELY(callee->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
-  nfp = fp + pc[4];
-  ret_pc = pc + 6;
-  goto do_call_f;
+  FuncInst* const c = ref_func(r);
+  if (UNLIKELY(c->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  CALL_HEAD(c, fp + pc[4], 6);
+  CHARGE(f_->entry[kOpUnits]);
+  ENTER_FRAME(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 6);
 }
   // A function calling itself, its entry block paid by the caller's block (code.h):
   // compiled (it is running) and its first op is the Fuel op to skip.
-L_Call_S:
-  callee = inst->funcs[pc[2]];
-  nfp = fp + pc[3];
-  ret_pc = pc + 4;
-  cf = callee->code;
-  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+L_Call_S: {
+  FuncInst* const c_ = inst->funcs[pc[2]];
+  Value* const n_ = fp + pc[3];
+  const CompiledFunc* const f_ = c_->code;
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(n_ + f_->frame_size))) {
+    nfp = n_;
+    cf = f_;
     goto call_check_failed;
   }
-  pc = cf->entry + kOpUnits + 1;
-  goto do_frame;
-do_call_f: {
-  cf = callee->code;
-  if (UNLIKELY(cf == nullptr)) goto do_host_call;
-  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
-    goto call_check_failed;
-  }
-  // Nothing the frame set-up below does is observable if this traps (a trap unwinds all).
-  CHARGE(cf->entry[kOpUnits]);
-  pc = cf->entry + kOpUnits + 1;
-  goto do_frame;
+  ENTER_FRAME(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 4);
 }
 #undef CHARGE
 #undef POLL
@@ -830,68 +889,35 @@ L_CallIndirect: {
   if (UNLIKELY(i >= tab->elems.size())) TRAP(TrapKind::UndefinedElement);
   const Ref r = tab->elems[i];
   if (UNLIKELY(r == kNullRef)) TRAP(TrapKind::UninitializedElement);
-  callee = ref_func(r);
-  if (UNLIKELY(callee->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
-  nfp = fp + pc[4];
-  ret_pc = pc + 6;
-  goto do_call;
+  FuncInst* const c = ref_func(r);
+  if (UNLIKELY(c->type_id != inst->type_ids[pc[2]])) TRAP(TrapKind::IndirectCallTypeMismatch);
+  CALL_HEAD(c, fp + pc[4], 6);
+  ENTER_FRAME(c_, n_, f_, f_->entry, pc + 6);
 }
-  // Direct calls fall into do_call (CallIndirect jumps). The label's `hot` makes g++ lay
-  // them out that way (without it the layout flipped with unrelated changes, giving
-  // every direct call a jump: +1 instruction a call).
+  // The label's `hot` is kept from when direct calls fell into the shared frame set-up:
+  // without it g++ also judges the other handlers differently and tests a slot with a
+  // load and `test` instead of one `cmpl $0` (BrIf, BrUnless, Select and others: +1
+  // instruction each, zstd compress +0.5 %).
 L_Call:
   MIDIMON_HOT_LABEL;
-  callee = inst->funcs[pc[2]];
-  nfp = fp + pc[3];
-  ret_pc = pc + 4;
+  {
+  CALL_HEAD(inst->funcs[pc[2]], fp + pc[3], 4);
+  ENTER_FRAME(c_, n_, f_, f_->entry, pc + 4);
+}
+  // A callee compiled on its first call (do_host_call): callee, nfp and ret_pc set.
 do_call: {
-  cf = callee->code;
-  if (UNLIKELY(cf == nullptr)) goto do_host_call;
-  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(nfp + cf->frame_size))) {
+  FuncInst* const c_ = callee;
+  Value* const n_ = nfp;
+  const CompiledFunc* const f_ = c_->code;
+  const uint32_t* const r_ = ret_pc;
+  if (UNLIKELY(depth >= max_depth || CALL_LIMIT_HIT(n_ + f_->frame_size))) {
+    cf = f_;
     goto call_check_failed;
   }
-  pc = cf->entry;
+  ENTER_FRAME(c_, n_, f_, f_->entry, r_);
 }
-do_frame: {  // cf, callee, nfp, ret_pc set and checked; pc = where the callee starts
-  ++depth;
-  Value* ctl = nfp + cf->ctl_slot;
-  // Declared locals start at zero; constants still read from slots are copied in. Both
-  // inline, two slots a step, when few (most functions, and nearly all pools now that
-  // constants are carried in the instructions): the PLT calls to memset/memcpy (with the
-  // registers they clobber) cost more than a few stores, though memset wins on many
-  // locals (zero_slots, copy_slots). An odd count of locals overshoots by one slot into
-  // a local written before read, ctl[0] (written below) or a result slot not yet live;
-  // the pool is padded to even and the frame has room (compiler.cpp, run()).
-  if (LIKELY(cf->small_init)) {
-    zero_slots(nfp, cf->num_params, cf->zero_end);
-    copy_slots(ctl + kCtlSlots, cf->consts, cf->num_consts);
-  } else {
-    // Only the part that is large goes through the PLT: a frame with many locals to
-    // zero often has a pool of a few constants, and the other way round.
-    const uint32_t nz = cf->zero_end - cf->num_params;
-    if (nz > kSmallInit) {
-      std::memset(nfp + cf->num_params, 0, nz * sizeof(Value));
-    } else {
-      zero_slots(nfp, cf->num_params, cf->zero_end);
-    }
-    if (cf->num_consts > kSmallConsts) {
-      std::memcpy(ctl + kCtlSlots, cf->consts, cf->num_consts * sizeof(Value));
-    } else {
-      copy_slots(ctl + kCtlSlots, cf->consts, cf->num_consts);
-    }
-  }
-  ctl[0].ref = reinterpret_cast<Ref>(ret_pc);
-  ctl[1].ref = reinterpret_cast<Ref>(fp);
-  ctl[2].ref = reinterpret_cast<Ref>(cur);
-  fp = nfp;
-  if (UNLIKELY(callee->instance != inst)) {
-    cur = callee;
-    LOAD_INSTANCE();
-  } else {
-    cur = callee;
-  }
-  NEXT();
-}
+#undef CALL_HEAD
+#undef ENTER_FRAME
 do_host_call: {
   if (UNLIKELY(callee->instance != nullptr)) {
     // Not a host function: a wasm function's first call, its module compiling lazily
@@ -905,8 +931,10 @@ do_host_call: {
     }
     goto do_call;
   }
-  const size_t np = callee->param_slots, nr = callee->result_slots;
-  Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
+  FuncInst* const hf = callee;
+  Value* const args_ = nfp;  // read once each (volatile)
+  const size_t np = hf->param_slots, nr = hf->result_slots;
+  Value* res = args_ + np;  // scratch: results must not overwrite unread arguments
   if (UNLIKELY(res + nr > stack_end)) TRAP(TrapKind::CallStackExhausted);
   exec.sp = res + nr;
   exec.depth = depth;
@@ -915,7 +943,7 @@ do_host_call: {
     // Own scope: the Trap (non-trivial destructor) must end before the threaded
     // dispatch's indirect gotos below, or clang rejects the jumps out of its scope.
     Caller caller{*store, inst};
-    Trap t2 = callee->host(caller, nfp, res);
+    Trap t2 = hf->host(caller, args_, res);
     FUEL_SPLIT();  // before `finish` joins it
     if (UNLIKELY(!t2.ok())) {
       result = std::move(t2);
@@ -927,7 +955,7 @@ do_host_call: {
   if (UNLIKELY(kDeadlineChecks && exec.interrupt.load(std::memory_order_relaxed) != 0)) {
     TRAP(TrapKind::DeadlineExceeded);
   }
-  for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
+  for (size_t i = 0; i < nr; ++i) args_[i] = res[i];
   // The host may have grown the memory, or run other wasm (another memory's limit).
   SYNC_MEM_LIMIT();
   pc = ret_pc;
@@ -940,13 +968,12 @@ do_host_call: {
   do {                                                                                     \
     /* fp points at the return info here. */                                              \
     pc = reinterpret_cast<const uint32_t*>(fp[0].ref);                                     \
-    FuncInst* caller_ = reinterpret_cast<FuncInst*>(fp[2].ref);                            \
+    Instance* caller_ = reinterpret_cast<Instance*>(fp[2].ref);                            \
     fp = reinterpret_cast<Value*>(fp[1].ref);                                              \
     --depth;                                                                               \
-    cur = caller_;                                                                         \
     /* Same instance: a memory.grow in the callee has set exec.mem_limit already (a grow   \
        elsewhere returns through another instance or a host call, which set it again). */ \
-    if (UNLIKELY(caller_->instance != inst)) LOAD_INSTANCE();                              \
+    if (UNLIKELY(caller_ != inst)) LOAD_INSTANCE(caller_);                                 \
     NEXT();                                                                                \
   } while (0)
 L_Ret1:
@@ -985,6 +1012,19 @@ L_I32Sub_GlobalSet:
 L_GlobalGet_I32Sub_GlobalSet: {
   GlobalInst* g = inst->globals[pc[3]];
   set_i32(SLOT(1), g->value.i32 - SLOT(3).i32);
+  g->value = SLOT(1);
+  pc += 5;
+  NEXT();
+}
+  // The same with the frame size in the instruction (a sub by n is the add of -n)
+L_I32AddI_GlobalSet:
+  set_i32(SLOT(1), SLOT(2).i32 + pc[4]);
+  inst->globals[pc[5]]->value = SLOT(1);
+  pc += 6;
+  NEXT();
+L_GlobalGet_I32AddI_GlobalSet: {
+  GlobalInst* g = inst->globals[pc[3]];
+  set_i32(SLOT(1), g->value.i32 + pc[4]);
   g->value = SLOT(1);
   pc += 5;
   NEXT();
@@ -1629,7 +1669,7 @@ L_MemoryFill: {
 deadline_exceeded:
   result = Trap(TrapKind::DeadlineExceeded);
   goto finish;
-call_check_failed:  // do_call / do_call_f: nfp, cf and depth as they checked them
+call_check_failed:  // the call ops (CALL_HEAD), do_call: nfp, cf and depth as they checked them
   trap_kind = call_limit_trap(depth >= max_depth || nfp + cf->frame_size > stack_end);
   goto do_trap;
 mem_check_failed:  // MEM_CHECK: past the real size, or within it with the limit lowered

@@ -97,6 +97,10 @@
 // i32.sub; local.tee $fp; global.set $sp` and the epilogue's add and global.set):
 //   I32Add_GlobalSet, I32Sub_GlobalSet  [h][d][a][b][g]: d = a <op> b, then global g = d
 //   GlobalGet_I32Sub_GlobalSet          [h][d][g][b]:    d = global g - b, then g = d
+// and with the constant frame size in the instruction (the sub of n is the add of -n),
+// so that it needs no slot in the function's constant pool, copied by every call:
+//   I32AddI_GlobalSet                   [h][d][a][imm][g]: d = a + imm, then g = d
+//   GlobalGet_I32AddI_GlobalSet         [h][d][g][imm]:    d = global g + imm, then g = d
 // Two binops in a row, done in order (the second may read the first's result), in one
 // dispatch: Pair_<A>_<B> [h][d1][a1][b1][d2][a2][b2]. The pairs are the adjacent binops
 // most frequent in the bench kernels (hashes, ciphers, address arithmetic, float math).

@@ -181,6 +181,47 @@ const char* kModule = R"((module
     (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
     (local.get $n))
   (func (export "sp") (result i32) (global.get $sp))
+  ;; the frame's size not a constant: the slot forms (GlobalGet_I32Sub_GlobalSet, I32Add_GlobalSet)
+  (func (export "frame_var") (param $n i32) (param $size i32) (result i32) (local $fp i32)
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (local.get $size))))
+    (i32.store (local.get $fp) (local.get $n))
+    (local.set $n (i32.or (i32.load (local.get $fp)) (global.get $sp)))
+    (global.set $sp (i32.add (local.get $fp) (local.get $size)))
+    (local.get $n))
+  ;; the size in the instruction (GlobalGet_I32AddI_GlobalSet, I32AddI_GlobalSet), from
+  ;; sp = $x: returns fp ^ rotl(sp after, 7); each "_t" twin tees the results into two
+  ;; locals, which keeps both unfused (two instructions more)
+  (func (export "fr1") (param $x i32) (result i32) (local $fp i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 0x80000010))))
+    (global.set $sp (i32.add (local.get $fp) (i32.const 0x7ffffff8)))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
+  (func (export "fr1_t") (param $x i32) (result i32) (local $fp i32) (local $t i32) (local $u i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $t (local.tee $fp (i32.sub (global.get $sp) (i32.const 0x80000010)))))
+    (global.set $sp (local.tee $t (local.tee $u (i32.add (local.get $fp) (i32.const 0x7ffffff8)))))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
+  (func (export "fr2") (param $x i32) (result i32) (local $fp i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const -1))))
+    (global.set $sp (i32.add (local.get $fp) (i32.const -1)))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
+  (func (export "fr2_t") (param $x i32) (result i32) (local $fp i32) (local $t i32) (local $u i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $t (local.tee $fp (i32.sub (global.get $sp) (i32.const -1)))))
+    (global.set $sp (local.tee $t (local.tee $u (i32.add (local.get $fp) (i32.const -1)))))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
+  ;; an add in the prologue, and the epilogue's add with the constant first (commuted)
+  (func (export "fr3") (param $x i32) (result i32) (local $fp i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $fp (i32.add (global.get $sp) (i32.const 48))))
+    (global.set $sp (i32.add (i32.const 0x80000001) (local.get $fp)))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
+  (func (export "fr3_t") (param $x i32) (result i32) (local $fp i32) (local $t i32) (local $u i32)
+    (global.set $sp (local.get $x))
+    (global.set $sp (local.tee $t (local.tee $fp (i32.add (global.get $sp) (i32.const 48)))))
+    (global.set $sp (local.tee $t (local.tee $u (i32.add (i32.const 0x80000001) (local.get $fp)))))
+    (i32.xor (local.get $fp) (i32.rotl (global.get $sp) (i32.const 7))))
   (func (export "sub_set") (param $a i32) (param $b i32)
     (global.set $sp (i32.sub (local.get $a) (local.get $b))))
   (func (export "other_get") (param $b i32)
@@ -602,8 +643,10 @@ TEST(InterpFusedMem, StackPointerAdjustments) {
     SCOPED_TRACE(c.name);
     Runner r(c);
     ASSERT_NE(r.inst, nullptr);
-    EXPECT_EQ(count_handler(r.code("frame"), IOp::GlobalGet_I32Sub_GlobalSet), 1);
-    EXPECT_EQ(count_handler(r.code("frame"), IOp::I32Add_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::GlobalGet_I32AddI_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame"), IOp::I32AddI_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame_var"), IOp::GlobalGet_I32Sub_GlobalSet), 1);
+    EXPECT_EQ(count_handler(r.code("frame_var"), IOp::I32Add_GlobalSet), 1);
     EXPECT_EQ(count_handler(r.code("sub_set"), IOp::I32Sub_GlobalSet), 1);
     EXPECT_EQ(count_handler(r.code("other_get"), IOp::I32Sub_GlobalSet), 1);
     EXPECT_EQ(count_handler(r.code("other_get"), IOp::GlobalGet_I32Sub_GlobalSet), 0);
@@ -618,6 +661,52 @@ TEST(InterpFusedMem, StackPointerAdjustments) {
     EXPECT_EQ(r.call("sub_set", {I(4096), I(0)}), "");
     EXPECT_EQ(r.i32("frame", {I(7)}), 7u + 4064u);
     EXPECT_EQ(r.i32("sp", {}), 4096u);
+    EXPECT_EQ(r.i32("frame_var", {I(9), I(32)}), 9u + 4064u);
+    EXPECT_EQ(r.i32("sp", {}), 4096u);
+  }
+}
+
+// The frame size carried in the instruction: against the twins the fusion does not
+// touch and against the arithmetic, with sp and sizes around the 32-bit wrap; fuel
+// exactly the twin's minus its three extra instructions (local.tee).
+TEST(InterpFusedMem, StackPointerAdjustmentsCarryTheFrameSize) {
+  struct Case {
+    const char* fused;
+    const char* twin;
+    uint32_t sub, add;  // fp = x - sub, sp = fp + add
+  };
+  const Case cases[] = {
+      {"fr1", "fr1_t", 0x80000010u, 0x7ffffff8u},
+      {"fr2", "fr2_t", 0xffffffffu, 0xffffffffu},
+      {"fr3", "fr3_t", 0u - 48u, 0u - 0x7fffffffu},
+  };
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    for (const Case& k : cases) {
+      EXPECT_EQ(count_handler(r.code(k.fused), IOp::GlobalGet_I32AddI_GlobalSet), 1) << k.fused;
+      EXPECT_EQ(count_handler(r.code(k.fused), IOp::I32AddI_GlobalSet), 1) << k.fused;
+      for (IOp op : {IOp::GlobalGet_I32AddI_GlobalSet, IOp::I32AddI_GlobalSet,
+                     IOp::GlobalGet_I32Sub_GlobalSet, IOp::I32Add_GlobalSet, IOp::I32Sub_GlobalSet}) {
+        EXPECT_EQ(count_handler(r.code(k.twin), op), 0) << k.twin;
+      }
+      for (uint32_t x : {0u, 5u, 4096u, 0x7fffffffu, 0x80000000u, 0xfffffff0u, 0xffffffffu}) {
+        const uint32_t fp = x - k.sub, sp = fp + k.add;
+        const uint32_t want = fp ^ ((sp << 7) | (sp >> 25));
+        uint64_t fuel_f = 0, fuel_t = 0;
+        Value a = I(0), b = I(0);
+        EXPECT_EQ(r.call(k.fused, {I(x)}, &a, &fuel_f), "") << k.fused;
+        EXPECT_EQ(a.i32, want) << k.fused << " " << x;
+        EXPECT_EQ(r.i32("sp", {}), sp) << k.fused << " " << x;
+        EXPECT_EQ(r.call(k.twin, {I(x)}, &b, &fuel_t), "") << k.twin;
+        EXPECT_EQ(b.i32, want) << k.twin << " " << x;
+        EXPECT_EQ(r.i32("sp", {}), sp) << k.twin << " " << x;
+        if (c.fuel) {
+          EXPECT_EQ(fuel_f + 3, fuel_t) << k.fused << " " << x;
+        }
+      }
+    }
   }
 }
 

@@ -299,5 +299,86 @@ TEST(Interpreter, CallIntoAnotherInstanceSwitchesMemory) {
   EXPECT_EQ(f.i32("run"), 42u + 700u);
 }
 
+// A frame's return info holds the caller's Instance (interpreter.cpp, do_frame): every
+// return, direct or indirect, one level or several deep, through the entry frame or a
+// host call, must come back to the caller's memory and globals, under each engine
+// configuration (the fuel and deadline variants of the call ops).
+TEST(Interpreter, ReturnsRestoreTheCallersInstance) {
+  struct Config {
+    const char* name;
+    bool fuel, deadline;
+  };
+  for (const Config c : {Config{"plain", false, false}, Config{"fuel", true, false},
+                         Config{"deadline", false, true}, Config{"fuel_deadline", true, true}}) {
+    SCOPED_TRACE(c.name);
+    EngineConfig ec;
+    ec.fuel_metering = c.fuel;
+    ec.deadline_checks = c.deadline;
+    Engine engine(ec);
+    Store store(engine);
+    Linker linker;
+    if (c.fuel) {
+      ASSERT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
+    }
+    auto a = Module::compile(engine, test::wat2wasm(R"((module
+      (memory (export "mem") 1)
+      (global $g (export "g") (mut i32) (i32.const 1000))
+      (data (i32.const 0) "\2a")
+      (table (export "tab") 2 funcref)
+      (elem (i32.const 0) $peek $deep)
+      (func $peek (export "peek") (result i32) (i32.load8_u (i32.const 0)))
+      ;; a's own calls: the returns inside a keep a's memory and global
+      (func $deep (export "deep") (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n))
+          (then (i32.add (call $peek) (global.get $g)))
+          (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1)))
+                         (i32.load8_u (i32.const 0))))))
+    ))"));
+    ASSERT_TRUE(a.ok());
+    auto ai = linker.instantiate(store, *a);
+    ASSERT_TRUE(ai.ok());
+    linker.define_instance("a", **ai);
+    auto b = Module::compile(engine, test::wat2wasm(R"((module
+      (import "a" "peek" (func $peek (result i32)))
+      (import "a" "deep" (func $deep (param i32) (result i32)))
+      (import "a" "tab" (table 2 funcref))
+      (type $t0 (func (result i32)))
+      (type $t1 (func (param i32) (result i32)))
+      (memory 1)
+      (global $g (mut i32) (i32.const 5))
+      (data (i32.const 0) "\07")
+      (func $here (result i32) (i32.add (i32.load8_u (i32.const 0)) (global.get $g)))
+      ;; after each call into a: b's memory (7) and global (5) again
+      (func (export "run") (param $n i32) (result i32)
+        (i32.add
+          (i32.add (call $peek) (call $here))
+          (i32.add
+            (i32.mul (call $deep (local.get $n)) (call $here))
+            (i32.add (call_indirect (type $t0) (i32.const 0))
+                     (i32.add (call_indirect (type $t1) (local.get $n) (i32.const 1))
+                              (call $here))))))
+    ))"));
+    ASSERT_TRUE(b.ok());
+    auto bi = linker.instantiate(store, *b);
+    ASSERT_TRUE(bi.ok());
+    FuncInst* run = (*bi)->get_func("run");
+    ASSERT_NE(run, nullptr);
+    for (uint32_t n : {0u, 1u, 5u}) {
+      const std::vector<Value> args{I(n)};
+      std::vector<Value> res(1);
+      ASSERT_TRUE(store.call(run, args, res).ok());
+      // deep(n) = 42 + 1000 + 42 * n; b's $here = 7 + 5 = 12
+      const uint32_t deep = 42 + 1000 + 42 * n;
+      EXPECT_EQ(res[0].i32, (42 + 12) + (deep * 12 + (42 + (deep + 12)))) << n;
+    }
+    // Straight into a (the entry frame's return info is a's instance).
+    FuncInst* deep = (*ai)->get_func("deep");
+    const std::vector<Value> args{I(3)};
+    std::vector<Value> res(1);
+    ASSERT_TRUE(store.call(deep, args, res).ok());
+    EXPECT_EQ(res[0].i32, 42u + 1000u + 3u * 42u);
+  }
+}
+
 }  // namespace
 }  // namespace midimon::wasm
