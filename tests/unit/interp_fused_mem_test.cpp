@@ -128,20 +128,20 @@ const char* kModule = R"((module
   (func (export "add64_if") (param $a i64) (param $b i64) (param $c i64) (result i32)
     (if (result i32) (i64.ne (i64.add (local.get $a) (local.get $b)) (local.get $c))
       (then (i32.const 1)) (else (i32.const 2))))
-  ;; switch on x - 10
+  ;; switch on x - 10 (each target a block of its own cost)
   (func (export "switch") (param $x i32) (result i32)
     (block $d (block $c2 (block $c1 (block $c0
       (br_table $c0 $c1 $c2 $d (i32.sub (local.get $x) (i32.const 10))))
       (return (i32.const 100)))
-      (return (i32.const 101)))
-      (return (i32.const 102)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
     (i32.const 103))
   (func (export "switch_twin") (param $x i32) (result i32)
     (block $d (block $c2 (block $c1 (block $c0
       (br_table $c0 $c1 $c2 $d (local.tee $x (i32.sub (local.get $x) (i32.const 10)))))
       (return (i32.const 100)))
-      (return (i32.const 101)))
-      (return (i32.const 102)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
     (i32.const 103))
   ;; with a value carried to the targets
   (func (export "switch_val") (param $x i32) (param $y i32) (result i32)
@@ -172,8 +172,8 @@ const char* kModule = R"((module
     (block $d (block $c2 (block $c1 (block $c0
       (br_table $c0 $c1 $c2 $d (i32.add (local.get $x) (i32.const -10))))
       (return (i32.const 100)))
-      (return (i32.const 101)))
-      (return (i32.const 102)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
     (i32.const 103))
   ;; a forward br after an add: I32Add_Br in every configuration
   (func (export "fwd") (param $x i32) (result i32) (local $y i32)
