@@ -39,12 +39,13 @@ namespace midimon::wasm {
 //   Br_FB [h][rel][cost]   Br_PB [h][rel]   Br_FPB [h][rel][cost]
 // With fuel on, a forward branch is _FB too (never _FPB: only loop headers poll), its
 // taken cost being its target block's cost. Three more fuel-only forms:
-//   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
+//   BrTable_F       [h][index][count][(rel, cost) * (count + 1)]  (each entry's rel
+//                   and cost side by side: one address for both)
 //   Call_F          [h][funcidx][frame base]        (Call's layout)
 //   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
 //   Call_S          [h][funcidx][frame base]        a function's call of itself whose
 //                   entry cost the caller's block has paid: starts past the Fuel op
-//   I32Sub_BrTable_F [h][a][b][count][rel * (count + 1)][cost * (count + 1)]
+//   I32Sub_BrTable_F [h][a][b][count][(rel, cost) * (count + 1)]
 //                   I32Sub_BrTable whose entries charge like BrTable_F's
 //   I32Add_Br_FB    [h][d][a][b][rel][cost]   I32Add_Br whose jump charges like Br_FB's
 //                   (fuel without polling: a forward br, or a back-edge that needs no poll)

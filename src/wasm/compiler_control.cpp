@@ -361,12 +361,12 @@ void Compiler::do_br_table(const Instr& in) {
     emit(index);
   }
   emit(count);
-  uint32_t table = here();
-  for (uint32_t i = 0; i <= count; ++i) emit(0);
-  // BrTable_F: each entry's cost (0 for a stub, whose own branch charges).
-  const uint32_t costs = here();
-  if (fuel_) {
-    for (uint32_t i = 0; i <= count; ++i) emit(0);
+  // With fuel each entry is its rel, then its cost (0 for a stub, whose own branch
+  // charges): one address for both.
+  const uint32_t table = here();
+  const uint32_t step = fuel_ ? 2 : 1;
+  for (uint32_t i = 0; i <= count; ++i) {
+    for (uint32_t k = 0; k < step; ++k) emit(0);
   }
   std::vector<uint32_t> stubs;  // entries that need moves, a return or a poll
   for (uint32_t i = 0; i <= count; ++i) {
@@ -376,7 +376,7 @@ void Compiler::do_br_table(const Instr& in) {
         (loop_stubs && label(depths[i]).kind == Op::Loop)) {
       stubs.push_back(i);
     } else {
-      jump_to(depths[i], start, table + i, fuel_ ? int64_t{costs + i} : -1);
+      jump_to(depths[i], start, table + step * i, fuel_ ? int64_t{table + step * i + 1} : -1);
     }
   }
   // One stub per distinct target depth.
@@ -388,7 +388,7 @@ void Compiler::do_br_table(const Instr& in) {
       it = stub_at.emplace(depths[i], here()).first;
       emit_branch(depths[i]);
     }
-    patch(table + i, start, it->second);
+    patch(table + step * i, start, it->second);
   }
 }
 

@@ -653,8 +653,9 @@ L_BrTable_F: {
   uint32_t i = SLOT(1).i32;
   const uint32_t count = pc[3];
   if (i > count) i = count;
-  CHARGE(pc[5 + count + i]);
-  pc += static_cast<int32_t>(pc[4 + i]);
+  const uint32_t* e = pc + 4 + 2 * size_t{i};  // the entry: rel, cost (size_t: one lea)
+  CHARGE(e[1]);
+  pc += static_cast<int32_t>(e[0]);
   NEXT();
 }
   // The fused forms of I32Sub_BrTable and I32Add_Br with fuel (code.h): with the sub or
@@ -663,8 +664,9 @@ L_I32Sub_BrTable_F: {
   uint32_t i = SLOT(1).i32 - SLOT(2).i32;
   const uint32_t count = pc[4];
   if (i > count) i = count;
-  CHARGE(pc[6 + count + i]);
-  pc += static_cast<int32_t>(pc[5 + i]);
+  const uint32_t* e = pc + 5 + 2 * size_t{i};  // the entry: rel, cost
+  CHARGE(e[1]);
+  pc += static_cast<int32_t>(e[0]);
   NEXT();
 }
 L_I32Add_Br_FB:
