@@ -365,9 +365,7 @@ void Compiler::do_br_table(const Instr& in) {
   // charges): one address for both.
   const uint32_t table = here();
   const uint32_t step = fuel_ ? 2 : 1;
-  for (uint32_t i = 0; i <= count; ++i) {
-    for (uint32_t k = 0; k < step; ++k) emit(0);
-  }
+  for (uint32_t i = 0; i < (count + 1) * step; ++i) emit(0);
   std::vector<uint32_t> stubs;  // entries that need moves, a return or a poll
   for (uint32_t i = 0; i <= count; ++i) {
     // A back-edge with deadline checks on goes through a stub too: its Br_PB / Br_FPB
