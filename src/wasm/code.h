@@ -39,11 +39,18 @@ namespace midimon::wasm {
 //   Br_FB [h][rel][cost]   Br_PB [h][rel]   Br_FPB [h][rel][cost]
 // With fuel on, a forward branch is _FB too (never _FPB: only loop headers poll), its
 // taken cost being its target block's cost. Three more fuel-only forms:
-//   BrTable_F       [h][index][count][rel * (count + 1)][cost * (count + 1)]
+//   BrTable_F       [h][index][count][(rel, cost) * (count + 1)]  (each entry's rel
+//                   and cost side by side: one address for both)
 //   Call_F          [h][funcidx][frame base]        (Call's layout)
 //   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
 //   Call_S          [h][funcidx][frame base]        a function's call of itself whose
 //                   entry cost the caller's block has paid: starts past the Fuel op
+//   I32Sub_BrTable_F [h][a][b][count][(rel, cost) * (count + 1)]
+//                   I32Sub_BrTable whose entries charge like BrTable_F's
+//   I32Add_Br_FB    [h][d][a][b][rel][cost]   I32Add_Br whose jump charges like Br_FB's
+//                   (fuel without polling: a forward br, or a back-edge that needs no poll)
+//   Copy_Br_FB      [h][dst][src][rel][cost]  Copy2_Br_FB [h][d1][s1][d2][s2][rel][cost]
+//                   the same for Copy_Br / Copy2_Br
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -258,6 +265,10 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(A, C, n) A##I_##C, A##I_##C##_F, A##I_##C##_FB, A##I_##C##_PB, A##I_##C##_FPB,
   MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
+  I32Sub_BrTable_F,
+  I32Add_Br_FB,
+  Copy_Br_FB,
+  Copy2_Br_FB,
   Count_
 };
 

@@ -98,11 +98,12 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
 bool Compiler::emit_merged_br(Ctrl& c) {
   if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
   if (fuel_field_ == entry_field_) entry_grows_ = true;  // no Call_S in this function
-  const uint32_t start = emit_op(IOp::Br);
-  emit(0);
+  // It charges nothing, so it fuses with the add or copies before it as without fuel
+  // (I32Add_Br, Copy_Br, Copy2_Br: Lua's `pc++` and values carried to a block's end).
+  const uint32_t start = emit_jump();
   BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
   m.fields.insert(m.fields.end(), merged_.begin(), merged_.end());
-  c.fixups.push_back({start + kOpUnits, start, Ctrl::kMerged | static_cast<uint32_t>(br_merges_.size())});
+  c.fixups.push_back({here() - 1, start, Ctrl::kMerged | static_cast<uint32_t>(br_merges_.size())});
   br_merges_.push_back(std::move(m));
   return true;
 }
@@ -117,7 +118,14 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
   if (c.kind == Op::Loop && (fuel_ || back_polls() || c.hdr_units > 0 || c.hdr_field >= 0)) {
     // Back-edge: the branch charges / polls for the loop header and skips its op. (With
     // deadline checks only and an access that polled, a plain jump below.)
-    uint32_t start = emit_op(sandbox_branch(IOp::Br, back_variant()));
+    const BrVariant v = back_variant();
+    if (v == BrVariant::FB) {  // may fuse with the add before it
+      const uint32_t start = emit_jump_fb();
+      patch(here() - 2, start, c.loop_start + c.hdr_units);
+      back_fixups_.emplace_back(here() - 1, static_cast<uint32_t>(c.hdr_field));
+      return;
+    }
+    uint32_t start = emit_op(sandbox_branch(IOp::Br, v));
     emit(0);
     patch(start + kOpUnits, start, c.loop_start + c.hdr_units);
     if (fuel_) {
@@ -135,11 +143,8 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
     jump_to(depth, start, here() - 1);
     return;
   }
-  uint32_t start = emit_op(IOp::Br_FB);
-  emit(0);
-  const int64_t cost = here();
-  emit(0);
-  jump_to(depth, start, start + kOpUnits, cost);
+  const uint32_t start = emit_jump_fb();
+  jump_to(depth, start, here() - 2, here() - 1);
 }
 
 void Compiler::emit_return() {
@@ -343,11 +348,11 @@ void Compiler::do_br_table(const Instr& in) {
   const uint32_t count = static_cast<uint32_t>(in.targets.size());
   std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
   depths.push_back(in.index);
-  // Without fuel an i32.sub just before may fuse into it (Lua's opcode switch); with fuel
-  // each entry carries its target's cost (BrTable_F), unfused.
+  // An i32.sub just before may fuse into it (Lua's opcode switch); with fuel each entry
+  // carries its target's cost (BrTable_F, I32Sub_BrTable_F).
   // Loop entries need a stub to poll, unless an access polled before (access_polled_).
   const bool loop_stubs = deadline_ && !access_polled_;
-  const int64_t sub = fuel_ ? -1 : emit_sub_br_table(index);
+  const int64_t sub = emit_sub_br_table(index, fuel_ ? IOp::I32Sub_BrTable_F : IOp::I32Sub_BrTable);
   uint32_t start;
   if (sub >= 0) {
     start = static_cast<uint32_t>(sub);
@@ -356,13 +361,11 @@ void Compiler::do_br_table(const Instr& in) {
     emit(index);
   }
   emit(count);
-  uint32_t table = here();
-  for (uint32_t i = 0; i <= count; ++i) emit(0);
-  // BrTable_F: each entry's cost (0 for a stub, whose own branch charges).
-  const uint32_t costs = here();
-  if (fuel_) {
-    for (uint32_t i = 0; i <= count; ++i) emit(0);
-  }
+  // With fuel each entry is its rel, then its cost (0 for a stub, whose own branch
+  // charges): one address for both.
+  const uint32_t table = here();
+  const uint32_t step = fuel_ ? 2 : 1;
+  for (uint32_t i = 0; i < (count + 1) * step; ++i) emit(0);
   std::vector<uint32_t> stubs;  // entries that need moves, a return or a poll
   for (uint32_t i = 0; i <= count; ++i) {
     // A back-edge with deadline checks on goes through a stub too: its Br_PB / Br_FPB
@@ -371,7 +374,7 @@ void Compiler::do_br_table(const Instr& in) {
         (loop_stubs && label(depths[i]).kind == Op::Loop)) {
       stubs.push_back(i);
     } else {
-      jump_to(depths[i], start, table + i, fuel_ ? int64_t{costs + i} : -1);
+      jump_to(depths[i], start, table + step * i, fuel_ ? int64_t{table + step * i + 1} : -1);
     }
   }
   // One stub per distinct target depth.
@@ -383,7 +386,7 @@ void Compiler::do_br_table(const Instr& in) {
       it = stub_at.emplace(depths[i], here()).first;
       emit_branch(depths[i]);
     }
-    patch(table + i, start, it->second);
+    patch(table + step * i, start, it->second);
   }
 }
 

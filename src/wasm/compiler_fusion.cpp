@@ -210,14 +210,14 @@ bool Compiler::fuse_load_pair(Op op, uint32_t addr, uint32_t offset) {
   return true;
 }
 
-int64_t Compiler::emit_sub_br_table(uint32_t index) {
+int64_t Compiler::emit_sub_br_table(uint32_t index, IOp fused) {
   if (!arith_ends_at(here()) || arith_op_ != Op::I32Sub) return -1;
   const size_t s0 = static_cast<size_t>(arith_start_);
   if (index != temp(stack_.size()) || code_[s0 + kOpUnits] != index) return -1;
   const uint32_t a = code_[s0 + kOpUnits + 1], b = code_[s0 + kOpUnits + 2];
   code_.resize(s0);
   arith_start_ = -1;
-  const uint32_t start = emit_op(IOp::I32Sub_BrTable);
+  const uint32_t start = emit_op(fused);
   emit(a);
   emit(b);
   return start;
@@ -240,6 +240,29 @@ uint32_t Compiler::emit_jump() {
   }
   set_handler(static_cast<uint32_t>(s0), fused);
   bind_here();  // the fused op is no plain add or copy any more
+  emit(0);
+  return static_cast<uint32_t>(s0);
+}
+
+uint32_t Compiler::emit_jump_fb() {
+  int64_t s0 = -1;
+  IOp fused = IOp::Invalid;
+  if (arith_ends_at(here()) && arith_op_ == Op::I32Add) {
+    s0 = arith_start_;
+    fused = IOp::I32Add_Br_FB;
+  } else if (last_copy_start_ >= 0 && last_copy_count_ <= 2) {
+    s0 = last_copy_start_;
+    fused = last_copy_count_ == 1 ? IOp::Copy_Br_FB : IOp::Copy2_Br_FB;
+  }
+  if (fused == IOp::Invalid) {
+    const uint32_t start = emit_op(IOp::Br_FB);
+    emit(0);
+    emit(0);
+    return start;
+  }
+  set_handler(static_cast<uint32_t>(s0), fused);
+  bind_here();  // the fused op is no plain add or copy any more
+  emit(0);
   emit(0);
   return static_cast<uint32_t>(s0);
 }

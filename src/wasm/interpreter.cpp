@@ -270,6 +270,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   &&L_##A##I_##C, &&L_##A##I_##C##_F, &&L_##A##I_##C##_FB, &&L_##A##I_##C##_PB, &&L_##A##I_##C##_FPB,
         MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
+        &&L_I32Sub_BrTable_F, &&L_I32Add_Br_FB, &&L_Copy_Br_FB, &&L_Copy2_Br_FB,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -673,10 +674,38 @@ L_BrTable_F: {
   uint32_t i = SLOT(1).i32;
   const uint32_t count = pc[3];
   if (i > count) i = count;
-  CHARGE(pc[5 + count + i]);
-  pc += static_cast<int32_t>(pc[4 + i]);
+  const uint32_t* e = pc + 4 + 2 * size_t{i};  // the entry: rel, cost (size_t: one lea)
+  CHARGE(e[1]);
+  pc += static_cast<int32_t>(e[0]);
   NEXT();
 }
+  // The fused forms of I32Sub_BrTable and I32Add_Br with fuel (code.h): with the sub or
+  // add unfused, Lua's opcode switch and its `pc++; continue` paid a dispatch more each.
+L_I32Sub_BrTable_F: {
+  uint32_t i = SLOT(1).i32 - SLOT(2).i32;
+  const uint32_t count = pc[4];
+  if (i > count) i = count;
+  const uint32_t* e = pc + 5 + 2 * size_t{i};  // the entry: rel, cost
+  CHARGE(e[1]);
+  pc += static_cast<int32_t>(e[0]);
+  NEXT();
+}
+L_I32Add_Br_FB:
+  set_i32(SLOT(1), SLOT(2).i32 + SLOT(3).i32);
+  CHARGE(pc[6]);
+  pc += static_cast<int32_t>(pc[5]);
+  NEXT();
+L_Copy_Br_FB:
+  SLOT(1) = SLOT(2);
+  CHARGE(pc[5]);
+  pc += static_cast<int32_t>(pc[4]);
+  NEXT();
+L_Copy2_Br_FB:
+  SLOT(1) = SLOT(2);
+  SLOT(3) = SLOT(4);
+  CHARGE(pc[7]);
+  pc += static_cast<int32_t>(pc[6]);
+  NEXT();
   // The frame set-up of a wasm callee (already compiled and checked), in each call op
   // that enters it: a shared copy (do_frame) took its callee, new fp, compiled code and
   // return pc from variables every call op set, which g++ kept in stack slots (a store

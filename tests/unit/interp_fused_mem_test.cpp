@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -128,20 +129,20 @@ const char* kModule = R"((module
   (func (export "add64_if") (param $a i64) (param $b i64) (param $c i64) (result i32)
     (if (result i32) (i64.ne (i64.add (local.get $a) (local.get $b)) (local.get $c))
       (then (i32.const 1)) (else (i32.const 2))))
-  ;; switch on x - 10
+  ;; switch on x - 10 (each target a block of its own cost)
   (func (export "switch") (param $x i32) (result i32)
     (block $d (block $c2 (block $c1 (block $c0
       (br_table $c0 $c1 $c2 $d (i32.sub (local.get $x) (i32.const 10))))
       (return (i32.const 100)))
-      (return (i32.const 101)))
-      (return (i32.const 102)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
     (i32.const 103))
   (func (export "switch_twin") (param $x i32) (result i32)
     (block $d (block $c2 (block $c1 (block $c0
       (br_table $c0 $c1 $c2 $d (local.tee $x (i32.sub (local.get $x) (i32.const 10)))))
       (return (i32.const 100)))
-      (return (i32.const 101)))
-      (return (i32.const 102)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
     (i32.const 103))
   ;; with a value carried to the targets
   (func (export "switch_val") (param $x i32) (param $y i32) (result i32)
@@ -159,10 +160,31 @@ const char* kModule = R"((module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
     (i32.add (local.get $s) (local.get $i)))
+  ;; its unfused twin, as many instructions: a sub of -1 does not fuse with the jump
+  (func (export "count_sub") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i32.or (local.get $s) (i32.mul (local.get $i) (i32.const 16))))
+      (local.set $i (i32.sub (local.get $i) (i32.const -1)))
+      (br $l)))
+    (i32.add (local.get $s) (local.get $i)))
+  ;; switch's unfused twin, as many instructions: br_table on an add of -10
+  (func (export "switch_add") (param $x i32) (result i32)
+    (block $d (block $c2 (block $c1 (block $c0
+      (br_table $c0 $c1 $c2 $d (i32.add (local.get $x) (i32.const -10))))
+      (return (i32.const 100)))
+      (return (i32.add (i32.const 100) (i32.const 1))))
+      (return (i32.add (i32.const 100) (i32.add (i32.const 1) (i32.const 1)))))
+    (i32.const 103))
   ;; a forward br after an add: I32Add_Br in every configuration
   (func (export "fwd") (param $x i32) (result i32) (local $y i32)
     (block $b
       (if (local.get $x) (then (local.set $y (i32.add (local.get $x) (i32.const 5))) (br $b)))
+      (local.set $y (i32.const 1)))
+    (local.get $y))
+  (func (export "fwd_sub") (param $x i32) (result i32) (local $y i32)
+    (block $b
+      (if (local.get $x) (then (local.set $y (i32.sub (local.get $x) (i32.const -5))) (br $b)))
       (local.set $y (i32.const 1)))
     (local.get $y))
   ;; the then arm's value copied, then its jump past the else arm: Copy_Br
@@ -171,6 +193,12 @@ const char* kModule = R"((module
   ;; two values carried by a br: Copy2_Br
   (func (export "pair_br") (param $a i32) (param $b i32) (result i32)
     (i32.sub (block (result i32 i32) (local.get $a) (local.get $b) (br 0))))
+  ;; a br_if carrying one or two values: the moves and the jump after the test (Copy_Br,
+  ;; with fuel Copy_Br_FB: the jump charges its target)
+  (func (export "brif_val") (param $a i32) (param $c i32) (result i32)
+    (block $b (result i32) (drop (br_if $b (local.get $a) (local.get $c))) (i32.const 7)))
+  (func (export "brif_val2") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (i32.sub (block $l (result i32 i32) (br_if $l (local.get $a) (local.get $b) (local.get $c)))))
   ;; a shadow stack frame as clang makes it
   (global $sp (mut i32) (i32.const 4096))
   (global $g2 (mut i32) (i32.const 100))
@@ -592,16 +620,23 @@ TEST(InterpFusedMem, BrTableOnADifference) {
     SCOPED_TRACE(c.name);
     Runner r(c);
     ASSERT_NE(r.inst, nullptr);
-    // With fuel every entry charges its target (BrTable_F), which takes no sub.
-    const int fused = c.fuel ? 0 : 1;
-    EXPECT_EQ(count_handler(r.code("switch"), IOp::I32Sub_BrTable), fused);
-    EXPECT_EQ(count_handler(r.code("switch_twin"), IOp::I32Sub_BrTable), 0);
-    EXPECT_EQ(count_handler(r.code("switch_val"), IOp::I32Sub_BrTable), fused);
+    // With fuel every entry charges its target (I32Sub_BrTable_F, BrTable_F unfused).
+    const IOp fused = c.fuel ? IOp::I32Sub_BrTable_F : IOp::I32Sub_BrTable;
+    const IOp other = c.fuel ? IOp::I32Sub_BrTable : IOp::I32Sub_BrTable_F;
+    EXPECT_EQ(count_handler(r.code("switch"), fused), 1);
+    EXPECT_EQ(count_handler(r.code("switch_val"), fused), 1);
+    for (const char* f : {"switch", "switch_val", "switch_twin", "switch_add"}) {
+      EXPECT_EQ(count_handler(r.code(f), other), 0) << f;
+    }
+    for (const char* f : {"switch_twin", "switch_add"}) {
+      EXPECT_EQ(count_handler(r.code(f), fused), 0) << f;
+    }
     const std::pair<uint32_t, uint32_t> cases[] = {{10, 100}, {11, 101}, {12, 102}, {13, 103},
                                                    {9, 103},  {0, 103},  {0xffffffffu, 103}};
     for (auto [x, want] : cases) {
       EXPECT_EQ(r.i32("switch", {I(x)}), want) << x;
       EXPECT_EQ(r.i32("switch_twin", {I(x)}), want) << x;
+      EXPECT_EQ(r.i32("switch_add", {I(x)}), want) << x;
     }
     // x - y == 0 or 2: to $i (y * 3 + 1000); 1: to $o (y + 1000); else (default $i).
     EXPECT_EQ(r.i32("switch_val", {I(5), I(5)}), 1015u);
@@ -616,22 +651,38 @@ TEST(InterpFusedMem, JumpsFusedWithTheAddOrCopiesBefore) {
     SCOPED_TRACE(c.name);
     Runner r(c);
     ASSERT_NE(r.inst, nullptr);
-    // The loop's back-edge is a plain br only without the sandbox (else Br_FB / _PB).
-    const bool sandbox = c.fuel || c.deadline;
-    EXPECT_EQ(count_handler(r.code("count"), IOp::I32Add_Br), sandbox ? 0 : 1);
-    // With fuel a forward br charges its target too (Br_FB, or merged into the block's
-    // charge), so only the plain Br of an engine without fuel fuses.
-    const int fwd = c.fuel ? 0 : 1;
-    EXPECT_EQ(count_handler(r.code("fwd"), IOp::I32Add_Br), fwd);
-    EXPECT_EQ(count_handler(r.code("pick"), IOp::Copy_Br), fwd);
-    EXPECT_EQ(count_handler(r.code("pair_br"), IOp::Copy2_Br), fwd);
+    // The loop's back-edge: a plain br without the sandbox (I32Add_Br), Br_FB with fuel
+    // alone (I32Add_Br_FB); with deadline checks it polls (Br_PB / Br_FPB, unfused: the
+    // loop has no memory access that would poll instead).
+    EXPECT_EQ(count_handler(r.code("count"), IOp::I32Add_Br), c.fuel || c.deadline ? 0 : 1);
+    EXPECT_EQ(count_handler(r.code("count"), IOp::I32Add_Br_FB), c.fuel && !c.deadline ? 1 : 0);
+    for (const char* f : {"count_sub", "fwd_sub"}) {
+      EXPECT_EQ(count_handler(r.code(f), IOp::I32Add_Br) + count_handler(r.code(f), IOp::I32Add_Br_FB), 0) << f;
+    }
+    // A forward br that ends its block charges nothing with fuel (its target is paid with
+    // the block: a merged br), so it fuses in every configuration.
+    EXPECT_EQ(count_handler(r.code("fwd"), IOp::I32Add_Br), 1);
+    EXPECT_EQ(count_handler(r.code("pick"), IOp::Copy_Br), 1);
+    EXPECT_EQ(count_handler(r.code("pair_br"), IOp::Copy2_Br), 1);
+    // A br_if's moves and jump: the jump charges its target with fuel.
+    EXPECT_EQ(count_handler(r.code("brif_val"), c.fuel ? IOp::Copy_Br_FB : IOp::Copy_Br), 1);
+    EXPECT_EQ(count_handler(r.code("brif_val"), c.fuel ? IOp::Copy_Br : IOp::Copy_Br_FB), 0);
+    EXPECT_EQ(count_handler(r.code("brif_val2"), c.fuel ? IOp::Copy2_Br_FB : IOp::Copy2_Br), 1);
+    EXPECT_EQ(count_handler(r.code("brif_val2"), c.fuel ? IOp::Copy2_Br : IOp::Copy2_Br_FB), 0);
+    EXPECT_EQ(r.i32("brif_val", {I(5), I(1)}), 5u);
+    EXPECT_EQ(r.i32("brif_val", {I(5), I(0)}), 7u);
+    EXPECT_EQ(r.i32("brif_val2", {I(9), I(4), I(1)}), 5u);
+    EXPECT_EQ(r.i32("brif_val2", {I(9), I(4), I(0)}), 5u);
     for (uint32_t n : {0u, 1u, 7u}) {
       uint32_t s = 0;
       for (uint32_t i = 0; i < n; ++i) s |= i * 16;
       EXPECT_EQ(r.i32("count", {I(n)}), s + n) << n;
+      EXPECT_EQ(r.i32("count_sub", {I(n)}), s + n) << n;
     }
     EXPECT_EQ(r.i32("fwd", {I(0)}), 1u);
     EXPECT_EQ(r.i32("fwd", {I(3)}), 8u);
+    EXPECT_EQ(r.i32("fwd_sub", {I(0)}), 1u);
+    EXPECT_EQ(r.i32("fwd_sub", {I(3)}), 8u);
     EXPECT_EQ(r.i32("pick", {I(1), I(10), I(20)}), 10u);
     EXPECT_EQ(r.i32("pick", {I(0), I(10), I(20)}), 20u);
     EXPECT_EQ(r.i32("pair_br", {I(10), I(3)}), 7u);
@@ -762,6 +813,98 @@ TEST(InterpFusedMem, FusedFormsCostTheirWasmInstructions) {
         EXPECT_EQ(a.bits, b.bits) << t.fused;
         EXPECT_EQ(fused + 1, twin) << t.fused;
       }
+    }
+  }
+}
+
+// The jumps fused with fuel on (I32Sub_BrTable_F, I32Add_Br_FB, and the merged brs'
+// I32Add_Br / Copy_Br / Copy2_Br) charge exactly what their unfused twins (as many wasm
+// instructions) charge: with every fuel amount from 0 to past the total, the same trap
+// or result and the same fuel left. Totals by hand for the loop: entry {block, loop} 2;
+// header {get, get, ge_u, br_if} 4 per test (n + 1); body {get, get, const, mul, or, set,
+// get, const, add|sub, set, br} 11 per iteration (n); exit {get, get, add, end} 4.
+TEST(InterpFusedMem, FusedJumpsChargeLikeTheirTwins) {
+  for (const Config& c : {kConfigs[1], kConfigs[3]}) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    auto run = [&](const char* f, const std::vector<Value>& args, uint64_t fuel) {
+      EXPECT_TRUE(r.store.set_fuel(fuel).ok());
+      FuncInst* fn = r.inst->get_func(f);
+      std::vector<Value> res(1, Value::from_i64(0));
+      const Trap t = r.store.call(fn, args, res);
+      return std::make_tuple(t.ok() ? std::string() : t.message(), r.store.fuel_remaining(), res[0].bits);
+    };
+    for (uint32_t n : {0u, 1u, 3u}) {
+      const uint64_t total = 2 + 4 * (uint64_t{n} + 1) + 11 * uint64_t{n} + 4;
+      uint32_t s = 0;
+      for (uint32_t i = 0; i < n; ++i) s |= i * 16;
+      for (const char* f : {"count", "count_sub"}) {
+        EXPECT_EQ(run(f, {I(n)}, total), std::make_tuple(std::string(), uint64_t{0}, uint64_t{s + n})) << f << " " << n;
+        // One short: the exit block (4) cannot be paid with 3 left.
+        EXPECT_EQ(run(f, {I(n)}, total - 1), std::make_tuple(std::string("fuel exhausted"), uint64_t{3}, uint64_t{0}))
+            << f << " " << n;
+      }
+    }
+    struct Twin {
+      const char* fused;
+      const char* twin;
+      std::vector<std::vector<Value>> args;
+    };
+    const Twin twins[] = {
+        {"count", "count_sub", {{I(0)}, {I(1)}, {I(4)}}},
+        {"switch", "switch_add", {{I(10)}, {I(11)}, {I(12)}, {I(13)}, {I(0)}}},
+        {"fwd", "fwd_sub", {{I(0)}, {I(3)}}},
+    };
+    for (const Twin& t : twins) {
+      for (const auto& args : t.args) {
+        const uint64_t total = 1000 - std::get<1>(run(t.twin, args, 1000));
+        int failures = 0;
+        for (uint64_t fuel = 0; fuel <= total + 2; ++fuel) {
+          const auto a = run(t.fused, args, fuel);
+          const auto b = run(t.twin, args, fuel);
+          const bool ok = a == b && (fuel >= total ? std::get<0>(a).empty() : std::get<0>(a) == "fuel exhausted");
+          if (!ok && failures++ < 3) {
+            ADD_FAILURE() << t.fused << " vs " << t.twin << " fuel " << fuel << " (total " << total << "): {"
+                          << std::get<0>(a) << ", left " << std::get<1>(a) << "} vs {" << std::get<0>(b)
+                          << ", left " << std::get<1>(b) << "}";
+          }
+        }
+      }
+    }
+    // Copy_Br has no twin of as many instructions: pick's total by hand. {get, if} 2, then
+    // the then arm {get, else} 2, whose jump past the else arm is merged (charges
+    // nothing), or the else arm {get, end} 2; the function's end 1.
+    // brif_val: entry {block, get, get, br_if} 4; taken: the label's block {end} 1, charged
+    // by Copy_Br_FB; not taken: {drop, const, end} 3 and the label's block it falls into.
+    // brif_val2: entry {block, get, get, get, br_if} 5; the label's block {sub, end} 2;
+    // not taken: {end} 1 falling into it.
+    struct Total {
+      const char* f;
+      std::vector<Value> args;
+      uint64_t total, value;
+    };
+    const Total totals[] = {
+        {"brif_val", {I(5), I(1)}, 5, 5},
+        {"brif_val", {I(5), I(0)}, 8, 7},
+        {"brif_val2", {I(9), I(4), I(1)}, 7, 5},
+        {"brif_val2", {I(9), I(4), I(0)}, 8, 5},
+    };
+    for (const Total& t : totals) {
+      for (uint64_t fuel = 0; fuel <= t.total + 1; ++fuel) {
+        const auto got = run(t.f, t.args, fuel);
+        if (fuel >= t.total) {
+          EXPECT_EQ(got, std::make_tuple(std::string(), fuel - t.total, t.value)) << t.f << " fuel " << fuel;
+        } else {
+          EXPECT_EQ(std::get<0>(got), "fuel exhausted") << t.f << " fuel " << fuel;
+        }
+      }
+    }
+    for (uint32_t cond : {0u, 1u}) {
+      const uint64_t total = 1000 - std::get<1>(run("pick", {I(cond), I(10), I(20)}, 1000));
+      EXPECT_EQ(total, 5u) << cond;
+      EXPECT_EQ(run("pick", {I(cond), I(10), I(20)}, total), std::make_tuple(std::string(), uint64_t{0}, uint64_t{cond ? 10u : 20u}));
+      EXPECT_EQ(std::get<0>(run("pick", {I(cond), I(10), I(20)}, total - 1)), "fuel exhausted");
     }
   }
 }
