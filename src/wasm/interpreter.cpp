@@ -327,8 +327,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   Instance* inst = nullptr;
   MemoryInst* mem = nullptr;
   uint8_t* mb = nullptr;
-  // The current memory's real size. The accesses' bounds checks compare with
-  // exec.mem_limit instead (MEM_CHECK), which is this size until a deadline passes.
+  // The current memory's real size. The accesses' bounds checks (MEM_CHECK) compare
+  // with a copy: exec.mem_limit with deadline checks (this size until a deadline passes),
+  // else `msize`.
   const uint64_t* msize_p = &kZeroSize;
   uint64_t msize = 0;  // *msize_p, for MEM_CHECK without deadline checks (SYNC_MEM_LIMIT)
   uint64_t mem_end = 0;  // a failed MEM_CHECK's access end, for mem_check_failed
