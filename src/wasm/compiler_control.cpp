@@ -120,7 +120,7 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
     // deadline checks only and an access that polled, a plain jump below.)
     const BrVariant v = back_variant();
     if (v == BrVariant::FB) {  // may fuse with the add before it
-      const uint32_t start = emit_jump_fb();
+      const uint32_t start = emit_jump(/*charges=*/true);
       patch(here() - 2, start, c.loop_start + c.hdr_units);
       back_fixups_.emplace_back(here() - 1, static_cast<uint32_t>(c.hdr_field));
       return;
@@ -143,7 +143,7 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
     jump_to(depth, start, here() - 1);
     return;
   }
-  const uint32_t start = emit_jump_fb();
+  const uint32_t start = emit_jump(/*charges=*/true);
   jump_to(depth, start, here() - 2, here() - 1);
 }
 

@@ -223,48 +223,33 @@ int64_t Compiler::emit_sub_br_table(uint32_t index, IOp fused) {
   return start;
 }
 
-uint32_t Compiler::emit_jump() {
+uint32_t Compiler::emit_jump(bool charges) {
+  // The plain forms and their charging twins, in the order {plain, charging}.
+  constexpr IOp kBr[] = {IOp::Br, IOp::Br_FB};
+  constexpr IOp kAdd[] = {IOp::I32Add_Br, IOp::I32Add_Br_FB};
+  constexpr IOp kCopy[] = {IOp::Copy_Br, IOp::Copy_Br_FB};
+  constexpr IOp kCopy2[] = {IOp::Copy2_Br, IOp::Copy2_Br_FB};
+  const int form = charges ? 1 : 0;
   int64_t s0 = -1;
   IOp fused = IOp::Invalid;
   if (arith_ends_at(here()) && arith_op_ == Op::I32Add) {
     s0 = arith_start_;
-    fused = IOp::I32Add_Br;
+    fused = kAdd[form];
   } else if (last_copy_start_ >= 0 && last_copy_count_ <= 2) {
     s0 = last_copy_start_;
-    fused = last_copy_count_ == 1 ? IOp::Copy_Br : IOp::Copy2_Br;
+    fused = last_copy_count_ == 1 ? kCopy[form] : kCopy2[form];
   }
+  uint32_t start;
   if (fused == IOp::Invalid) {
-    const uint32_t start = emit_op(IOp::Br);
-    emit(0);
-    return start;
+    start = emit_op(kBr[form]);
+  } else {
+    start = static_cast<uint32_t>(s0);
+    set_handler(start, fused);
+    bind_here();  // the fused op is no plain add or copy any more
   }
-  set_handler(static_cast<uint32_t>(s0), fused);
-  bind_here();  // the fused op is no plain add or copy any more
-  emit(0);
-  return static_cast<uint32_t>(s0);
-}
-
-uint32_t Compiler::emit_jump_fb() {
-  int64_t s0 = -1;
-  IOp fused = IOp::Invalid;
-  if (arith_ends_at(here()) && arith_op_ == Op::I32Add) {
-    s0 = arith_start_;
-    fused = IOp::I32Add_Br_FB;
-  } else if (last_copy_start_ >= 0 && last_copy_count_ <= 2) {
-    s0 = last_copy_start_;
-    fused = last_copy_count_ == 1 ? IOp::Copy_Br_FB : IOp::Copy2_Br_FB;
-  }
-  if (fused == IOp::Invalid) {
-    const uint32_t start = emit_op(IOp::Br_FB);
-    emit(0);
-    emit(0);
-    return start;
-  }
-  set_handler(static_cast<uint32_t>(s0), fused);
-  bind_here();  // the fused op is no plain add or copy any more
-  emit(0);
-  emit(0);
-  return static_cast<uint32_t>(s0);
+  emit(0);                // rel
+  if (charges) emit(0);  // cost
+  return start;
 }
 
 IOp Compiler::emit_if_arith_head(uint32_t cond, uint32_t* start) {

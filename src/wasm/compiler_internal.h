@@ -450,13 +450,10 @@ class Compiler {
   int64_t emit_sub_br_table(uint32_t index, IOp fused);
   // An unconditional jump, fused with the i32.add or one or two copies just before when
   // possible (I32Add_Br, Copy_Br, Copy2_Br). Returns its start; its rel field is the
-  // last unit emitted (0 until patched).
-  uint32_t emit_jump();
-  // The same for a jump that charges its target (Br_FB, fuel on and no poll): fused with
-  // the add or copies just before when possible (I32Add_Br_FB, Copy_Br_FB, Copy2_Br_FB).
-  // Its rel and cost fields are
-  // the last two units emitted (0 until filled in).
-  uint32_t emit_jump_fb();
+  // last unit emitted (0 until patched). `charges`: a jump that charges its target (Br_FB,
+  // fuel on and no poll; fused: I32Add_Br_FB, Copy_Br_FB, Copy2_Br_FB), whose rel and
+  // cost fields are the last two units emitted (0 until filled in).
+  uint32_t emit_jump(bool charges = false);
   // An if's branch to its else arm fused with the add/sub/and just before (directly, or
   // through eqz or a compare); IOp::Invalid when none applies (nothing emitted).
   IOp emit_if_arith_head(uint32_t cond, uint32_t* start);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine_configs.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -330,16 +331,9 @@ TEST(InterpImm, LocalsSetInABlockBeforeReadSkipZeroing) {
         (drop (br_if 0 (call $else_arm (local.get 1)) (i32.eq (local.get 0) (i32.const 2))))
         (call $loop_carried (local.get 1))))
   ))";
-  struct Config {
-    bool fuel, deadline;
-  };
-  for (Config c : {Config{false, false}, Config{true, false}, Config{false, true}, Config{true, true}}) {
-    SCOPED_TRACE(std::string("fuel ") + (c.fuel ? "on" : "off") + ", deadline " +
-                 (c.deadline ? "on" : "off"));
-    EngineConfig ec;
-    ec.fuel_metering = c.fuel;
-    ec.deadline_checks = c.deadline;
-    Engine engine(ec);
+  for (const test::NamedConfig& c : test::kAllConfigs) {
+    SCOPED_TRACE(c.name);
+    Engine engine(c.engine());
     Store store(engine);
     Linker linker;
     auto m = Module::compile(engine, test::wat2wasm(wat));

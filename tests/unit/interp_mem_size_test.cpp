@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <ostream>
 #include <string>
 #include <vector>
 
+#include "engine_configs.h"
 #include "instance_util.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
@@ -61,16 +61,9 @@ constexpr const char* kMain = R"((module
     (i32.add (call $host_peek_other) (i32.load (i32.const 70000))))
 ))";
 
-struct Config {
-  const char* name;
-  bool fuel;
-  bool deadline;
-};
-void PrintTo(const Config& c, std::ostream* os) { *os << c.name; }
-
-class InterpMemSize : public ::testing::TestWithParam<Config> {
+class InterpMemSize : public ::testing::TestWithParam<test::NamedConfig> {
  protected:
-  InterpMemSize() : engine(config()), store(engine) {
+  InterpMemSize() : engine(GetParam().engine()), store(engine) {
     if (GetParam().fuel) {
       EXPECT_TRUE(store.set_fuel(uint64_t{1} << 40).ok());
     }
@@ -93,13 +86,6 @@ class InterpMemSize : public ::testing::TestWithParam<Config> {
       return t;
     });
     main = test::instantiate_wat(engine, store, linker, kMain, &main_module);
-  }
-
-  EngineConfig config() const {
-    EngineConfig c;
-    c.fuel_metering = GetParam().fuel;
-    c.deadline_checks = GetParam().deadline;
-    return c;
   }
 
   // "" or the trap's message; `*out` gets the i32 result, if any.
@@ -151,11 +137,8 @@ TEST_P(InterpMemSize, AHostFunctionRunningOtherWasmLeavesTheCallersBound) {
   EXPECT_EQ(v, 42u + 6u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, InterpMemSize,
-                         ::testing::Values(Config{"plain", false, false}, Config{"fuel", true, false},
-                                           Config{"deadline", false, true},
-                                           Config{"fuel_deadline", true, true}),
-                         [](const ::testing::TestParamInfo<Config>& p) { return p.param.name; });
+INSTANTIATE_TEST_SUITE_P(Configs, InterpMemSize, ::testing::ValuesIn(test::kAllConfigs),
+                         [](const ::testing::TestParamInfo<test::NamedConfig>& p) { return p.param.name; });
 
 }  // namespace
 }  // namespace midimon::wasm

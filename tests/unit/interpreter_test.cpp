@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine_configs.h"
 #include "wat_util.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
@@ -304,17 +305,9 @@ TEST(Interpreter, CallIntoAnotherInstanceSwitchesMemory) {
 // host call, must come back to the caller's memory and globals, under each engine
 // configuration (the fuel and deadline variants of the call ops).
 TEST(Interpreter, ReturnsRestoreTheCallersInstance) {
-  struct Config {
-    const char* name;
-    bool fuel, deadline;
-  };
-  for (const Config c : {Config{"plain", false, false}, Config{"fuel", true, false},
-                         Config{"deadline", false, true}, Config{"fuel_deadline", true, true}}) {
+  for (const test::NamedConfig& c : test::kAllConfigs) {
     SCOPED_TRACE(c.name);
-    EngineConfig ec;
-    ec.fuel_metering = c.fuel;
-    ec.deadline_checks = c.deadline;
-    Engine engine(ec);
+    Engine engine(c.engine());
     Store store(engine);
     Linker linker;
     if (c.fuel) {
