@@ -724,7 +724,11 @@ L_Copy2_Br_FB:
   // The return info keeps the caller's Instance, not its FuncInst: a return needs only
   // the instance (one load less than through the FuncInst), and no current FuncInst has
   // to be kept (g++ spilled it: a store and a load per call).
-#define ENTER_FRAME(CALLEE, NFP, CF, ENTRY, RET)                                      \
+#define ENTER_FRAME(CALLEE, NFP, CF, ENTRY, RET) ENTER_FRAME_IN(CALLEE, NFP, CF, ENTRY, RET, true)
+  // SWITCH_INST false: the callee runs in the caller's instance (a function calling
+  // itself), so there is no instance to switch to and the callee is not needed after
+  // the frame's set-up (Call_S: g++ had kept it in a stack slot to test its instance).
+#define ENTER_FRAME_IN(CALLEE, NFP, CF, ENTRY, RET, SWITCH_INST)                        \
   do {                                                                                \
     ++depth;                                                                          \
     Value* const ctl_ = (NFP) + (CF)->ctl_slot;                                       \
@@ -751,7 +755,7 @@ L_Copy2_Br_FB:
     }                                                                                 \
     ctl_[0].ref = reinterpret_cast<Ref>(RET); /* after the zeroing's overshoot */     \
     pc = (ENTRY);                                                                     \
-    if (UNLIKELY((CALLEE)->instance != inst)) LOAD_INSTANCE((CALLEE)->instance);      \
+    if (SWITCH_INST && UNLIKELY((CALLEE)->instance != inst)) LOAD_INSTANCE((CALLEE)->instance); \
     NEXT();                                                                           \
   } while (0)
   // The call ops' common start: `c_` the callee, `n_` its frame, `f_` its code. Not yet
@@ -794,7 +798,8 @@ L_CallIndirect_F: {  // CallIndirect's checks, then as Call_F
   ENTER_FRAME(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 6);
 }
   // A function calling itself, its entry block paid by the caller's block (code.h):
-  // compiled (it is running) and its first op is the Fuel op to skip.
+  // compiled (it is running), its first op is the Fuel op to skip, and it runs in this
+  // instance (inst->funcs[i] for the function's own index i is defined here).
 L_Call_S: {
   FuncInst* const c_ = inst->funcs[pc[2]];
   Value* const n_ = fp + pc[3];
@@ -804,7 +809,7 @@ L_Call_S: {
     cf = f_;
     goto call_check_failed;
   }
-  ENTER_FRAME(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 4);
+  ENTER_FRAME_IN(c_, n_, f_, f_->entry + kOpUnits + 1, pc + 4, false);
 }
 #undef CHARGE
 #undef POLL
@@ -948,6 +953,7 @@ do_call: {
 }
 #undef CALL_HEAD
 #undef ENTER_FRAME
+#undef ENTER_FRAME_IN
 do_host_call: {
   if (UNLIKELY(callee->instance != nullptr)) {
     // Not a host function: a wasm function's first call, its module compiling lazily

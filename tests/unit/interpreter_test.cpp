@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine_configs.h"
+#include "handler_count_util.h"
 #include "wat_util.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
@@ -370,6 +371,10 @@ TEST(Interpreter, ReturnsRestoreTheCallersInstance) {
     std::vector<Value> res(1);
     ASSERT_TRUE(store.call(deep, args, res).ok());
     EXPECT_EQ(res[0].i32, 42u + 1000u + 3u * 42u);
+    // With fuel, deep's call of itself is a Call_S, which switches no instance (the
+    // callee is the caller): the results above ran it, entered from b and from the host.
+    ASSERT_NE(deep->code, nullptr);
+    EXPECT_EQ(test::count_handler(deep->code->code, IOp::Call_S), c.fuel ? 1 : 0);
   }
 }
 
