@@ -32,7 +32,9 @@ namespace midimon::wasm {
 // Conditional branches that have sandbox variants (name, operand units before the rel
 // field). With the instrumentation on, the compiler emits these instead of a separate
 // Fuel/Poll op (see "Sandbox instrumentation" below):
-//   <Br>_F    forward: [base layout][ft cost]          not taken: charge ft cost
+//   <Br>_F    _FB whose taken cost came out 0 (its target is paid at that target's
+//             exit, see "deferred" below): [base layout][taken cost = 0][ft cost]
+//             taken: no charge; not taken: charge ft cost
 //   <Br>_FB   back-edge to a loop, fuel:  [base layout][taken cost][ft cost]
 //   <Br>_PB   back-edge, deadline only:   [base layout] taken: poll
 //   <Br>_FPB  back-edge, fuel + deadline: [base layout][taken cost][ft cost] taken: poll
@@ -125,7 +127,7 @@ namespace midimon::wasm {
 //   - a Fuel/FuelPoll op at the block's start: the function body, and a branch target
 //     that only branches reach (an else arm, a label after dead code);
 //   - the fall-through after a conditional branch (br_if, an if's condition): the branch
-//     itself on its not-taken path (<Br>_F, the ft cost of _FB/_FPB);
+//     itself on its not-taken path (the ft cost of _F/_FB/_FPB);
 //   - a block reached by a branch (br, br_if and its fused forms, an if's jump to its
 //     else arm or end, br_table): the branch on its taken path (the taken cost of
 //     _FB/_FPB/Br_FB/Br_FPB, a BrTable_F entry's cost), which then jumps past the
@@ -150,6 +152,16 @@ namespace midimon::wasm {
 //     nothing; the end of an if's then arm too). Chains add up (a block falling into one
 //     that ends with such a br pays for both targets). Totals are the same on every
 //     path; a run that cannot pay stops that much earlier (docs/limits.md).
+//   - "deferred": a block that starts at a label (a forward branch target or an else
+//     arm), runs only instructions without an effect or a trap (locals, constants,
+//     global.get, numeric ops but div/rem and the trapping truncations) and ends with a
+//     conditional branch (br_if, if) is paid at its exit instead: its cost is added to
+//     both charges of that branch, the blocks falling into it no longer include it, and
+//     the branches into it charge nothing (<Br>_F, Br, I32Add_Br, Copy_Br, Copy2_Br when
+//     their taken cost comes out 0). Running it unpaid changes nothing anyone can see:
+//     a run that cannot pay stops at its exit with the memory, globals and trap it would
+//     have had at its entry (compiler_fuel.cpp). Loop headers are never deferred, so
+//     every cycle still pays at its back-edge.
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
 // same arguments and same fuel: the trap comes at the same instruction.

@@ -225,11 +225,14 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
   open_block(false);
   entry_field_ = fuel_field_;
   WASM_TRY(compile_body());
-  // Merged brs first (code.h): the charges that include their targets' costs.
+  // Blocks paid at their exit leave the charges of their entries first, then the merged
+  // brs (code.h): the charges that include their targets' costs.
+  defer_before_fixups();
   std::stable_sort(cost_adds_.begin(), cost_adds_.end(),
                    [](const CostAdd& a, const CostAdd& b) { return a.pos > b.pos; });
   for (const CostAdd& a : cost_adds_) add_cost(a.field, cost_of(a.from));
-  for (auto [unit, field] : back_fixups_) out_->code[unit] = cost_of(field);
+  for (const CostFixup& f : back_fixups_) out_->code[f.unit] = cost_of(f.field);
+  defer_after_fixups();
 
   out_->num_consts = static_cast<uint32_t>(out_->const_pool.size());
   // The call sequence copies the pool and zeroes the locals two slots at a time
@@ -269,6 +272,7 @@ Result<void> Compiler::compile_body() {
           continue;
       }
     }
+    if (defer_cand_.active && !fuel_pure(in.op)) defer_cand_.active = false;
     count_instr();
     bool done = false;
     WASM_TRY(compile_instr(in, &done));

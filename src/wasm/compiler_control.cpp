@@ -12,12 +12,13 @@ using peephole::sandbox_branch;
 
 int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_field, const Ctrl* back) {
   int64_t taken_cost = -1;
+  const uint32_t taken_unit = here();  // with fuel on, both ways below put it here
   if (back && (deadline_ || back->hdr_units > 0 || back->hdr_field >= 0)) {
     // Deadline only and an access polled already: the plain branch stays.
     if (fuel_ || back_polls()) set_handler(start, sandbox_branch(base, back_variant()));
     patch(rel_field, start, back->loop_start + back->hdr_units);
     if (fuel_) {
-      back_fixups_.emplace_back(here(), static_cast<uint32_t>(back->hdr_field));
+      back_fixups_.push_back({here(), static_cast<uint32_t>(back->hdr_field), start});
       emit(0);
     }
   } else if (!back && fuel_) {
@@ -34,6 +35,8 @@ int64_t Compiler::finish_cond_branch(IOp base, uint32_t start, uint32_t rel_fiel
     merged_.clear();
     fuel_field_ = here();  // the fall-through block's cost, counted up from 0
     emit(0);
+    end_defer_candidate(taken_unit, static_cast<uint32_t>(fuel_field_));
+    ++block_serial_;
   }
   return taken_cost;
 }
@@ -59,11 +62,11 @@ void Compiler::jump_to(uint32_t depth, uint32_t start, uint32_t field, int64_t c
     if (cost >= 0 && c.hdr_field >= 0 && (c.hdr_field & kVirtualField)) {
       // A merged header: its op, if any, only polls and must run.
       patch(field, start, c.loop_start);
-      back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
+      back_fixups_.push_back({static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field), start});
     } else if (cost >= 0 && c.hdr_field >= 0 && !deadline_) {
       // A header's FuelPoll must run (it polls); a plain Fuel op can be skipped.
       patch(field, start, c.loop_start + c.hdr_units);
-      back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field));
+      back_fixups_.push_back({static_cast<uint32_t>(cost), static_cast<uint32_t>(c.hdr_field), start});
     } else {
       patch(field, start, c.loop_start);
     }
@@ -86,12 +89,12 @@ void Compiler::bind_label(Ctrl& c, uint32_t target, uint32_t past, int64_t field
       for (uint32_t f : m.fields) cost_adds_.push_back({m.pos, f, cost_field});
     } else {
       patch(k.field, k.start, past);
-      back_fixups_.emplace_back(k.cost, cost_field);
+      back_fixups_.push_back({k.cost, cost_field, k.start});
     }
   }
   if (c.else_cost >= 0) {
     patch(static_cast<uint32_t>(c.else_field), c.else_start, past);
-    back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), cost_field);
+    back_fixups_.push_back({static_cast<uint32_t>(c.else_cost), cost_field, c.else_start});
   }
 }
 
@@ -122,14 +125,14 @@ void Compiler::emit_branch(uint32_t depth, bool always) {
     if (v == BrVariant::FB) {  // may fuse with the add before it
       const uint32_t start = emit_jump(/*charges=*/true);
       patch(here() - 2, start, c.loop_start + c.hdr_units);
-      back_fixups_.emplace_back(here() - 1, static_cast<uint32_t>(c.hdr_field));
+      back_fixups_.push_back({here() - 1, static_cast<uint32_t>(c.hdr_field), start});
       return;
     }
     uint32_t start = emit_op(sandbox_branch(IOp::Br, v));
     emit(0);
     patch(start + kOpUnits, start, c.loop_start + c.hdr_units);
     if (fuel_) {
-      back_fixups_.emplace_back(here(), static_cast<uint32_t>(c.hdr_field));
+      back_fixups_.push_back({here(), static_cast<uint32_t>(c.hdr_field), start});
       emit(0);
     }
     return;
@@ -256,7 +259,8 @@ void Compiler::do_else() {
   open_block(false);  // with fuel on, its Fuel op is skipped by the only way in
   if (c.else_cost >= 0) {
     patch(static_cast<uint32_t>(c.else_field), c.else_start, here());
-    back_fixups_.emplace_back(static_cast<uint32_t>(c.else_cost), static_cast<uint32_t>(fuel_field_));
+    back_fixups_.push_back({static_cast<uint32_t>(c.else_cost), static_cast<uint32_t>(fuel_field_), c.else_start});
+    start_defer_candidate(false);
   } else {
     patch(static_cast<uint32_t>(c.else_field), c.else_start, target);
   }
@@ -295,6 +299,7 @@ bool Compiler::do_end() {
       open_block(false);
       bind_label(c, target, here(), fuel_field_);  // past its Fuel op
     }
+    start_defer_candidate(merged >= 0);
   }
   const uint32_t height = c.height;
   const std::span<const ValType> results = c.results;
@@ -339,7 +344,7 @@ void Compiler::do_br_if(uint32_t depth) {
   open_block(false);
   if (cost >= 0) {
     patch(field, start, here());
-    back_fixups_.emplace_back(static_cast<uint32_t>(cost), static_cast<uint32_t>(fuel_field_));
+    back_fixups_.push_back({static_cast<uint32_t>(cost), static_cast<uint32_t>(fuel_field_), start});
   }
 }
 

@@ -228,6 +228,7 @@ class Compiler {
   uint32_t label_arity(const Ctrl& c) const { return c.kind == Op::Loop ? c.nparams : c.nresults; }
 
   void set_unreachable() {
+    ++block_serial_;
     fuel_field_ = -1;  // until the next block start, the code is dead
     if (fuel_) merged_.clear();
     ctrls_.back().unreachable = true;
@@ -268,6 +269,7 @@ class Compiler {
   // A basic block starts here (code.h, "Sandbox instrumentation"): opens its Fuel charge,
   // and polls the deadline when `header` (a loop header).
   void open_block(bool header) {
+    ++block_serial_;
     fuel_field_ = -1;
     if (fuel_) {
       merged_.clear();
@@ -345,6 +347,7 @@ class Compiler {
   // branches that enter it charge. Returns that field (-1: fuel off, or dead code before,
   // so no fall-in).
   int64_t merge_block() {
+    ++block_serial_;
     if (!fuel_ || fuel_field_ < 0) return -1;
     const uint32_t f = kVirtualField | static_cast<uint32_t>(virt_costs_.size());
     virt_costs_.push_back(0);
@@ -508,9 +511,47 @@ class Compiler {
     uint32_t pos, field, from;
   };
   std::vector<CostAdd> cost_adds_;
-  // (taken-cost unit of a branch, its target block's cost field, see cost_of): filled
-  // in once the body is compiled and every block's cost is final.
-  std::vector<std::pair<uint32_t, uint32_t>> back_fixups_;
+  // (taken-cost unit of a branch, its target block's cost field (see cost_of), the
+  // branch's start, kNoStart for a br_table entry): filled in once the body is compiled
+  // and every block's cost is final.
+  struct CostFixup {
+    uint32_t unit, field, start;
+  };
+  static constexpr uint32_t kNoStart = UINT32_MAX;
+  std::vector<CostFixup> back_fixups_;
+  // --- fuel: blocks paid at their exit (compiler_fuel.cpp) ---
+  // A block entered at a label (a forward branch target or an else arm) that runs no
+  // instruction with an effect or a trap (fuel_pure) and ends with a conditional branch
+  // is not charged on entry: its units are added to both charges of that branch, so the
+  // branches into it charge nothing (their _F / plain twins) and the block before it,
+  // when it falls in, no longer pays for it (code.h, "deferred").
+  struct DeferCandidate {
+    bool active = false;
+    uint32_t field = 0;            // the block's own cost field
+    uint64_t serial = 0;           // block_serial_ when it started
+    std::vector<uint32_t> fall_in;  // fields of the blocks that fall into it
+  };
+  struct Deferred {
+    uint32_t field;
+    std::vector<uint32_t> fall_in;
+    uint32_t taken_unit, ft_unit;  // its final branch's two charges
+    uint32_t units = 0;            // its cost, once the body is compiled
+  };
+  DeferCandidate defer_cand_;
+  std::vector<Deferred> deferred_;
+  uint64_t block_serial_ = 0;  // bumped whenever a basic block starts or code goes dead
+  // A block that starts at a label: a candidate for deferral (fuel on). `merged`: it is
+  // fallen into (merge_block's field), else it has its own Fuel op.
+  void start_defer_candidate(bool merged);
+  // Its final conditional branch: taken-cost and ft-cost units.
+  void end_defer_candidate(uint32_t taken_unit, uint32_t ft_unit);
+  static bool fuel_pure(Op op);
+  // Before the merged brs' costs and the fixups: the deferred blocks' fields and the
+  // fall-in charges lose their units.
+  void defer_before_fixups();
+  // After them: their final branches charge the units; entries left charging 0 become
+  // the non-charging twins of their ops.
+  void defer_after_fixups();
   const ModuleInfo& m_;
   const FuncType& type_;
   const FuncBody& body_;

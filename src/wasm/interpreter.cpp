@@ -537,8 +537,8 @@ L_FuelPoll:
   if (COND) {                                               \
     pc += static_cast<int32_t>(pc[2 + n]);                  \
   } else {                                                  \
-    CHARGE(pc[3 + n]);                                      \
-    pc += 4 + n;                                            \
+    CHARGE(pc[4 + n]);                                      \
+    pc += 5 + n;                                            \
   }                                                         \
   NEXT();                                                   \
   L_##Name##_FB:                                            \

@@ -1,0 +1,214 @@
+// Fuel for blocks paid at their exit (src/wasm/compiler_fuel.cpp): a block entered at a
+// label that has no effect and cannot trap, ending with a conditional branch, adds its
+// units to both charges of that branch, and the branches into it charge nothing. Every
+// run must still pay the same total, stop with the same memory and globals for any fuel,
+// and a loop made of such blocks must still run out.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "handler_count_util.h"
+#include "wat_util.h"
+#include "wasm/code.h"
+#include "wasm/engine.h"
+#include "wasm/linker.h"
+#include "wasm/module.h"
+#include "wasm/store.h"
+
+namespace midimon::wasm {
+namespace {
+
+// `latch` and `twin` differ only in one instruction of the loop's latch (the block after
+// `end $next`): `i32.mul` by 1 there, `i32.div_u` by 1 here. Same results, same units,
+// but a division can trap, so the twin's latch is charged on entry as before.
+// Per turn: the header {load, br_if} branches into the latch when mem[i] != 0, else
+// writes 7 there (an effect) and falls into the latch; the latch bumps i and branches back.
+const char* kModule = R"((module
+  (memory (export "mem") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (func (export "latch") (param $n i32) (result i32) (local $i i32) (local $c i32)
+    (block $exit
+      (br_if $exit (i32.eqz (local.get $n)))
+      (loop $top
+        (block $next
+          (br_if $next (i32.load8_u (local.get $i)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (i32.store8 (local.get $i) (i32.const 7)))
+        (local.set $i (i32.add (i32.mul (local.get $i) (i32.const 1)) (i32.const 1)))
+        (br_if $top (i32.ne (local.get $i) (local.get $n)))))
+    (local.get $c))
+  (func (export "twin") (param $n i32) (result i32) (local $i i32) (local $c i32)
+    (block $exit
+      (br_if $exit (i32.eqz (local.get $n)))
+      (loop $top
+        (block $next
+          (br_if $next (i32.load8_u (local.get $i)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (i32.store8 (local.get $i) (i32.const 7)))
+        (local.set $i (i32.add (i32.div_u (local.get $i) (i32.const 1)) (i32.const 1)))
+        (br_if $top (i32.ne (local.get $i) (local.get $n)))))
+    (local.get $c))
+  ;; Never ends: the header counts its turns in $g; the latch (pure, paid at its exit,
+  ;; entered by a branch or by falling in) branches back. Units per turn: header
+  ;; {global.get, const, add, global.set, block, get, const, and, br_if} 9, the
+  ;; fall-through {end} 1 on even turns, latch {get, const, add, set, const, br_if} 6.
+  (func (export "spin") (local $i i32)
+    (loop $top
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (block $b
+        (br_if $b (i32.and (local.get $i) (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.const 1))))
+  ;; The same with an if/else whose arms end in pure blocks chained into each other.
+  (func (export "spin_if") (local $i i32)
+    (loop $top
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $i (i32.add (local.get $i) (i32.const 3))))
+        (else (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+      (block $b (br_if $b (i32.and (local.get $i) (i32.const 2))))
+      (br_if $top (i32.const 1))))
+))";
+
+struct Instance1 {
+  Engine engine;
+  Store store;
+  Linker linker;
+  std::shared_ptr<const Module> module;
+  Instance* inst = nullptr;
+
+  explicit Instance1(EngineConfig cfg) : engine(cfg), store(engine) {
+    auto m = Module::compile(engine, test::wat2wasm(kModule));
+    EXPECT_TRUE(m.ok()) << m.error().to_string();
+    if (!m.ok()) return;
+    module = *m;
+    auto r = linker.instantiate(store, module);
+    EXPECT_TRUE(r.ok()) << r.error().to_string();
+    if (r.ok()) inst = *r;
+  }
+  uint8_t* mem() { return inst->memories[0]->base; }
+  // The trap message ("" when none); `*out` = the result.
+  std::string call(const char* name, std::vector<Value> args, uint32_t* out) {
+    FuncInst* f = inst->get_func(name);
+    if (!f) return std::string("no export ") + name;
+    std::vector<Value> results(out ? 1 : 0);
+    Trap t = store.call(f, args, results);
+    if (out) *out = results[0].i32;
+    return t.ok() ? "" : t.message();
+  }
+  int64_t& fuel() { return store.exec().fuel; }
+};
+
+class FuelDefer : public ::testing::TestWithParam<int> {
+ protected:
+  EngineConfig config() const {
+    EngineConfig c;
+    c.fuel_metering = true;
+    c.deadline_checks = (GetParam() & 1) != 0;
+    c.lazy_compilation = (GetParam() & 2) != 0;
+    return c;
+  }
+};
+
+// The latch's own units: {get, const, mul|div_u, const, add, set, get, get, ne, br_if}.
+constexpr int64_t kLatchUnits = 10;
+constexpr uint32_t kN = 12;
+// Which bytes are set before each run: the header branches into the latch on those.
+void fill(uint8_t* mem) {
+  std::memset(mem, 0, kN + 1);
+  for (uint32_t i = 0; i < kN; i += 3) mem[i] = 1;
+}
+
+TEST_P(FuelDefer, SameTotalsAndStoppingPointsAsALatchPaidOnEntry) {
+  Instance1 latch(config()), twin(config());
+  // The whole run: the same result and units.
+  fill(latch.mem());
+  fill(twin.mem());
+  latch.fuel() = twin.fuel() = 100000;
+  uint32_t r1 = 0, r2 = 0;
+  ASSERT_EQ(latch.call("latch", {Value::from_i32(kN)}, &r1), "");
+  ASSERT_EQ(twin.call("twin", {Value::from_i32(kN)}, &r2), "");
+  EXPECT_EQ(r1, r2);
+  EXPECT_EQ(r1, kN - (kN + 2) / 3);
+  const int64_t total = 100000 - latch.fuel();
+  EXPECT_EQ(total, 100000 - twin.fuel());
+  EXPECT_GT(total, static_cast<int64_t>(kN) * kLatchUnits);
+  // Every amount of fuel up to the total: the same runs trap, and the stores are those
+  // of the twin given the latch's units more. The block with the store falls into the
+  // latch, so the twin pays both before the store, while here the latch is paid at its
+  // branch, after it: the store needs that many units less, and nothing else moves.
+  int traps = 0;
+  for (int64_t f = 0; f <= total; ++f) {
+    fill(latch.mem());
+    latch.fuel() = f;
+    const std::string t1 = latch.call("latch", {Value::from_i32(kN)}, &r1);
+    fill(twin.mem());
+    twin.fuel() = f;
+    const std::string t2 = twin.call("twin", {Value::from_i32(kN)}, &r2);
+    ASSERT_EQ(t1, t2) << "fuel " << f;
+    fill(twin.mem());
+    twin.fuel() = std::min(f + kLatchUnits, total);
+    twin.call("twin", {Value::from_i32(kN)}, &r2);
+    EXPECT_EQ(std::memcmp(latch.mem(), twin.mem(), kN + 1), 0) << "fuel " << f;
+    if (t1.empty()) {
+      EXPECT_EQ(f, total);  // the least fuel that completes is still the total
+      EXPECT_EQ(latch.fuel(), 0);
+    } else {
+      ++traps;
+      EXPECT_EQ(t1, "fuel exhausted");
+      EXPECT_LE(latch.fuel(), f);
+    }
+  }
+  EXPECT_EQ(traps, total);
+}
+
+TEST_P(FuelDefer, ALoopOfPureBlocksStillRunsOut) {
+  for (const char* func : {"spin", "spin_if"}) {
+    Instance1 f(config());
+    if (config().deadline_checks) {
+      ASSERT_TRUE(f.store.set_timeout(std::chrono::seconds(20)).ok());
+    }
+    constexpr int64_t kFuel = 1000000;
+    f.fuel() = kFuel;
+    EXPECT_EQ(f.call(func, {}, nullptr), "fuel exhausted") << func;
+    const int64_t used = kFuel - f.fuel();
+    auto* g = f.inst->get_global("g");
+    ASSERT_NE(g, nullptr);
+    const int64_t turns = g->value.i32;
+    // spin: 15 or 16 units a turn; spin_if at least as many (every block of it is paid).
+    EXPECT_GE(used, (turns - 1) * 15) << func << ": " << turns << " turns";
+    EXPECT_GT(turns, 1000) << func;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, FuelDefer, ::testing::Values(0, 1, 2, 3),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return std::string(p.param & 1 ? "deadline" : "fuel_only") +
+                                  (p.param & 2 ? "_lazy" : "_eager");
+                         });
+
+// The branches into the pure latch are the non-charging twins (the header's br_if as
+// BrIf_F); the twin module keeps its charging forms.
+TEST(FuelDeferForms, BranchesIntoAPureLatchDoNotCharge) {
+  for (bool deadline : {false, true}) {
+    EngineConfig c;
+    c.fuel_metering = true;
+    c.deadline_checks = deadline;
+    c.lazy_compilation = false;
+    Instance1 f(c);
+    const CompiledFunc& latch = *f.module->code(0).value();
+    const CompiledFunc& twin = *f.module->code(1).value();
+    EXPECT_EQ(test::count_handler(latch.code, IOp::BrIf_F), 1) << deadline;
+    EXPECT_EQ(test::count_handler(twin.code, IOp::BrIf_F), 0) << deadline;
+    EXPECT_EQ(test::count_handler(twin.code, IOp::BrIf_FB), 1 + test::count_handler(latch.code, IOp::BrIf_FB))
+        << deadline;
+  }
+}
+
+}  // namespace
+}  // namespace midimon::wasm
