@@ -120,7 +120,7 @@ void Compiler::defer_after_fixups() {
     code_[d.ft_unit] += d.units;
   }
   for (const CostFixup& f : back_fixups_) {
-    if (code_[f.unit] != 0 || f.start == kNoStart) continue;
+    if (code_[f.unit] != 0) continue;  // (a br_table's handler is no twin: left as is)
     for (const Twin& t : kTwins) {
       if (f.unit == f.start + 3 + t.n && intact(f.start, t.charging, 0, f.start)) {
         set_handler(f.start, t.uncharged);

@@ -512,12 +512,11 @@ class Compiler {
   };
   std::vector<CostAdd> cost_adds_;
   // (taken-cost unit of a branch, its target block's cost field (see cost_of), the
-  // branch's start, kNoStart for a br_table entry): filled in once the body is compiled
-  // and every block's cost is final.
+  // start of the op that charges it: a br_table entry's is the table's): filled in once
+  // the body is compiled and every block's cost is final.
   struct CostFixup {
     uint32_t unit, field, start;
   };
-  static constexpr uint32_t kNoStart = UINT32_MAX;
   std::vector<CostFixup> back_fixups_;
   // --- fuel: blocks paid at their exit (compiler_fuel.cpp) ---
   // A block entered at a label (a forward branch target or an else arm) that runs no

@@ -2,7 +2,10 @@
 // metering on or off, deadline checks on or off), for tests that must hold in each.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <ostream>
+#include <string>
 
 #include "wasm/engine.h"
 
@@ -23,5 +26,18 @@ inline void PrintTo(const NamedConfig& c, std::ostream* os) { *os << c.name; }
 
 inline constexpr NamedConfig kAllConfigs[] = {
     {"plain", false, false}, {"fuel", true, false}, {"deadline", false, true}, {"fuel_deadline", true, true}};
+
+// For fuel tests parameterised by an int 0..3: bit 0 deadline checks too, bit 1 lazy
+// compilation (FuelForward, FuelDefer, FuelRefill).
+inline wasm::EngineConfig fuel_config(int param) {
+  wasm::EngineConfig c;
+  c.fuel_metering = true;
+  c.deadline_checks = (param & 1) != 0;
+  c.lazy_compilation = (param & 2) != 0;
+  return c;
+}
+inline std::string fuel_config_name(const ::testing::TestParamInfo<int>& p) {
+  return std::string(p.param & 1 ? "deadline" : "fuel_only") + (p.param & 2 ? "_lazy" : "_eager");
+}
 
 }  // namespace midimon::test

@@ -5,15 +5,16 @@
 // and a loop made of such blocks must still run out.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine_configs.h"
 #include "handler_count_util.h"
-#include "wat_util.h"
+#include "instance_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
@@ -28,31 +29,25 @@ namespace {
 // but a division can trap, so the twin's latch is charged on entry as before.
 // Per turn: the header {load, br_if} branches into the latch when mem[i] != 0, else
 // writes 7 there (an effect) and falls into the latch; the latch bumps i and branches back.
-const char* kModule = R"((module
+// One latch function, NAME and OP filled in: ("latch", "i32.mul") and ("twin", "i32.div_u").
+std::string latch_func(const std::string& name, const std::string& op) {
+  return "(func (export \"" + name + R"(") (param $n i32) (result i32) (local $i i32) (local $c i32)
+    (block $exit
+      (br_if $exit (i32.eqz (local.get $n)))
+      (loop $top
+        (block $next
+          (br_if $next (i32.load8_u (local.get $i)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (i32.store8 (local.get $i) (i32.const 7)))
+        (local.set $i (i32.add ()" + op + R"( (local.get $i) (i32.const 1)) (i32.const 1)))
+        (br_if $top (i32.ne (local.get $i) (local.get $n)))))
+    (local.get $c)))";
+}
+
+const std::string kModule = R"((module
   (memory (export "mem") 1)
-  (global $g (export "g") (mut i32) (i32.const 0))
-  (func (export "latch") (param $n i32) (result i32) (local $i i32) (local $c i32)
-    (block $exit
-      (br_if $exit (i32.eqz (local.get $n)))
-      (loop $top
-        (block $next
-          (br_if $next (i32.load8_u (local.get $i)))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (i32.store8 (local.get $i) (i32.const 7)))
-        (local.set $i (i32.add (i32.mul (local.get $i) (i32.const 1)) (i32.const 1)))
-        (br_if $top (i32.ne (local.get $i) (local.get $n)))))
-    (local.get $c))
-  (func (export "twin") (param $n i32) (result i32) (local $i i32) (local $c i32)
-    (block $exit
-      (br_if $exit (i32.eqz (local.get $n)))
-      (loop $top
-        (block $next
-          (br_if $next (i32.load8_u (local.get $i)))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (i32.store8 (local.get $i) (i32.const 7)))
-        (local.set $i (i32.add (i32.div_u (local.get $i) (i32.const 1)) (i32.const 1)))
-        (br_if $top (i32.ne (local.get $i) (local.get $n)))))
-    (local.get $c))
+  (global $g (export "g") (mut i32) (i32.const 0)))" +
+                            latch_func("latch", "i32.mul") + latch_func("twin", "i32.div_u") + R"(
   ;; Never ends: the header counts its turns in $g; the latch (pure, paid at its exit,
   ;; entered by a branch or by falling in) branches back. Units per turn: header
   ;; {global.get, const, add, global.set, block, get, const, and, br_if} 9, the
@@ -80,17 +75,10 @@ struct Instance1 {
   Store store;
   Linker linker;
   std::shared_ptr<const Module> module;
-  Instance* inst = nullptr;
+  Instance* inst;
 
-  explicit Instance1(EngineConfig cfg) : engine(cfg), store(engine) {
-    auto m = Module::compile(engine, test::wat2wasm(kModule));
-    EXPECT_TRUE(m.ok()) << m.error().to_string();
-    if (!m.ok()) return;
-    module = *m;
-    auto r = linker.instantiate(store, module);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (r.ok()) inst = *r;
-  }
+  explicit Instance1(EngineConfig cfg)
+      : engine(cfg), store(engine), inst(test::instantiate_wat(engine, store, linker, kModule, &module)) {}
   uint8_t* mem() { return inst->memories[0]->base; }
   // The trap message ("" when none); `*out` = the result.
   std::string call(const char* name, std::vector<Value> args, uint32_t* out) {
@@ -106,13 +94,7 @@ struct Instance1 {
 
 class FuelDefer : public ::testing::TestWithParam<int> {
  protected:
-  EngineConfig config() const {
-    EngineConfig c;
-    c.fuel_metering = true;
-    c.deadline_checks = (GetParam() & 1) != 0;
-    c.lazy_compilation = (GetParam() & 2) != 0;
-    return c;
-  }
+  EngineConfig config() const { return test::fuel_config(GetParam()); }
 };
 
 // The latch's own units: {get, const, mul|div_u, const, add, set, get, get, ne, br_if}.
@@ -186,11 +168,7 @@ TEST_P(FuelDefer, ALoopOfPureBlocksStillRunsOut) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, FuelDefer, ::testing::Values(0, 1, 2, 3),
-                         [](const ::testing::TestParamInfo<int>& p) {
-                           return std::string(p.param & 1 ? "deadline" : "fuel_only") +
-                                  (p.param & 2 ? "_lazy" : "_eager");
-                         });
+INSTANTIATE_TEST_SUITE_P(Configs, FuelDefer, ::testing::Values(0, 1, 2, 3), test::fuel_config_name);
 
 // The branches into the pure latch are the non-charging twins (the header's br_if as
 // BrIf_F); the twin module keeps its charging forms.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine_configs.h"
 #include "handler_count_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
@@ -139,13 +140,7 @@ struct Instance1 {
 
 class FuelForward : public ::testing::TestWithParam<int> {
  protected:
-  EngineConfig config() const {
-    EngineConfig c;
-    c.fuel_metering = true;
-    c.deadline_checks = (GetParam() & 1) != 0;
-    c.lazy_compilation = (GetParam() & 2) != 0;
-    return c;
-  }
+  EngineConfig config() const { return test::fuel_config(GetParam()); }
 };
 
 TEST_P(FuelForward, TotalsAreThoseOfThePerBlockModel) {
@@ -189,11 +184,7 @@ TEST_P(FuelForward, EachBlockStopsWhereItCannotBePaid) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, FuelForward, ::testing::Values(0, 1, 2, 3),
-                         [](const ::testing::TestParamInfo<int>& p) {
-                           return std::string(p.param & 1 ? "deadline" : "fuel_only") +
-                                  (p.param & 2 ? "_lazy" : "_eager");
-                         });
+INSTANTIATE_TEST_SUITE_P(Configs, FuelForward, ::testing::Values(0, 1, 2, 3), test::fuel_config_name);
 
 bool has_op(const CompiledFunc& cf, IOp op) { return test::count_handler(cf.code, op) > 0; }
 

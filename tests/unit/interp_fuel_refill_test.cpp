@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "wat_util.h"
+#include "engine_configs.h"
+#include "instance_util.h"
 #include "wasm/engine.h"
 #include "wasm/linker.h"
 #include "wasm/module.h"
@@ -37,18 +38,11 @@ std::string burn_module() {
 class FuelRefill : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    EngineConfig c;
-    c.fuel_metering = true;
-    c.deadline_checks = (GetParam() & 1) != 0;
-    c.lazy_compilation = (GetParam() & 2) != 0;
-    engine = std::make_unique<Engine>(c);
+    engine = std::make_unique<Engine>(test::fuel_config(GetParam()));
     store = std::make_unique<Store>(*engine);
-    auto m = Module::compile(*engine, test::wat2wasm(burn_module()));
-    ASSERT_TRUE(m.ok()) << m.error().to_string();
-    module = *m;
-    auto r = linker.instantiate(*store, module);
-    ASSERT_TRUE(r.ok()) << r.error().to_string();
-    burn = (*r)->get_func("burn");
+    Instance* inst = test::instantiate_wat(*engine, *store, linker, burn_module(), &module);
+    ASSERT_NE(inst, nullptr);
+    burn = inst->get_func("burn");
     ASSERT_NE(burn, nullptr);
   }
   std::string run(int64_t n) {
@@ -93,11 +87,7 @@ TEST_P(FuelRefill, ARunPast32BitsStopsWhereTheFuelEnds) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, FuelRefill, ::testing::Values(0, 1, 2, 3),
-                         [](const ::testing::TestParamInfo<int>& p) {
-                           return std::string(p.param & 1 ? "deadline" : "fuel_only") +
-                                  (p.param & 2 ? "_lazy" : "_eager");
-                         });
+INSTANTIATE_TEST_SUITE_P(Configs, FuelRefill, ::testing::Values(0, 1, 2, 3), test::fuel_config_name);
 
 }  // namespace
 }  // namespace midimon::wasm
