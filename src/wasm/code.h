@@ -92,6 +92,7 @@ namespace midimon::wasm {
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
 //   <Load>_Idx, <Store>_Idx, LdPair_<A>_<B>             (superinstructions.h)
+//   Mv_<Load>_<Store>, StLd_<Store>_<Load>, StPair_<A>_<B> (superinstructions.h)
 //   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
 //   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet      (superinstructions.h)
@@ -247,6 +248,15 @@ enum class IOp : uint16_t {
 #undef MIDIMON_X
 #define MIDIMON_X(A, B) LdPair_##A##_##B,
   MIDIMON_LOAD_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(L, S, T) Mv_##L##_##S,
+  MIDIMON_LOAD_STORES(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(S, TS, L, TL, setter) StLd_##S##_##L,
+  MIDIMON_STORE_LOADS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, TA, B, TB) StPair_##A##_##B,
+  MIDIMON_STORE_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
   I32Sub_BrTable,
   I32Add_Br,

@@ -92,7 +92,44 @@ bool Compiler::fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset) {
     emit(offset);
     return true;
   }
+  return fuse_store_after_access(op, addr, v, offset);
+}
+
+bool Compiler::fuse_store_after_access(Op op, uint32_t addr, uint32_t v, uint32_t offset) {
+  // The stored value is the fresh result of the plain load just before: Mv_<Load>_<Store>
+  // (the load's [dst] dropped: nothing else reads it).
+  const IOp mv = load_store(last_op_, op);
+  if (mv != IOp::Invalid && last_made(v, stack_.size() + 1) &&
+      intact(last_start_, iop(last_op_), kOpUnits + 3, here())) {
+    const size_t s0 = static_cast<size_t>(last_start_);
+    const uint32_t laddr = code_[s0 + kOpUnits + 1], loff = code_[s0 + kOpUnits + 2];
+    code_.resize(s0);
+    forget_load_fusions();
+    emit_op(mv);
+    emit(laddr);
+    emit(loff);
+    emit(addr);
+    emit(offset);
+    return true;
+  }
+  // A plain store just before: StPair_<A>_<B>.
+  const IOp pair = store_pair(store_op_, op);
+  if (pair != IOp::Invalid && intact(store_start_, iop(store_op_), kOpUnits + 3, here())) {
+    set_handler(static_cast<uint32_t>(store_start_), pair);
+    store_start_ = -1;
+    emit(addr);
+    emit(v);
+    emit(offset);
+    return true;
+  }
   return false;
+}
+
+void Compiler::forget_load_fusions() {
+  last_start_ = -1;
+  last_dst_ = -1;
+  load_start_ = -1;
+  lpair_start_ = -1;
 }
 
 void Compiler::note_store(Op op, uint32_t start) {
@@ -131,7 +168,7 @@ bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
     emit_load_of_sum(load_add(op), a, b);
     return true;
   }
-  return fuse_load_pair(op, addr, offset);
+  return fuse_load_pair(op, addr, offset) || fuse_load_after_store(op, addr, offset);
 }
 
 bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index,
@@ -207,6 +244,30 @@ bool Compiler::fuse_load_pair(Op op, uint32_t addr, uint32_t offset) {
   note_last(second, op, addr, 0, offset);
   lpair_start_ = s0;
   lpair_op_ = load_op_;
+  return true;
+}
+
+bool Compiler::fuse_load_after_store(Op op, uint32_t addr, uint32_t offset) {
+  const IOp fused = store_load(store_op_, op);
+  if (fused == IOp::Invalid || !intact(store_start_, iop(store_op_), kOpUnits + 3, here())) {
+    return false;
+  }
+  const int64_t s0 = store_start_;
+  set_handler(static_cast<uint32_t>(s0), fused);
+  store_start_ = -1;
+  last_cmp_start_ = -1;
+  last_copy_start_ = -1;
+  const uint32_t second = here();
+  emit(temp(stack_.size()));
+  emit(addr);
+  emit(offset);
+  result_at(second);
+  // As for a LdPair: a binop reading this load's result may take it as its <Binop>_Ld,
+  // which splits the pair again (fuse_binary: the store goes back to a plain one; it has
+  // a load's three units too).
+  note_last(second, op, addr, 0, offset);
+  lpair_start_ = s0;
+  lpair_op_ = store_op_;
   return true;
 }
 

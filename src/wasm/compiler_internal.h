@@ -446,6 +446,13 @@ class Compiler {
   bool fuse_store_idx(Op op, uint32_t addr, uint32_t v, uint32_t offset);
   // A load right after a plain load: LdPair_<A>_<B>.
   bool fuse_load_pair(Op op, uint32_t addr, uint32_t offset);
+  // A load right after a plain store: StLd_<Store>_<Load>.
+  bool fuse_load_after_store(Op op, uint32_t addr, uint32_t offset);
+  // A store of the plain load just before (Mv_<Load>_<Store>) or after a plain store
+  // (StPair_<A>_<B>).
+  bool fuse_store_after_access(Op op, uint32_t addr, uint32_t v, uint32_t offset);
+  // The load just before was merged away: nothing may fuse with it any more.
+  void forget_load_fusions();
   void note_load(Op op, uint32_t start);
   // br_table on the fresh result of the i32.sub just before: `fused`, I32Sub_BrTable or
   // (fuel on) I32Sub_BrTable_F. Returns the op's start (its table follows), or -1 when

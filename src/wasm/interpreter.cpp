@@ -249,6 +249,15 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(A, B) &&L_LdPair_##A##_##B,
         MIDIMON_LOAD_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(L, S, T) &&L_Mv_##L##_##S,
+        MIDIMON_LOAD_STORES(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(S, TS, L, TL, setter) &&L_StLd_##S##_##L,
+        MIDIMON_STORE_LOADS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, TA, B, TB) &&L_StPair_##A##_##B,
+        MIDIMON_STORE_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
         &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
         &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
         &&L_I32AddI_GlobalSet, &&L_GlobalGet_I32AddI_GlobalSet,
@@ -1286,6 +1295,55 @@ L_ElemDrop:
 #undef LDT_I32Load8U
 #undef LDT_I32Load16U
 #undef LDT_I64Load32U
+  // Stores next to other accesses (superinstructions.h), each access in order with its
+  // own bounds check. One store of slot V's low bytes at SLOT(A) + pc[OFF]:
+#define ST_ONE(T, A, V, OFF)                                               \
+  {                                                                        \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(A).i32) + pc[OFF];      \
+    MEM_CHECK(ea + sizeof(T));                                             \
+    const T v = static_cast<T>(SLOT(V).bits);                              \
+    std::memcpy(mb + ea, &v, sizeof(T));                                   \
+  }
+  // Mv_<Load>_<Store> [h][laddr][loff][saddr][soff]: the bytes loaded are the bytes
+  // stored (same width; the 8- and 16-bit loads zero-extend, their stores truncate back).
+#define MV(L, S, T)                                                        \
+  L_Mv_##L##_##S : {                                                       \
+    const uint64_t la = static_cast<uint64_t>(SLOT(1).i32) + pc[3];        \
+    MEM_CHECK(la + sizeof(T));                                             \
+    T v;                                                                   \
+    std::memcpy(&v, mb + la, sizeof(T));                                   \
+    const uint64_t sa = static_cast<uint64_t>(SLOT(3).i32) + pc[5];        \
+    MEM_CHECK(sa + sizeof(T));                                             \
+    std::memcpy(mb + sa, &v, sizeof(T));                                   \
+    pc += 6;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_LOAD_STORES(MV)
+#undef MV
+  // StLd_<Store>_<Load> [h][saddr][v][soff][d][laddr][loff]
+#define ST_LD(S, TS, L, TL, setter)                                        \
+  L_StLd_##S##_##L : {                                                     \
+    ST_ONE(TS, 1, 2, 4)                                                    \
+    const uint64_t ea = static_cast<uint64_t>(SLOT(5).i32) + pc[7];        \
+    MEM_CHECK(ea + sizeof(TL));                                            \
+    TL v;                                                                  \
+    std::memcpy(&v, mb + ea, sizeof(TL));                                  \
+    setter(SLOT(4), v);                                                    \
+    pc += 8;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_STORE_LOADS(ST_LD)
+#undef ST_LD
+  // StPair_<A>_<B> [h][a1][v1][o1][a2][v2][o2]
+#define ST_PAIR(A, TA, B, TB)                                              \
+  L_StPair_##A##_##B:                                                      \
+  ST_ONE(TA, 1, 2, 4)                                                      \
+  ST_ONE(TB, 4, 5, 7)                                                      \
+  pc += 8;                                                                 \
+  NEXT();
+  MIDIMON_STORE_PAIRS(ST_PAIR)
+#undef ST_PAIR
+#undef ST_ONE
 #define STORE(Name, T)                                                     \
   L_##Name : {                                                             \
     const uint64_t ea = static_cast<uint64_t>(SLOT(1).i32) + pc[4];        \

@@ -168,6 +168,30 @@ IOp load_pair(Op a, Op b) {
   return IOp::Invalid;
 }
 
+IOp load_store(Op load, Op store) {
+#define MIDIMON_X(L, S, T) \
+  if (load == Op::L && store == Op::S) return IOp::Mv_##L##_##S;
+  MIDIMON_LOAD_STORES(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp store_load(Op store, Op load) {
+#define MIDIMON_X(S, TS, L, TL, setter) \
+  if (store == Op::S && load == Op::L) return IOp::StLd_##S##_##L;
+  MIDIMON_STORE_LOADS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
+IOp store_pair(Op a, Op b) {
+#define MIDIMON_X(A, TA, B, TB) \
+  if (a == Op::A && b == Op::B) return IOp::StPair_##A##_##B;
+  MIDIMON_STORE_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
+}
+
 IOp binop_pair(Op a, Op b) {
   // A table built once from MIDIMON_BINOP_PAIRS: the compiler asks for nearly every
   // binop (and the constant-carrying forms ask again), and the if-chain over all pairs

@@ -26,6 +26,9 @@ IOp store_then_add(Op store);                // <Store>_ThenAdd
 IOp load_idx(Op load);                       // <Load>_Idx
 IOp store_idx(Op store);                     // <Store>_Idx
 IOp load_pair(Op a, Op b);                   // LdPair_<A>_<B>
+IOp load_store(Op load, Op store);           // Mv_<Load>_<Store>
+IOp store_load(Op store, Op load);           // StLd_<Store>_<Load>
+IOp store_pair(Op a, Op b);                  // StPair_<A>_<B>
 IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
 // `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
 IOp arith_branch_op(Op arith, Op cond);

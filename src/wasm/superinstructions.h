@@ -41,6 +41,25 @@
 #define MIDIMON_LOAD_PAIRS(X) \
   X(I32Load, I32Load) X(I32Load8U, I32Load8U) X(I32Load, I32Load8U) X(I32Load, I32Load16U) \
   X(I32Load8U, I32Load) X(I32Load16U, I32Load16U) X(I32Load, I64Load32U)
+// Stores next to other accesses (the adjacent memory pairs of the real programs' profile
+// left after the fusions above: a field or element copied, a struct filled in, a store
+// then the next load), each done in order in one dispatch:
+//   Mv_<Load>_<Store>    a load whose fresh result only the store right after stores;
+//                        the value is not written to a slot   [h][laddr][loff][saddr][soff]
+//   StLd_<Store>_<Load>  a store, then a load                   [h][saddr][v][soff][d][laddr][loff]
+//   StPair_<A>_<B>       two stores                             [h][a1][v1][o1][a2][v2][o2]
+// The load may read what the store wrote; a trap of the second access comes after the
+// first one's effect, as unfused. T: the bytes moved / each access's width.
+#define MIDIMON_LOAD_STORES(X)                                                             \
+  X(I32Load, I32Store, uint32_t) X(I64Load, I64Store, uint64_t) X(I32Load8U, I32Store8, uint8_t) \
+  X(I32Load16U, I32Store16, uint16_t) X(F64Load, F64Store, uint64_t)
+// (store, its width, load, its width, the slot setter: both loads zero-extend)
+#define MIDIMON_STORE_LOADS(X)                                  \
+  X(I32Store, uint32_t, I32Load, uint32_t, set_i32)             \
+  X(I32Store8, uint8_t, I32Load8U, uint8_t, set_i32)            \
+  X(I64Store, uint64_t, I64Load, uint64_t, set_i64)
+#define MIDIMON_STORE_PAIRS(X) \
+  X(I32Store, uint32_t, I32Store, uint32_t) X(I64Store, uint64_t, I64Store, uint64_t)
 // (binop, the load that feeds its b)
 #define MIDIMON_LD_BINOPS(X) \
   X(I32Add, I32Load) X(I32Sub, I32Load) X(I32Mul, I32Load) X(I32And, I32Load) \
