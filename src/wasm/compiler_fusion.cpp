@@ -12,7 +12,16 @@ using namespace peephole;
 
 bool Compiler::fuse_binary(Op op, uint32_t a, uint32_t b) {
   const IOp ld = ld_binop(op);
-  if (ld != IOp::Invalid && last_made(b, stack_.size() + 1) && last_op_ == ld_source(op)) {
+  // An integer op that commutes may take a load feeding its a as well (`*p + x`: b is a
+  // local or a constant, so the load is still the last instruction; its dst field must
+  // be a, as something may have been dropped since).
+  const bool loaded_b = ld != IOp::Invalid && last_op_ == ld_source(op) &&
+                        last_made(b, stack_.size() + 1);
+  const bool loaded_a = ld != IOp::Invalid && last_op_ == ld_source(op) && !loaded_b &&
+                        commuted(op) == op && last_made(a, stack_.size()) &&
+                        code_[static_cast<size_t>(last_dst_)] == a;
+  if (loaded_a) std::swap(a, b);
+  if (loaded_b || loaded_a) {
     // b comes straight from a load: [dst][a][addr][offset]
     const uint32_t addr = last_a_, off = last_off_;
     // The load is the second half of a LdPair: the first goes back to a plain load.

@@ -61,6 +61,22 @@ IOp load_add(Op load) {
   }
 }
 
+Op commuted(Op op) {
+  switch (op) {
+    case Op::I32Add: case Op::I32And: case Op::I32Or: case Op::I32Xor: case Op::I32Mul:
+    case Op::I64Add: case Op::I64And: case Op::I64Or: case Op::I64Xor: case Op::I64Mul:
+    case Op::I32Eq: case Op::I32Ne: case Op::I64Eq: case Op::I64Ne:
+      return op;
+    case Op::I32LtS: case Op::I32LtU: case Op::I32GtS: case Op::I32GtU: case Op::I32LeS:
+    case Op::I32LeU: case Op::I32GeS: case Op::I32GeU: case Op::I64LtS: case Op::I64LtU:
+    case Op::I64GtS: case Op::I64GtU: case Op::I64LeS: case Op::I64LeU: case Op::I64GeS:
+    case Op::I64GeU:
+      return mirror_cmp(op);
+    default:
+      return Op::Count_;
+  }
+}
+
 IOp ld_binop(Op op) {
   switch (op) {
 #define MIDIMON_X(Name, Load) \

@@ -13,6 +13,10 @@ namespace midimon::wasm::peephole {
 Op negate_cmp(Op op);
 // The compare with its operands swapped: a < b is b > a (eq, ne: themselves).
 Op mirror_cmp(Op op);
+// The op computing `b <op'> a` as `a <op> b` does: the integer ops that commute give
+// themselves, the compares their mirror; Count_ for the rest (the float ops are left
+// out: with two NaN operands, which payload comes out may depend on the order).
+Op commuted(Op op);
 
 // Each returns IOp::Invalid when there is no such fused op.
 IOp fused_branch(Op cmp);                    // br_if on a compare: BrIf_<cmp>

@@ -81,6 +81,26 @@ const char* kModule = R"((module
   ;; a load feeding an add's b stays an I32Add_Ld (the pair is split again)
   (func (export "sum2") (param $p i32) (param $q i32) (result i32)
     (i32.add (i32.load (local.get $p)) (i32.load (local.get $q))))
+  ;; a load feeding a, not b, of an integer op that commutes: <Binop>_Ld, operands swapped
+  (func (export "ld_a_add") (param $p i32) (param $x i32) (result i32)
+    (i32.add (i32.load (local.get $p)) (local.get $x)))
+  (func (export "ld_a_mul") (param $p i32) (param $x i32) (result i32)
+    (i32.mul (i32.load offset=4 (local.get $p)) (local.get $x)))
+  ;; a sub does not commute, nor (NaN payloads) a float add: not fused
+  (func (export "ld_a_sub") (param $p i32) (param $x i32) (result i32)
+    (i32.sub (i32.load (local.get $p)) (local.get $x)))
+  (func (export "ld_a_f64") (param $p i32) (param $x f64) (result f64)
+    (f64.add (f64.load (local.get $p)) (local.get $x)))
+  ;; the load was dropped: the add's a is the older product, which no fusion may replace
+  (func (export "ld_dropped") (param $p i32) (param $x i32) (result i32)
+    local.get $x
+    local.get $x
+    i32.mul
+    local.get $p
+    i32.load
+    drop
+    local.get $x
+    i32.add)
   ;; the second load's destination is the first's address local
   (func (export "two_alias") (param $p i32) (result i32) (local $x i32)
     (local.set $x (i32.load8_u (local.get $p)))
@@ -570,6 +590,27 @@ TEST(InterpFusedMem, LoadPairsRunInOrder) {
     EXPECT_EQ(r.call("two16", {I(65533)}, &v), "out of bounds memory access");
     EXPECT_EQ(r.i64("ld_ld64", {I(32)}), 8u + 0x100f0e0du);  // upper half zero
     EXPECT_EQ(r.i64("ld_ld64", {I(40)}), 0x81u);  // *(40) = 0x81, *(0x85) = 0
+  }
+}
+
+TEST(InterpFusedMem, ALoadFeedingACommutingOpsFirstOperandIsFused) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("ld_a_add"), IOp::I32Add_Ld), 1);
+    EXPECT_EQ(count_handler(r.code("ld_a_mul"), IOp::I32Mul_Ld), 1);
+    EXPECT_EQ(count_handler(r.code("ld_a_sub"), IOp::I32Sub_Ld), 0);
+    EXPECT_EQ(count_handler(r.code("ld_a_f64"), IOp::F64Add_Ld), 0);
+    EXPECT_EQ(count_handler(r.code("ld_dropped"), IOp::I32Add_Ld), 0);
+
+    EXPECT_EQ(r.i32("ld_a_add", {I(0), I(5)}), 0x04030201u + 5u);
+    EXPECT_EQ(r.i32("ld_a_mul", {I(0), I(3)}), 0x08070605u * 3u);
+    EXPECT_EQ(r.i32("ld_a_sub", {I(0), I(1)}), 0x04030200u);
+    EXPECT_EQ(r.i32("ld_dropped", {I(0), I(7)}), 56u);
+    Value v;
+    EXPECT_EQ(r.call("ld_a_add", {I(65533), I(1)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.call("ld_a_mul", {I(65529), I(1)}, &v), "out of bounds memory access");
   }
 }
 
