@@ -356,6 +356,7 @@ Result<void> Compiler::compile_instr(const Instr& in, bool* done) {
         return {};
       }
       pop_value();
+      forget_fresh_result();
       return {};
     case Op::Select:
     case Op::SelectT:

@@ -170,6 +170,14 @@ class Compiler {
     last_start_ = -1;
     last_copy_start_ = -1;
   }
+  // A value was dropped: the last instruction's result may be gone, and the temp now on
+  // top is then an older one. The fusions of a consumer with the producer just before
+  // (last_made, a compare's br_if) see only that the top is a temp, so they must stop.
+  void forget_fresh_result() {
+    last_dst_ = -1;
+    last_start_ = -1;
+    last_cmp_start_ = -1;
+  }
   // The last instruction (emitted at `start`) computed the value at stack position
   // `pos`, a temp nothing else reads: a consumer may replace it by a superinstruction.
   bool last_made(uint32_t slot, size_t pos) const {
