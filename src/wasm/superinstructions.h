@@ -53,7 +53,7 @@
 #define MIDIMON_LOAD_STORES(X)                                                             \
   X(I32Load, I32Store, uint32_t) X(I64Load, I64Store, uint64_t) X(I32Load8U, I32Store8, uint8_t) \
   X(I32Load16U, I32Store16, uint16_t) X(F64Load, F64Store, uint64_t)
-// (store, its width, load, its width, the slot setter: both loads zero-extend)
+// (store, its width, load, its width, the setter of the load's slot: set_i32 zero-extends)
 #define MIDIMON_STORE_LOADS(X)                                  \
   X(I32Store, uint32_t, I32Load, uint32_t, set_i32)             \
   X(I32Store8, uint8_t, I32Load8U, uint8_t, set_i32)            \
