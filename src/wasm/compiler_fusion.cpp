@@ -239,20 +239,8 @@ bool Compiler::fuse_load_pair(Op op, uint32_t addr, uint32_t offset) {
   const IOp fused = load_pair(load_op_, op);
   if (fused == IOp::Invalid) return false;
   const int64_t s0 = load_start_;
-  set_handler(static_cast<uint32_t>(s0), fused);
   load_start_ = -1;
-  last_cmp_start_ = -1;
-  last_copy_start_ = -1;
-  const uint32_t second = here();
-  emit(temp(stack_.size()));
-  emit(addr);
-  emit(offset);
-  result_at(second);
-  // A binop reading this load's result may still take it as its <Binop>_Ld (fuse_binary
-  // splits the pair again): the second half is noted as a load of its own.
-  note_last(second, op, addr, 0, offset);
-  lpair_start_ = s0;
-  lpair_op_ = load_op_;
+  append_second_load(s0, load_op_, fused, op, addr, offset);
   return true;
 }
 
@@ -262,8 +250,14 @@ bool Compiler::fuse_load_after_store(Op op, uint32_t addr, uint32_t offset) {
     return false;
   }
   const int64_t s0 = store_start_;
-  set_handler(static_cast<uint32_t>(s0), fused);
   store_start_ = -1;
+  append_second_load(s0, store_op_, fused, op, addr, offset);
+  return true;
+}
+
+void Compiler::append_second_load(int64_t s0, Op first, IOp fused, Op op, uint32_t addr,
+                                  uint32_t offset) {
+  set_handler(static_cast<uint32_t>(s0), fused);
   last_cmp_start_ = -1;
   last_copy_start_ = -1;
   const uint32_t second = here();
@@ -271,13 +265,12 @@ bool Compiler::fuse_load_after_store(Op op, uint32_t addr, uint32_t offset) {
   emit(addr);
   emit(offset);
   result_at(second);
-  // As for a LdPair: a binop reading this load's result may take it as its <Binop>_Ld,
-  // which splits the pair again (fuse_binary: the store goes back to a plain one; it has
-  // a load's three units too).
+  // A binop reading this load's result may still take it as its <Binop>_Ld (fuse_binary
+  // splits the pair again, the first access back to its plain op: a load or a store,
+  // three units either way): the second half is noted as a load of its own.
   note_last(second, op, addr, 0, offset);
   lpair_start_ = s0;
-  lpair_op_ = store_op_;
-  return true;
+  lpair_op_ = first;
 }
 
 int64_t Compiler::emit_sub_br_table(uint32_t index, IOp fused) {

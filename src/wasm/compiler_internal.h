@@ -456,6 +456,9 @@ class Compiler {
   bool fuse_load_pair(Op op, uint32_t addr, uint32_t offset);
   // A load right after a plain store: StLd_<Store>_<Load>.
   bool fuse_load_after_store(Op op, uint32_t addr, uint32_t offset);
+  // Both above: the first access (at s0, plain op `first`) becomes `fused`, and this load's
+  // operands follow it.
+  void append_second_load(int64_t s0, Op first, IOp fused, Op op, uint32_t addr, uint32_t offset);
   // A store of the plain load just before (Mv_<Load>_<Store>) or after a plain store
   // (StPair_<A>_<B>).
   bool fuse_store_after_access(Op op, uint32_t addr, uint32_t v, uint32_t offset);
