@@ -1,0 +1,48 @@
+# Precompiled headers, to cut the compile time of CI's builds (docs/performance.md,
+# "Build time"). Two shared PCHs, each compiled once per build tree and reused
+# (REUSE_FROM) by every target named below or in tests/CMakeLists.txt:
+#   midimon_pch       the standard headers most sources include; the product libraries,
+#                     the programs and the spec runner;
+#   midimon_test_pch  the same plus <gtest/gtest.h>; every GoogleTest executable.
+# Reusing one PCH needs the same compile flags; within one preset every target has them
+# (the target-level -D macros differ, but none appears in these headers). gcc warns
+# (-Winvalid-pch, which CMake adds) when a PCH cannot be used: an error in the release
+# build (-Werror), so a PCH that stopped matching is seen, not silently ignored.
+#
+# Parsing the standard headers costs ~1.5 s of CPU per source; loading their PCH, 0.2 s.
+# Kept out, measured:
+#   nlohmann/json  loading it costs 0.5 s more in every source; only one in seven uses it;
+#   CLI11          its namespace-scope validators are compiled again in every source that
+#                  sees them (4 s each), and few sources use it;
+#   toml++         already compiled once: Debian's pkg-config sets TOML_HEADER_ONLY=0 and
+#                  links libtomlplusplus.so;
+#   <iostream>     would give every object a static initialiser (std::ios_base::Init).
+# The engine (src/wasm, src/wasi) keeps its own includes: its sources include little, and
+# the fuzz preset compiles interpreter.cpp with other sanitizer flags than its library.
+#
+# A source that forgets an #include the PCH gives it still compiles here:
+# -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON (CMake's own switch) builds without the PCHs.
+set(MIDIMON_PCH_STD_HEADERS
+  <algorithm> <array> <atomic> <chrono> <condition_variable> <cstdint> <cstdio> <cstdlib>
+  <cstring> <deque> <filesystem> <fstream> <functional> <map> <memory> <mutex> <optional>
+  <regex> <set> <span> <sstream> <string> <string_view> <system_error> <thread>
+  <unordered_map> <utility> <variant> <vector>)
+
+# midimon_pch_anchor(name headers...): an object library with no code of its own that
+# compiles the PCH of these headers for others to reuse.
+function(midimon_pch_anchor name)
+  set(anchor ${CMAKE_CURRENT_BINARY_DIR}/${name}_anchor.cpp)
+  file(CONFIGURE OUTPUT ${anchor}
+       CONTENT "// Anchor of the precompiled header ${name}: no code of its own.\n")
+  add_library(${name} OBJECT ${anchor})
+  target_precompile_headers(${name} PRIVATE ${ARGN})
+endfunction()
+
+# midimon_reuse_pch(pch targets...): these targets (when they exist) use that PCH.
+function(midimon_reuse_pch pch)
+  foreach(t IN LISTS ARGN)
+    if(TARGET ${t})
+      target_precompile_headers(${t} REUSE_FROM ${pch})
+    endif()
+  endforeach()
+endfunction()
