@@ -2,7 +2,7 @@
 # "Build time"). Two shared PCHs, each compiled once per build tree and reused
 # (REUSE_FROM) by every target named below or in tests/CMakeLists.txt:
 #   midimon_pch       the standard headers most sources include; the product libraries,
-#                     the programs and the spec runner;
+#                     the programs, the spec runner and the benchmarks;
 #   midimon_test_pch  the same plus <gtest/gtest.h>; every GoogleTest executable.
 # Reusing one PCH needs the same compile flags; within one preset every target has them
 # (the target-level -D macros differ, but none appears in these headers). gcc warns
@@ -25,8 +25,9 @@
 # -Wstringop-overread in its own string code, where gcc 12 reports false positives at -O2
 # (`std::string(a) + "b"`: "forming offset [32, 34] is out of the bounds [0, 32]");
 # through the PCH they came back in 16 test sources and failed the release build. So
-# with gcc < 13 every target that uses a PCH turns those three off, as libstdc++ does;
-# the asan and fuzz builds still check the same accesses at run time.
+# with gcc < 13 every target that uses a PCH turns those three off, as libstdc++ does for
+# its own code; AddressSanitizer (asan and fuzz builds) still catches out-of-bounds
+# accesses at run time in what the tests and fuzzers run.
 #
 # -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON (CMake's own switch) builds without the PCHs,
 # and then with those three warnings on: a build that also shows a source that forgets
