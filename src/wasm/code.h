@@ -52,7 +52,8 @@ namespace midimon::wasm {
 //   I32Add_Br_FB    [h][d][a][b][rel][cost]   I32Add_Br whose jump charges like Br_FB's
 //                   (fuel without polling: a forward br, or a back-edge that needs no poll)
 //   Copy_Br_FB      [h][dst][src][rel][cost]  Copy2_Br_FB [h][d1][s1][d2][s2][rel][cost]
-//                   the same for Copy_Br / Copy2_Br
+//   Const_Br_FB     [h][dst][lo][hi][rel][cost]
+//                   the same for Copy_Br / Copy2_Br / Const_Br
 #define MIDIMON_COND_BRS(X) \
   X(BrIf, 1) X(BrUnless, 1) X(BrIfI64Nez, 1) X(BrIf_I32Eqz, 1) X(BrIf_I64Eqz, 1) \
   X(BrIf_I32Eq, 2) X(BrIf_I32Ne, 2) X(BrIf_I32LtS, 2) X(BrIf_I32LtU, 2) X(BrIf_I32GtS, 2) \
@@ -91,9 +92,9 @@ namespace midimon::wasm {
 //   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS, superinstructions.h)
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
-//   <Load>_Idx, <Store>_Idx, LdPair_<A>_<B>             (superinstructions.h)
+//   <Load>_Idx, <Store>_Idx, <Load>_IdxTee, LdPair_<A>_<B> (superinstructions.h)
 //   Mv_<Load>_<Store>, StLd_<Store>_<Load>, StPair_<A>_<B> (superinstructions.h)
-//   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br        (superinstructions.h)
+//   I32Sub_BrTable, I32Add_Br, Copy_Br, Copy2_Br, Const_Br (superinstructions.h)
 //   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet      (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
@@ -158,10 +159,10 @@ namespace midimon::wasm {
 //     global.get, numeric ops but div/rem and the trapping truncations) and ends with a
 //     conditional branch (br_if, if) is paid at its exit instead: its cost is added to
 //     both charges of that branch, the blocks falling into it no longer include it, and
-//     the branches into it charge nothing (<Br>_F, Br, I32Add_Br, Copy_Br, Copy2_Br when
-//     their taken cost comes out 0). Running it unpaid changes nothing anyone can see:
-//     a run that cannot pay stops at its exit with the memory, globals and trap it would
-//     have had at its entry (compiler_fuel.cpp). Loop headers are never deferred, so
+//     the branches into it charge nothing (<Br>_F, Br, I32Add_Br, Copy_Br, Copy2_Br,
+//     Const_Br when their taken cost comes out 0). Running it unpaid changes nothing
+//     anyone can see: a run that cannot pay stops at its exit with the memory, globals
+//     and trap it would have had at its entry (compiler_fuel.cpp). Loop headers are never deferred, so
 //     every cycle still pays at its back-edge.
 // Fuel lives in ExecState::fuel; a charge that would take it below zero traps "fuel
 // exhausted" and is not taken, so the store's fuel keeps what was left. Same module,
@@ -246,6 +247,9 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(Store, T) Store##_Idx,
   MIDIMON_STORE_IDX_OPS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, T, setter) Name##_IdxTee,
+  MIDIMON_LOAD_IDX_TEES(MIDIMON_X)
+#undef MIDIMON_X
 #define MIDIMON_X(A, B) LdPair_##A##_##B,
   MIDIMON_LOAD_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
@@ -262,6 +266,7 @@ enum class IOp : uint16_t {
   I32Add_Br,
   Copy_Br,
   Copy2_Br,
+  Const_Br,
   I32Add_GlobalSet,
   I32Sub_GlobalSet,
   GlobalGet_I32Sub_GlobalSet,
@@ -291,6 +296,7 @@ enum class IOp : uint16_t {
   I32Add_Br_FB,
   Copy_Br_FB,
   Copy2_Br_FB,
+  Const_Br_FB,
   Count_
 };
 

@@ -608,7 +608,7 @@ void Compiler::push_const(uint64_t bits) {
     push_virtual(bits);
     return;
   }
-  emit_op(iop(Op::I64Const));
+  const_start_ = emit_op(iop(Op::I64Const));
   uint32_t field = here();
   emit(temp(stack_.size()));
   emit(static_cast<uint32_t>(bits));

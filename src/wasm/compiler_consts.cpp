@@ -249,7 +249,7 @@ bool Compiler::set_local_const(uint32_t x, bool tee) {
   const uint64_t bits = vconst_[stack_.size() - 1];
   truncate(stack_.size() - 1);
   materialize_local_refs(x);
-  emit_op(iop(Op::I64Const));  // [dst][lo][hi]: the bits of any scalar constant
+  const_start_ = emit_op(iop(Op::I64Const));  // [dst][lo][hi]: any scalar constant's bits
   emit(x);
   emit(static_cast<uint32_t>(bits));
   emit(static_cast<uint32_t>(bits >> 32));

@@ -102,7 +102,7 @@ bool Compiler::emit_merged_br(Ctrl& c) {
   if (!fuel_ || fuel_field_ < 0 || c.kind == Op::Loop) return false;
   if (fuel_field_ == entry_field_) entry_grows_ = true;  // no Call_S in this function
   // It charges nothing, so it fuses with the add or copies before it as without fuel
-  // (I32Add_Br, Copy_Br, Copy2_Br: Lua's `pc++` and values carried to a block's end).
+  // (I32Add_Br, Copy_Br, Copy2_Br, Const_Br: Lua's `pc++`, values carried to a block's end).
   const uint32_t start = emit_jump();
   BrMerge m{start, {static_cast<uint32_t>(fuel_field_)}};
   m.fields.insert(m.fields.end(), merged_.begin(), merged_.end());

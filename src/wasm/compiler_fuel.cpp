@@ -74,6 +74,7 @@ constexpr Twin kTwins[] = {
     {IOp::I32Add_Br_FB, IOp::I32Add_Br, 3},
     {IOp::Copy_Br_FB, IOp::Copy_Br, 2},
     {IOp::Copy2_Br_FB, IOp::Copy2_Br, 4},
+    {IOp::Const_Br_FB, IOp::Const_Br, 3},
 };
 
 }  // namespace

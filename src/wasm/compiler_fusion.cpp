@@ -181,14 +181,20 @@ bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
 }
 
 bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index,
-                           uint32_t* k) const {
+                           uint32_t* k, bool* tee) const {
   if (!intact(idx_start_, IOp::Pair_I32Shl_I32Add, kOpUnits + 6, here())) return false;
   const size_t s0 = static_cast<size_t>(idx_start_) + kOpUnits;
   const uint32_t d1 = code_[s0], a1 = code_[s0 + 1], b1 = code_[s0 + 2];
   const uint32_t d2 = code_[s0 + 3], a2 = code_[s0 + 4], b2 = code_[s0 + 5];
-  // d2 is the address and read by nothing else; d1 is a temp (not tee'd into a local)
-  // read only by the add, so the fused op need not write either.
-  if (addr != temp(stack_.size()) || d2 != addr || d1 < temp_base_ || d1 == other) return false;
+  // d2 is the address and, as a temp, read by nothing else; as a local (tee) the fused op
+  // writes it too. d1 is a temp (not tee'd into a local) read only by the add, so the
+  // fused op need not write it.
+  const bool in_local = tee != nullptr && addr < temp_base_;
+  if (tee != nullptr) *tee = in_local;
+  if ((addr != temp(stack_.size()) && !in_local) || d2 != addr || d1 < temp_base_ ||
+      d1 == other) {
+    return false;
+  }
   if ((a2 == d1) == (b2 == d1)) return false;
   const uint32_t const_base = out_->ctl_slot + kCtlSlots;
   if (b1 < const_base || b1 >= const_base + out_->const_pool.size()) return false;
@@ -200,16 +206,19 @@ bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32
 
 bool Compiler::fuse_load_idx(Op op, uint32_t addr, uint32_t offset) {
   uint32_t base, index, k;
-  if (!idx_address(addr, UINT32_MAX, &base, &index, &k)) return false;
+  bool tee = false;
+  if (!idx_address(addr, UINT32_MAX, &base, &index, &k, &tee)) return false;
+  if (tee && load_idx_tee(op) == IOp::Invalid) return false;
   code_.resize(static_cast<size_t>(idx_start_));
   idx_start_ = -1;
-  emit_op(load_idx(op));
+  emit_op(tee ? load_idx_tee(op) : load_idx(op));
   const uint32_t field = here();
   emit(temp(stack_.size()));
   emit(base);
   emit(index);
   emit(k);
   emit(offset);
+  if (tee) emit(addr);  // the local the pair's add wrote
   result_at(field);
   return true;
 }
@@ -292,6 +301,7 @@ uint32_t Compiler::emit_jump(bool charges) {
   constexpr IOp kAdd[] = {IOp::I32Add_Br, IOp::I32Add_Br_FB};
   constexpr IOp kCopy[] = {IOp::Copy_Br, IOp::Copy_Br_FB};
   constexpr IOp kCopy2[] = {IOp::Copy2_Br, IOp::Copy2_Br_FB};
+  constexpr IOp kConst[] = {IOp::Const_Br, IOp::Const_Br_FB};
   const int form = charges ? 1 : 0;
   int64_t s0 = -1;
   IOp fused = IOp::Invalid;
@@ -301,6 +311,9 @@ uint32_t Compiler::emit_jump(bool charges) {
   } else if (last_copy_start_ >= 0 && last_copy_count_ <= 2) {
     s0 = last_copy_start_;
     fused = last_copy_count_ == 1 ? kCopy[form] : kCopy2[form];
+  } else if (intact(const_start_, iop(Op::I64Const), kOpUnits + 3, here())) {
+    s0 = const_start_;  // [dst][lo][hi], then the jump's fields
+    fused = kConst[form];
   }
   uint32_t start;
   if (fused == IOp::Invalid) {

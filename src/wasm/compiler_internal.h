@@ -162,6 +162,7 @@ class Compiler {
     arith_start_ = -1;
     pair_start_ = -1;
     idx_start_ = -1;
+    const_start_ = -1;
     load_start_ = -1;
     lpair_start_ = -1;
     gget_start_ = -1;
@@ -445,11 +446,13 @@ class Compiler {
   bool fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset);
   void note_store(Op op, uint32_t start);
   bool fuse_load(Op op, uint32_t addr, uint32_t offset);
-  // The address `addr` (stack position `pos`) is the fresh result of the intact
-  // Pair_I32Shl_I32Add just before, `base + (index << k)` with a constant k whose shl
-  // result nothing else reads (and which is not `other`, a store's value; loads pass
-  // UINT32_MAX): fills base, index, k.
-  bool idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index, uint32_t* k) const;
+  // The address `addr` is the result of the intact Pair_I32Shl_I32Add just before,
+  // `base + (index << k)` with a constant k whose shl result nothing else reads (and
+  // which is not `other`, a store's value; loads pass UINT32_MAX): fills base, index, k.
+  // The result is a fresh temp on top of the stack, or, when `tee` is given, also a local
+  // the add wrote (retargeted by a local.tee or set): *tee says which.
+  bool idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index, uint32_t* k,
+                   bool* tee = nullptr) const;
   bool fuse_load_idx(Op op, uint32_t addr, uint32_t offset);
   bool fuse_store_idx(Op op, uint32_t addr, uint32_t v, uint32_t offset);
   // A load right after a plain load: LdPair_<A>_<B>.
@@ -469,10 +472,11 @@ class Compiler {
   // (fuel on) I32Sub_BrTable_F. Returns the op's start (its table follows), or -1 when
   // it does not apply.
   int64_t emit_sub_br_table(uint32_t index, IOp fused);
-  // An unconditional jump, fused with the i32.add or one or two copies just before when
-  // possible (I32Add_Br, Copy_Br, Copy2_Br). Returns its start; its rel field is the
-  // last unit emitted (0 until patched). `charges`: a jump that charges its target (Br_FB,
-  // fuel on and no poll; fused: I32Add_Br_FB, Copy_Br_FB, Copy2_Br_FB), whose rel and
+  // An unconditional jump, fused with the i32.add, one or two copies or the constant just
+  // before when possible (I32Add_Br, Copy_Br, Copy2_Br, Const_Br). Returns its start; its
+  // rel field is the last unit emitted (0 until patched). `charges`: a jump that charges its
+  // target (Br_FB, fuel on and no poll; fused: I32Add_Br_FB, Copy_Br_FB, Copy2_Br_FB,
+  // Const_Br_FB), whose rel and
   // cost fields are the last two units emitted (0 until filled in).
   uint32_t emit_jump(bool charges = false);
   // An if's branch to its else arm fused with the add/sub/and just before (directly, or
@@ -595,6 +599,7 @@ class Compiler {
   int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
   int64_t store_start_ = -1;     // start of the last plain store (may take an i32.add)
   int64_t idx_start_ = -1;       // start of the last Pair_I32Shl_I32Add (may address a load/store)
+  int64_t const_start_ = -1;     // start of the last I64Const (a local's or a temp's: Const_Br)
   int64_t load_start_ = -1;      // start of the last plain load (may head a LdPair)
   Op load_op_ = Op::Nop;
   int64_t lpair_start_ = -1;     // start of the last LdPair (its second load may still be split

@@ -246,6 +246,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(Store, T) &&L_##Store##_Idx,
         MIDIMON_STORE_IDX_OPS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(Name, T, setter) &&L_##Name##_IdxTee,
+        MIDIMON_LOAD_IDX_TEES(MIDIMON_X)
+#undef MIDIMON_X
 #define MIDIMON_X(A, B) &&L_LdPair_##A##_##B,
         MIDIMON_LOAD_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
@@ -258,7 +261,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
 #define MIDIMON_X(A, TA, B, TB) &&L_StPair_##A##_##B,
         MIDIMON_STORE_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br,
+        &&L_I32Sub_BrTable, &&L_I32Add_Br, &&L_Copy_Br, &&L_Copy2_Br, &&L_Const_Br,
         &&L_I32Add_GlobalSet, &&L_I32Sub_GlobalSet, &&L_GlobalGet_I32Sub_GlobalSet,
         &&L_I32AddI_GlobalSet, &&L_GlobalGet_I32AddI_GlobalSet,
         &&L_Simd, &&L_SimdMem, &&L_GlobalGetV128, &&L_GlobalSetV128,
@@ -279,7 +282,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   &&L_##A##I_##C, &&L_##A##I_##C##_F, &&L_##A##I_##C##_FB, &&L_##A##I_##C##_PB, &&L_##A##I_##C##_FPB,
         MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
-        &&L_I32Sub_BrTable_F, &&L_I32Add_Br_FB, &&L_Copy_Br_FB, &&L_Copy2_Br_FB,
+        &&L_I32Sub_BrTable_F, &&L_I32Add_Br_FB, &&L_Copy_Br_FB, &&L_Copy2_Br_FB, &&L_Const_Br_FB,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -716,6 +719,11 @@ L_Copy2_Br_FB:
   CHARGE(pc[7]);
   pc += static_cast<int32_t>(pc[6]);
   NEXT();
+L_Const_Br_FB:
+  SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
+  CHARGE(pc[6]);
+  pc += static_cast<int32_t>(pc[5]);
+  NEXT();
   // The frame set-up of a wasm callee (already compiled and checked), in each call op
   // that enters it: a shared copy (do_frame) took its callee, new fp, compiled code and
   // return pc from variables every call op set, which g++ kept in stack slots (a store
@@ -924,6 +932,10 @@ L_Copy2_Br:
   SLOT(1) = SLOT(2);
   SLOT(3) = SLOT(4);
   pc += static_cast<int32_t>(pc[6]);
+  NEXT();
+L_Const_Br:
+  SLOT(1).bits = static_cast<uint64_t>(pc[3]) | (static_cast<uint64_t>(pc[4]) << 32);
+  pc += static_cast<int32_t>(pc[5]);
   NEXT();
 
   // --- calls ---
@@ -1267,6 +1279,23 @@ L_ElemDrop:
   }
   MIDIMON_STORE_IDX_OPS(STORE_IDX)
 #undef STORE_IDX
+  // The indexed load whose address is also kept in a local (<Load>_IdxTee):
+  // [h][dst][base][index][k][offset][p]. p is written before the access, as the pair wrote
+  // it before the load (dst may be p itself: then the loaded value is what stays).
+#define LOAD_IDX_TEE(Name, T, setter)                                      \
+  L_##Name##_IdxTee : {                                                    \
+    const uint32_t a = SLOT(2).i32 + (SLOT(3).i32 << pc[5]);               \
+    set_i32(SLOT(6), a);                                                   \
+    const uint64_t ea = static_cast<uint64_t>(a) + pc[6];                  \
+    MEM_CHECK_IN(ea + sizeof(T), true);                                    \
+    T v;                                                                   \
+    std::memcpy(&v, mb + ea, sizeof(T));                                   \
+    setter(SLOT(1), v);                                                    \
+    pc += 8;                                                               \
+    NEXT();                                                                \
+  }
+  MIDIMON_LOAD_IDX_TEES(LOAD_IDX_TEE)
+#undef LOAD_IDX_TEE
   // Two loads in order (LdPair_<A>_<B>): [h][d1][addr1][off1][d2][addr2][off2]. The
   // pairs are zero-extending loads (set_i32 zero-extends to the whole slot, so it serves
   // i64.load32_u too); LDT_<Op> is the type each reads.

@@ -166,6 +166,16 @@ IOp load_idx(Op load) {
   }
 }
 
+IOp load_idx_tee(Op load) {
+  switch (load) {
+#define MIDIMON_X(Name, T, setter) \
+  case Op::Name: return IOp::Name##_IdxTee;
+    MIDIMON_LOAD_IDX_TEES(MIDIMON_X)
+#undef MIDIMON_X
+    default: return IOp::Invalid;
+  }
+}
+
 IOp store_idx(Op store) {
   switch (store) {
 #define MIDIMON_X(Store, T) \

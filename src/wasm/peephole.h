@@ -28,6 +28,7 @@ IOp store_binop(Op store, Op binop);         // <Store>_<Binop>
 IOp store_ld_binop(Op store, Op binop);      // <Store>_<Binop>_Ld
 IOp store_then_add(Op store);                // <Store>_ThenAdd
 IOp load_idx(Op load);                       // <Load>_Idx
+IOp load_idx_tee(Op load);                   // <Load>_IdxTee
 IOp store_idx(Op store);                     // <Store>_Idx
 IOp load_pair(Op a, Op b);                   // LdPair_<A>_<B>
 IOp load_store(Op load, Op store);           // Mv_<Load>_<Store>

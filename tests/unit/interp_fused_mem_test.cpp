@@ -61,9 +61,38 @@ const char* kModule = R"((module
   (func (export "idx_tee") (param $b i32) (param $i i32) (result i32) (local $t i32)
     (i32.add (i32.load (i32.add (local.get $b) (local.tee $t (i32.shl (local.get $i) (i32.const 2)))))
              (local.get $t)))
-  ;; the address tee'd: not fused (the twin of "idx" for fuel: one instruction more)
+  ;; the shl result tee'd into a local: not fused (the twin of "idx" for fuel: one
+  ;; instruction more)
+  (func (export "idx_shl_tee") (param $b i32) (param $i i32) (result i32) (local $t i32)
+    (i32.load offset=4 (i32.add (local.get $b) (local.tee $t (i32.shl (local.get $i) (i32.const 2))))))
+  ;; the address tee'd into a local: I32Load_IdxTee, which writes the local too
   (func (export "idx_addr_tee") (param $b i32) (param $i i32) (result i32) (local $a i32)
     (i32.load offset=4 (local.tee $a (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+  ;; ... and its fuel twin, the shl tee'd as well: not fused
+  (func (export "idx_addr_tee_twin") (param $b i32) (param $i i32) (result i32) (local $a i32) (local $t i32)
+    (i32.load offset=4 (local.tee $a (i32.add (local.get $b) (local.tee $t (i32.shl (local.get $i) (i32.const 2)))))))
+  ;; the load and what the local holds after it, (load << 32) | local
+  (func (export "idx_tee_local") (param $b i32) (param $i i32) (result i64) (local $a i32)
+    (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=4 (local.tee $a
+               (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))) (i64.const 32))
+            (i64.extend_i32_u (local.get $a))))
+  ;; a pointer walk: p = p + (i << 1) by local.set, then a byte load of local.get p
+  (func (export "idx_walk") (param $p i32) (param $i i32) (result i64)
+    (local.set $p (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 1))))
+    (i64.or (i64.shl (i64.extend_i32_u (i32.load8_u (local.get $p))) (i64.const 32))
+            (i64.extend_i32_u (local.get $p))))
+  ;; the index's own local gets the address (read before it is written)
+  (func (export "idx_into_index") (param $b i32) (param $i i32) (result i64)
+    (i64.or (i64.shl (i64.extend_i32_u (i32.load16_u (local.tee $i
+               (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 1)))))) (i64.const 32))
+            (i64.extend_i32_u (local.get $i))))
+  ;; the loaded value goes back into the address's local: the value is what stays
+  (func (export "idx_chase") (param $b i32) (param $i i32) (result i64) (local $a i32)
+    (local.set $a (i32.load (local.tee $a (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3))))))
+    (i64.extend_i32_u (local.get $a)))
+  (func (export "idx64_tee") (param $b i32) (param $i i32) (result i64) (local $a i32)
+    (i64.add (i64.load (local.tee $a (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))
+             (i64.extend_i32_u (local.get $a))))
   (func (export "st_idx") (param $b i32) (param $i i32) (param $v i32)
     (i32.store16 offset=2 (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 1))) (local.get $v)))
   (func (export "st_idx64") (param $b i32) (param $i i32) (param $v i64)
@@ -207,6 +236,30 @@ const char* kModule = R"((module
       (if (local.get $x) (then (local.set $y (i32.sub (local.get $x) (i32.const -5))) (br $b)))
       (local.set $y (i32.const 1)))
     (local.get $y))
+  ;; a constant set into a local, then a forward br: Const_Br in every configuration
+  (func (export "fwd_const") (param $x i32) (result i64) (local $y i64)
+    (block $b
+      (if (local.get $x) (then (local.set $y (i64.const 0x123456789abcdef0)) (br $b)))
+      (local.set $y (i64.const 1)))
+    (local.get $y))
+  ;; ... and before a loop's back-edge (k = 7 after the first iteration): Const_Br, or
+  ;; Const_Br_FB with fuel alone; its twin, as many instructions, sets k before the add
+  (func (export "const_loop") (param $n i32) (result i32) (local $i i32) (local $k i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $k)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $k (i32.const 7))
+      (br $l)))
+    (i32.add (local.get $s) (i32.mul (local.get $k) (i32.const 1000))))
+  (func (export "const_loop_add_last") (param $n i32) (result i32) (local $i i32) (local $k i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $k)))
+      (local.set $k (i32.const 7))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.add (local.get $s) (i32.mul (local.get $k) (i32.const 1000))))
   ;; the then arm's value copied, then its jump past the else arm: Copy_Br
   (func (export "pick") (param $c i32) (param $a i32) (param $b i32) (result i32)
     (if (result i32) (local.get $c) (then (local.get $a)) (else (local.get $b))))
@@ -430,6 +483,7 @@ TEST(InterpFusedMem, IndexedLoadsAreFusedAndWrapLikeThePair) {
     EXPECT_EQ(count_handler(r.code("idx64"), IOp::I64Load_Idx), 1);
     EXPECT_EQ(count_handler(r.code("idx_var"), IOp::I32Load_Idx), 0);
     EXPECT_EQ(count_handler(r.code("idx_tee"), IOp::I32Load_Idx), 0);
+    EXPECT_EQ(count_handler(r.code("idx_shl_tee"), IOp::I32Load_Idx), 0);
     EXPECT_EQ(count_handler(r.code("idx_addr_tee"), IOp::I32Load_Idx), 0);
 
     EXPECT_EQ(r.i32("idx", {I(0), I(0)}), 0x08070605u);
@@ -452,7 +506,42 @@ TEST(InterpFusedMem, IndexedLoadsAreFusedAndWrapLikeThePair) {
     EXPECT_EQ(r.i32("idx_var", {I(0), I(1), I(3)}), 0x0c0b0a09u);
     EXPECT_EQ(r.i32("idx_var", {I(0), I(1), I(35)}), 0x0c0b0a09u);  // shift count mod 32
     EXPECT_EQ(r.i32("idx_tee", {I(0), I(1)}), 0x08070605u + 4u);
+    EXPECT_EQ(r.i32("idx_shl_tee", {I(4), I(1)}), 0x100f0e0du);
+  }
+}
+
+TEST(InterpFusedMem, IndexedLoadsWithTheAddressInALocalWriteTheLocalFirst) {
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    Runner r(c);
+    ASSERT_NE(r.inst, nullptr);
+    EXPECT_EQ(count_handler(r.code("idx_addr_tee"), IOp::I32Load_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx_tee_local"), IOp::I32Load_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx_walk"), IOp::I32Load8U_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx_into_index"), IOp::I32Load16U_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx_chase"), IOp::I32Load_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx64_tee"), IOp::I64Load_IdxTee), 1);
+    EXPECT_EQ(count_handler(r.code("idx_addr_tee_twin"), IOp::I32Load_IdxTee), 0);
+    EXPECT_EQ(count_handler(r.code("idx_shl_tee"), IOp::I32Load_IdxTee), 0);
+
     EXPECT_EQ(r.i32("idx_addr_tee", {I(4), I(1)}), 0x100f0e0du);
+    // The local holds the wrapped 32-bit address; the offset is not part of it.
+    EXPECT_EQ(r.i64("idx_tee_local", {I(4), I(1)}), 0x100f0e0d00000008u);
+    EXPECT_EQ(r.i64("idx_tee_local", {I(0xfffffffcu), I(2)}), 0x0c0b0a0900000004u);
+    Value v;
+    EXPECT_EQ(r.call("idx_tee_local", {I(65528), I(1)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.call("idx_addr_tee", {I(0xfffffff8u), I(0)}, &v), "out of bounds memory access");
+    EXPECT_EQ(r.i32("idx_addr_tee", {I(65524), I(1)}), 0u);  // the last 4 bytes
+    // p = p + (i << 1), then *p: the base is the local written.
+    EXPECT_EQ(r.i64("idx_walk", {I(3), I(2)}), 0x0000000800000007u);
+    EXPECT_EQ(r.call("idx_walk", {I(65534), I(1)}, &v), "out of bounds memory access");
+    // i = b + (i << 1): the old i shifted, the new i the address.
+    EXPECT_EQ(r.i64("idx_into_index", {I(2), I(3)}), 0x00000a0900000008u);
+    // a = *(b + (i << 3)), the address written first and then the value over it.
+    EXPECT_EQ(r.i64("idx_chase", {I(0), I(1)}), 0x0c0b0a09u);
+    EXPECT_EQ(r.i64("idx_chase", {I(32), I(0)}), 8u);
+    EXPECT_EQ(r.i64("idx64_tee", {I(0), I(1)}), 0x100f0e0d0c0b0a11u);
+    EXPECT_EQ(r.call("idx64_tee", {I(65528), I(1)}, &v), "out of bounds memory access");
   }
 }
 
@@ -704,6 +793,14 @@ TEST(InterpFusedMem, JumpsFusedWithTheAddOrCopiesBefore) {
     // the block: a merged br), so it fuses in every configuration.
     EXPECT_EQ(count_handler(r.code("fwd"), IOp::I32Add_Br), 1);
     EXPECT_EQ(count_handler(r.code("pick"), IOp::Copy_Br), 1);
+    EXPECT_EQ(count_handler(r.code("fwd_const"), IOp::Const_Br), 1);
+    EXPECT_EQ(r.i64("fwd_const", {I(1)}), 0x123456789abcdef0u);
+    EXPECT_EQ(r.i64("fwd_const", {I(0)}), 1u);
+    EXPECT_EQ(count_handler(r.code("const_loop"), IOp::Const_Br), c.fuel || c.deadline ? 0 : 1);
+    EXPECT_EQ(count_handler(r.code("const_loop"), IOp::Const_Br_FB), c.fuel && !c.deadline ? 1 : 0);
+    EXPECT_EQ(r.i32("const_loop", {I(0)}), 0u);
+    EXPECT_EQ(r.i32("const_loop", {I(1)}), 7000u);
+    EXPECT_EQ(r.i32("const_loop", {I(3)}), 7014u);
     EXPECT_EQ(count_handler(r.code("pair_br"), IOp::Copy2_Br), 1);
     // A br_if's moves and jump: the jump charges its target with fuel.
     EXPECT_EQ(count_handler(r.code("brif_val"), c.fuel ? IOp::Copy_Br_FB : IOp::Copy_Br), 1);
@@ -831,7 +928,8 @@ TEST(InterpFusedMem, FusedFormsCostTheirWasmInstructions) {
       std::vector<std::vector<Value>> args;
     };
     const Twin twins[] = {
-        {"idx", "idx_addr_tee", {{I(0), I(1)}, {I(65528), I(1)}}},
+        {"idx", "idx_shl_tee", {{I(0), I(1)}, {I(65528), I(1)}}},
+        {"idx_addr_tee", "idx_addr_tee_twin", {{I(0), I(1)}, {I(65528), I(1)}}},
         {"and_if", "and_if_twin", {{I(1), I(1)}, {I(1), I(2)}}},
         {"and_if_eqz", "and_if_eqz_twin", {{I(1), I(1)}, {I(1), I(2)}}},
         {"add_if_lt", "add_if_lt_twin", {{I(1), I(1), I(5)}, {I(1), I(9), I(5)}}},
@@ -839,6 +937,7 @@ TEST(InterpFusedMem, FusedFormsCostTheirWasmInstructions) {
     };
     for (const Twin& t : twins) {
       EXPECT_EQ(count_handler(r.code(t.twin), IOp::I32Load_Idx) +
+                    count_handler(r.code(t.twin), IOp::I32Load_IdxTee) +
                     count_family(r.code(t.twin), IOp::I32And_I32Eqz) +
                     count_family(r.code(t.twin), IOp::I32And_BrIf) +
                     count_family(r.code(t.twin), IOp::I32Add_I32GeS) +
@@ -858,10 +957,11 @@ TEST(InterpFusedMem, FusedFormsCostTheirWasmInstructions) {
   }
 }
 
-// The jumps fused with fuel on (I32Sub_BrTable_F, I32Add_Br_FB, and the merged brs'
-// I32Add_Br / Copy_Br / Copy2_Br) charge exactly what their unfused twins (as many wasm
-// instructions) charge: with every fuel amount from 0 to past the total, the same trap
-// or result and the same fuel left. Totals by hand for the loop: entry {block, loop} 2;
+// The jumps fused with fuel on (I32Sub_BrTable_F, I32Add_Br_FB, Const_Br_FB, and the
+// merged brs' I32Add_Br / Copy_Br / Copy2_Br / Const_Br) charge exactly what their twins
+// (as many wasm instructions, unfused, or for const_loop fused with the add instead)
+// charge: with every fuel amount from 0 to past the total, the same trap or result and
+// the same fuel left. Totals by hand for the loop: entry {block, loop} 2;
 // header {get, get, ge_u, br_if} 4 per test (n + 1); body {get, get, const, mul, or, set,
 // get, const, add|sub, set, br} 11 per iteration (n); exit {get, get, add, end} 4.
 TEST(InterpFusedMem, FusedJumpsChargeLikeTheirTwins) {
@@ -896,6 +996,7 @@ TEST(InterpFusedMem, FusedJumpsChargeLikeTheirTwins) {
         {"count", "count_sub", {{I(0)}, {I(1)}, {I(4)}}},
         {"switch", "switch_add", {{I(10)}, {I(11)}, {I(12)}, {I(13)}, {I(0)}}},
         {"fwd", "fwd_sub", {{I(0)}, {I(3)}}},
+        {"const_loop", "const_loop_add_last", {{I(0)}, {I(1)}, {I(3)}}},
     };
     for (const Twin& t : twins) {
       for (const auto& args : t.args) {
