@@ -10,9 +10,7 @@ artifacts="${1:-}"; [ $# -gt 0 ] && shift
 here="$(cd "$(dirname "$0")" && pwd)"
 name="$(basename "$bin")"
 seeds="$corpus_root/$name"
-if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
-  "$here/make_corpus.sh" "$corpus_root" >&2
-fi
+"$here/ensure_corpus.sh" "$corpus_root" "$name"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/midimon-$name-XXXXXX")"
 [ -n "$artifacts" ] || artifacts="$scratch/artifacts"
 mkdir -p "$artifacts" "$scratch/new"
