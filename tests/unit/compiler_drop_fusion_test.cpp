@@ -199,18 +199,11 @@ class CompilerDropFusion : public ::testing::TestWithParam<test::NamedConfig> {
     ASSERT_NE(inst_, nullptr);
   }
   uint32_t i32(const std::string& name, std::vector<uint32_t> args) {
-    FuncInst* f = inst_->get_func(name);
-    EXPECT_NE(f, nullptr) << name;
-    if (!f) return 0;
     std::vector<Value> in;
     for (uint32_t a : args) in.push_back(Value::from_i32(a));
-    std::vector<Value> out(1, Value::from_i64(0));
-    if (GetParam().fuel) {
-      EXPECT_TRUE(store_.set_fuel(uint64_t{1} << 40).ok());
-    }
-    const Trap t = store_.call(f, in, out);
-    EXPECT_TRUE(t.ok()) << name << ": " << t.message();
-    return out[0].i32;
+    Value out = Value::from_i64(0);
+    EXPECT_EQ(test::call_export(store_, inst_, name, in, GetParam().fuel, &out), "") << name;
+    return out.i32;
   }
 
   Engine engine_{GetParam().engine()};

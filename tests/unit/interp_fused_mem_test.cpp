@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "handler_count_util.h"
+#include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -429,17 +430,7 @@ struct Runner {
   // Runs `name`; returns the trap message ("" when it returns) and the first result.
   std::string call(const std::string& name, const std::vector<Value>& args, Value* out = nullptr,
                    uint64_t* fuel_used = nullptr) {
-    FuncInst* f = inst->get_func(name);
-    if (!f) return "no export " + name;
-    std::vector<Value> res(f->type->results.size(), Value::from_i64(0));
-    constexpr uint64_t kFuel = uint64_t{1} << 40;
-    if (cfg.fuel) {
-      EXPECT_TRUE(store.set_fuel(kFuel).ok());
-    }
-    Trap t = store.call(f, args, res);
-    if (out && !res.empty()) *out = res[0];
-    if (fuel_used && cfg.fuel) *fuel_used = kFuel - store.fuel_remaining();
-    return t.ok() ? "" : t.message();
+    return test::call_export(store, inst, name, args, cfg.fuel, out, fuel_used);
   }
   uint32_t i32(const std::string& name, const std::vector<Value>& args) {
     Value v = Value::from_i64(0);

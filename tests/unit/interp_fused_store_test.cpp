@@ -83,17 +83,7 @@ class InterpFusedStore : public ::testing::TestWithParam<test::NamedConfig> {
   // fuel it used in *fuel_used (fuel configurations).
   std::string call(const std::string& name, const std::vector<Value>& args, Value* out = nullptr,
                    uint64_t* fuel_used = nullptr) {
-    FuncInst* f = inst_->get_func(name);
-    if (!f) return "no export " + name;
-    std::vector<Value> res(f->type->results.size(), Value::from_i64(0));
-    constexpr uint64_t kFuel = uint64_t{1} << 40;
-    if (GetParam().fuel) {
-      EXPECT_TRUE(store_.set_fuel(kFuel).ok());
-    }
-    const Trap t = store_.call(f, args, res);
-    if (out && !res.empty()) *out = res[0];
-    if (fuel_used && GetParam().fuel) *fuel_used = kFuel - store_.fuel_remaining();
-    return t.ok() ? "" : t.message();
+    return test::call_export(store_, inst_, name, args, GetParam().fuel, out, fuel_used);
   }
   void run(const std::string& name, const std::vector<Value>& args) { EXPECT_EQ(call(name, args), "") << name; }
   uint32_t i32(const std::string& name, const std::vector<Value>& args) {
