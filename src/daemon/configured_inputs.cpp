@@ -37,7 +37,8 @@ ConfiguredInputs::ConfiguredInputs(midi::Backend& backend, midi::InputQueue& que
 ConfiguredInputs::~ConfiguredInputs() { stop(); }
 
 DeviceMap ConfiguredInputs::apply(const std::vector<mapping::DeviceConfig>& devices,
-                                  const midi::ParserOptions& parser) {
+                                  const midi::ParserOptions& parser,
+                                  const std::function<void(const DeviceMap&)>& before_connecting) {
   std::lock_guard lock(mutex_);
   parser_ = parser;
   inputs_.set_parser_options(parser_);  // kept devices, followed sources, the virtual input
@@ -86,8 +87,10 @@ DeviceMap ConfiguredInputs::apply(const std::vector<mapping::DeviceConfig>& devi
     options_.log(midi::LogLevel::Info, "no [device] in the config: listening to every MIDI source");
   }
   follow_all_ = follow_all;
+  DeviceMap map(std::move(named), static_cast<uint16_t>(devices.size()));
+  if (before_connecting) before_connecting(map);
   tick_locked();  // new devices connect now, not a poll interval later
-  return DeviceMap(std::move(named), static_cast<uint16_t>(devices.size()));
+  return map;
 }
 
 bool ConfiguredInputs::follows_every_source() const {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -67,8 +68,11 @@ class ConfiguredInputs {
 
   // Makes the inputs match `devices` (see above) and looks at the ports once. Every input,
   // old and new, parses with `parser` from then on (the config's 14-bit CC pairs).
+  // `before_connecting` gets the new map before any new device connects, so a caller can
+  // hand it to the engine ahead of the first message that needs it.
   DeviceMap apply(const std::vector<mapping::DeviceConfig>& devices,
-                  const midi::ParserOptions& parser = {});
+                  const midi::ParserOptions& parser = {},
+                  const std::function<void(const DeviceMap&)>& before_connecting = {});
   // The hot-plug thread: every poll_interval, follow the sources (no device table) and
   // connect / disconnect devices. stop() is idempotent.
   void start();

@@ -479,16 +479,18 @@ void Daemon::backend_retry_loop() {
     const std::string line = std::string("MIDI backend: ") + midi::backend_name(backend_->kind()) +
                              " (connected after " + seconds + " s)";
     log_->log(actions::LogLevel::Info, line);
-    // The devices, as a reload with a newly opened backend opens them; the engine takes
-    // the inputs' device map.
-    DeviceMap map = DeviceMap::identity();
+    // The devices, as a reload with a newly opened backend opens them. The engine gets
+    // the device map before the devices connect: their first message (a note played
+    // the moment the backend is up) already needs it, and the engine runs the commands
+    // posted before a message was queued before it handles that message.
     {
       std::lock_guard lock(inputs_mutex_);
       open_inputs();
-      map = inputs_->apply(cfg->devices, mapping::parser_options_from_config(*cfg));
+      inputs_->apply(cfg->devices, mapping::parser_options_from_config(*cfg), [this](const DeviceMap& map) {
+        post([this, map](mapping::EventProcessor&) { device_map_ = map; });
+      });
     }
     if (adapters_->backend_out) adapters_->backend_out->retain(ports_named(*cfg));
-    post([this, map](mapping::EventProcessor&) { device_map_ = map; });
     return;
   }
 }

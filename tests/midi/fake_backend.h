@@ -19,6 +19,8 @@ class FakeBackend final : public Backend {
     std::vector<std::vector<uint8_t>> sent;
     std::string list_error;  // non-empty: list_sources fails with it
     std::string open_error;  // non-empty: open_input fails with it
+    // Bytes an input delivers the moment it opens (a key held as the port connects).
+    std::map<std::string, std::vector<uint8_t>> play_on_open;
     int opens = 0;
   };
 
@@ -35,10 +37,15 @@ class FakeBackend final : public Backend {
   }
   Result<std::unique_ptr<InputPort>> open_input(const std::string& source, const std::string&,
                                                 RawInputCallback callback) override {
-    std::lock_guard lock(shared->mutex);
-    if (!shared->open_error.empty()) return Error{shared->open_error};
-    ++shared->opens;
-    shared->open_inputs[source] = std::move(callback);
+    std::vector<uint8_t> at_once;
+    {
+      std::lock_guard lock(shared->mutex);
+      if (!shared->open_error.empty()) return Error{shared->open_error};
+      ++shared->opens;
+      shared->open_inputs[source] = callback;
+      if (auto it = shared->play_on_open.find(source); it != shared->play_on_open.end()) at_once = it->second;
+    }
+    if (!at_once.empty()) callback(at_once.data(), at_once.size());
     return std::unique_ptr<InputPort>(std::make_unique<Port>(shared, source));
   }
   Result<std::unique_ptr<InputPort>> open_virtual_input(const std::string& name,
