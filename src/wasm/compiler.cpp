@@ -246,6 +246,7 @@ Result<std::unique_ptr<CompiledFunc>> Compiler::run() {
                               const_base_ + static_cast<uint32_t>(out_->const_pool.size()));
   out_->entry = out_->code.data();
   out_->consts = out_->const_pool.data();
+  if (fuel_) out_->entry_fuel = out_->code[kOpUnits];  // final: every fix-up is done
   return std::move(out_);
 }
 
