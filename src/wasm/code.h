@@ -89,7 +89,7 @@ namespace midimon::wasm {
 //   Fuel [h][cost]   Poll [h]   FuelPoll [h][cost]   (sandbox instrumentation, below)
 //   <Br>_F / _FB / _PB / _FPB, Br_FB / _PB / _FPB     (MIDIMON_COND_BRS above)
 //   <A>_<C> and its _F / _FB / _PB / _FPB variants     (MIDIMON_ARITH_BRS, superinstructions.h)
-//   Pair_<A>_<B>                                        (MIDIMON_BINOP_PAIRS, superinstructions.h)
+//   Pair_<A>_<B>, PairI_<A>_<B>              (MIDIMON_BINOP_PAIRS, MIDIMON_IMM_BINOP_PAIRS)
 //   <Store>_<Binop>_Ld                                  (MIDIMON_STORE_LD_BINOPS, superinstructions.h)
 //   <Store>_ThenAdd                                     (MIDIMON_STORE_ADDS, superinstructions.h)
 //   <Load>_Idx, <Store>_Idx, <Load>_IdxTee, LdPair_<A>_<B> (superinstructions.h)
@@ -297,6 +297,9 @@ enum class IOp : uint16_t {
   Copy_Br_FB,
   Copy2_Br_FB,
   Const_Br_FB,
+#define MIDIMON_X(A, B) PairI_##A##_##B,
+  MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
   Count_
 };
 

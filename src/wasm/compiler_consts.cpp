@@ -95,8 +95,9 @@ bool Compiler::do_binary_imm(Op wasm_op) {
       store_then_add(store_op_) != IOp::Invalid) {
     return false;
   }
-  if (intact(pair_start_, iop(pair_op_), kOpUnits + 3, here()) &&
-      binop_pair(pair_op_, op) != IOp::Invalid) {
+  if ((intact(pair_start_, iop(pair_op_), kOpUnits + 3, here()) &&
+       binop_pair(pair_op_, op) != IOp::Invalid) ||
+      imm_pair_ending_at(op, here()) != IOp::Invalid) {
     return false;
   }
   uint32_t a;
@@ -223,7 +224,8 @@ void Compiler::resolve_pending_imm(Op next) {
   }
   bool demote = false;
   if (is_binop(next)) {
-    demote = binop_pair(p, next) != IOp::Invalid ||                             // Pair_<P>_<next>
+    demote = (binop_pair(p, next) != IOp::Invalid &&                            // Pair_<P>_<next>
+              imm_binop_pair(p, next) == IOp::Invalid) ||                       // (PairI keeps it)
              (is_arith_step(p) && fused_branch(next) != IOp::Invalid) ||        // <A>_<cmp> later
              (next == Op::I32Add && store_then_add(p) != IOp::Invalid);         // <Store>_ThenAdd
   } else if (next == Op::I32Eqz || next == Op::I64Eqz) {

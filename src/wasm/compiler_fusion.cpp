@@ -56,6 +56,13 @@ bool Compiler::fuse_binary(Op op, uint32_t a, uint32_t b) {
       return true;
     }
   }
+  // ... or one with its constant in the instruction: PairI_<A>_<B>.
+  if (const IOp pair = imm_pair_ending_at(op, here()); pair != IOp::Invalid) {
+    const int64_t start = pair_start_;
+    append_binop(pair_start_, pair, a, b);
+    if (pair == IOp::PairI_I32Shl_I32Add) idx_start_ = start;
+    return true;
+  }
   return false;
 }
 
@@ -182,7 +189,9 @@ bool Compiler::fuse_load(Op op, uint32_t addr, uint32_t offset) {
 
 bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index,
                            uint32_t* k, bool* tee) const {
-  if (!intact(idx_start_, IOp::Pair_I32Shl_I32Add, kOpUnits + 6, here())) return false;
+  // The shift count k is the pair's constant: in the instruction (PairI) or in the pool.
+  const bool k_imm = intact(idx_start_, IOp::PairI_I32Shl_I32Add, kOpUnits + 6, here());
+  if (!k_imm && !intact(idx_start_, IOp::Pair_I32Shl_I32Add, kOpUnits + 6, here())) return false;
   const size_t s0 = static_cast<size_t>(idx_start_) + kOpUnits;
   const uint32_t d1 = code_[s0], a1 = code_[s0 + 1], b1 = code_[s0 + 2];
   const uint32_t d2 = code_[s0 + 3], a2 = code_[s0 + 4], b2 = code_[s0 + 5];
@@ -196,11 +205,15 @@ bool Compiler::idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32
     return false;
   }
   if ((a2 == d1) == (b2 == d1)) return false;
-  const uint32_t const_base = out_->ctl_slot + kCtlSlots;
-  if (b1 < const_base || b1 >= const_base + out_->const_pool.size()) return false;
+  if (k_imm) {
+    *k = b1 & 31;
+  } else {
+    const uint32_t const_base = out_->ctl_slot + kCtlSlots;
+    if (b1 < const_base || b1 >= const_base + out_->const_pool.size()) return false;
+    *k = out_->const_pool[b1 - const_base].i32 & 31;
+  }
   *base = a2 == d1 ? b2 : a2;
   *index = a1;
-  *k = out_->const_pool[b1 - const_base].i32 & 31;
   return true;
 }
 

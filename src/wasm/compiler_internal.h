@@ -268,6 +268,15 @@ class Compiler {
            intact(arith_start_, IOp::I32Add_I, kOpUnits + 3, end);
   }
 
+  // The binop just before has its constant b in the instruction (<Binop>_I, intact up to
+  // `end`) and pairs with `op` as PairI_<A>_<op> (MIDIMON_IMM_BINOP_PAIRS); else Invalid.
+  IOp imm_pair_ending_at(Op op, int64_t end) const {
+    const IOp pair = peephole::imm_binop_pair(pair_op_, op);
+    if (pair == IOp::Invalid) return IOp::Invalid;
+    const Op eop = pair_op_ == Op::I32Sub ? Op::I32Add : pair_op_ == Op::I64Sub ? Op::I64Add : pair_op_;
+    return intact(pair_start_, peephole::imm_binop(eop), kOpUnits + 3, end) ? pair : IOp::Invalid;
+  }
+
   void note_cmp(Op op, uint32_t start, uint32_t a, uint32_t b) {
     last_cmp_start_ = start;
     last_cmp_op_ = op;
@@ -446,9 +455,10 @@ class Compiler {
   bool fuse_store(Op op, uint32_t addr, uint32_t v, uint32_t offset);
   void note_store(Op op, uint32_t start);
   bool fuse_load(Op op, uint32_t addr, uint32_t offset);
-  // The address `addr` is the result of the intact Pair_I32Shl_I32Add just before,
-  // `base + (index << k)` with a constant k whose shl result nothing else reads (and
-  // which is not `other`, a store's value; loads pass UINT32_MAX): fills base, index, k.
+  // The address `addr` is the result of the intact Pair_I32Shl_I32Add (or PairI_) just
+  // before, `base + (index << k)` with a constant k whose shl result nothing else reads
+  // (and which is not `other`, a store's value; loads pass UINT32_MAX): fills base,
+  // index, k.
   // The result is a fresh temp on top of the stack, or, when `tee` is given, also a local
   // the add wrote (retargeted by a local.tee or set): *tee says which.
   bool idx_address(uint32_t addr, uint32_t other, uint32_t* base, uint32_t* index, uint32_t* k,
@@ -598,7 +608,7 @@ class Compiler {
   int64_t arith_start_ = -1;     // start of the last i32.add/i32.sub/i64.add (arith_ends_at)
   int64_t pair_start_ = -1;      // start of the last plain binop (may head a pair)
   int64_t store_start_ = -1;     // start of the last plain store (may take an i32.add)
-  int64_t idx_start_ = -1;       // start of the last Pair_I32Shl_I32Add (may address a load/store)
+  int64_t idx_start_ = -1;       // start of the last (Pair|PairI)_I32Shl_I32Add
   int64_t const_start_ = -1;     // start of the last I64Const (a local's or a temp's: Const_Br)
   int64_t load_start_ = -1;      // start of the last plain load (may head a LdPair)
   Op load_op_ = Op::Nop;

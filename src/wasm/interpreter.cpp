@@ -292,6 +292,9 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_I32Sub_BrTable_F, &&L_I32Add_Br_FB, &&L_Copy_Br_FB, &&L_Copy2_Br_FB, &&L_Const_Br_FB,
+#define MIDIMON_X(A, B) &&L_PairI_##A##_##B,
+        MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -1692,6 +1695,19 @@ L_MemoryFill: {
   NEXT();
   MIDIMON_BINOP_PAIRS(PAIR)
 #undef PAIR
+  // The same with the first op's b in the instruction: [h][d1][a1][imm][d2][a2][b2]
+  // (sign-extended: the i64 add's immediate is, and the i32 ops read the low half).
+#define PAIRI(A, B)                                      \
+  L_PairI_##A##_##B : {                                  \
+    Value imm_;                                          \
+    imm_.bits = IMM_i64(3);                              \
+    binop<Op::A>(SLOT(1), SLOT(2), imm_);                \
+    binop<Op::B>(SLOT(4), SLOT(5), SLOT(6));             \
+    pc += 8;                                             \
+    NEXT();                                              \
+  }
+  MIDIMON_IMM_BINOP_PAIRS(PAIRI)
+#undef PAIRI
   // b is loaded from memory: [h][dst][a][addr][offset]
 #define LD_OP2(Name, T, field, setter, expr)                                   \
   L_##Name##_Ld : {                                                            \

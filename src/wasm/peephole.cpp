@@ -218,17 +218,26 @@ IOp store_pair(Op a, Op b) {
   return IOp::Invalid;
 }
 
-IOp binop_pair(Op a, Op b) {
-  // A table built once from MIDIMON_BINOP_PAIRS: the compiler asks for nearly every
-  // binop (and the constant-carrying forms ask again), and the if-chain over all pairs
-  // showed in compile profiles. Ops are mapped to small indices (0: in no pair).
-  struct Table {
-    std::vector<uint8_t> index;  // by Op
-    std::vector<IOp> pairs;      // [ia * n + ib]
-    size_t n = 1;
-  };
-  static const Table t = [] {
-    Table r;
+namespace {
+
+// Tables built once from MIDIMON_BINOP_PAIRS and MIDIMON_IMM_BINOP_PAIRS: the compiler
+// asks for nearly every binop (and the constant-carrying forms ask again), and the
+// if-chain over all pairs showed in compile profiles. Ops are mapped to small indices
+// (0: in no pair).
+struct PairTable {
+  std::vector<uint8_t> index;  // by Op
+  std::vector<IOp> pairs;      // [ia * n + ib]
+  std::vector<IOp> imm_pairs;  // [ia * n + ib]
+  size_t n = 1;
+  size_t at(Op a, Op b) const {
+    const size_t ia = index[static_cast<size_t>(a)], ib = index[static_cast<size_t>(b)];
+    return ia == 0 || ib == 0 ? 0 : ia * n + ib;  // row 0 stays Invalid
+  }
+};
+
+const PairTable& pair_table() {
+  static const PairTable t = [] {
+    PairTable r;
     r.index.assign(static_cast<size_t>(Op::Count_), 0);
     auto idx = [&](Op o) {
       uint8_t& i = r.index[static_cast<size_t>(o)];
@@ -237,16 +246,33 @@ IOp binop_pair(Op a, Op b) {
     };
 #define MIDIMON_X(A, B) idx(Op::A), idx(Op::B);
     MIDIMON_BINOP_PAIRS(MIDIMON_X)
+    MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
     r.pairs.assign(r.n * r.n, IOp::Invalid);
-#define MIDIMON_X(A, B) \
-  r.pairs[r.index[static_cast<size_t>(Op::A)] * r.n + r.index[static_cast<size_t>(Op::B)]] = IOp::Pair_##A##_##B;
+    r.imm_pairs.assign(r.n * r.n, IOp::Invalid);
+#define MIDIMON_X(A, B) r.pairs[r.at(Op::A, Op::B)] = IOp::Pair_##A##_##B;
     MIDIMON_BINOP_PAIRS(MIDIMON_X)
+#undef MIDIMON_X
+#define MIDIMON_X(A, B) r.imm_pairs[r.at(Op::A, Op::B)] = IOp::PairI_##A##_##B;
+    MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
     return r;
   }();
-  const size_t ia = t.index[static_cast<size_t>(a)], ib = t.index[static_cast<size_t>(b)];
-  return ia == 0 || ib == 0 ? IOp::Invalid : t.pairs[ia * t.n + ib];
+  return t;
+}
+
+}  // namespace
+
+IOp binop_pair(Op a, Op b) {
+  const PairTable& t = pair_table();
+  return t.pairs[t.at(a, b)];
+}
+
+IOp imm_binop_pair(Op a, Op b) {
+  const PairTable& t = pair_table();
+  if (a == Op::I32Sub) a = Op::I32Add;
+  if (a == Op::I64Sub) a = Op::I64Add;
+  return t.imm_pairs[t.at(a, b)];
 }
 
 IOp imm_binop(Op op) {

@@ -35,6 +35,9 @@ IOp load_store(Op load, Op store);           // Mv_<Load>_<Store>
 IOp store_load(Op store, Op load);           // StLd_<Store>_<Load>
 IOp store_pair(Op a, Op b);                  // StPair_<A>_<B>
 IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
+// The first binop `a` (its wasm op: i32.sub / i64.sub by a constant are the add of its
+// negation) with its constant in the instruction, then `b`: PairI_<A>_<B>.
+IOp imm_binop_pair(Op a, Op b);
 // `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
 IOp arith_branch_op(Op arith, Op cond);
 IOp imm_binop(Op binop);                     // <Binop>_I (constant b in the instruction)
