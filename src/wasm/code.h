@@ -44,6 +44,7 @@ namespace midimon::wasm {
 //   BrTable_F       [h][index][count][(rel, cost) * (count + 1)]  (each entry's rel
 //                   and cost side by side: one address for both)
 //   Call_F          [h][funcidx][frame base]        (Call's layout)
+//   CallImport_F    [h][funcidx][frame base]        (CallImport's)
 //   CallIndirect_F  [h][typeidx][tableidx][frame base][index slot]
 //   Call_S          [h][funcidx][frame base]        a function's call of itself whose
 //                   entry cost the caller's block has paid: starts past the Fuel op
@@ -81,7 +82,10 @@ namespace midimon::wasm {
 //   BrIf / BrUnless / BrIfI64Nez [h][cond][rel]
 //   BrIf_<cmp>                 [h][a][b][rel]   (eqz forms: [h][a][rel])
 //   BrTable                    [h][index][count][rel * count][default rel]
-//   Call                       [h][funcidx][frame base]
+//   Call                       [h][funcidx][frame base]   a function of this module: the
+//                              callee runs in the caller's instance (no switch to test)
+//   CallImport                 [h][funcidx][frame base]   an imported function: a host
+//                              function, or one of another instance (switched to)
 //   CallIndirect               [h][typeidx][tableidx][frame base][index slot]
 //   Return                     [h][ctl_slot]   Ret1 [h][src][ctl_slot]: slot 0 = src, return
 //   Select                     [h][dst][a][b][cond]
@@ -300,6 +304,8 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(A, B) PairI_##A##_##B,
   MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
+  CallImport,
+  CallImport_F,
   Count_
 };
 

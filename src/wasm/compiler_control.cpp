@@ -402,6 +402,9 @@ void Compiler::do_call(const FuncType& callee, IOp op, uint32_t a, uint32_t b, b
   // instead (Call_S): the entry's cost is final once its block has ended (unless it
   // ended in a merged br), and counts here like that many instructions.
   if (fuel_) op = indirect ? IOp::CallIndirect_F : IOp::Call_F;
+  // An imported function may be a host function or run in another instance: CallImport
+  // tests for the switch that a call within the module never needs.
+  if (!indirect && a < m_.num_imported_funcs) op = fuel_ ? IOp::CallImport_F : IOp::CallImport;
   if (fuel_ && !indirect && a == func_index_ && fuel_field_ >= 0 && entry_field_ >= 0 &&
       fuel_field_ != entry_field_ && !entry_grows_) {
     op = IOp::Call_S;

@@ -375,6 +375,13 @@ TEST(Interpreter, ReturnsRestoreTheCallersInstance) {
     // callee is the caller): the results above ran it, entered from b and from the host.
     ASSERT_NE(deep->code, nullptr);
     EXPECT_EQ(test::count_handler(deep->code->code, IOp::Call_S), c.fuel ? 1 : 0);
+    // b's calls of its imports (peek, deep) are the ones that test for an instance to
+    // switch to (CallImport); its call of its own $here is a Call, which tests none.
+    ASSERT_NE(run->code, nullptr);
+    const IOp import_call = c.fuel ? IOp::CallImport_F : IOp::CallImport;
+    const IOp own_call = c.fuel ? IOp::Call_F : IOp::Call;
+    EXPECT_EQ(test::count_handler(run->code->code, import_call), 2);
+    EXPECT_EQ(test::count_handler(run->code->code, own_call), 3);
   }
 }
 
