@@ -104,6 +104,7 @@ namespace midimon::wasm {
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
 //   <Load>_AddI [h][dst][a][imm][offset]               (MIDIMON_LOAD_ADD_IMMS, superinstructions.h)
 //   I32AndI_<C> and its variants [h][d][a][imm][rel]   (MIDIMON_ARITH_IMM_BRS, superinstructions.h)
+//   <Load>_<C> and its variants [h][addr][offset]([imm])[rel] (MIDIMON_LOAD_BRS, superinstructions.h)
 //   <Binop>_I, BrIf_<cmp>_I and its variants, <Store>_I, Ret1I  (constants in the
 //                                                      instruction, superinstructions.h)
 //
@@ -306,6 +307,9 @@ enum class IOp : uint16_t {
 #undef MIDIMON_X
   CallImport,
   CallImport_F,
+#define MIDIMON_X(L, T, C, n) L##_##C, L##_##C##_F, L##_##C##_FB, L##_##C##_PB, L##_##C##_FPB,
+  MIDIMON_LOAD_BRS(MIDIMON_X)
+#undef MIDIMON_X
   Count_
 };
 

@@ -69,6 +69,9 @@ constexpr Twin kTwins[] = {
 #define MIDIMON_X(A, C, n) {IOp::A##I_##C##_FB, IOp::A##I_##C##_F, n},
     MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(L, T, C, n) {IOp::L##_##C##_FB, IOp::L##_##C##_F, n},
+    MIDIMON_LOAD_BRS(MIDIMON_X)
+#undef MIDIMON_X
     // Unconditional: the plain ops ignore the cost unit after their rel.
     {IOp::Br_FB, IOp::Br, 0},
     {IOp::I32Add_Br_FB, IOp::I32Add_Br, 3},

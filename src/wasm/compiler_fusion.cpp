@@ -424,6 +424,28 @@ bool Compiler::fuse_global_set(uint32_t v, uint32_t global) {
   return true;
 }
 
+IOp Compiler::emit_load_branch(uint32_t cond, LoadBr c, uint32_t imm, uint32_t* start) {
+  // A temp at or above the stack's height is dead once the branch has read it (a
+  // constant pushed before the load puts the load's temp one above the compare's).
+  if (cond < temp(stack_.size()) || !intact(load_start_, iop(load_op_), kOpUnits + 3, here())) {
+    return IOp::Invalid;
+  }
+  const IOp fused = load_branch(load_op_, c);
+  const size_t s0 = static_cast<size_t>(load_start_);
+  // [h][dst][addr][offset]: the value's only reader is this branch (a dead temp; a
+  // local.tee would have retargeted dst to the local).
+  if (fused == IOp::Invalid || code_[s0 + kOpUnits] != cond) return IOp::Invalid;
+  const uint32_t addr = code_[s0 + kOpUnits + 1], offset = code_[s0 + kOpUnits + 2];
+  code_.resize(s0);
+  load_start_ = -1;
+  last_dst_ = -1;
+  *start = emit_op(fused);
+  emit(addr);
+  emit(offset);
+  if (c == LoadBr::EqI || c == LoadBr::NeI) emit(imm);
+  return fused;
+}
+
 IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
   const bool fusable = last_cmp_start_ >= 0 && cond == temp(stack_.size());
   IOp base;
@@ -444,6 +466,10 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
       const uint32_t a = last_cmp_a_, imm = code_[s0 + kOpUnits + 2];
       imm_start_ = -1;
       code_.resize(s0);
+      if (op == Op::I32Eq || op == Op::I32Ne) {
+        const IOp fused = emit_load_branch(a, op == Op::I32Eq ? LoadBr::EqI : LoadBr::NeI, imm, start);
+        if (fused != IOp::Invalid) return fused;
+      }
       base = imm_branch(op);
       *start = emit_op(base);
       emit(a);
@@ -476,10 +502,18 @@ IOp Compiler::emit_br_if_head(uint32_t cond, uint32_t* start) {
     Op op = last_cmp_op_;
     uint32_t a = last_cmp_a_, b = last_cmp_b_;
     code_.resize(static_cast<size_t>(last_cmp_start_));
+    if (op == Op::I32Eqz) {
+      if (const IOp fused = emit_load_branch(a, LoadBr::Z, 0, start); fused != IOp::Invalid) {
+        return fused;
+      }
+    }
     base = fused_branch(op);
     *start = emit_op(base);
     emit(a);
     if (op != Op::I32Eqz && op != Op::I64Eqz) emit(b);
+  } else if (const IOp fused = emit_load_branch(cond, LoadBr::Nz, 0, start);
+             fused != IOp::Invalid) {
+    return fused;
   } else {
     base = iop(Op::BrIf);
     *start = emit_op(base);
@@ -500,7 +534,15 @@ IOp Compiler::emit_if_head(uint32_t cond, uint32_t* start) {
       imm_start_ = -1;
     }
     code_.resize(static_cast<size_t>(last_cmp_start_));
-    if (imm) {
+    // The branch skips the `then` arm: taken when the condition is false.
+    const IOp from_load =
+        imm && (op == Op::I32Eq || op == Op::I32Ne)
+            ? emit_load_branch(a, op == Op::I32Eq ? LoadBr::NeI : LoadBr::EqI, b, start)
+        : op == Op::I32Eqz ? emit_load_branch(a, LoadBr::Nz, 0, start)
+                           : IOp::Invalid;
+    if (from_load != IOp::Invalid) {
+      base = from_load;
+    } else if (imm) {
       base = imm_branch(negate_cmp(op));
       *start = emit_op(base);
       emit(a);
@@ -515,6 +557,9 @@ IOp Compiler::emit_if_head(uint32_t cond, uint32_t* start) {
       emit(a);
       emit(b);
     }
+  } else if (const IOp fused = emit_load_branch(cond, LoadBr::Z, 0, start);
+             fused != IOp::Invalid) {
+    base = fused;
   } else {
     base = IOp::BrUnless;
     *start = emit_op(base);

@@ -478,6 +478,11 @@ class Compiler {
   // The load just before was merged away: nothing may fuse with it any more.
   void forget_load_fusions();
   void note_load(Op op, uint32_t start);
+  // The branch on the dead temp `cond` after the plain I32Load / I32Load8U that wrote it
+  // (intact, ending here): the load is taken back and its fused branch `<Load>_<C>`
+  // (MIDIMON_LOAD_BRS; C one of BrNz, BrZ, BrEqI, BrNeI) emitted with the load's address
+  // and offset, then `imm` for the compares. Else nothing is emitted and Invalid returned.
+  IOp emit_load_branch(uint32_t cond, peephole::LoadBr c, uint32_t imm, uint32_t* start);
   // br_table on the fresh result of the i32.sub just before: `fused`, I32Sub_BrTable or
   // (fuel on) I32Sub_BrTable_F. Returns the op's start (its table follows), or -1 when
   // it does not apply.

@@ -296,6 +296,10 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
         MIDIMON_IMM_BINOP_PAIRS(MIDIMON_X)
 #undef MIDIMON_X
         &&L_CallImport, &&L_CallImport_F,
+#define MIDIMON_X(L, T, C, n) \
+  &&L_##L##_##C, &&L_##L##_##C##_F, &&L_##L##_##C##_FB, &&L_##L##_##C##_PB, &&L_##L##_##C##_FPB,
+        MIDIMON_LOAD_BRS(MIDIMON_X)
+#undef MIDIMON_X
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -651,6 +655,36 @@ L_FuelPoll:
 #define ARITH_BR_I(A, C, n) ARITH_BR_AS(A##I_##C, A, C, n, ARITH_COND_I)
   MIDIMON_ARITH_IMM_BRS(ARITH_BR_I)
 #undef ARITH_BR_I
+  // A load into the branch on its value (MIDIMON_LOAD_BRS): [h][addr][offset]([imm])[rel].
+  // The condition is a statement expression: the bounds check's jump to the trap leaves it.
+#define LOAD_BR_VALUE(T)                                               \
+  ({                                                                   \
+    const uint64_t ea_ = static_cast<uint64_t>(SLOT(1).i32) + pc[3];   \
+    MEM_CHECK(ea_ + sizeof(T));                                        \
+    T v_;                                                              \
+    std::memcpy(&v_, mb + ea_, sizeof(T));                             \
+    static_cast<uint32_t>(v_);                                         \
+  })
+#define LOAD_COND_BrNz(T) (LOAD_BR_VALUE(T) != 0)
+#define LOAD_COND_BrZ(T) (LOAD_BR_VALUE(T) == 0)
+#define LOAD_COND_BrEqI(T) (LOAD_BR_VALUE(T) == pc[4])
+#define LOAD_COND_BrNeI(T) (LOAD_BR_VALUE(T) != pc[4])
+#define LOAD_BR(L, T, C, n)                                 \
+  L_##L##_##C:                                              \
+  if (LOAD_COND_##C(T)) {                                   \
+    pc += static_cast<int32_t>(pc[2 + n]);                  \
+  } else {                                                  \
+    pc += 3 + n;                                            \
+  }                                                         \
+  NEXT();                                                   \
+  SANDBOX_BR_C(L##_##C, n, LOAD_COND_##C(T))
+  MIDIMON_LOAD_BRS(LOAD_BR)
+#undef LOAD_BR
+#undef LOAD_COND_BrNz
+#undef LOAD_COND_BrZ
+#undef LOAD_COND_BrEqI
+#undef LOAD_COND_BrNeI
+#undef LOAD_BR_VALUE
 #undef ARITH_BR_AS
 #undef ARITH_COND_I
 #undef ARITH_COND

@@ -124,12 +124,25 @@ IOp sandbox_branch(IOp base, BrVariant v) {
 #define MIDIMON_X(A, C, n) MIDIMON_VARIANTS(A##I_##C)
     MIDIMON_ARITH_IMM_BRS(MIDIMON_X)
 #undef MIDIMON_X
+#define MIDIMON_X(L, T, C, n) MIDIMON_VARIANTS(L##_##C)
+    MIDIMON_LOAD_BRS(MIDIMON_X)
+#undef MIDIMON_X
 #undef MIDIMON_VARIANTS
     case IOp::Br:
       return v == BrVariant::FB ? IOp::Br_FB : v == BrVariant::PB ? IOp::Br_PB : IOp::Br_FPB;
     default:
       return IOp::Invalid;
   }
+}
+
+IOp load_branch(Op load, LoadBr c) {
+  // The conditions' names in MIDIMON_LOAD_BRS, as LoadBr values.
+  constexpr LoadBr BrNz = LoadBr::Nz, BrZ = LoadBr::Z, BrEqI = LoadBr::EqI, BrNeI = LoadBr::NeI;
+#define MIDIMON_X(L, T, C, n) \
+  if (load == Op::L && c == C) return IOp::L##_##C;
+  MIDIMON_LOAD_BRS(MIDIMON_X)
+#undef MIDIMON_X
+  return IOp::Invalid;
 }
 
 IOp arith_branch_op(Op arith, Op cond) {

@@ -40,6 +40,10 @@ IOp binop_pair(Op a, Op b);                  // Pair_<A>_<B>
 IOp imm_binop_pair(Op a, Op b);
 // `arith` then the branch condition `cond` (Op::BrIf for a plain non-zero test): <A>_<C>.
 IOp arith_branch_op(Op arith, Op cond);
+// The branch on a load's value (MIDIMON_LOAD_BRS): taken if it is not zero, zero, equal
+// to an immediate, different from it. <Load>_<C>, or Invalid.
+enum class LoadBr { Nz, Z, EqI, NeI };
+IOp load_branch(Op load, LoadBr c);
 IOp imm_binop(Op binop);                     // <Binop>_I (constant b in the instruction)
 IOp imm_branch(Op cmp);
 IOp imm_store(Op store);                     // <Store>_I (store of a constant)                      // br_if on a compare with a constant: BrIf_<cmp>_I

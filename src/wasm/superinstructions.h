@@ -113,6 +113,17 @@
 //   I32AndI_BrIf / I32AndI_I32Eqz  [h][d][a][imm][rel], the layout and variants of the
 //   I32And rows above (an `if` takes them as the plain ones)
 #define MIDIMON_ARITH_IMM_BRS(X) X(I32And, BrIf, 3) X(I32And, I32Eqz, 3)
+// A load whose value only the conditional branch right after it reads (a null test,
+// `if (p->next)`, and a tag compare, Lua's `if (o->tt_ == T)`): the value is not stored.
+//   <Load>_BrNz / <Load>_BrZ      [h][addr][offset][rel]        taken if it is (not) zero
+//   <Load>_BrEqI / <Load>_BrNeI   [h][addr][offset][imm][rel]   taken if it equals
+//                                                                (differs from) imm
+// with the variants of MIDIMON_COND_BRS (n = 2 or 3); the load traps as it would alone,
+// before the branch charges anything. (load, its type, condition, n)
+#define MIDIMON_LOAD_BRS(X)                                                              \
+  X(I32Load, uint32_t, BrNz, 2) X(I32Load, uint32_t, BrZ, 2) X(I32Load, uint32_t, BrEqI, 3) \
+  X(I32Load, uint32_t, BrNeI, 3) X(I32Load8U, uint8_t, BrNz, 2) X(I32Load8U, uint8_t, BrZ, 2) \
+  X(I32Load8U, uint8_t, BrEqI, 3) X(I32Load8U, uint8_t, BrNeI, 3)
 // A flag test `(a & b) != 0` / `== 0` is the I32And rows above (SQLite's `if (p->flags &
 // F)`); an `if` on an add, sub or and result takes the same ops (emit_if_head).
 // Ops that end in an unconditional jump (rel relative to the instruction's first unit):
