@@ -2,6 +2,11 @@
 // goto). pc, fp, memory base and size live in locals so they stay in registers. Wasm to
 // wasm calls push a frame in the store's value stack and never recurse natively; only
 // host functions calling back into wasm re-enter interpret().
+//
+// This file is compiled twice: on its own for the interpreter without deadline checks,
+// and included by interpreter_deadline.cpp (MIDIMON_INTERP_DEADLINE_TU set) for the one
+// with them. Each translation unit instantiates run() once, so the two compile in
+// parallel: one unit with both was the longest step of every build.
 #include "interpreter.h"
 
 #include <algorithm>
@@ -1909,15 +1914,31 @@ const Tables& tables() {
 
 }  // namespace
 
+// The deadline instantiation's entry points, defined in interpreter_deadline.cpp's unit.
+namespace interp_deadline {
+const uint64_t* handler_addresses();
+Trap interpret(Store& store, FuncInst* func, const Value* args, Value* results);
+}  // namespace interp_deadline
+
+#ifdef MIDIMON_INTERP_DEADLINE_TU
+
+const uint64_t* interp_deadline::handler_addresses() { return tables<true>().addresses.data(); }
+
+Trap interp_deadline::interpret(Store& store, FuncInst* func, const Value* args, Value* results) {
+  return run<true>(&store, func, args, results, nullptr, tables<true>().exit_code);
+}
+
+#else
+
 const uint64_t* interp_handler_addresses(bool deadline_checks) {
-  return deadline_checks ? tables<true>().addresses.data() : tables<false>().addresses.data();
+  return deadline_checks ? interp_deadline::handler_addresses() : tables<false>().addresses.data();
 }
 
 Trap interpret(Store& store, FuncInst* func, const Value* args, Value* results) {
-  if (store.engine().config().deadline_checks) {
-    return run<true>(&store, func, args, results, nullptr, tables<true>().exit_code);
-  }
+  if (store.engine().config().deadline_checks) return interp_deadline::interpret(store, func, args, results);
   return run<false>(&store, func, args, results, nullptr, tables<false>().exit_code);
 }
+
+#endif
 
 }  // namespace midimon::wasm
