@@ -15,11 +15,13 @@
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine_configs.h"
 #include "handler_count_util.h"
+#include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -170,13 +172,8 @@ struct Mod {
   Instance* inst = nullptr;
   explicit Mod(const NamedConfig& c) : engine(c.engine()) {}
 
-  void load(const std::string& wat) {
-    auto m = Module::compile(engine, test::wat2wasm(wat));
-    ASSERT_TRUE(m.ok()) << m.error().to_string();
-    auto r = linker.instantiate(store, *m);
-    ASSERT_TRUE(r.ok()) << r.error().to_string();
-    inst = *r;
-  }
+  std::shared_ptr<const Module> module;
+  void load(const std::string& wat) { inst = test::instantiate_wat(engine, store, linker, wat, &module); }
   FuncInst* func(const std::string& name) {
     FuncInst* f = inst->get_func(name);
     EXPECT_NE(f, nullptr) << name;

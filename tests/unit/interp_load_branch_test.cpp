@@ -10,11 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine_configs.h"
 #include "handler_count_util.h"
+#include "instance_util.h"
 #include "wat_util.h"
 #include "wasm/code.h"
 #include "wasm/engine.h"
@@ -120,13 +122,9 @@ struct Mod {
   Store store{engine};
   Linker linker;
   Instance* inst = nullptr;
+  std::shared_ptr<const Module> module;
   explicit Mod(const NamedConfig& c) : engine(c.engine()) {
-    auto m = Module::compile(engine, test::wat2wasm(kModule));
-    EXPECT_TRUE(m.ok()) << m.error().to_string();
-    if (!m.ok()) return;
-    auto r = linker.instantiate(store, *m);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (r.ok()) inst = *r;
+    inst = test::instantiate_wat(engine, store, linker, kModule, &module);
   }
   // The result (0 and the message in *trap when it traps), and the fuel it used.
   uint32_t call(const std::string& name, const std::vector<Value>& args, std::string* trap,
