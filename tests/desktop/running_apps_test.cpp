@@ -60,16 +60,22 @@ TEST(RunningApps, FindsAChildOfTheTest) {
   fs::create_symlink("/bin/sleep", link);
   ChildProcess child(link);
   ASSERT_GT(child.pid(), 0);
-  // exec replaces comm; wait (with a deadline) until the child shows its new name.
+  // exec replaces argv[0] and comm, not at the same instant: wait (with a deadline)
+  // until the child shows both new names. Until then it is the fork of this test.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   std::optional<RunningProcess> found;
-  while (!found && std::chrono::steady_clock::now() < until) {
+  const auto exec_done = [&] {
+    return found && found->exe_name == "midimon_probe_app" &&
+           found->comm == "midimon_probe_a";  // the kernel's 15-byte cut
+  };
+  while (!exec_done() && std::chrono::steady_clock::now() < until) {
     for (const auto& p : list_running_processes())
-      if (p.pid == child.pid() && p.exe_name == "midimon_probe_app") found = p;
-    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (p.pid == child.pid()) found = p;
+    if (!exec_done()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  ASSERT_TRUE(found.has_value()) << "the child never appeared with its argv[0]";
-  EXPECT_EQ(found->comm, "midimon_probe_a");  // the kernel's 15-byte cut
+  ASSERT_TRUE(found.has_value()) << "the child never appeared";
+  EXPECT_EQ(found->exe_name, "midimon_probe_app");
+  EXPECT_EQ(found->comm, "midimon_probe_a");
   EXPECT_TRUE(is_app_running("midimon_probe_app"));
   EXPECT_TRUE(is_app_running("MIDIMON_PROBE_APP"));
   EXPECT_FALSE(is_app_running("midimon_probe"));      // a prefix of argv[0] is not a match
