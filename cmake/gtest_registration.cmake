@@ -34,8 +34,10 @@ function(midimon_gtests target)
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "midimon_gtests(${target}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
-  # The per-test properties apply to each shard, but for its time limit.
+  # The per-test properties apply to each shard, but for its time limit; an ENVIRONMENT
+  # of their own is kept beside the shard's variables.
   set(properties)
+  set(environment)
   list(LENGTH arg_PROPERTIES n)
   math(EXPR last "${n} - 1")
   if(n GREATER 0)
@@ -43,7 +45,9 @@ function(midimon_gtests target)
       math(EXPR v "${i} + 1")
       list(GET arg_PROPERTIES ${i} key)
       list(GET arg_PROPERTIES ${v} value)
-      if(NOT key STREQUAL "TIMEOUT")
+      if(key STREQUAL "ENVIRONMENT")
+        list(APPEND environment ${value})
+      elseif(NOT key STREQUAL "TIMEOUT")
         list(APPEND properties ${key} ${value})
       endif()
     endforeach()
@@ -51,9 +55,11 @@ function(midimon_gtests target)
   math(EXPR last_shard "${MIDIMON_TEST_SHARDS} - 1")
   foreach(i RANGE 0 ${last_shard})
     set(name "${arg_TEST_PREFIX}${target}.shard-${i}-of-${MIDIMON_TEST_SHARDS}")
+    set(shard_environment ${environment}
+        GTEST_TOTAL_SHARDS=${MIDIMON_TEST_SHARDS} GTEST_SHARD_INDEX=${i})
     add_test(NAME ${name} COMMAND ${target})
     set_tests_properties(${name} PROPERTIES
-      ENVIRONMENT "GTEST_TOTAL_SHARDS=${MIDIMON_TEST_SHARDS};GTEST_SHARD_INDEX=${i}"
+      ENVIRONMENT "${shard_environment}"
       TIMEOUT ${MIDIMON_TEST_SHARD_TIMEOUT} ${properties})
   endforeach()
 endfunction()
