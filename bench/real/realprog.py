@@ -151,15 +151,17 @@ SAVED_OUTPUT = {"zstd compress": "zstd.in.zst"}
 
 # ---- runners ----------------------------------------------------------------------------
 
-def runners(opts, work, node):
-    """native, node (when asked for) and ours: each a function (program, args) -> argv."""
+def runners(opts, work, node, node_flags=()):
+    """native, node (when asked for, with node_flags before the script) and ours: each a
+    function (program, args) -> argv."""
     progs = Path(opts.dir)
     result = {"native": lambda prog, args: [str(progs / "native" / prog)] + args}
     if node:
         node = shutil.which("node")
         if not node:
             fail("node is not on PATH (or pass --no-node)")
-        result["node"] = lambda prog, args: [node, "--no-warnings", str(HERE / "node-wasi.mjs"),
+        result["node"] = lambda prog, args: [node, "--no-warnings", *node_flags,
+                                             str(HERE / "node-wasi.mjs"),
                                              str(progs / "wasm" / f"{prog}.wasm")] + args
     # limits: extra options of `midimon wasm run` (--fuel, --timeout-ms)
     result["ours"] = lambda prog, args, limits=(): [opts.midimon, "wasm", "run", *limits, "--dir",
