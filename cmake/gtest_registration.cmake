@@ -22,7 +22,7 @@
 set(MIDIMON_TEST_SHARDS 0 CACHE STRING
     "0: one CTest test per GoogleTest test; N > 0: N shards per test executable")
 
-# A shard runs many tests; its time limit is the sum of theirs, not one test's.
+# A shard runs many tests: it gets a time limit of its own, not one test's.
 set(MIDIMON_TEST_SHARD_TIMEOUT 900)
 
 function(midimon_gtests target)
