@@ -1,6 +1,7 @@
 #include "daemon/demo.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <thread>
 
+#include "daemon/crash_report.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_log.h"
 #include "daemon/daemon_services.h"
@@ -84,6 +86,7 @@ std::string demo_plugin_dir() {
 }
 
 int run_demo(const DemoOptions& options) {
+  install_crash_report(STDERR_FILENO);  // a fault says where before the demo dies
   std::FILE* out = options.out;
   std::string data_dir = demo_data_dir();
   std::string config_path = options.config_path.empty() && !data_dir.empty()

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 
+#include "daemon/crash_report.h"
 #include "daemon/daemon_control.h"
 #include "daemon/daemon_log.h"
 #include "daemon/ipc_server.h"
@@ -28,6 +29,7 @@ std::string default_config_path() {
 
 int run_daemon(const RunOptions& options) {
   DaemonLog& log = DaemonLog::standard();
+  install_crash_report(STDERR_FILENO);  // a fault says where in the log (the journal) first
   // Before any thread exists, so every thread inherits the mask and only the signalfd
   // sees these signals.
   sigset_t signals;
