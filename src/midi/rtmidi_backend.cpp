@@ -8,9 +8,12 @@
 #include <RtMidi.h>
 
 #include <atomic>
+#include <chrono>
 #include <cctype>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "midi/backend_probe.h"
@@ -70,19 +73,15 @@ PortInfo split_alsa_name(const std::string& full) {
 // JACK server deaths seen by any of our listers (a client of a dead server is unusable).
 std::atomic<uint64_t> g_jack_shutdowns{0};
 
-bool jack_server_reachable() {
-  jack_status_t status{};
-  jack_client_t* client = jack_client_open("midimon-probe", JackNoStartServer, &status);
-  if (!client) return false;
-  jack_client_close(client);
-  return true;
-}
-
-// RtMidi's JACK objects cannot be destroyed once their server has died: their
-// destructor unregisters the port, and libjack crashes doing that on a dead client
-// (seen with jackd2 1.9.21: SIGSEGV in jack_port_unregister). Such an object is parked
-// here for the rest of the process instead — a small, bounded cost per server death,
-// against a crash. Reachable from a global, so leak checkers do not report it.
+// RtMidi's JACK objects cannot be destroyed once their client is gone: their destructor
+// unregisters the port through the client (SIGSEGV in jack_port_unregister, jackd2
+// 1.9.21). A client is gone when its server died, and also when libjack deleted it on its
+// own: any client of the process that sees a shutdown clears one process-wide "server
+// running" flag, and the next jack_client_open in the process then closes and deletes
+// every client still open (JackLibGlobals::Init), without telling their owners. Such an
+// object is parked here for the rest of the process instead — a small, bounded cost per
+// server death, against a crash. Reachable from a global, so leak checkers do not report
+// it.
 template <class T>
 void park_forever(std::unique_ptr<T> object) {
   static std::mutex mutex;
@@ -91,10 +90,147 @@ void park_forever(std::unique_ptr<T> object) {
   parked->push_back(std::move(object));
 }
 
-// Whether a JACK RtMidi object opened at `generation` may be destroyed normally.
-bool jack_client_still_usable(uint64_t generation) {
-  return g_jack_shutdowns.load() == generation && jack_server_reachable();
-}
+// Our own JACK client for the port list: names and UUIDs in one call per look. When the
+// server goes away it is reopened on a later look.
+//
+// It is also where the backend's JACK clients are opened and closed, one at a time, and
+// its witness that libjack still holds them (see park_forever). Every look, open and
+// close first asks the server something through this client; a question libjack refuses
+// ("server is not running") means the next jack_client_open deletes our clients, so it
+// counts as a shutdown: every JACK port opened before is parked, never touched again, and
+// the look fails, so that the inputs reconnect as after a server restart. Closing a port
+// opens no client (the old check did, and that open was what deleted the port's client
+// under it), and no client of ours is opened while another is being closed.
+class JackLister {
+ public:
+  explicit JackLister(std::string client_name) : client_name_(std::move(client_name)) {}
+  ~JackLister() { close(); }
+
+  Result<std::vector<PortInfo>> list(unsigned long flags) {
+    std::lock_guard lock(mutex_);
+    if (auto error = connect_locked()) return Error{*error};
+    std::vector<PortInfo> out;
+    const char** names = jack_get_ports(client_, nullptr, JACK_DEFAULT_MIDI_TYPE, flags);
+    if (!names) return out;
+    for (const char** n = names; *n; ++n) {
+      PortInfo info{*n, *n};
+      if (jack_port_t* port = jack_port_by_name(client_, *n)) {
+        char uuid[JACK_UUID_STRING_SIZE] = {};
+        jack_uuid_unparse(jack_port_uuid(port), uuid);
+        info.id = uuid;
+      }
+      out.push_back(std::move(info));
+    }
+    jack_free(names);
+    return out;
+  }
+
+  // Runs `create`, which makes one RtMidi JACK object (its constructor opens one client),
+  // then `use` (getPortCount, openPort...), with the connection checked before and
+  // between: a client open that fails can itself clear libjack's "server running" flag,
+  // and RtMidi then opens again from the next call (its connect()), which would delete
+  // every client we have. `generation` gets the shutdown count the client belongs to.
+  template <class Create, class Use>
+  std::optional<std::string> open_client(Create&& create, Use&& use, uint64_t& generation) {
+    std::lock_guard lock(mutex_);
+    if (auto error = connect_locked()) return error;
+    generation = g_jack_shutdowns.load();
+    if (auto error = create()) return error;
+    if (!round_trip_locked()) {
+      lost_locked();
+      return "the JACK server does not answer (server '" + detail::jack_server_name() + "')";
+    }
+    return use();
+  }
+
+  // Waits until the server has run `count` more process cycles, so that a process
+  // callback that was running has returned; false when they did not come in `timeout`.
+  bool wait_cycles(uint64_t count, std::chrono::milliseconds timeout) {
+    const uint64_t until = cycles_.load() + count;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (cycles_.load() < until) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+  }
+
+  // Runs `close`, which closes a client opened at `generation`, if libjack still holds
+  // that client; false when it may not (then the caller parks the object, see
+  // park_forever). Opens no client.
+  template <class Close>
+  bool close_client(uint64_t generation, Close&& close) {
+    std::lock_guard lock(mutex_);
+    if (g_jack_shutdowns.load() != generation || !client_ || shut_down_.load()) return false;
+    if (!round_trip_locked()) {
+      lost_locked();
+      return false;
+    }
+    close();
+    return true;
+  }
+
+ private:
+  std::optional<std::string> connect_locked() {
+    if (client_ && shut_down_.load()) close();
+    if (client_ && !round_trip_locked()) {
+      lost_locked();
+      return "the JACK server does not answer (server '" + detail::jack_server_name() + "')";
+    }
+    if (client_) return std::nullopt;
+    // Reopening runs libjack's cleanup when its flag is down, which deletes the clients of
+    // the ports opened so far: those are parked from now on.
+    if (opened_before_) ++g_jack_shutdowns;
+    opened_before_ = true;
+    jack_status_t status{};
+    client_ = jack_client_open(client_name_.c_str(), JackNoStartServer, &status);
+    if (!client_) return "no JACK server is running (server '" + detail::jack_server_name() + "')";
+    shut_down_ = false;
+    jack_on_shutdown(client_, &JackLister::on_shutdown, this);
+    jack_set_process_callback(client_, &JackLister::on_process, this);  // for wait_cycles
+    if (jack_activate(client_) != 0) {
+      close();
+      return std::string("cannot activate a JACK client");
+    }
+    return std::nullopt;
+  }
+  // A question that goes to the server and back (jack_get_ports reads shared memory and
+  // would not notice). libjack refuses it at once when its "server running" flag is down.
+  bool round_trip_locked() {
+    char* uuid = jack_get_uuid_for_client_name(client_, jack_get_client_name(client_));
+    if (!uuid) return false;
+    jack_free(uuid);
+    return true;
+  }
+  void lost_locked() {
+    ++g_jack_shutdowns;
+    close();
+  }
+  static int on_process(jack_nframes_t, void* self) {
+    ++static_cast<JackLister*>(self)->cycles_;
+    return 0;
+  }
+  static void on_shutdown(void* self) {
+    static_cast<JackLister*>(self)->shut_down_ = true;
+    ++g_jack_shutdowns;
+  }
+  void close() {
+    if (client_) jack_client_close(client_);
+    client_ = nullptr;
+  }
+  std::string client_name_;
+  std::mutex mutex_;
+  jack_client_t* client_ = nullptr;
+  std::atomic<bool> shut_down_{false};
+  std::atomic<uint64_t> cycles_{0};
+  bool opened_before_ = false;
+};
+
+// What a JACK port keeps to close its client later.
+struct JackConnection {
+  std::shared_ptr<JackLister> lister;  // shared: a port may outlive its backend
+  uint64_t generation = 0;             // g_jack_shutdowns when the port was opened
+};
 
 // What RtMidi calls back into, for one input: its userData for messages and errors. It is
 // a separate object so that it can outlive the port (see ~RtInputPort), and it is closed
@@ -146,17 +282,21 @@ class RtInputPort final : public InputPort {
     // First: from here on nothing reaches the caller's callback, which may capture
     // objects that are destroyed as soon as this destructor returns.
     link->close();
-    if (in && jack_generation && !jack_client_still_usable(*jack_generation)) {
-      // Its server looks gone (or did not answer the check in time: a loaded server looks
-      // the same, and then this client still runs and still calls back). The link stays
-      // with it: RtMidi's user data must outlive the RtMidiIn.
+    if (!in) return;
+    auto close = [this] {
+      in->closePort();
+      in.reset();  // closes the client: its thread stops before the link is destroyed
+    };
+    if (!jack) {
+      close();
+    } else if (!jack->lister->close_client(jack->generation, close)) {
+      // Its server or its client is gone (see park_forever). A parked input may still be
+      // running and calling back, so the link stays with it: RtMidi's user data must
+      // outlive the RtMidiIn.
       park_forever(std::make_unique<Parked>(Parked{std::move(in), std::move(link)}));
-      return;
     }
-    if (in) in->closePort();
-    in.reset();  // closes the client: its thread stops before the link is destroyed
   }
-  std::optional<uint64_t> jack_generation;  // set for JACK: g_jack_shutdowns at open
+  std::optional<JackConnection> jack;  // set for JACK ports
   std::unique_ptr<InputLink> link;
   std::unique_ptr<RtMidiIn> in;  // declared after link: destroyed before it
 
@@ -171,15 +311,34 @@ class RtOutputPort final : public OutputPort {
  public:
   explicit RtOutputPort(LogSink log) : errors(std::move(log)) {}
   ~RtOutputPort() override {
-    if (out && jack_generation && !jack_client_still_usable(*jack_generation)) {
-      park_forever(std::move(out));
+    if (!out) return;
+    if (!jack) {
+      out->closePort();
       return;
     }
-    if (out) out->closePort();
+    // RtMidi 5.0's ~MidiOutJack frees the buffer its process callback reads before it
+    // closes the client that runs that callback, and closePort() only stops callbacks
+    // from starting: one that began before it may still be reading (seen: SIGSEGV in
+    // jack_ringbuffer_peek on the JACK thread at shutdown). So the port is closed, then
+    // two more cycles are waited for, then the object is destroyed; a server too slow to
+    // run them gets the object parked instead.
+    bool cycles_passed = true;
+    const bool closed = jack->lister->close_client(jack->generation, [&] {
+      out->closePort();
+      cycles_passed = jack->lister->wait_cycles(2, std::chrono::seconds(1));
+      if (cycles_passed) out.reset();
+    });
+    if (!closed || !cycles_passed) park_forever(std::move(out));  // see park_forever
   }
-  std::optional<uint64_t> jack_generation;
+  std::optional<JackConnection> jack;  // set for JACK ports
   bool send(const uint8_t* data, size_t size, std::string* error) override {
     std::lock_guard lock(send_mutex_);
+    // RtMidi's JACK send waits, spinning, for room in a buffer that only the client's
+    // process thread drains: once that client is gone it would wait forever.
+    if (jack && jack->generation != g_jack_shutdowns.load()) {
+      if (error) *error = "the JACK server went away since this port was opened; reopen it";
+      return false;
+    }
     out->sendMessage(data, size);
     std::string failure = errors.take();
     if (failure.empty()) return true;
@@ -193,64 +352,12 @@ class RtOutputPort final : public OutputPort {
   std::mutex send_mutex_;
 };
 
-// Our own JACK client for the port list: names and UUIDs in one call per look. When the
-// server goes away it is reopened on a later look.
-class JackLister {
- public:
-  explicit JackLister(std::string client_name) : client_name_(std::move(client_name)) {}
-  ~JackLister() { close(); }
-
-  Result<std::vector<PortInfo>> list(unsigned long flags) {
-    std::lock_guard lock(mutex_);
-    if (client_ && shut_down_.load()) close();
-    if (!client_) {
-      jack_status_t status{};
-      client_ = jack_client_open(client_name_.c_str(), JackNoStartServer, &status);
-      if (!client_) {
-        return Error{"no JACK server is running (server '" + detail::jack_server_name() + "')"};
-      }
-      shut_down_ = false;
-      jack_on_shutdown(client_, &JackLister::on_shutdown, this);
-      if (jack_activate(client_) != 0) {
-        close();
-        return Error{"cannot activate a JACK client"};
-      }
-    }
-    std::vector<PortInfo> out;
-    const char** names = jack_get_ports(client_, nullptr, JACK_DEFAULT_MIDI_TYPE, flags);
-    if (!names) return out;
-    for (const char** n = names; *n; ++n) {
-      PortInfo info{*n, *n};
-      if (jack_port_t* port = jack_port_by_name(client_, *n)) {
-        char uuid[JACK_UUID_STRING_SIZE] = {};
-        jack_uuid_unparse(jack_port_uuid(port), uuid);
-        info.id = uuid;
-      }
-      out.push_back(std::move(info));
-    }
-    jack_free(names);
-    return out;
-  }
-
- private:
-  static void on_shutdown(void* self) {
-    static_cast<JackLister*>(self)->shut_down_ = true;
-    ++g_jack_shutdowns;
-  }
-  void close() {
-    if (client_) jack_client_close(client_);
-    client_ = nullptr;
-  }
-  std::string client_name_;
-  std::mutex mutex_;
-  jack_client_t* client_ = nullptr;
-  std::atomic<bool> shut_down_{false};
-};
-
 class RtMidiBackend final : public Backend {
  public:
   RtMidiBackend(BackendKind kind, BackendOptions options)
-      : kind_(kind), options_(std::move(options)), jack_(options_.client_name) {}
+      : kind_(kind),
+        options_(std::move(options)),
+        jack_(std::make_shared<JackLister>(options_.client_name)) {}
 
   BackendKind kind() const override { return kind_; }
 
@@ -261,54 +368,70 @@ class RtMidiBackend final : public Backend {
                                                 const std::string& local_name,
                                                 RawInputCallback callback) override {
     auto port = std::make_unique<RtInputPort>(options_.log, std::move(callback));
-    if (auto error = make_input(*port)) return Error{*error};
-    const unsigned count = port->in->getPortCount();
-    for (unsigned i = 0; i < count; ++i) {
-      if (display_name(port->in->getPortName(i)).name != source) continue;
-      port->in->openPort(i, local_name);
-      if (!port->in->isPortOpen()) {
-        return Error{failure(port->link->errors, "cannot open " + source)};
+    auto error = with_new_client(
+        port->jack, [&] { return make_input(*port); },
+        [&]() -> std::optional<std::string> {
+      const unsigned count = port->in->getPortCount();
+      for (unsigned i = 0; i < count; ++i) {
+        if (display_name(port->in->getPortName(i)).name != source) continue;
+        port->in->openPort(i, local_name);
+        if (!port->in->isPortOpen()) return failure(port->link->errors, "cannot open " + source);
+        return std::nullopt;
       }
-      return std::unique_ptr<InputPort>(std::move(port));
-    }
-    return Error{"no source port named '" + source + "'"};
+      return "no source port named '" + source + "'";
+    });
+    if (error) return Error{*error};
+    return std::unique_ptr<InputPort>(std::move(port));
   }
 
   Result<std::unique_ptr<InputPort>> open_virtual_input(const std::string& port_name,
                                                         RawInputCallback callback) override {
     auto port = std::make_unique<RtInputPort>(options_.log, std::move(callback));
-    if (auto error = make_input(*port)) return Error{*error};
-    port->in->openVirtualPort(port_name);
-    // isPortOpen() stays false for virtual ports in RtMidi 5.0: an error is the signal.
-    if (std::string error = port->link->errors.take(); !error.empty()) {
-      return Error{"cannot create virtual input " + port_name + ": " + error};
-    }
+    auto error = with_new_client(
+        port->jack, [&] { return make_input(*port); },
+        [&]() -> std::optional<std::string> {
+      port->in->openVirtualPort(port_name);
+      // isPortOpen() stays false for virtual ports in RtMidi 5.0: an error is the signal.
+      if (std::string why = port->link->errors.take(); !why.empty()) {
+        return "cannot create virtual input " + port_name + ": " + why;
+      }
+      return std::nullopt;
+    });
+    if (error) return Error{*error};
     return std::unique_ptr<InputPort>(std::move(port));
   }
 
   Result<std::unique_ptr<OutputPort>> open_output(const std::string& destination,
                                                   const std::string& local_name) override {
     auto port = std::make_unique<RtOutputPort>(options_.log);
-    if (auto error = make_output(*port)) return Error{*error};
-    const unsigned count = port->out->getPortCount();
-    for (unsigned i = 0; i < count; ++i) {
-      if (display_name(port->out->getPortName(i)).name != destination) continue;
-      port->out->openPort(i, local_name);
-      if (!port->out->isPortOpen()) {
-        return Error{failure(port->errors, "cannot open " + destination)};
+    auto error = with_new_client(
+        port->jack, [&] { return make_output(*port); },
+        [&]() -> std::optional<std::string> {
+      const unsigned count = port->out->getPortCount();
+      for (unsigned i = 0; i < count; ++i) {
+        if (display_name(port->out->getPortName(i)).name != destination) continue;
+        port->out->openPort(i, local_name);
+        if (!port->out->isPortOpen()) return failure(port->errors, "cannot open " + destination);
+        return std::nullopt;
       }
-      return std::unique_ptr<OutputPort>(std::move(port));
-    }
-    return Error{"no destination port named '" + destination + "'"};
+      return "no destination port named '" + destination + "'";
+    });
+    if (error) return Error{*error};
+    return std::unique_ptr<OutputPort>(std::move(port));
   }
 
   Result<std::unique_ptr<OutputPort>> open_virtual_output(const std::string& port_name) override {
     auto port = std::make_unique<RtOutputPort>(options_.log);
-    if (auto error = make_output(*port)) return Error{*error};
-    port->out->openVirtualPort(port_name);
-    if (std::string error = port->errors.take(); !error.empty()) {
-      return Error{"cannot create virtual output " + port_name + ": " + error};
-    }
+    auto error = with_new_client(
+        port->jack, [&] { return make_output(*port); },
+        [&]() -> std::optional<std::string> {
+      port->out->openVirtualPort(port_name);
+      if (std::string why = port->errors.take(); !why.empty()) {
+        return "cannot create virtual output " + port_name + ": " + why;
+      }
+      return std::nullopt;
+    });
+    if (error) return Error{*error};
     return std::unique_ptr<OutputPort>(std::move(port));
   }
 
@@ -335,17 +458,24 @@ class RtMidiBackend final : public Backend {
                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   }
 
-  // A JACK server that went away makes RtMidi print from its constructor; look first.
-  std::optional<std::string> server_gone() {
-    if (kind_ != BackendKind::Jack) return std::nullopt;
-    auto ports = jack_.list(JackPortIsOutput);
-    if (!ports) return ports.error();
-    return std::nullopt;
+  // Runs `open`, which opens one RtMidi client and its port, and returns its error. For
+  // JACK through the lister (JackLister::open_client: the server is checked first, which
+  // also keeps RtMidi from printing when it is gone), and `jack` then says how to close
+  // the client; for ALSA directly.
+  template <class Create, class Use>
+  std::optional<std::string> with_new_client(std::optional<JackConnection>& jack, Create&& create,
+                                             Use&& use) {
+    if (kind_ != BackendKind::Jack) {
+      if (auto error = create()) return error;
+      return use();
+    }
+    uint64_t generation = 0;
+    auto result = jack_->open_client(create, use, generation);
+    jack = JackConnection{jack_, generation};
+    return result;
   }
 
   std::optional<std::string> make_input(RtInputPort& port) {
-    if (auto gone = server_gone()) return gone;
-    if (kind_ == BackendKind::Jack) port.jack_generation = g_jack_shutdowns.load();
     try {
       port.in = std::make_unique<RtMidiIn>(api_of(kind_), options_.client_name);
     } catch (const RtMidiError& e) {
@@ -358,8 +488,6 @@ class RtMidiBackend final : public Backend {
   }
 
   std::optional<std::string> make_output(RtOutputPort& port) {
-    if (auto gone = server_gone()) return gone;
-    if (kind_ == BackendKind::Jack) port.jack_generation = g_jack_shutdowns.load();
     try {
       port.out = std::make_unique<RtMidiOut>(api_of(kind_), options_.client_name);
     } catch (const RtMidiError& e) {
@@ -372,7 +500,7 @@ class RtMidiBackend final : public Backend {
   Result<std::vector<PortInfo>> list(bool sources) {
     std::vector<PortInfo> all;
     if (kind_ == BackendKind::Jack) {
-      auto ports = jack_.list(sources ? JackPortIsOutput : JackPortIsInput);
+      auto ports = jack_->list(sources ? JackPortIsOutput : JackPortIsInput);
       if (!ports) return Error{ports.error()};
       all = std::move(*ports);
     } else {
@@ -407,7 +535,7 @@ class RtMidiBackend final : public Backend {
 
   BackendKind kind_;
   BackendOptions options_;
-  JackLister jack_;
+  std::shared_ptr<JackLister> jack_;
   std::mutex alsa_mutex_;
   ErrorCapture alsa_errors_{LogSink{}};
   std::unique_ptr<RtMidiIn> alsa_in_;
@@ -415,6 +543,8 @@ class RtMidiBackend final : public Backend {
 };
 
 }  // namespace
+
+void detail::count_jack_shutdown() { ++g_jack_shutdowns; }
 
 Result<std::unique_ptr<Backend>> open_backend(BackendChoice choice, BackendOptions options) {
   std::vector<BackendStatus> statuses;

@@ -35,4 +35,11 @@ struct BackendOptions {
 // must be available. The error says what was probed and why each is unavailable.
 Result<std::unique_ptr<Backend>> open_backend(BackendChoice choice, BackendOptions options = {});
 
+namespace detail {
+// Counts a JACK shutdown, as the backend does when libjack reports one: every JACK port
+// opened before is then parked, never closed through its client, when it is destroyed
+// (rtmidi_backend.cpp, park_forever). Tests use it to park a port whose client still runs.
+void count_jack_shutdown();
+}  // namespace detail
+
 }  // namespace midimon::midi

@@ -5,6 +5,9 @@
 
 #include <fcntl.h>
 
+#include <jack/jack.h>
+
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -419,12 +422,12 @@ TEST(MidiJackE2E, AHotPlugCyclePrintsNothingToStderr) {
 namespace midimon::midi::e2e {
 namespace {
 
-// An input port whose JACK server does not answer the "is it still there?" check at the
-// moment it is closed (a server too loaded to accept a client in time looks the same) is
-// parked rather than destroyed, its client still running. The port's callback must still
-// never run after its destructor returned: the bytes of the source keep arriving at the
-// parked client, and the callback (and what it captures) belongs to the caller. Before
-// the fix RtMidi called back into the destroyed port: a SIGSEGV on the JACK thread.
+// An input port parked when it is closed (a JACK shutdown was seen since it was opened,
+// or libjack was about to delete its client) may still have a running client. The
+// port's callback must still never run after its destructor returned: the bytes of the
+// source keep arriving at the parked client, and the callback (and what it captures)
+// belongs to the caller. Before the fix RtMidi called back into the destroyed port: a
+// SIGSEGV on the JACK thread.
 TEST(MidiJackE2E, AnInputParkedBecauseTheServerSeemedGoneCallsItsCallbackNoMore) {
   JackServer server;
   REQUIRE_JACK(server);
@@ -466,16 +469,113 @@ TEST(MidiJackE2E, AnInputParkedBecauseTheServerSeemedGoneCallsItsCallbackNoMore)
   }
   ASSERT_GT(counts->calls, 0) << "no message from jack_midiseq";
 
-  // The check opens a client of the default server: a name nobody serves fails it, while
-  // our port's own client stays connected to the real server.
-  setenv("JACK_DEFAULT_SERVER", ("no-such-" + server.name()).c_str(), 1);
+  // A shutdown counted since the port opened parks it, while its client keeps running on
+  // the live server.
+  detail::count_jack_shutdown();
   in->reset();
-  setenv("JACK_DEFAULT_SERVER", server.name().c_str(), 1);
   counts->closed = true;
   // jack_midiseq sends a message at least every 170 ms: a second is several of them.
   const auto quiet_until = Clock::now() + 1s;
   while (counts->after_close == 0 && Clock::now() < quiet_until) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(counts->after_close, 0) << "the callback ran after the port was destroyed";
+}
+
+}  // namespace
+}  // namespace midimon::midi::e2e
+
+namespace midimon::midi::e2e {
+namespace {
+
+// A JACK client of the test that records every client registered or unregistered on the
+// server, in the order the server announces them.
+class ClientWatcher {
+ public:
+  ClientWatcher() {
+    client_ = jack_client_open("e2ewatch", JackNoStartServer, nullptr);
+    if (!client_) return;
+    jack_set_client_registration_callback(client_, &ClientWatcher::on_client, this);
+    if (jack_activate(client_) != 0) {
+      jack_client_close(client_);
+      client_ = nullptr;
+    }
+  }
+  ~ClientWatcher() {
+    if (client_) jack_client_close(client_);
+  }
+  bool ok() const { return client_ != nullptr; }
+  // "+name" for a registration, "-name" for an unregistration.
+  std::vector<std::string> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  // Opens and closes a client named `name` and waits until its registration was announced:
+  // the server announces in order, so everything before it has been recorded then.
+  bool sync(const std::string& name, Clock::duration timeout) {
+    jack_client_t* marker = jack_client_open(name.c_str(), JackNoStartServer, nullptr);
+    if (!marker) return false;
+    jack_client_close(marker);
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] {
+      return std::find(seen_.begin(), seen_.end(), "+" + name) != seen_.end();
+    });
+  }
+
+ private:
+  static void on_client(const char* name, int registered, void* self) {
+    auto* watcher = static_cast<ClientWatcher*>(self);
+    {
+      std::lock_guard lock(watcher->mutex_);
+      watcher->seen_.push_back((registered ? "+" : "-") + std::string(name));
+    }
+    watcher->changed_.notify_all();
+  }
+  jack_client_t* client_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> seen_;
+};
+
+// Closing a port must not open a JACK client. It used to open one ("is the server still
+// there?"), and when libjack had seen a shutdown on any of our clients, that open closed
+// and deleted every other client of the process, so the port's own close then went
+// through a freed client: the daemon's SIGSEGV in jack_port_unregister on SIGTERM, about
+// once in a thousand stops (crash report in docs/midi.md).
+TEST(MidiJackE2E, ClosingPortsOpensNoJackClientAndClosesTheirs) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  auto seq = start_midiseq("closeseq");
+  const auto listed = [&] {
+    auto sources = backend->list_sources();
+    return sources && std::any_of(sources->begin(), sources->end(),
+                                  [](const PortInfo& p) { return p.name == "closeseq:out"; });
+  };
+  for (const auto deadline = Clock::now() + 10s; !listed() && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(listed()) << "closeseq:out never appeared";
+  auto in = backend->open_input("closeseq:out", "in", [](const uint8_t*, size_t) {});
+  ASSERT_TRUE(in) << in.error();
+  auto vin = backend->open_virtual_input("vin", [](const uint8_t*, size_t) {});
+  ASSERT_TRUE(vin) << vin.error();
+  auto out = backend->open_virtual_output("vout");
+  ASSERT_TRUE(out) << out.error();
+
+  ClientWatcher watcher;
+  ASSERT_TRUE(watcher.ok()) << "the test's own JACK client did not open";
+  in->reset();
+  vin->reset();
+  out->reset();
+  ASSERT_TRUE(watcher.sync("e2emark", 10s)) << "the marker client's registration never came";
+
+  int ours_closed = 0;
+  for (const std::string& event : watcher.seen()) {
+    if (event == "+e2emark" || event == "-e2emark") continue;
+    EXPECT_NE(event[0], '+') << "a client was opened while the ports closed: " << event;
+    if (event.rfind("-midimon-e2e", 0) == 0) ++ours_closed;
+  }
+  EXPECT_EQ(ours_closed, 3) << "each port's client is closed (not parked) on a live server";
 }
 
 }  // namespace
