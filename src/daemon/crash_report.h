@@ -4,9 +4,9 @@
 // crash seen once in a test run leaves nothing to read at all. The report is one line
 // naming the signal, the faulting address and the thread (our threads are named:
 // mm-engine, mm-ipc, ...), then the stack as glibc's backtrace_symbols_fd writes it
-// (`midimon(+0x1a2b3)` frames: `addr2line -f -C -e midimon 0x1a2b3` resolves them).
-// Then the signal is delivered again with its default action, so the exit status, a core
-// dump and systemd's restart policy are what they would have been without the report.
+// (`midimon-full(+0x1a2b3)` frames: `addr2line -f -C -e midimon-full 0x1a2b3` resolves
+// them). Then the signal is delivered again with its default action, so the exit status,
+// a core dump and systemd's restart policy are what they would have been without it.
 #pragma once
 
 namespace midimon::daemon {
