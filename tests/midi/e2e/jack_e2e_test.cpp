@@ -578,5 +578,30 @@ TEST(MidiJackE2E, ClosingPortsOpensNoJackClientAndClosesTheirs) {
   EXPECT_EQ(ours_closed, 3) << "each port's client is closed (not parked) on a live server";
 }
 
+// RtMidi's JACK send spins until its buffer has room, and only the port's client drains
+// it: after a shutdown (whose cleanup closes that client) a send must fail at once, so
+// that the caller reopens (the daemon's SendMidi does, once), not hang.
+TEST(MidiJackE2E, AnOutputOpenedBeforeAShutdownRefusesToSendAndANewOneSends) {
+  JackServer server;
+  REQUIRE_JACK(server);
+  auto backend = jack_backend();
+  ASSERT_TRUE(backend);
+  auto before = backend->open_virtual_output("vout");
+  ASSERT_TRUE(before) << before.error();
+  const std::vector<uint8_t> note = {0x90, 60, 100};
+  std::string error;
+  ASSERT_TRUE((*before)->send(note.data(), note.size(), &error)) << error;
+
+  detail::count_jack_shutdown();
+  EXPECT_FALSE((*before)->send(note.data(), note.size(), &error));
+  EXPECT_EQ(error, "the JACK server went away since this port was opened; reopen it");
+  before->reset();  // parked: its client is not closed through a generation that ended
+
+  auto after = backend->open_virtual_output("vout2");
+  ASSERT_TRUE(after) << after.error();
+  error.clear();
+  EXPECT_TRUE((*after)->send(note.data(), note.size(), &error)) << error;
+}
+
 }  // namespace
 }  // namespace midimon::midi::e2e
