@@ -61,13 +61,15 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
   std::array<char, 17> thread{};  // PR_GET_NAME writes at most 16 bytes
   ::prctl(PR_GET_NAME, thread.data());
   ReportLine line;
-  line.text("midimon: fatal signal SIG").text(sigabbrev_np(signal)).text(" (").number(unsigned(signal), 10).text(")");
+  line.text("midimon: fatal signal SIG").text(sigabbrev_np(signal));
+  line.text(" (").number(unsigned(signal), 10).text(")");
   // si_code > 0: the kernel raised it for a fault, and si_addr is the faulting address
   // (for a kill(2) or abort(3) it is not an address at all).
   if (info && info->si_code > 0 && signal != SIGABRT) {
     line.text(" at address 0x").number(reinterpret_cast<uintptr_t>(info->si_addr), 16);
   }
-  line.text(" in thread ").text(thread.data()).text(" (tid ").number(unsigned(::gettid()), 10).text("); stack:\n");
+  line.text(" in thread ").text(thread.data());
+  line.text(" (tid ").number(unsigned(::gettid()), 10).text("); stack:\n");
   line.write_to(fd);
   std::array<void*, 64> frames{};
   const int depth = ::backtrace(frames.data(), static_cast<int>(frames.size()));

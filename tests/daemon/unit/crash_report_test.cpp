@@ -37,8 +37,8 @@ TEST_F(CrashReport, AFaultInTheMainThreadIsReportedWithAddressThreadAndStackThen
         __builtin_trap();
       },
       testing::KilledBySignal(SIGILL),
-      std::string("midimon: fatal signal SIGILL \\(4\\) at address 0x[0-9a-f]+ in thread mm-crashtest "
-                  "\\(tid [0-9]+\\); stack:") +
+      std::string("midimon: fatal signal SIGILL \\(4\\) at address 0x[0-9a-f]+ "
+                  "in thread mm-crashtest \\(tid [0-9]+\\); stack:") +
           kFrame);
 }
 
@@ -53,7 +53,8 @@ TEST_F(CrashReport, AFaultInAnotherThreadNamesThatThread) {
         worker.join();
         std::exit(0);  // not reached
       },
-      testing::KilledBySignal(SIGILL), "fatal signal SIGILL \\(4\\) at address 0x[0-9a-f]+ in thread mm-worker ");
+      testing::KilledBySignal(SIGILL),
+      "fatal signal SIGILL \\(4\\) at address 0x[0-9a-f]+ in thread mm-worker ");
 }
 
 TEST_F(CrashReport, AnAbortIsReportedWithoutAnAddressAndStillAborts) {
@@ -62,7 +63,8 @@ TEST_F(CrashReport, AnAbortIsReportedWithoutAnAddressAndStillAborts) {
         install_crash_report(STDERR_FILENO);
         std::abort();
       },
-      testing::KilledBySignal(SIGABRT), "midimon: fatal signal SIGABRT \\(6\\) in thread [^\n]*; stack:");
+      testing::KilledBySignal(SIGABRT),
+      "midimon: fatal signal SIGABRT \\(6\\) in thread [^\n]*; stack:");
 }
 
 TEST_F(CrashReport, IsWrittenToTheDescriptorItWasGiven) {
