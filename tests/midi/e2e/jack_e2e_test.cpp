@@ -107,6 +107,19 @@ std::unique_ptr<Backend> jack_backend() {
   return backend ? std::move(*backend) : nullptr;
 }
 
+// Waits (deadline 10 s) until the backend lists a source named `name`.
+bool source_listed_within_10s(Backend& backend, const std::string& name) {
+  const auto listed = [&] {
+    auto sources = backend.list_sources();
+    return sources && std::any_of(sources->begin(), sources->end(),
+                                  [&](const PortInfo& p) { return p.name == name; });
+  };
+  for (const auto deadline = Clock::now() + 10s; !listed() && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(20ms);
+  }
+  return listed();
+}
+
 #define REQUIRE_JACK(server) \
   ASSERT_TRUE((server).ready()) << "jackd (Debian package jackd2) did not start:\n" << (server).log()
 
@@ -434,14 +447,7 @@ TEST(MidiJackE2E, AnInputParkedBecauseTheServerSeemedGoneCallsItsCallbackNoMore)
   auto backend = jack_backend();
   ASSERT_TRUE(backend);
   auto seq = start_midiseq("parkseq");
-  const auto listed = [&] {
-    auto sources = backend->list_sources();
-    return sources && std::any_of(sources->begin(), sources->end(),
-                                  [](const PortInfo& p) { return p.name == "parkseq:out"; });
-  };
-  const auto deadline = Clock::now() + 10s;
-  while (!listed() && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
-  ASSERT_TRUE(listed()) << "parkseq:out never appeared";
+  ASSERT_TRUE(source_listed_within_10s(*backend, "parkseq:out")) << "parkseq:out never appeared";
 
   struct Counts {
     std::atomic<int> calls{0};
@@ -546,15 +552,7 @@ TEST(MidiJackE2E, ClosingPortsOpensNoJackClientAndClosesTheirs) {
   auto backend = jack_backend();
   ASSERT_TRUE(backend);
   auto seq = start_midiseq("closeseq");
-  const auto listed = [&] {
-    auto sources = backend->list_sources();
-    return sources && std::any_of(sources->begin(), sources->end(),
-                                  [](const PortInfo& p) { return p.name == "closeseq:out"; });
-  };
-  for (const auto deadline = Clock::now() + 10s; !listed() && Clock::now() < deadline;) {
-    std::this_thread::sleep_for(20ms);
-  }
-  ASSERT_TRUE(listed()) << "closeseq:out never appeared";
+  ASSERT_TRUE(source_listed_within_10s(*backend, "closeseq:out")) << "closeseq:out never appeared";
   auto in = backend->open_input("closeseq:out", "in", [](const uint8_t*, size_t) {});
   ASSERT_TRUE(in) << in.error();
   auto vin = backend->open_virtual_input("vin", [](const uint8_t*, size_t) {});
