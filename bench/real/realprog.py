@@ -164,7 +164,8 @@ def runners(opts, work, node, node_flags=()):
                                              str(HERE / "node-wasi.mjs"),
                                              str(progs / "wasm" / f"{prog}.wasm")] + args
     # limits: extra options of `midimon wasm run` (--fuel, --timeout-ms)
-    result["ours"] = lambda prog, args, limits=(): [opts.midimon, "wasm", "run", *limits, "--dir",
+    flags = getattr(opts, "midimon_flag", [])
+    result["ours"] = lambda prog, args, limits=(): [opts.midimon, "wasm", "run", *flags, *limits, "--dir",
                                                    f"{work}::.", str(progs / "wasm" / f"{prog}.wasm"),
                                                    "--"] + args
     return result

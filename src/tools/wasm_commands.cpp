@@ -154,6 +154,7 @@ int run_wasm(const RunOptions& options, std::ostream& out, std::ostream& err) {
   EngineConfig engine_config;
   engine_config.fuel_metering = options.fuel.has_value();
   engine_config.deadline_checks = options.timeout_ms.has_value();
+  engine_config.jit = options.jit;
   Engine engine(engine_config);
   auto module = Module::compile(engine, bytes);
   if (!module) {

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "jit.h"
 #include "opcodes.h"
 #include "superinstructions.h"
 #include "value.h"
@@ -346,6 +347,12 @@ struct CompiledFunc {
   // Call_F and CallIndirect_F take before entering past that op. A copy here is one load
   // less per call than reading it through `entry`.
   uint32_t entry_fuel = 0;
+
+  // Machine code for the same function (jit.h), when the engine translates and the
+  // function is covered; `jit` is its entry, read on every call between translated
+  // functions.
+  JitEntry jit = nullptr;
+  JitCodePtr jit_code;
 
   std::vector<uint32_t> code;
   std::vector<Value> const_pool;

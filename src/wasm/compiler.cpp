@@ -715,7 +715,14 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, con
                                                        uint32_t func_index,
                                                        const DecodedBody& decoded) {
   compiler_detail::Compiler c(engine, module, func_index, decoded);
-  return c.run();
+  auto out = c.run();
+  if (out && jit_enabled(engine.config())) {
+    // Machine code too, when the translator covers the function; else it is interpreted.
+    std::string why;
+    (*out)->jit_code = jit_compile(module, func_index, decoded, &why);
+    if ((*out)->jit_code) (*out)->jit = jit_entry(*(*out)->jit_code);
+  }
+  return out;
 }
 
 void destroy_compiled_func(CompiledFunc* f) { delete f; }

@@ -28,6 +28,11 @@ struct EngineConfig {
   // Off: Module::compile compiles every function (the spec runner does, to exercise the
   // compiler on all of them).
   bool lazy_compilation = true;
+
+  // Translate each function to x86-64 machine code as well (jit.h) and run that. Takes
+  // effect only on x86-64 and with fuel_metering and deadline_checks both off; functions
+  // the translator does not cover (SIMD) stay interpreted.
+  bool jit = false;
 };
 
 class Engine {

@@ -24,6 +24,15 @@ class Instance {
   std::vector<DataInst> datas;
   std::vector<uint32_t> type_ids;  // canonical id of each type index
 
+  // Raw views of the index spaces for machine code (jit_x64.cpp), which reads them by
+  // field offset. Set once funcs, memories and globals are final (instantiation).
+  struct JitView {
+    FuncInst* const* funcs = nullptr;
+    GlobalInst* const* globals = nullptr;
+    MemoryInst* memory0 = nullptr;
+  };
+  JitView jit_view;
+
   const Module& module() const { return *module_; }
   Store& store() const { return *store_; }
 

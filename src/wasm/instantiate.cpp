@@ -183,6 +183,10 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
     inst->globals.push_back(g);
   }
 
+  inst->jit_view.funcs = inst->funcs.data();
+  inst->jit_view.globals = inst->globals.data();
+  inst->jit_view.memory0 = inst->memories.empty() ? nullptr : inst->memories[0];
+
   inst->exports_.reserve(info.exports.size());
   for (const Export& ex : info.exports) {
     Extern e;

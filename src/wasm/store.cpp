@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <string>
 
+#include "code.h"
 #include "interpreter.h"
+#include "jit.h"
 #include "watchdog.h"
 
 namespace midimon::wasm {
@@ -209,7 +211,8 @@ Trap Store::call(FuncInst* func, std::span<const Value> args, std::span<Value> r
       trap = Trap(TrapKind::DeadlineExceeded);
     }
   } else {
-    trap = interpret(*this, func, args.data(), results.data());
+    trap = func->code->jit ? jit_invoke(*this, func, args.data(), results.data())
+                           : interpret(*this, func, args.data(), results.data());
   }
   --call_nesting_;
   if (outermost && deadline_) {

@@ -43,7 +43,7 @@ FileResult run_in_process(const fs::path& wast, const FileRunOptions& opt, Progr
     fatal(&r, 0, error);
     return r;
   }
-  run_script(script, &r, progress, opt.eager_compile, opt.fuel, opt.deadline);
+  run_script(script, &r, progress, opt.eager_compile, opt.fuel, opt.deadline, opt.jit);
   return r;
 }
 

@@ -21,6 +21,9 @@ struct FileRunOptions {
   // fuel and time that never run out: results must not change.
   bool fuel = false;
   bool deadline = false;
+  // The baseline compiler on (EngineConfig::jit): translated functions run as machine
+  // code; results must not change.
+  bool jit = false;
 };
 
 // The SIMD scripts (simd_*.wast), for --simd-only.

@@ -91,8 +91,9 @@ std::string format_expected_list(const std::vector<ScriptValue>& v) {
 
 class Runner {
  public:
-  Runner(const Script& script, FileResult* result, bool eager_compile, bool fuel, bool deadline)
-      : script_(script), result_(result), engine_(config(eager_compile, fuel, deadline)),
+  Runner(const Script& script, FileResult* result, bool eager_compile, bool fuel, bool deadline,
+         bool jit)
+      : script_(script), result_(result), engine_(config(eager_compile, fuel, deadline, jit)),
         store_(engine_) {
     std::string error;
     if (!define_spectest(store_, linker_, &error)) setup_error_ = error;
@@ -379,8 +380,9 @@ class Runner {
     pass();
   }
 
-  static EngineConfig config(bool eager_compile, bool fuel, bool deadline) {
+  static EngineConfig config(bool eager_compile, bool fuel, bool deadline, bool jit) {
     EngineConfig c;
+    c.jit = jit;
     c.lazy_compilation = !eager_compile;
     c.fuel_metering = fuel;
     c.deadline_checks = deadline;
@@ -401,9 +403,9 @@ class Runner {
 }  // namespace
 
 void run_script(const Script& script, FileResult* result, Progress* progress,
-                bool eager_compile, bool fuel, bool deadline) {
+                bool eager_compile, bool fuel, bool deadline, bool jit) {
   if (progress) progress->total = static_cast<uint32_t>(counted_commands(script));
-  Runner runner(script, result, eager_compile, fuel, deadline);
+  Runner runner(script, result, eager_compile, fuel, deadline, jit);
   for (const auto& c : script.commands) {
     if (progress) {
       progress->line = c.line;

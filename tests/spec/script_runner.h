@@ -26,7 +26,9 @@ struct Progress {
 // Runs every command of `script`, adding to `result`. `progress` may be null.
 // `eager_compile`: EngineConfig::lazy_compilation off (every function compiled at load).
 // `fuel` / `deadline`: the sandbox instrumentation on, with limits never reached.
+// `jit`: the baseline compiler on (EngineConfig::jit).
 void run_script(const Script& script, FileResult* result, Progress* progress,
-                bool eager_compile = false, bool fuel = false, bool deadline = false);
+                bool eager_compile = false, bool fuel = false, bool deadline = false,
+                bool jit = false);
 
 }  // namespace midimon::spec

@@ -59,6 +59,8 @@ void usage(std::FILE* out) {
       "                       first call, as EngineConfig::lazy_compilation)\n"
       "  --fuel, --deadline   fuel metering / deadline checks on, never running out\n"
       "                       (the results must be the same)\n"
+      "  --jit                the baseline compiler on (EngineConfig::jit): functions it\n"
+      "                       translates run as x86-64 code (the results must be the same)\n"
       "  --max-failures N     failures shown per file (default 20)\n"
       "  --expect-passed N    exit 0 only if the totals match these numbers\n"
       "  --expect-failed N    (alias --expect-failures; default 0)\n"
@@ -123,6 +125,8 @@ int parse_args(int argc, char** argv, Options* o) {
       o->run.fuel = true;
     } else if (a == "--deadline") {
       o->run.deadline = true;
+    } else if (a == "--jit") {
+      o->run.jit = true;
     } else if (a == "--max-failures" || a == "--timeout") {
       std::optional<size_t> n;
       if (!count(&n)) return kExitUsage;

@@ -1,0 +1,55 @@
+// The baseline compiler: translates a validated function body straight to x86-64
+// machine code (jit_x64.cpp), one wasm instruction at a time, so that a call runs
+// without the interpreter's dispatch. Operands live in the same kind of frame as the
+// interpreter's (8-byte slots in the store's value stack, one static slot per operand
+// stack position); constants and local reads stay in the instruction until a value must
+// be in its slot. Calls between translated functions are native calls; anything else
+// (host functions, functions left to the interpreter) goes through jit_runtime.cpp.
+//
+// Used only when EngineConfig::jit is set, on x86-64, and with neither fuel metering
+// nor deadline checks (their instrumentation lives in the interpreter's internal code).
+// A function the translator does not cover (SIMD, v128 values) stays interpreted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "trap.h"
+#include "value.h"
+
+namespace midimon::wasm {
+
+struct EngineConfig;
+struct ModuleInfo;
+class DecodedBody;
+class Instance;
+class Store;
+struct FuncInst;
+
+// One function's machine code and the side tables it reads.
+struct JitCode;
+struct JitCodeDeleter {
+  void operator()(JitCode* c) const;
+};
+using JitCodePtr = std::unique_ptr<JitCode, JitCodeDeleter>;
+
+// Is machine code used with this configuration (EngineConfig::jit, x86-64, no fuel, no
+// deadline checks)?
+bool jit_enabled(const EngineConfig& config);
+
+// Translates function `func_index` (a defined function; `decoded` validated). Returns
+// null and says why in `why` when the function uses something the translator does not
+// cover; the function is then interpreted.
+JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
+                       std::string* why);
+
+// The native entry of translated code: fp, the instance, the run's context.
+using JitEntry = uint32_t (*)(Value* fp, Instance* inst, void* ctx);
+JitEntry jit_entry(const JitCode& code);
+
+// Runs a translated function (func->code->jit set) from the host: the counterpart of
+// interpret() (Store::call picks one).
+Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results);
+
+}  // namespace midimon::wasm

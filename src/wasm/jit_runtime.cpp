@@ -1,0 +1,276 @@
+// The runtime side of translated code (jit.h, jit_abi.h): the entry from the host, the
+// calls it cannot make natively, and the instructions it leaves to C++ (each with the
+// interpreter's semantics, from numeric.h and the runtime objects).
+#include <pthread.h>
+
+#include <bit>
+#include <cstring>
+
+#include "code.h"
+#include "instance.h"
+#include "interpreter.h"
+#include "jit_abi.h"
+#include "module.h"
+#include "numeric.h"
+#include "runtime.h"
+#include "store.h"
+
+namespace midimon::wasm {
+namespace jit_detail {
+namespace {
+
+// What a translated frame may leave of the native stack for the helpers and host
+// functions it calls.
+constexpr uintptr_t kNativeReserve = 256 * 1024;
+
+// The lowest address translated code may push to on this thread: the stack's low end
+// plus the reserve. Found once per thread (pthread_getattr_np reads /proc for the main
+// thread).
+uintptr_t native_limit() {
+  thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+    }
+    if (low == nullptr || size <= 2 * kNativeReserve) {
+      // Unknown: allow 1 MiB below this point.
+      const uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+      return here - 1024 * 1024;
+    }
+    return reinterpret_cast<uintptr_t>(low) + kNativeReserve;
+  }();
+  return limit;
+}
+
+uint32_t fail(JitCtx* ctx, TrapKind k) {
+  ctx->trap_kind = static_cast<uint8_t>(k);
+  return 1;
+}
+uint32_t fail(JitCtx* ctx, Trap t) {
+  *ctx->trap = std::move(t);
+  ctx->trap_kind = kTrapInDetail;
+  return 1;
+}
+
+template <class I, class F>
+uint32_t trunc_op(JitCtx* ctx, Value& dst, F x) {
+  I r;
+  const TrapKind k = num::trunc<I, F>(x, &r);
+  if (k != TrapKind::None) return fail(ctx, k);
+  if constexpr (sizeof(I) == 4) {
+    dst.bits = static_cast<uint32_t>(r);
+  } else {
+    dst.bits = static_cast<uint64_t>(r);
+  }
+  return 0;
+}
+
+void set_f32(Value& v, float f) { v.bits = std::bit_cast<uint32_t>(f); }
+void set_f64(Value& v, double f) { v.bits = std::bit_cast<uint64_t>(f); }
+
+}  // namespace
+
+uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
+  Store& store = *ctx->store;
+  Store::ExecState& exec = store.exec();
+  Value* const saved_sp = exec.sp;
+  const uint32_t saved_depth = exec.depth;
+  if (callee->is_host()) {
+    const size_t np = callee->param_slots, nr = callee->result_slots;
+    Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
+    if (res + nr > ctx->stack_end) return fail(ctx, TrapKind::CallStackExhausted);
+    exec.sp = res + nr;
+    exec.depth = ctx->depth;
+    Caller c{store, caller};
+    Trap t = callee->host(c, nfp, res);
+    exec.sp = saved_sp;
+    exec.depth = saved_depth;
+    if (!t.ok()) return fail(ctx, std::move(t));
+    for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
+    return 0;
+  }
+  if (callee->code == nullptr) {
+    Trap t = compile_on_first_call(*callee);
+    if (!t.ok()) return fail(ctx, std::move(t));
+  }
+  if (JitEntry fn = callee->code->jit) return fn(nfp, callee->instance, ctx);
+  // Interpreted: a nested interpreter activation on the frames above this one.
+  exec.sp = nfp;
+  exec.depth = ctx->depth;
+  Trap t = interpret(store, callee, nfp, nfp);
+  exec.sp = saved_sp;
+  exec.depth = saved_depth;
+  if (!t.ok()) return fail(ctx, std::move(t));
+  return 0;
+}
+
+FuncInst* jit_resolve_indirect(JitCtx* ctx, Instance* inst, uint32_t table, uint32_t type_index,
+                               uint32_t index) {
+  TableInst* tab = inst->tables[table];
+  if (index >= tab->elems.size()) {
+    fail(ctx, TrapKind::UndefinedElement);
+    return nullptr;
+  }
+  const Ref r = tab->elems[index];
+  if (r == kNullRef) {
+    fail(ctx, TrapKind::UninitializedElement);
+    return nullptr;
+  }
+  FuncInst* f = ref_func(r);
+  if (f->type_id != inst->type_ids[type_index]) {
+    fail(ctx, TrapKind::IndirectCallTypeMismatch);
+    return nullptr;
+  }
+  return f;
+}
+
+uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op) {
+  Value& dst = fp[op->dst];
+  const Value a = fp[op->a];
+  switch (op->op) {
+    case Op::I32Popcnt: dst.bits = static_cast<uint32_t>(std::popcount(a.i32)); return 0;
+    case Op::I64Popcnt: dst.bits = static_cast<uint64_t>(std::popcount(a.i64)); return 0;
+    case Op::F32Ceil: set_f32(dst, num::fceil(a.f32)); return 0;
+    case Op::F32Floor: set_f32(dst, num::ffloor(a.f32)); return 0;
+    case Op::F32Trunc: set_f32(dst, num::ftrunc(a.f32)); return 0;
+    case Op::F32Nearest: set_f32(dst, num::fnearest(a.f32)); return 0;
+    case Op::F64Ceil: set_f64(dst, num::fceil(a.f64)); return 0;
+    case Op::F64Floor: set_f64(dst, num::ffloor(a.f64)); return 0;
+    case Op::F64Trunc: set_f64(dst, num::ftrunc(a.f64)); return 0;
+    case Op::F64Nearest: set_f64(dst, num::fnearest(a.f64)); return 0;
+    case Op::F32Min: set_f32(dst, num::fmin(a.f32, fp[op->b].f32)); return 0;
+    case Op::F32Max: set_f32(dst, num::fmax(a.f32, fp[op->b].f32)); return 0;
+    case Op::F64Min: set_f64(dst, num::fmin(a.f64, fp[op->b].f64)); return 0;
+    case Op::F64Max: set_f64(dst, num::fmax(a.f64, fp[op->b].f64)); return 0;
+    case Op::I32TruncF32S: return trunc_op<int32_t>(ctx, dst, a.f32);
+    case Op::I32TruncF32U: return trunc_op<uint32_t>(ctx, dst, a.f32);
+    case Op::I32TruncF64S: return trunc_op<int32_t>(ctx, dst, a.f64);
+    case Op::I32TruncF64U: return trunc_op<uint32_t>(ctx, dst, a.f64);
+    case Op::I64TruncF32S: return trunc_op<int64_t>(ctx, dst, a.f32);
+    case Op::I64TruncF32U: return trunc_op<uint64_t>(ctx, dst, a.f32);
+    case Op::I64TruncF64S: return trunc_op<int64_t>(ctx, dst, a.f64);
+    case Op::I64TruncF64U: return trunc_op<uint64_t>(ctx, dst, a.f64);
+    case Op::I32TruncSatF32S: dst.bits = static_cast<uint32_t>(num::trunc_sat<int32_t>(a.f32)); return 0;
+    case Op::I32TruncSatF32U: dst.bits = num::trunc_sat<uint32_t>(a.f32); return 0;
+    case Op::I32TruncSatF64S: dst.bits = static_cast<uint32_t>(num::trunc_sat<int32_t>(a.f64)); return 0;
+    case Op::I32TruncSatF64U: dst.bits = num::trunc_sat<uint32_t>(a.f64); return 0;
+    case Op::I64TruncSatF32S: dst.bits = static_cast<uint64_t>(num::trunc_sat<int64_t>(a.f32)); return 0;
+    case Op::I64TruncSatF32U: dst.bits = num::trunc_sat<uint64_t>(a.f32); return 0;
+    case Op::I64TruncSatF64S: dst.bits = static_cast<uint64_t>(num::trunc_sat<int64_t>(a.f64)); return 0;
+    case Op::I64TruncSatF64U: dst.bits = num::trunc_sat<uint64_t>(a.f64); return 0;
+    case Op::F32ConvertI64U: set_f32(dst, static_cast<float>(a.i64)); return 0;
+    case Op::F64ConvertI64U: set_f64(dst, static_cast<double>(a.i64)); return 0;
+    case Op::MemoryGrow: {
+      MemoryInst* mem = inst->memories[0];
+      dst.bits = static_cast<uint32_t>(mem->grow(a.i32));
+      return 0;
+    }
+    case Op::MemoryInit: {
+      MemoryInst* mem = inst->memories[0];
+      const DataInst& data = inst->datas[op->imm];
+      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
+      if (s + n > data.bytes.size() || d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
+      if (n) std::memcpy(mem->base + d, data.bytes.data() + s, n);
+      return 0;
+    }
+    case Op::DataDrop: inst->datas[op->imm].bytes = {}; return 0;
+    case Op::MemoryCopy: {
+      MemoryInst* mem = inst->memories[0];
+      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
+      if (s + n > mem->size || d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
+      if (n) std::memmove(mem->base + d, mem->base + s, n);
+      return 0;
+    }
+    case Op::MemoryFill: {
+      MemoryInst* mem = inst->memories[0];
+      const uint64_t d = a.i32, n = fp[op->c].i32;
+      if (d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
+      if (n) std::memset(mem->base + d, static_cast<int>(fp[op->b].i32 & 0xff), n);
+      return 0;
+    }
+    case Op::TableGet: {
+      TableInst* tab = inst->tables[op->imm];
+      if (a.i32 >= tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
+      dst.ref = tab->elems[a.i32];
+      return 0;
+    }
+    case Op::TableSet: {
+      TableInst* tab = inst->tables[op->imm];
+      if (a.i32 >= tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
+      tab->elems[a.i32] = fp[op->b].ref;
+      return 0;
+    }
+    case Op::TableSize: dst.bits = static_cast<uint32_t>(inst->tables[op->imm]->elems.size()); return 0;
+    case Op::TableGrow: {
+      TableInst* tab = inst->tables[op->imm];
+      dst.bits = static_cast<uint32_t>(tab->grow(fp[op->b].i32, a.ref));
+      return 0;
+    }
+    case Op::TableFill: {
+      TableInst* tab = inst->tables[op->imm];
+      const uint64_t i = a.i32, n = fp[op->c].i32;
+      if (i + n > tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
+      const Ref v = fp[op->b].ref;
+      for (uint64_t k = 0; k < n; ++k) tab->elems[i + k] = v;
+      return 0;
+    }
+    case Op::TableCopy: {
+      TableInst* dt = inst->tables[op->imm];
+      TableInst* st = inst->tables[op->imm2];
+      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
+      if (s + n > st->elems.size() || d + n > dt->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
+      if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(Ref));
+      return 0;
+    }
+    case Op::TableInit: {
+      TableInst* tab = inst->tables[op->imm2];
+      const ElemInst& e = inst->elems[op->imm];
+      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
+      if (s + n > e.refs.size() || d + n > tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
+      if (n) std::memcpy(tab->elems.data() + d, e.refs.data() + s, n * sizeof(Ref));
+      return 0;
+    }
+    case Op::ElemDrop: inst->elems[op->imm].refs.clear(); return 0;
+    default:
+      return fail(ctx, Trap::host("internal error: no machine-code helper for " +
+                                  std::string(op_name(op->op))));
+  }
+}
+
+}  // namespace jit_detail
+
+Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results) {
+  using jit_detail::JitCtx;
+  Store::ExecState& exec = store.exec();
+  exec.ensure_stack(store.limits().max_value_stack_slots);
+  if (!exec.sp) exec.sp = exec.stack.get();
+  Value* const fp = exec.sp;
+  const uint32_t saved_depth = exec.depth;
+  const CompiledFunc* cf = func->code;
+  if (fp + std::max(func->param_slots, func->result_slots) > exec.stack_end) {
+    return Trap(TrapKind::CallStackExhausted);
+  }
+  for (uint32_t i = 0; i < func->param_slots; ++i) fp[i] = args[i];
+  Trap detail;
+  JitCtx ctx;
+  ctx.stack_end = exec.stack_end;
+  ctx.native_limit = jit_detail::native_limit();
+  ctx.depth = exec.depth;
+  ctx.max_depth = store.limits().max_call_depth;
+  ctx.store = &store;
+  ctx.trap = &detail;
+  const uint32_t status = cf->jit(fp, func->instance, &ctx);
+  exec.sp = fp;
+  exec.depth = saved_depth;
+  if (status != 0) {
+    if (ctx.trap_kind == jit_detail::kTrapInDetail) return detail;
+    return Trap(static_cast<TrapKind>(ctx.trap_kind));
+  }
+  for (uint32_t i = 0; i < func->result_slots; ++i) results[i] = fp[i];
+  return Trap();
+}
+
+}  // namespace midimon::wasm

@@ -1,0 +1,1279 @@
+// The baseline compiler's x86-64 code generator (jit.h): one pass over a validated body,
+// emitting each instruction's machine code with asmjit's assembler.
+//
+// Registers while translated code runs:
+//   rbx  fp: the frame (8-byte slots; locals first, then one slot per operand position)
+//   r12  the running Instance*
+//   r13  memory 0's base, r14 its size in bytes (reloaded after every call, memory.grow
+//        and helper: any of them may grow it)
+//   r15  the JitCtx* of the run (jit_abi.h)
+//   rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-xmm1: scratch within one instruction
+// A function is called with rdi = its frame (arguments in its first slots), rsi = its
+// instance, rdx = the context, and returns 0 in eax, or 1 for a trap (recorded in the
+// context); results are left in the frame's first slots, as the interpreter leaves them.
+//
+// The operand stack is tracked at compile time: each entry is a constant, or a slot to
+// read (its own position's slot, or a local's: local.get copies nothing). An entry is
+// "materialized" into its position's slot where a value must be there: before blocks,
+// branches and calls, when the local it reads is written, for helpers that read slots.
+#include <asmjit/x86.h>
+
+#include <cstring>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "code.h"
+#include "decoded_body.h"
+#include "engine.h"
+#include "instance.h"
+#include "jit_abi.h"
+#include "module_info.h"
+#include "runtime.h"
+
+namespace midimon::wasm {
+
+using namespace asmjit;
+using jit_detail::JitCtx;
+using jit_detail::SlowOp;
+
+struct JitCode {
+  JitEntry entry = nullptr;
+  std::vector<SlowOp> slow_ops;  // read by the code through their addresses: never resized
+};
+
+namespace {
+
+// One for the process; its allocator is thread-safe. Dual mapping: the code is written
+// through one mapping (read-write) and run through another (read-execute), so no page is
+// ever writable and executable at once.
+JitRuntime& runtime() {
+  static JitRuntime rt = [] {
+    JitAllocator::CreateParams params{};
+    params.options = JitAllocatorOptions::kUseDualMapping | JitAllocatorOptions::kUseMultiplePools;
+    return JitRuntime(&params);
+  }();
+  return rt;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+constexpr int32_t kViewFuncs = static_cast<int32_t>(offsetof(Instance, jit_view) + offsetof(Instance::JitView, funcs));
+constexpr int32_t kViewGlobals = static_cast<int32_t>(offsetof(Instance, jit_view) + offsetof(Instance::JitView, globals));
+constexpr int32_t kViewMemory = static_cast<int32_t>(offsetof(Instance, jit_view) + offsetof(Instance::JitView, memory0));
+constexpr int32_t kMemBase = static_cast<int32_t>(offsetof(MemoryInst, base));
+constexpr int32_t kMemSize = static_cast<int32_t>(offsetof(MemoryInst, size));
+constexpr int32_t kFuncCode = static_cast<int32_t>(offsetof(FuncInst, code));
+constexpr int32_t kFuncInstance = static_cast<int32_t>(offsetof(FuncInst, instance));
+constexpr int32_t kCodeJit = static_cast<int32_t>(offsetof(CompiledFunc, jit));
+constexpr int32_t kGlobalValue = static_cast<int32_t>(offsetof(GlobalInst, value));
+#pragma GCC diagnostic pop
+constexpr int32_t kCtxStackEnd = offsetof(JitCtx, stack_end);
+constexpr int32_t kCtxNativeLimit = offsetof(JitCtx, native_limit);
+constexpr int32_t kCtxDepth = offsetof(JitCtx, depth);
+constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
+constexpr int32_t kCtxTrapKind = offsetof(JitCtx, trap_kind);
+
+const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15;
+
+// Why a function is left to the interpreter.
+struct Unsupported {
+  std::string why;
+};
+
+// An encoding error (an operand combination the assembler refuses) leaves the function
+// to the interpreter instead of running broken code.
+class ThrowOnError : public ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char* message, BaseEmitter*) override {
+    throw Unsupported{std::string("asmjit: ") + message + " (" + DebugUtils::errorAsString(err) + ")"};
+  }
+};
+
+struct Entry {
+  bool is_const = false;
+  uint32_t slot = 0;   // !is_const: the slot holding the value
+  uint64_t bits = 0;   // is_const: the value's raw slot bits
+};
+
+struct Ctl {
+  Op kind = Op::Block;  // Block, Loop, If, or End for the function body
+  Label label;          // where a branch to it goes (a loop's start; else the end)
+  Label else_label;     // If: the false arm (or the end when there is no else)
+  uint32_t height = 0;  // operand stack height under its parameters
+  uint32_t nparams = 0, nresults = 0;
+  bool dead = false;    // the rest of the block is unreachable
+  bool has_else = false;
+};
+
+bool fits_i32(uint64_t bits) {
+  return static_cast<int64_t>(bits) == static_cast<int64_t>(static_cast<int32_t>(bits));
+}
+
+class Translator {
+ public:
+  Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
+             JitCode& out)
+      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out) {
+    code_.init(runtime().environment());
+    code_.setErrorHandler(&errors_);
+    a_ = std::make_unique<x86::Assembler>(&code_);
+    const FuncBody& body = m.bodies[func_index - m.num_imported_funcs];
+    for (ValType t : type_.params) check_type(t);
+    for (ValType t : type_.results) check_type(t);
+    for (const LocalGroup& g : body.locals) {
+      if (g.count) check_type(g.type);
+    }
+    np_ = static_cast<uint32_t>(type_.params.size());
+    nr_ = static_cast<uint32_t>(type_.results.size());
+    nl_ = np_ + body.num_locals;
+    has_memory_ = !m.memories.empty();
+  }
+
+  void run() {
+    x86::Assembler& a = *a_;
+    for (int k = 0; k < kTrapKinds; ++k) trap_labels_[k] = a.newLabel();
+    propagate_ = a.newLabel();
+    pop_and_ret_ = a.newLabel();
+    frame_label_ = a.newLabel();
+    // Every slow op is added before the code is final; reserve so that their addresses
+    // (embedded in the code) never move.
+    size_t slow = 0;
+    for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
+    out_.slow_ops.reserve(slow);
+
+    prologue();
+    Ctl f;
+    f.kind = Op::End;
+    f.label = a.newLabel();
+    f.nresults = nr_;
+    ctls_.push_back(f);
+    body();
+    epilogue();
+    JitEntry fn = nullptr;
+    if (asmjit::Error e = runtime().add(&fn, &code_); e != kErrorOk) {
+      throw Unsupported{std::string("asmjit: ") + DebugUtils::errorAsString(e)};
+    }
+    out_.entry = fn;
+  }
+
+ private:
+  static constexpr int kTrapKinds = 32;
+  const ModuleInfo& m_;
+  const FuncType& type_;
+  std::span<const Instr> instrs_;
+  JitCode& out_;
+  ThrowOnError errors_;
+  CodeHolder code_;
+  std::unique_ptr<x86::Assembler> a_;
+  uint32_t np_ = 0, nr_ = 0, nl_ = 0;
+  uint32_t max_height_ = 0;
+  bool has_memory_ = false;
+  std::vector<Entry> stack_;
+  std::vector<Ctl> ctls_;
+  Label trap_labels_[kTrapKinds];
+  Label propagate_, pop_and_ret_, frame_label_;
+  size_t pc_ = 0;  // index of the instruction being translated
+
+  static void check_type(ValType t) {
+    if (t == ValType::V128) throw Unsupported{"v128 values"};
+  }
+  static bool needs_slow_op(Op op);
+
+  // --- frame and operands ---
+  static x86::Mem q(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
+  static x86::Mem d(uint32_t slot) { return x86::dword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
+  uint32_t pos_slot(size_t pos) const { return nl_ + static_cast<uint32_t>(pos); }
+  Label trap(TrapKind k) { return trap_labels_[static_cast<int>(k)]; }
+
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+  // The slot of a new result at the top (pushed as such).
+  uint32_t push_result() {
+    const uint32_t s = pos_slot(stack_.size());
+    stack_.push_back(Entry{false, s, 0});
+    max_height_ = std::max<uint32_t>(max_height_, static_cast<uint32_t>(stack_.size()));
+    return s;
+  }
+  void push_const(uint64_t bits) {
+    stack_.push_back(Entry{true, 0, bits});
+    max_height_ = std::max<uint32_t>(max_height_, static_cast<uint32_t>(stack_.size()));
+  }
+  void push_slot(uint32_t slot) {
+    stack_.push_back(Entry{false, slot, 0});
+    max_height_ = std::max<uint32_t>(max_height_, static_cast<uint32_t>(stack_.size()));
+  }
+
+  void load64(const x86::Gp& r, const Entry& e) {
+    if (e.is_const) {
+      if (e.bits == 0) {
+        a_->xor_(r.r32(), r.r32());
+      } else {
+        a_->mov(r, Imm(e.bits));
+      }
+    } else {
+      a_->mov(r, q(e.slot));
+    }
+  }
+  void load32(const x86::Gp& r, const Entry& e) {
+    if (e.is_const) {
+      if (static_cast<uint32_t>(e.bits) == 0) {
+        a_->xor_(r.r32(), r.r32());
+      } else {
+        a_->mov(r.r32(), Imm(static_cast<uint32_t>(e.bits)));
+      }
+    } else {
+      a_->mov(r.r32(), d(e.slot));
+    }
+  }
+  // The entry as the second operand of a 32-bit ALU instruction.
+  Operand op32(const Entry& e) {
+    if (e.is_const) return Imm(static_cast<int32_t>(static_cast<uint32_t>(e.bits)));
+    return d(e.slot);
+  }
+  // ... of a 64-bit one (a constant that does not fit an imm32 goes through rcx).
+  Operand op64(const Entry& e) {
+    if (e.is_const) {
+      if (fits_i32(e.bits)) return Imm(static_cast<int64_t>(e.bits));
+      a_->mov(x86::rcx, Imm(e.bits));
+      return x86::rcx;
+    }
+    return q(e.slot);
+  }
+  void store_entry(uint32_t dst, const Entry& e) {
+    if (e.is_const) {
+      if (fits_i32(e.bits)) {
+        a_->mov(q(dst), Imm(static_cast<int64_t>(e.bits)));
+      } else {
+        a_->mov(x86::rax, Imm(e.bits));
+        a_->mov(q(dst), x86::rax);
+      }
+    } else if (e.slot != dst) {
+      a_->mov(x86::rax, q(e.slot));
+      a_->mov(q(dst), x86::rax);
+    }
+  }
+  void materialize(size_t pos) {
+    Entry& e = stack_[pos];
+    const uint32_t s = pos_slot(pos);
+    if (!e.is_const && e.slot == s) return;
+    store_entry(s, e);
+    e = Entry{false, s, 0};
+  }
+  void materialize_all() {
+    for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+  }
+  void materialize_top(size_t n) {
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(i);
+  }
+  void reload_memory() {
+    if (!has_memory_) return;
+    a_->mov(x86::rax, x86::qword_ptr(kInst, kViewMemory));
+    a_->mov(kMemB, x86::qword_ptr(x86::rax, kMemBase));
+    a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
+  }
+  void call_helper(const void* fn) {
+    a_->mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
+    a_->call(x86::rax);
+  }
+
+  // --- function entry and exit ---
+  void prologue() {
+    x86::Assembler& a = *a_;
+    a.push(x86::rbx);
+    a.push(x86::r12);
+    a.push(x86::r13);
+    a.push(x86::r14);
+    a.push(x86::r15);
+    a.mov(kFp, x86::rdi);
+    a.mov(kInst, x86::rsi);
+    a.mov(kCtx, x86::rdx);
+    // The frame's end (its size is known at the end: read from after the code).
+    a.mov(x86::rax, x86::qword_ptr(frame_label_));
+    a.add(x86::rax, kFp);
+    a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
+    a.ja(trap(TrapKind::CallStackExhausted));
+    a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
+    a.jb(trap(TrapKind::CallStackExhausted));
+    a.mov(x86::eax, x86::dword_ptr(kCtx, kCtxDepth));
+    a.cmp(x86::eax, x86::dword_ptr(kCtx, kCtxMaxDepth));
+    a.jae(trap(TrapKind::CallStackExhausted));
+    a.inc(x86::eax);
+    a.mov(x86::dword_ptr(kCtx, kCtxDepth), x86::eax);
+    // Declared locals start at zero.
+    const uint32_t nz = nl_ - np_;
+    if (nz > 0 && nz <= 16) {
+      a.xor_(x86::eax, x86::eax);
+      for (uint32_t i = np_; i < nl_; ++i) a.mov(q(i), x86::rax);
+    } else if (nz > 16) {
+      a.lea(x86::rdi, q(np_));
+      a.mov(x86::ecx, nz);
+      a.xor_(x86::eax, x86::eax);
+      a.rep().stosq();
+    }
+    reload_memory();
+  }
+
+  void epilogue() {
+    x86::Assembler& a = *a_;
+    a.bind(ctls_[0].label);
+    a.dec(x86::dword_ptr(kCtx, kCtxDepth));
+    a.xor_(x86::eax, x86::eax);
+    a.bind(pop_and_ret_);
+    a.pop(x86::r15);
+    a.pop(x86::r14);
+    a.pop(x86::r13);
+    a.pop(x86::r12);
+    a.pop(x86::rbx);
+    a.ret();
+    for (int k = 1; k < kTrapKinds; ++k) {
+      a.bind(trap_labels_[k]);
+      a.mov(x86::byte_ptr(kCtx, kCtxTrapKind), k);
+      a.mov(x86::eax, 1);
+      a.jmp(pop_and_ret_);
+    }
+    a.bind(propagate_);  // a callee or helper trapped and recorded it
+    a.mov(x86::eax, 1);
+    a.jmp(pop_and_ret_);
+    a.align(AlignMode::kData, 8);
+    a.bind(frame_label_);
+    const uint64_t frame_bytes = static_cast<uint64_t>(nl_ + max_height_ + 1) * 8;
+    a.embed(&frame_bytes, sizeof frame_bytes);
+  }
+
+  // --- control ---
+  void block_arity(const BlockType& bt, uint32_t* np, uint32_t* nr) const {
+    switch (bt.kind) {
+      case BlockType::Kind::Empty: *np = 0; *nr = 0; return;
+      case BlockType::Kind::Value:
+        check_type(bt.value);
+        *np = 0;
+        *nr = 1;
+        return;
+      case BlockType::Kind::TypeIndex: {
+        const FuncType& t = m_.types[bt.type_index];
+        for (ValType v : t.params) check_type(v);
+        for (ValType v : t.results) check_type(v);
+        *np = static_cast<uint32_t>(t.params.size());
+        *nr = static_cast<uint32_t>(t.results.size());
+        return;
+      }
+    }
+  }
+
+  void enter_block(const Instr& in) {
+    Ctl c;
+    c.kind = in.op;
+    block_arity(in.block, &c.nparams, &c.nresults);
+    c.label = a_->newLabel();
+    if (in.op == Op::If) {
+      const Entry cond = pop();
+      materialize_all();
+      c.else_label = a_->newLabel();
+      if (cond.is_const) {
+        if (static_cast<uint32_t>(cond.bits) == 0) a_->jmp(c.else_label);
+      } else {
+        a_->cmp(d(cond.slot), 0);
+        a_->je(c.else_label);
+      }
+    } else {
+      materialize_all();
+    }
+    c.height = static_cast<uint32_t>(stack_.size()) - c.nparams;
+    if (in.op == Op::Loop) a_->bind(c.label);
+    ctls_.push_back(c);
+  }
+
+  // The If fused with the compare before it: flags are set, `cc` is the true condition.
+  void enter_if_cc(const Instr& in, x86::CondCode cc) {
+    Ctl c;
+    c.kind = Op::If;
+    block_arity(in.block, &c.nparams, &c.nresults);
+    c.label = a_->newLabel();
+    c.else_label = a_->newLabel();
+    materialize_all();  // movs only: the flags survive
+    a_->j(x86::negateCond(cc), c.else_label);
+    c.height = static_cast<uint32_t>(stack_.size()) - c.nparams;
+    ctls_.push_back(c);
+  }
+
+  void reset_stack(uint32_t height, uint32_t n) {
+    stack_.resize(height);
+    for (uint32_t i = 0; i < n; ++i) push_slot(pos_slot(stack_.size()));
+  }
+
+  void do_else() {
+    Ctl& c = ctls_.back();
+    if (!c.dead) {
+      materialize_top(c.nresults);
+      a_->jmp(c.label);
+    }
+    a_->bind(c.else_label);
+    c.has_else = true;
+    c.dead = false;
+    reset_stack(c.height, c.nparams);
+  }
+
+  // Returns true at the function's end.
+  bool do_end() {
+    Ctl c = ctls_.back();
+    if (c.kind == Op::End) {
+      if (!c.dead) copy_results(ctls_[0]);  // falls into the return label
+      return true;
+    }
+    ctls_.pop_back();
+    if (!c.dead) materialize_top(c.nresults);
+    if (c.kind == Op::If && !c.has_else) a_->bind(c.else_label);
+    if (c.kind != Op::Loop) a_->bind(c.label);
+    reset_stack(c.height, c.nresults);
+    return false;
+  }
+
+  Ctl& target(uint32_t depth) { return ctls_[ctls_.size() - 1 - depth]; }
+  uint32_t arity(const Ctl& t) const { return t.kind == Op::Loop ? t.nparams : t.nresults; }
+
+  // Do the branch's values have to be moved to reach `t`?
+  bool needs_moves(const Ctl& t) const {
+    if (t.kind == Op::End) return nr_ > 0;
+    const uint32_t n = arity(t);
+    for (uint32_t k = 0; k < n; ++k) {
+      const size_t pos = stack_.size() - n + k;
+      const Entry& e = stack_[pos];
+      if (e.is_const || e.slot != nl_ + t.height + k) return true;
+    }
+    return false;
+  }
+  // Moves the top values where `t` expects them (no jump).
+  void branch_moves(const Ctl& t) {
+    if (t.kind == Op::End) {
+      copy_results(t);
+      return;
+    }
+    const uint32_t n = arity(t);
+    // Ascending: a destination is never above its source, and sources are read before
+    // any later destination could overwrite them.
+    for (uint32_t k = 0; k < n; ++k) store_entry(nl_ + t.height + k, stack_[stack_.size() - n + k]);
+  }
+  // The function's results into slots [0, nr).
+  void copy_results(const Ctl&) {
+    if (nr_ == 1) {
+      store_entry(0, stack_.back());
+      return;
+    }
+    // Several: first into their own slots (a result may read a local the copy below
+    // overwrites), then down, ascending (destination below source).
+    materialize_top(nr_);
+    for (uint32_t k = 0; k < nr_; ++k) {
+      const uint32_t src = pos_slot(stack_.size() - nr_ + k);
+      if (src != k) {
+        a_->mov(x86::rax, q(src));
+        a_->mov(q(k), x86::rax);
+      }
+    }
+  }
+  void do_br(uint32_t depth) {
+    Ctl& t = target(depth);
+    branch_moves(t);
+    a_->jmp(t.label);
+    ctls_.back().dead = true;
+  }
+  // A conditional branch whose flags are set: taken when `cc` holds.
+  void br_if_cc(uint32_t depth, x86::CondCode cc) {
+    Ctl& t = target(depth);
+    if (!needs_moves(t)) {
+      a_->j(cc, t.label);
+      return;
+    }
+    Label skip = a_->newLabel();
+    a_->j(x86::negateCond(cc), skip);
+    branch_moves(t);
+    a_->jmp(t.label);
+    a_->bind(skip);
+  }
+  void do_br_if(uint32_t depth) {
+    const Entry cond = pop();
+    if (cond.is_const) {
+      if (static_cast<uint32_t>(cond.bits) != 0) do_br(depth);
+      return;
+    }
+    a_->cmp(d(cond.slot), 0);
+    br_if_cc(depth, x86::CondCode::kNE);
+  }
+  void do_br_table(const Instr& in) {
+    x86::Assembler& a = *a_;
+    const Entry idx = pop();
+    const uint32_t count = static_cast<uint32_t>(in.targets.size());
+    load32(x86::eax, idx);
+    a.mov(x86::ecx, count);
+    a.cmp(x86::eax, x86::ecx);
+    a.cmova(x86::eax, x86::ecx);
+    Label table = a.newLabel();
+    a.lea(x86::rcx, x86::ptr(table));
+    a.jmp(x86::qword_ptr(x86::rcx, x86::rax, 3));
+    // One stub per distinct target that needs moves; the others are jumped to directly.
+    std::vector<std::pair<uint32_t, Label>> stubs;
+    std::vector<Label> entries;
+    for (uint32_t i = 0; i <= count; ++i) {
+      const uint32_t depth = i < count ? in.targets[i] : in.index;
+      Ctl& t = target(depth);
+      if (!needs_moves(t)) {
+        entries.push_back(t.label);
+        continue;
+      }
+      Label stub;
+      for (auto& [dd, l] : stubs) {
+        if (dd == depth) stub = l;
+      }
+      if (!stub.isValid()) {
+        stub = a.newLabel();
+        stubs.emplace_back(depth, stub);
+      }
+      entries.push_back(stub);
+    }
+    for (auto& [depth, stub] : stubs) {
+      a.bind(stub);
+      Ctl& t = target(depth);
+      branch_moves(t);
+      a.jmp(t.label);
+    }
+    a.align(AlignMode::kData, 8);
+    a.bind(table);
+    for (const Label& l : entries) a.embedLabel(l, 8);
+    ctls_.back().dead = true;
+  }
+
+  // --- calls ---
+  // FuncInst* of the callee in rax; its frame at stack position `base`.
+  void call_func_in_rax(uint32_t base) {
+    x86::Assembler& a = *a_;
+    Label slow = a.newLabel(), done = a.newLabel();
+    a.mov(x86::rcx, x86::qword_ptr(x86::rax, kFuncCode));
+    a.test(x86::rcx, x86::rcx);
+    a.jz(slow);
+    a.mov(x86::rcx, x86::qword_ptr(x86::rcx, kCodeJit));
+    a.test(x86::rcx, x86::rcx);
+    a.jz(slow);
+    a.lea(x86::rdi, q(pos_slot(base)));
+    a.mov(x86::rsi, x86::qword_ptr(x86::rax, kFuncInstance));
+    a.mov(x86::rdx, kCtx);
+    a.call(x86::rcx);
+    a.jmp(done);
+    a.bind(slow);
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::rsi, x86::rax);
+    a.lea(x86::rdx, q(pos_slot(base)));
+    a.mov(x86::rcx, kInst);
+    call_helper(reinterpret_cast<const void*>(&jit_detail::jit_call_slow));
+    a.bind(done);
+    a.test(x86::eax, x86::eax);
+    a.jnz(propagate_);
+    reload_memory();
+  }
+  void do_call(const FuncType& ft, std::optional<uint32_t> func_index, const Instr* indirect) {
+    for (ValType t : ft.params) check_type(t);
+    for (ValType t : ft.results) check_type(t);
+    const uint32_t np = static_cast<uint32_t>(ft.params.size());
+    const uint32_t nr = static_cast<uint32_t>(ft.results.size());
+    x86::Assembler& a = *a_;
+    if (indirect) {
+      const Entry idx = pop();
+      load32(x86::r8, idx);
+      materialize_top(np);
+      a.mov(x86::rdi, kCtx);
+      a.mov(x86::rsi, kInst);
+      a.mov(x86::edx, indirect->index2);
+      a.mov(x86::ecx, indirect->index);
+      call_helper(reinterpret_cast<const void*>(&jit_detail::jit_resolve_indirect));
+      a.test(x86::rax, x86::rax);
+      a.jz(propagate_);
+    } else {
+      materialize_top(np);
+      a.mov(x86::rax, x86::qword_ptr(kInst, kViewFuncs));
+      a.mov(x86::rax, x86::qword_ptr(x86::rax, static_cast<int32_t>(*func_index * 8)));
+    }
+    const uint32_t base = static_cast<uint32_t>(stack_.size()) - np;
+    // The callee's frame may reach past this frame's operand slots.
+    max_height_ = std::max(max_height_, base + std::max(np, nr));
+    call_func_in_rax(base);
+    stack_.resize(base);
+    for (uint32_t i = 0; i < nr; ++i) push_result();
+  }
+
+  // --- helpers for the rest ---
+  // The instruction `in` run by jit_slow_op: its `nin` operands in their slots, its
+  // result (if `has_result`) written to the slot of its position.
+  void slow_op(const Instr& in, uint32_t nin, bool has_result) {
+    materialize_top(nin);
+    const uint32_t base = static_cast<uint32_t>(stack_.size()) - nin;
+    SlowOp s;
+    s.op = in.op;
+    s.a = pos_slot(base);
+    s.b = s.a + 1;
+    s.c = s.a + 2;
+    s.dst = s.a;
+    s.imm = in.index;
+    s.imm2 = in.index2;
+    if (out_.slow_ops.size() == out_.slow_ops.capacity()) throw Unsupported{"internal: slow op count"};
+    out_.slow_ops.push_back(s);
+    const SlowOp* p = &out_.slow_ops.back();
+    x86::Assembler& a = *a_;
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::rsi, kInst);
+    a.mov(x86::rdx, kFp);
+    a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(p)));
+    call_helper(reinterpret_cast<const void*>(&jit_detail::jit_slow_op));
+    a.test(x86::eax, x86::eax);
+    a.jnz(propagate_);
+    reload_memory();
+    stack_.resize(base);
+    if (has_result) push_result();
+    max_height_ = std::max(max_height_, base + nin + 1);
+  }
+
+  // --- memory ---
+  // rax = the access's effective address (64-bit); traps unless [ea, ea + size) fits.
+  // Returns the displacement to add to [r13 + rax].
+  int32_t address(const Entry& addr, uint64_t offset, uint32_t size) {
+    x86::Assembler& a = *a_;
+    load32(x86::eax, addr);
+    if (offset + size <= 0x7fffffffu) {
+      a.lea(x86::rcx, x86::ptr(x86::rax, static_cast<int32_t>(offset + size)));
+      a.cmp(x86::rcx, kMemS);
+      a.ja(trap(TrapKind::OutOfBoundsMemoryAccess));
+      return static_cast<int32_t>(offset);
+    }
+    a.mov(x86::rcx, Imm(offset));
+    a.add(x86::rax, x86::rcx);
+    a.lea(x86::rcx, x86::ptr(x86::rax, static_cast<int32_t>(size)));
+    a.cmp(x86::rcx, kMemS);
+    a.ja(trap(TrapKind::OutOfBoundsMemoryAccess));
+    return 0;
+  }
+  void do_load(const Instr& in) {
+    x86::Assembler& a = *a_;
+    const Entry addr = pop();
+    uint32_t size = 0;
+    switch (in.op) {
+      case Op::I32Load8S: case Op::I32Load8U: case Op::I64Load8S: case Op::I64Load8U: size = 1; break;
+      case Op::I32Load16S: case Op::I32Load16U: case Op::I64Load16S: case Op::I64Load16U: size = 2; break;
+      case Op::I32Load: case Op::F32Load: case Op::I64Load32S: case Op::I64Load32U: size = 4; break;
+      default: size = 8; break;
+    }
+    const int32_t disp = address(addr, in.value, size);
+    auto mem = [&](uint32_t n) { return x86::ptr(kMemB, x86::rax, 0, disp, n); };
+    switch (in.op) {
+      case Op::I32Load: case Op::F32Load: case Op::I64Load32U: a.mov(x86::eax, mem(4)); break;
+      case Op::I64Load: case Op::F64Load: a.mov(x86::rax, mem(8)); break;
+      case Op::I32Load8S: a.movsx(x86::eax, mem(1)); break;
+      case Op::I32Load8U: case Op::I64Load8U: a.movzx(x86::eax, mem(1)); break;
+      case Op::I32Load16S: a.movsx(x86::eax, mem(2)); break;
+      case Op::I32Load16U: case Op::I64Load16U: a.movzx(x86::eax, mem(2)); break;
+      case Op::I64Load8S: a.movsx(x86::rax, mem(1)); break;
+      case Op::I64Load16S: a.movsx(x86::rax, mem(2)); break;
+      case Op::I64Load32S: a.movsxd(x86::rax, mem(4)); break;
+      default: throw Unsupported{"internal: load"};
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+  void do_store(const Instr& in) {
+    x86::Assembler& a = *a_;
+    const Entry v = pop();
+    const Entry addr = pop();
+    uint32_t size = 0;
+    switch (in.op) {
+      case Op::I32Store8: case Op::I64Store8: size = 1; break;
+      case Op::I32Store16: case Op::I64Store16: size = 2; break;
+      case Op::I32Store: case Op::F32Store: case Op::I64Store32: size = 4; break;
+      default: size = 8; break;
+    }
+    // The value first: the address's computation takes rax and rcx.
+    if (!(v.is_const && (size < 8 || fits_i32(v.bits)))) load64(x86::rdx, v);
+    const int32_t disp = address(addr, in.value, size);
+    const x86::Mem m = x86::ptr(kMemB, x86::rax, 0, disp, size);
+    if (v.is_const && (size < 8 || fits_i32(v.bits))) {
+      const int64_t imm = size == 1   ? static_cast<int64_t>(static_cast<uint8_t>(v.bits))
+                          : size == 2 ? static_cast<int64_t>(static_cast<uint16_t>(v.bits))
+                          : size == 4 ? static_cast<int64_t>(static_cast<int32_t>(v.bits))
+                                      : static_cast<int64_t>(v.bits);
+      a.mov(m, Imm(imm));
+      return;
+    }
+    switch (size) {
+      case 1: a.mov(m, x86::dl); break;
+      case 2: a.mov(m, x86::dx); break;
+      case 4: a.mov(m, x86::edx); break;
+      default: a.mov(m, x86::rdx); break;
+    }
+  }
+
+  // --- numeric ---
+  // Sets the flags for an integer compare (or eqz) and returns the condition that is
+  // true; the operands are popped.
+  x86::CondCode int_compare(Op op) {
+    x86::Assembler& a = *a_;
+    if (op == Op::I32Eqz || op == Op::I64Eqz) {
+      const Entry x = pop();
+      if (x.is_const) {
+        load64(x86::rax, x);
+        a.test(x86::rax, x86::rax);
+      } else if (op == Op::I32Eqz) {
+        a.cmp(d(x.slot), 0);
+      } else {
+        a.cmp(q(x.slot), 0);
+      }
+      return x86::CondCode::kE;
+    }
+    const Entry y = pop();
+    const Entry x = pop();
+    const bool wide = op >= Op::I64Eq && op <= Op::I64GeU;
+    if (wide) {
+      load64(x86::rax, x);
+      a.emit(x86::Inst::kIdCmp, x86::rax, op64(y));
+    } else {
+      load32(x86::eax, x);
+      a.emit(x86::Inst::kIdCmp, x86::eax, op32(y));
+    }
+    switch (op) {
+      case Op::I32Eq: case Op::I64Eq: return x86::CondCode::kE;
+      case Op::I32Ne: case Op::I64Ne: return x86::CondCode::kNE;
+      case Op::I32LtS: case Op::I64LtS: return x86::CondCode::kL;
+      case Op::I32LtU: case Op::I64LtU: return x86::CondCode::kB;
+      case Op::I32GtS: case Op::I64GtS: return x86::CondCode::kG;
+      case Op::I32GtU: case Op::I64GtU: return x86::CondCode::kA;
+      case Op::I32LeS: case Op::I64LeS: return x86::CondCode::kLE;
+      case Op::I32LeU: case Op::I64LeU: return x86::CondCode::kBE;
+      case Op::I32GeS: case Op::I64GeS: return x86::CondCode::kGE;
+      case Op::I32GeU: case Op::I64GeU: return x86::CondCode::kAE;
+      default: throw Unsupported{"internal: compare"};
+    }
+  }
+  static bool is_int_compare(Op op) {
+    return (op >= Op::I32Eqz && op <= Op::I32GeU) || (op >= Op::I64Eqz && op <= Op::I64GeU);
+  }
+  // A compare: fused into the br_if or if right after it, or its 0/1 pushed.
+  void do_compare(Op op) {
+    const x86::CondCode cc = int_compare(op);
+    if (pc_ + 1 < instrs_.size()) {
+      const Instr& next = instrs_[pc_ + 1];
+      if (next.op == Op::BrIf) {
+        ++pc_;
+        br_if_cc(next.index, cc);
+        return;
+      }
+      if (next.op == Op::If) {
+        ++pc_;
+        enter_if_cc(next, cc);
+        return;
+      }
+    }
+    a_->set(cc, x86::al);
+    a_->movzx(x86::eax, x86::al);
+    a_->mov(q(push_result()), x86::rax);
+  }
+
+  void int_binary(Op op) {
+    x86::Assembler& a = *a_;
+    const Entry y = pop();
+    const Entry x = pop();
+    const bool wide = op >= Op::I64Clz;
+    const x86::Gp r = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+    if (wide) {
+      load64(x86::rax, x);
+    } else {
+      load32(x86::eax, x);
+    }
+    auto rhs = [&] { return wide ? op64(y) : op32(y); };
+    switch (op) {
+      case Op::I32Add: case Op::I64Add: a.emit(x86::Inst::kIdAdd, r, rhs()); break;
+      case Op::I32Sub: case Op::I64Sub: a.emit(x86::Inst::kIdSub, r, rhs()); break;
+      case Op::I32And: case Op::I64And: a.emit(x86::Inst::kIdAnd, r, rhs()); break;
+      case Op::I32Or: case Op::I64Or: a.emit(x86::Inst::kIdOr, r, rhs()); break;
+      case Op::I32Xor: case Op::I64Xor: a.emit(x86::Inst::kIdXor, r, rhs()); break;
+      case Op::I32Mul: case Op::I64Mul: {
+        const Operand o = rhs();
+        if (o.isImm()) {
+          a.emit(x86::Inst::kIdImul, r, r, o);
+        } else {
+          a.emit(x86::Inst::kIdImul, r, o);
+        }
+        break;
+      }
+      case Op::I32Shl: case Op::I32ShrS: case Op::I32ShrU: case Op::I32Rotl: case Op::I32Rotr:
+      case Op::I64Shl: case Op::I64ShrS: case Op::I64ShrU: case Op::I64Rotl: case Op::I64Rotr: {
+        InstId id = 0;
+        switch (op) {
+          case Op::I32Shl: case Op::I64Shl: id = x86::Inst::kIdShl; break;
+          case Op::I32ShrS: case Op::I64ShrS: id = x86::Inst::kIdSar; break;
+          case Op::I32ShrU: case Op::I64ShrU: id = x86::Inst::kIdShr; break;
+          case Op::I32Rotl: case Op::I64Rotl: id = x86::Inst::kIdRol; break;
+          default: id = x86::Inst::kIdRor; break;
+        }
+        if (y.is_const) {
+          a.emit(id, r, Imm(static_cast<int>(y.bits & (wide ? 63 : 31))));
+        } else {
+          a.mov(x86::ecx, d(y.slot));  // x86 masks the count as wasm does
+          a.emit(id, r, x86::cl);
+        }
+        break;
+      }
+      case Op::I32DivS: case Op::I32DivU: case Op::I32RemS: case Op::I32RemU:
+      case Op::I64DivS: case Op::I64DivU: case Op::I64RemS: case Op::I64RemU:
+        divide(op, wide, y);
+        return;
+      default: throw Unsupported{"internal: binary"};
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+  // x in rax/eax.
+  void divide(Op op, bool wide, const Entry& y) {
+    x86::Assembler& a = *a_;
+    const x86::Gp rx = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+    const x86::Gp ry = wide ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
+    const x86::Gp rd = wide ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+    if (wide) {
+      load64(x86::rcx, y);
+    } else {
+      load32(x86::ecx, y);
+    }
+    a.test(ry, ry);
+    a.jz(trap(TrapKind::IntegerDivideByZero));
+    const bool is_signed = op == Op::I32DivS || op == Op::I32RemS || op == Op::I64DivS || op == Op::I64RemS;
+    const bool is_rem = op == Op::I32RemS || op == Op::I32RemU || op == Op::I64RemS || op == Op::I64RemU;
+    Label done = a.newLabel();
+    if (is_signed) {
+      Label normal = a.newLabel();
+      a.cmp(ry, -1);
+      a.jne(normal);
+      if (is_rem) {
+        a.xor_(x86::edx, x86::edx);  // x rem -1 = 0 (idiv would fault on MIN)
+        a.jmp(done);
+      } else {
+        if (wide) {
+          a.mov(x86::rdx, Imm(INT64_MIN));
+          a.cmp(x86::rax, x86::rdx);
+        } else {
+          a.cmp(x86::eax, Imm(INT32_MIN));
+        }
+        a.je(trap(TrapKind::IntegerOverflow));
+      }
+      a.bind(normal);
+      if (wide) {
+        a.cqo(x86::rdx, x86::rax);
+      } else {
+        a.cdq(x86::edx, x86::eax);
+      }
+      a.idiv(rd, rx, ry);
+    } else {
+      a.xor_(x86::edx, x86::edx);
+      a.div(rd, rx, ry);
+    }
+    a.bind(done);
+    if (is_rem) a.mov(x86::rax, x86::rdx);
+    if (!wide) a.mov(x86::eax, x86::eax);  // the slot's upper half stays zero
+    a.mov(q(push_result()), x86::rax);
+  }
+
+  void int_unary(Op op) {
+    x86::Assembler& a = *a_;
+    const Entry x = pop();
+    switch (op) {
+      case Op::I32Clz:
+        load32(x86::edx, x);
+        a.mov(x86::ecx, -1);
+        a.bsr(x86::eax, x86::edx);
+        a.cmovz(x86::eax, x86::ecx);
+        a.neg(x86::eax);
+        a.add(x86::eax, 31);
+        break;
+      case Op::I32Ctz:
+        load32(x86::edx, x);
+        a.mov(x86::ecx, 32);
+        a.bsf(x86::eax, x86::edx);
+        a.cmovz(x86::eax, x86::ecx);
+        break;
+      case Op::I64Clz:
+        load64(x86::rdx, x);
+        a.mov(x86::rcx, -1);
+        a.bsr(x86::rax, x86::rdx);
+        a.cmovz(x86::rax, x86::rcx);
+        a.neg(x86::rax);
+        a.add(x86::rax, 63);
+        break;
+      case Op::I64Ctz:
+        load64(x86::rdx, x);
+        a.mov(x86::ecx, 64);
+        a.bsf(x86::rax, x86::rdx);
+        a.cmovz(x86::rax, x86::rcx);
+        break;
+      case Op::I32WrapI64: load32(x86::eax, x); break;
+      case Op::I64ExtendI32U: load32(x86::eax, x); break;
+      case Op::I64ExtendI32S: load32(x86::eax, x); a.movsxd(x86::rax, x86::eax); break;
+      case Op::I32Extend8S: load32(x86::eax, x); a.movsx(x86::eax, x86::al); break;
+      case Op::I32Extend16S: load32(x86::eax, x); a.movsx(x86::eax, x86::ax); break;
+      case Op::I64Extend8S: load64(x86::rax, x); a.movsx(x86::rax, x86::al); break;
+      case Op::I64Extend16S: load64(x86::rax, x); a.movsx(x86::rax, x86::ax); break;
+      case Op::I64Extend32S: load64(x86::rax, x); a.movsxd(x86::rax, x86::eax); break;
+      default: throw Unsupported{"internal: unary"};
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+
+  // Float values travel as bits in general registers; arithmetic in xmm0/xmm1.
+  void load_xmm(const x86::Xmm& r, const Entry& e, bool f64) {
+    if (e.is_const) {
+      load64(x86::rax, e);
+      a_->movq(r, x86::rax);
+    } else if (f64) {
+      a_->movsd(r, q(e.slot));
+    } else {
+      a_->movss(r, d(e.slot));
+    }
+  }
+  void store_xmm0(bool f64) {
+    if (f64) {
+      a_->movq(x86::rax, x86::xmm0);
+    } else {
+      a_->movd(x86::eax, x86::xmm0);
+    }
+    a_->mov(q(push_result()), x86::rax);
+  }
+  void float_binary(Op op) {
+    x86::Assembler& a = *a_;
+    const bool f64 = op >= Op::F64Abs;
+    const Entry y = pop();
+    const Entry x = pop();
+    load_xmm(x86::xmm0, x, f64);
+    load_xmm(x86::xmm1, y, f64);
+    switch (op) {
+      case Op::F32Add: a.addss(x86::xmm0, x86::xmm1); break;
+      case Op::F32Sub: a.subss(x86::xmm0, x86::xmm1); break;
+      case Op::F32Mul: a.mulss(x86::xmm0, x86::xmm1); break;
+      case Op::F32Div: a.divss(x86::xmm0, x86::xmm1); break;
+      case Op::F64Add: a.addsd(x86::xmm0, x86::xmm1); break;
+      case Op::F64Sub: a.subsd(x86::xmm0, x86::xmm1); break;
+      case Op::F64Mul: a.mulsd(x86::xmm0, x86::xmm1); break;
+      case Op::F64Div: a.divsd(x86::xmm0, x86::xmm1); break;
+      default: throw Unsupported{"internal: float binary"};
+    }
+    store_xmm0(f64);
+  }
+  void float_compare(Op op) {
+    x86::Assembler& a = *a_;
+    const bool f64 = op >= Op::F64Eq;
+    const Entry y = pop();
+    const Entry x = pop();
+    load_xmm(x86::xmm0, x, f64);
+    load_xmm(x86::xmm1, y, f64);
+    auto ucomi = [&](const x86::Xmm& p, const x86::Xmm& r) {
+      if (f64) {
+        a.ucomisd(p, r);
+      } else {
+        a.ucomiss(p, r);
+      }
+    };
+    switch (op) {
+      case Op::F32Eq: case Op::F64Eq:
+        ucomi(x86::xmm0, x86::xmm1);
+        a.sete(x86::al);
+        a.setnp(x86::cl);
+        a.and_(x86::al, x86::cl);
+        break;
+      case Op::F32Ne: case Op::F64Ne:
+        ucomi(x86::xmm0, x86::xmm1);
+        a.setne(x86::al);
+        a.setp(x86::cl);
+        a.or_(x86::al, x86::cl);
+        break;
+      // Unordered sets CF and ZF: "above" forms are false on NaN.
+      case Op::F32Lt: case Op::F64Lt: ucomi(x86::xmm1, x86::xmm0); a.seta(x86::al); break;
+      case Op::F32Le: case Op::F64Le: ucomi(x86::xmm1, x86::xmm0); a.setae(x86::al); break;
+      case Op::F32Gt: case Op::F64Gt: ucomi(x86::xmm0, x86::xmm1); a.seta(x86::al); break;
+      case Op::F32Ge: case Op::F64Ge: ucomi(x86::xmm0, x86::xmm1); a.setae(x86::al); break;
+      default: throw Unsupported{"internal: float compare"};
+    }
+    a.movzx(x86::eax, x86::al);
+    a.mov(q(push_result()), x86::rax);
+  }
+  // The float ops done on bits, and the conversions x86 does as wasm does.
+  void float_unary(Op op) {
+    x86::Assembler& a = *a_;
+    const Entry x = pop();
+    switch (op) {
+      case Op::F32Neg: load32(x86::eax, x); a.xor_(x86::eax, Imm(0x80000000u)); break;
+      case Op::F32Abs: load32(x86::eax, x); a.and_(x86::eax, Imm(0x7fffffff)); break;
+      case Op::F64Neg: load64(x86::rax, x); a.btc(x86::rax, 63); break;
+      case Op::F64Abs: load64(x86::rax, x); a.btr(x86::rax, 63); break;
+      case Op::F32Sqrt: load_xmm(x86::xmm1, x, false); a.sqrtss(x86::xmm0, x86::xmm1); a.movd(x86::eax, x86::xmm0); break;
+      case Op::F64Sqrt: load_xmm(x86::xmm1, x, true); a.sqrtsd(x86::xmm0, x86::xmm1); a.movq(x86::rax, x86::xmm0); break;
+      case Op::F32ConvertI32S: load32(x86::eax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2ss(x86::xmm0, x86::eax); a.movd(x86::eax, x86::xmm0); break;
+      case Op::F32ConvertI32U: load32(x86::eax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2ss(x86::xmm0, x86::rax); a.movd(x86::eax, x86::xmm0); break;
+      case Op::F32ConvertI64S: load64(x86::rax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2ss(x86::xmm0, x86::rax); a.movd(x86::eax, x86::xmm0); break;
+      case Op::F64ConvertI32S: load32(x86::eax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2sd(x86::xmm0, x86::eax); a.movq(x86::rax, x86::xmm0); break;
+      case Op::F64ConvertI32U: load32(x86::eax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2sd(x86::xmm0, x86::rax); a.movq(x86::rax, x86::xmm0); break;
+      case Op::F64ConvertI64S: load64(x86::rax, x); a.xorps(x86::xmm0, x86::xmm0); a.cvtsi2sd(x86::xmm0, x86::rax); a.movq(x86::rax, x86::xmm0); break;
+      case Op::F32DemoteF64: load_xmm(x86::xmm1, x, true); a.cvtsd2ss(x86::xmm0, x86::xmm1); a.movd(x86::eax, x86::xmm0); break;
+      case Op::F64PromoteF32: load_xmm(x86::xmm1, x, false); a.cvtss2sd(x86::xmm0, x86::xmm1); a.movq(x86::rax, x86::xmm0); break;
+      default: throw Unsupported{"internal: float unary"};
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+  void copysign(bool f64) {
+    x86::Assembler& a = *a_;
+    const Entry y = pop();
+    const Entry x = pop();
+    if (f64) {
+      load64(x86::rax, x);
+      load64(x86::rdx, y);
+      a.btr(x86::rax, 63);
+      a.shr(x86::rdx, 63);
+      a.shl(x86::rdx, 63);
+      a.or_(x86::rax, x86::rdx);
+    } else {
+      load32(x86::eax, x);
+      load32(x86::edx, y);
+      a.and_(x86::eax, Imm(0x7fffffff));
+      a.and_(x86::edx, Imm(0x80000000u));
+      a.or_(x86::eax, x86::edx);
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+
+  void do_select() {
+    x86::Assembler& a = *a_;
+    const Entry c = pop();
+    const Entry y = pop();
+    const Entry x = pop();
+    load64(x86::rax, x);
+    load64(x86::rdx, y);
+    if (c.is_const) {
+      if (static_cast<uint32_t>(c.bits) == 0) a.mov(x86::rax, x86::rdx);
+    } else {
+      a.cmp(d(c.slot), 0);
+      a.cmove(x86::rax, x86::rdx);
+    }
+    a.mov(q(push_result()), x86::rax);
+  }
+
+  void local_set(uint32_t x, bool tee) {
+    const Entry v = pop();
+    // Entries still reading the local's old value get their own copy first.
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (!stack_[i].is_const && stack_[i].slot == x) materialize(i);
+    }
+    store_entry(x, v);
+    if (tee) push_slot(x);
+  }
+
+  void global_get(uint32_t g) {
+    check_type(m_.globals[g].type);
+    x86::Assembler& a = *a_;
+    a.mov(x86::rax, x86::qword_ptr(kInst, kViewGlobals));
+    a.mov(x86::rax, x86::qword_ptr(x86::rax, static_cast<int32_t>(g * 8)));
+    a.mov(x86::rax, x86::qword_ptr(x86::rax, kGlobalValue));
+    a.mov(q(push_result()), x86::rax);
+  }
+  void global_set(uint32_t g) {
+    check_type(m_.globals[g].type);
+    x86::Assembler& a = *a_;
+    const Entry v = pop();
+    load64(x86::rdx, v);
+    a.mov(x86::rax, x86::qword_ptr(kInst, kViewGlobals));
+    a.mov(x86::rax, x86::qword_ptr(x86::rax, static_cast<int32_t>(g * 8)));
+    a.mov(x86::qword_ptr(x86::rax, kGlobalValue), x86::rdx);
+  }
+
+  void body();
+  void instruction(const Instr& in);
+};
+
+bool Translator::needs_slow_op(Op op) {
+  switch (op) {
+    case Op::I32Popcnt: case Op::I64Popcnt:
+    case Op::F32Ceil: case Op::F32Floor: case Op::F32Trunc: case Op::F32Nearest:
+    case Op::F64Ceil: case Op::F64Floor: case Op::F64Trunc: case Op::F64Nearest:
+    case Op::F32Min: case Op::F32Max: case Op::F64Min: case Op::F64Max:
+    case Op::I32TruncF32S: case Op::I32TruncF32U: case Op::I32TruncF64S: case Op::I32TruncF64U:
+    case Op::I64TruncF32S: case Op::I64TruncF32U: case Op::I64TruncF64S: case Op::I64TruncF64U:
+    case Op::I32TruncSatF32S: case Op::I32TruncSatF32U: case Op::I32TruncSatF64S: case Op::I32TruncSatF64U:
+    case Op::I64TruncSatF32S: case Op::I64TruncSatF32U: case Op::I64TruncSatF64S: case Op::I64TruncSatF64U:
+    case Op::F32ConvertI64U: case Op::F64ConvertI64U:
+    case Op::MemoryGrow: case Op::MemoryInit: case Op::DataDrop: case Op::MemoryCopy: case Op::MemoryFill:
+    case Op::TableGet: case Op::TableSet: case Op::TableSize: case Op::TableGrow: case Op::TableFill:
+    case Op::TableCopy: case Op::TableInit: case Op::ElemDrop:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Translator::body() {
+  uint32_t skip_depth = 0;  // blocks opened inside unreachable code
+  for (pc_ = 0; pc_ < instrs_.size(); ++pc_) {
+    const Instr& in = instrs_[pc_];
+    if (ctls_.back().dead) {
+      switch (in.op) {
+        case Op::Block: case Op::Loop: case Op::If: ++skip_depth; continue;
+        case Op::Else:
+          if (skip_depth == 0) do_else();
+          continue;
+        case Op::End:
+          if (skip_depth > 0) {
+            --skip_depth;
+            continue;
+          }
+          if (do_end()) return;
+          continue;
+        default: continue;
+      }
+    }
+    if (in.op == Op::End) {
+      if (do_end()) return;
+      continue;
+    }
+    instruction(in);
+  }
+}
+
+void Translator::instruction(const Instr& in) {
+  x86::Assembler& a = *a_;
+  const OpInfo& info = op_info(in.op);
+  if (info.prefix == 0xFD) throw Unsupported{"SIMD instructions"};
+  switch (in.op) {
+    case Op::Nop: return;
+    case Op::Unreachable:
+      a.jmp(trap(TrapKind::Unreachable));
+      ctls_.back().dead = true;
+      return;
+    case Op::Block: case Op::Loop: case Op::If: enter_block(in); return;
+    case Op::Else: do_else(); return;
+    case Op::Br: do_br(in.index); return;
+    case Op::BrIf: do_br_if(in.index); return;
+    case Op::BrTable: do_br_table(in); return;
+    case Op::Return: do_br(static_cast<uint32_t>(ctls_.size() - 1)); return;
+    case Op::Call: {
+      const bool imported = in.index < m_.num_imported_funcs;
+      (void)imported;  // both go through the callee's FuncInst (an import may be a host function)
+      do_call(m_.func_type(in.index), in.index, nullptr);
+      return;
+    }
+    case Op::CallIndirect: do_call(m_.types[in.index], std::nullopt, &in); return;
+    case Op::Drop: pop(); return;
+    case Op::Select: do_select(); return;
+    case Op::SelectT: check_type(in.type); do_select(); return;
+    case Op::LocalGet: push_slot(in.index); return;
+    case Op::LocalSet: local_set(in.index, false); return;
+    case Op::LocalTee: local_set(in.index, true); return;
+    case Op::GlobalGet: global_get(in.index); return;
+    case Op::GlobalSet: global_set(in.index); return;
+    case Op::I32Const: push_const(static_cast<uint32_t>(in.value)); return;
+    case Op::F32Const: push_const(static_cast<uint32_t>(in.value)); return;
+    case Op::I64Const: case Op::F64Const: push_const(in.value); return;
+    case Op::RefNull: push_const(kNullRef); return;
+    case Op::RefIsNull: {
+      const Entry x = pop();
+      load64(x86::rax, x);
+      a.test(x86::rax, x86::rax);
+      a.sete(x86::al);
+      a.movzx(x86::eax, x86::al);
+      a.mov(q(push_result()), x86::rax);
+      return;
+    }
+    case Op::RefFunc:
+      a.mov(x86::rax, x86::qword_ptr(kInst, kViewFuncs));
+      a.mov(x86::rax, x86::qword_ptr(x86::rax, static_cast<int32_t>(in.index * 8)));
+      a.mov(q(push_result()), x86::rax);
+      return;
+    case Op::MemorySize:
+      a.mov(x86::rax, kMemS);
+      a.shr(x86::rax, 16);
+      a.mov(q(push_result()), x86::rax);
+      return;
+    // Reinterpretations: the slot's bits are already the result's.
+    case Op::I32ReinterpretF32: case Op::I64ReinterpretF64:
+    case Op::F32ReinterpretI32: case Op::F64ReinterpretI64:
+      return;
+    case Op::F32Copysign: copysign(false); return;
+    case Op::F64Copysign: copysign(true); return;
+    default: break;
+  }
+  if (in.op >= Op::I32Load && in.op <= Op::I64Load32U) return do_load(in);
+  if (in.op >= Op::I32Store && in.op <= Op::I64Store32) return do_store(in);
+  if (is_int_compare(in.op)) return do_compare(in.op);
+  if (needs_slow_op(in.op)) {
+    uint32_t nin = 1;
+    bool result = true;
+    switch (in.op) {
+      case Op::F32Min: case Op::F32Max: case Op::F64Min: case Op::F64Max: nin = 2; break;
+      case Op::MemoryGrow: nin = 1; break;
+      case Op::MemoryInit: case Op::MemoryCopy: case Op::MemoryFill: nin = 3; result = false; break;
+      case Op::DataDrop: case Op::ElemDrop: nin = 0; result = false; break;
+      case Op::TableGet: nin = 1; break;
+      case Op::TableSet: nin = 2; result = false; break;
+      case Op::TableSize: nin = 0; break;
+      case Op::TableGrow: nin = 2; break;
+      case Op::TableFill: case Op::TableCopy: case Op::TableInit: nin = 3; result = false; break;
+      default: break;
+    }
+    return slow_op(in, nin, result);
+  }
+  switch (in.op) {
+    case Op::I32Clz: case Op::I32Ctz: case Op::I64Clz: case Op::I64Ctz:
+    case Op::I32WrapI64: case Op::I64ExtendI32S: case Op::I64ExtendI32U:
+    case Op::I32Extend8S: case Op::I32Extend16S: case Op::I64Extend8S: case Op::I64Extend16S:
+    case Op::I64Extend32S:
+      return int_unary(in.op);
+    case Op::F32Add: case Op::F32Sub: case Op::F32Mul: case Op::F32Div:
+    case Op::F64Add: case Op::F64Sub: case Op::F64Mul: case Op::F64Div:
+      return float_binary(in.op);
+    case Op::F32Eq: case Op::F32Ne: case Op::F32Lt: case Op::F32Gt: case Op::F32Le: case Op::F32Ge:
+    case Op::F64Eq: case Op::F64Ne: case Op::F64Lt: case Op::F64Gt: case Op::F64Le: case Op::F64Ge:
+      return float_compare(in.op);
+    case Op::F32Neg: case Op::F32Abs: case Op::F64Neg: case Op::F64Abs:
+    case Op::F32Sqrt: case Op::F64Sqrt:
+    case Op::F32ConvertI32S: case Op::F32ConvertI32U: case Op::F32ConvertI64S:
+    case Op::F64ConvertI32S: case Op::F64ConvertI32U: case Op::F64ConvertI64S:
+    case Op::F32DemoteF64: case Op::F64PromoteF32:
+      return float_unary(in.op);
+    default: break;
+  }
+  if ((in.op >= Op::I32Add && in.op <= Op::I32Rotr) || (in.op >= Op::I64Add && in.op <= Op::I64Rotr)) {
+    return int_binary(in.op);
+  }
+  throw Unsupported{std::string("instruction ") + std::string(op_name(in.op))};
+}
+
+}  // namespace
+
+void JitCodeDeleter::operator()(JitCode* c) const {
+  if (c && c->entry) runtime().release(c->entry);
+  delete c;
+}
+
+bool jit_enabled(const EngineConfig& config) {
+#if defined(__x86_64__)
+  return config.jit && !config.fuel_metering && !config.deadline_checks;
+#else
+  (void)config;
+  return false;
+#endif
+}
+
+JitEntry jit_entry(const JitCode& code) { return code.entry; }
+
+JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
+                       std::string* why) {
+  JitCodePtr out(new JitCode());
+  try {
+    Translator t(module, func_index, decoded.instrs(), *out);
+    t.run();
+  } catch (const Unsupported& u) {
+    if (why) *why = u.why;
+    return nullptr;
+  }
+  return out;
+}
+
+}  // namespace midimon::wasm
