@@ -61,7 +61,7 @@ bool time_call(Loaded& l, int n, Timing& t) {
 
 }  // namespace
 
-LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat) {
+LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat, bool jit) {
   LimitTimings out;
   std::ifstream in(wasm_file, std::ios::binary);
   if (!in) {
@@ -69,10 +69,11 @@ LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat) {
     return out;
   }
   const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  EngineConfig fuel_config, deadline_config;
+  EngineConfig plain_config, fuel_config, deadline_config;
+  plain_config.jit = jit;
   fuel_config.fuel_metering = true;
   deadline_config.deadline_checks = true;
-  Loaded modes[3] = {load_kernel(bytes, {}), load_kernel(bytes, fuel_config),
+  Loaded modes[3] = {load_kernel(bytes, plain_config), load_kernel(bytes, fuel_config),
                      load_kernel(bytes, deadline_config)};
   Timing* timings[3] = {&out.plain, &out.fuel, &out.deadline};
   bool ok[3];

@@ -24,6 +24,8 @@ Timing run_on_engine(const std::string& wasm_file, int n, int repeat);
 struct LimitTimings {
   Timing plain, fuel, deadline;
 };
-LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat);
+// `jit`: the plain mode uses the baseline compiler (EngineConfig::jit); the fuel and
+// deadline modes are interpreted either way.
+LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat, bool jit = false);
 
 }  // namespace midimon::bench

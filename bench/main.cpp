@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   app.add_flag("--quick", quick, "Tiny problem sizes: a smoke test of agreement, not a measurement");
   app.add_flag("--no-node", no_node, "Skip the node (V8) baseline");
+  bool jit = false;
+  app.add_flag("--jit", jit,
+               "The engine column runs the baseline compiler's machine code (EngineConfig::jit); "
+               "fuel and deadline stay interpreted, so their overheads are not meaningful then");
   app.add_option("--wasm-dir", wasm_dir, "Directory with the kernels' .wasm files");
   app.add_option("--node-runner", node_runner, "Path of node_runner.mjs");
   try {
@@ -97,6 +101,7 @@ int main(int argc, char** argv) {
             << " hardware threads\n";
   std::cout << "native: clang-14 -O2 (x86-64); wasm: clang-14 --target=wasm32 -O2 -nostdlib; best of "
             << repeat << (quick ? "; QUICK sizes (not a measurement)" : "") << "\n";
+  if (jit) std::cout << "engine: the baseline compiler (--jit); fuel and deadline columns interpreted\n";
   std::cout << "node: " << (node.empty() ? (no_node ? "skipped (--no-node)" : "not found on PATH") : node)
             << "\n\n";
 
@@ -109,7 +114,7 @@ int main(int argc, char** argv) {
     const std::string wasm_file = wasm_dir + "/" + k.name + ".wasm";
     std::cerr << "running " << k.name << " (n=" << n << ")...\n";
     Timing native = run_native(k, n, repeat);
-    const LimitTimings modes = run_limit_modes(wasm_file, n, repeat);
+    const LimitTimings modes = run_limit_modes(wasm_file, n, repeat, jit);
     const Timing& engine = modes.plain;
     Row row;
     row.kernel = k.name;

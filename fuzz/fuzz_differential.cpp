@@ -12,6 +12,11 @@
 // same call under fuel, which only guards against hangs (it is far above wabt's budget).
 // Memories and tables are capped the same way on both sides, so memory.grow agrees.
 //
+// A third run: the same module in an engine with the baseline compiler (EngineConfig::jit,
+// no fuel), each call made only once wabt and the interpreter have finished it (so it
+// ends without a fuel guard), compared with the interpreter in the same way: results,
+// trap kinds, exported memories and globals.
+//
 // Any disagreement aborts with a readable diff, which libFuzzer reports as a crash.
 #include <cstdint>
 #include <cstdio>
@@ -202,6 +207,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return l;
   }();
   static Engine engine(fuzz_engine_config(limits));
+  static Engine jit_engine([] {
+    EngineConfig c = fuzz_engine_config(limits);
+    c.fuel_metering = false;
+    c.jit = true;
+    c.lazy_compilation = false;  // every function translated, called or not
+    return c;
+  }());
   std::span<const uint8_t> bytes(data, size);
 
   // 1. Validation verdict.
@@ -270,6 +282,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto module = Module::compile(engine, bytes);
   if (!module.ok()) disagree("Module::compile failed on a validated module: " + module.error().to_string());
+  auto jit_module = Module::compile(jit_engine, bytes);
+  if (!jit_module.ok()) disagree("Module::compile (jit) failed on a validated module: " + jit_module.error().to_string());
   if (EngineHarness::exceeds_caps((*module)->info(), limits)) return 0;
 
   // 2. Instantiation (wabt first: its start function runs under the step budget).
@@ -285,6 +299,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              ", wabt " + (wabt_inst ? "ok" : "fails (" + wi.trap_message + ")"));
   }
   if (!ours_inst) return 0;
+  EngineHarness jit(jit_engine, limits);
+  if (auto jerr = jit.instantiate(*jit_module)) {
+    if (jerr->message.find("call stack exhausted") != std::string::npos) return 0;
+    disagree("instantiation: midimon ok, midimon --jit fails (" + jerr->to_string() + ")");
+  }
 
   // 3. Every exported function, in export order.
   const auto& our_exports = ours.instance()->exports();
@@ -301,6 +320,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (w.status == WabtCall::Status::Exhausted) return 0;
     CallOutcome o = ours.call(f);
     if (o.trap == TrapKind::CallStackExhausted) return 0;
+    // The translated run of the same call, against the interpreter's.
+    if (o.trap != TrapKind::FuelExhausted) {
+      CallOutcome j = jit.call(jit.instance()->exports()[i].second.as_func());
+      if (j.trap == TrapKind::CallStackExhausted) return 0;  // frames differ in size
+      const std::string jwhere = "export \"" + name + "\" (" + f->type->to_string() + "), jit: ";
+      if (j.trap != o.trap) {
+        disagree(jwhere + "interpreter " + (o.trap == TrapKind::None ? "returns" : "traps \"" + o.trap_message + "\"") +
+                 ", machine code " + (j.trap == TrapKind::None ? "returns" : "traps \"" + j.trap_message + "\""));
+      }
+      if (o.trap == TrapKind::None) {
+        for (size_t k = 0, slot = 0; k < o.types.size(); slot += slot_count(o.types[k]), ++k) {
+          for (size_t h = 0; h < slot_count(o.types[k]); ++h) {
+            const uint64_t a = our_bits(o.types[k], o.results[slot + h]);
+            const uint64_t b = our_bits(o.types[k], j.results[slot + h]);
+            if (a != b) {
+              disagree(jwhere + "result " + std::to_string(k) + " (" + to_string(o.types[k]) +
+                       "): interpreter " + hex(a) + ", machine code " + hex(b));
+            }
+          }
+        }
+      }
+    }
     const std::string where = "export \"" + name + "\" (" + f->type->to_string() + "): ";
     if (o.trap == TrapKind::FuelExhausted) {
       disagree(where + "midimon ran out of fuel (" + std::to_string(limits.fuel_per_call) +
@@ -338,9 +379,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // 4. Final state of exported memories and globals.
+  const auto& jit_exports = jit.instance()->exports();
   for (size_t i = 0; i < our_exports.size(); ++i) {
     const std::string& name = our_exports[i].first;
     if (MemoryInst* m = our_exports[i].second.as_memory()) {
+      MemoryInst* jm = jit_exports[i].second.as_memory();
+      if (jm->size != m->size || (m->size != 0 && std::memcmp(jm->base, m->base, m->size) != 0)) {
+        disagree("memory \"" + name + "\": the machine code's differs from the interpreter's");
+      }
       std::vector<uint8_t> theirs = run_wabt->memory_bytes(i);
       if (theirs.size() != m->size) {
         disagree("memory \"" + name + "\" size: midimon " + std::to_string(m->size) + ", wabt " +
@@ -356,6 +402,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
       }
     } else if (GlobalInst* g = our_exports[i].second.as_global()) {
+      GlobalInst* jg = jit_exports[i].second.as_global();
+      if (our_bits(g->type.type, jg->value) != our_bits(g->type.type, g->value) || jg->hi.bits != g->hi.bits) {
+        disagree("global \"" + name + "\": machine code " + hex(our_bits(g->type.type, jg->value)) +
+                 ", interpreter " + hex(our_bits(g->type.type, g->value)));
+      }
       uint64_t b_hi = 0;
       const uint64_t a = our_bits(g->type.type, g->value), b = run_wabt->global_bits(i, &b_hi);
       if (g->type.type == ValType::V128) {

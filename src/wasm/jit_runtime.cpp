@@ -3,6 +3,7 @@
 // interpreter's semantics, from numeric.h and the runtime objects).
 #include <pthread.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -35,12 +36,12 @@ uintptr_t native_limit() {
       pthread_attr_getstack(&attr, &low, &size);
       pthread_attr_destroy(&attr);
     }
-    if (low == nullptr || size <= 2 * kNativeReserve) {
-      // Unknown: allow 1 MiB below this point.
-      const uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-      return here - 1024 * 1024;
+    if (low == nullptr) {
+      // Unknown: allow 256 KiB below this point (far less than any thread stack).
+      return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - kNativeReserve;
     }
-    return reinterpret_cast<uintptr_t>(low) + kNativeReserve;
+    // A small stack (a thread created with less than twice the reserve) keeps half.
+    return reinterpret_cast<uintptr_t>(low) + std::min<uintptr_t>(kNativeReserve, size / 2);
   }();
   return limit;
 }
