@@ -32,7 +32,7 @@ void add_wasm_command(CLI::App& app, Commands& commands, WasmCommand which) {
         ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}));
     run->add_flag("--jit", run_options->jit,
                   "Run functions as x86-64 machine code (the baseline compiler); ignored with "
-                  "--fuel or --timeout-ms, whose checks only the interpreter makes");
+                  "--fuel, whose metering only the interpreter does");
     run->add_option("--max-memory", run_options->max_memory,
                     "Largest size of each linear memory in bytes; memory.grow beyond returns -1");
     run->add_option("--dir", run_options->dirs,

@@ -719,7 +719,7 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, con
   if (out && jit_enabled(engine.config())) {
     // Machine code too, when the translator covers the function; else it is interpreted.
     std::string why;
-    (*out)->jit_code = jit_compile(module, func_index, decoded, &why);
+    (*out)->jit_code = jit_compile(module, func_index, decoded, engine.config(), &why);
     if ((*out)->jit_code) (*out)->jit = jit_entry(*(*out)->jit_code);
   }
   return out;

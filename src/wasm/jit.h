@@ -6,8 +6,9 @@
 // be in its slot. Calls between translated functions are native calls; anything else
 // (host functions, functions left to the interpreter) goes through jit_runtime.cpp.
 //
-// Used only when EngineConfig::jit is set, on x86-64, and with neither fuel metering
-// nor deadline checks (their instrumentation lives in the interpreter's internal code).
+// Used only when EngineConfig::jit is set, on x86-64, and without fuel metering (whose
+// per-block charges live in the interpreter's internal code). Deadline checks are polls of
+// the store's interrupt flag at function entries and loop headers.
 // A function the translator does not cover (SIMD, v128 values) stays interpreted.
 #pragma once
 
@@ -34,15 +35,15 @@ struct JitCodeDeleter {
 };
 using JitCodePtr = std::unique_ptr<JitCode, JitCodeDeleter>;
 
-// Is machine code used with this configuration (EngineConfig::jit, x86-64, no fuel, no
-// deadline checks)?
+// Is machine code used with this configuration (EngineConfig::jit, x86-64, no fuel
+// metering)? With deadline checks, the code polls at function entries and loop headers.
 bool jit_enabled(const EngineConfig& config);
 
 // Translates function `func_index` (a defined function; `decoded` validated). Returns
 // null and says why in `why` when the function uses something the translator does not
 // cover; the function is then interpreted.
 JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
-                       std::string* why);
+                       const EngineConfig& config, std::string* why);
 
 // The native entry of translated code: fp, the instance, the run's context.
 using JitEntry = uint32_t (*)(Value* fp, Instance* inst, void* ctx);

@@ -4,6 +4,7 @@
 // checks, memory.grow and the bulk operations, the float ops with wasm's own rules).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,6 +25,10 @@ struct JitCtx {
   uint32_t depth = 0;             // wasm call depth, as ExecState::depth
   uint32_t max_depth = 0;
   uint8_t trap_kind = 0;          // set with status 1: a TrapKind or kTrapInDetail
+  bool deadline_checks = false;   // the engine's: poll `interrupt` after host calls too
+  // ExecState::interrupt of the store: non-zero once a deadline has passed. Code
+  // translated with deadline checks polls it at every function entry and loop header.
+  const std::atomic<uint32_t>* interrupt = nullptr;
   Store* store = nullptr;
   Trap* trap = nullptr;           // the detail of a kTrapInDetail trap
 };

@@ -90,6 +90,10 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
     exec.sp = saved_sp;
     exec.depth = saved_depth;
     if (!t.ok()) return fail(ctx, std::move(t));
+    // A host function may have blocked past the deadline.
+    if (ctx->deadline_checks && ctx->interrupt->load(std::memory_order_relaxed) != 0) {
+      return fail(ctx, TrapKind::DeadlineExceeded);
+    }
     for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
     return 0;
   }
@@ -263,6 +267,8 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.max_depth = store.limits().max_call_depth;
   ctx.store = &store;
   ctx.trap = &detail;
+  ctx.deadline_checks = store.engine().config().deadline_checks;
+  ctx.interrupt = &exec.interrupt;
   const uint32_t status = cf->jit(fp, func->instance, &ctx);
   exec.sp = fp;
   exec.depth = saved_depth;

@@ -73,6 +73,7 @@ constexpr int32_t kCtxNativeLimit = offsetof(JitCtx, native_limit);
 constexpr int32_t kCtxDepth = offsetof(JitCtx, depth);
 constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
 constexpr int32_t kCtxTrapKind = offsetof(JitCtx, trap_kind);
+constexpr int32_t kCtxInterrupt = offsetof(JitCtx, interrupt);
 
 const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15;
 
@@ -113,8 +114,9 @@ bool fits_i32(uint64_t bits) {
 class Translator {
  public:
   Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
-             JitCode& out)
-      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out) {
+             bool deadline_checks, JitCode& out)
+      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out),
+        deadline_(deadline_checks) {
     code_.init(runtime().environment());
     code_.setErrorHandler(&errors_);
     a_ = std::make_unique<x86::Assembler>(&code_);
@@ -163,6 +165,7 @@ class Translator {
   const FuncType& type_;
   std::span<const Instr> instrs_;
   JitCode& out_;
+  bool deadline_;
   ThrowOnError errors_;
   CodeHolder code_;
   std::unique_ptr<x86::Assembler> a_;
@@ -275,6 +278,13 @@ class Translator {
     a_->mov(kMemB, x86::qword_ptr(x86::rax, kMemBase));
     a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
   }
+  // The deadline poll (engines with deadline checks): the store's interrupt flag.
+  void poll() {
+    if (!deadline_) return;
+    a_->mov(x86::rax, x86::qword_ptr(kCtx, kCtxInterrupt));
+    a_->cmp(x86::dword_ptr(x86::rax), 0);
+    a_->jne(trap(TrapKind::DeadlineExceeded));
+  }
   void call_helper(const void* fn) {
     a_->mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_->call(x86::rax);
@@ -303,6 +313,7 @@ class Translator {
     a.jae(trap(TrapKind::CallStackExhausted));
     a.inc(x86::eax);
     a.mov(x86::dword_ptr(kCtx, kCtxDepth), x86::eax);
+    poll();  // recursion without loops still meets a poll per call
     // Declared locals start at zero.
     const uint32_t nz = nl_ - np_;
     if (nz > 0 && nz <= 16) {
@@ -383,7 +394,10 @@ class Translator {
       materialize_all();
     }
     c.height = static_cast<uint32_t>(stack_.size()) - c.nparams;
-    if (in.op == Op::Loop) a_->bind(c.label);
+    if (in.op == Op::Loop) {
+      a_->bind(c.label);
+      poll();  // every iteration
+    }
     ctls_.push_back(c);
   }
 
@@ -1254,7 +1268,7 @@ void JitCodeDeleter::operator()(JitCode* c) const {
 
 bool jit_enabled(const EngineConfig& config) {
 #if defined(__x86_64__)
-  return config.jit && !config.fuel_metering && !config.deadline_checks;
+  return config.jit && !config.fuel_metering;
 #else
   (void)config;
   return false;
@@ -1264,10 +1278,10 @@ bool jit_enabled(const EngineConfig& config) {
 JitEntry jit_entry(const JitCode& code) { return code.entry; }
 
 JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
-                       std::string* why) {
+                       const EngineConfig& config, std::string* why) {
   JitCodePtr out(new JitCode());
   try {
-    Translator t(module, func_index, decoded.instrs(), *out);
+    Translator t(module, func_index, decoded.instrs(), config.deadline_checks, *out);
     t.run();
   } catch (const Unsupported& u) {
     if (why) *why = u.why;

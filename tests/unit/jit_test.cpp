@@ -5,7 +5,9 @@
 // module. The spec suite itself runs with --jit too (spec.total-jit).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 #include <limits>
 #include <memory>
 #include <string>
@@ -87,11 +89,12 @@ TEST(Jit, TranslatesScalarFunctionsAndLeavesSimdOnesToTheInterpreter) {
   EXPECT_EQ(r.call_bits("v128_local"), 9u);
 }
 
-TEST(Jit, IsOffWithFuelOrDeadlineChecks) {
+TEST(Jit, IsOffWithFuelMeteringOnlyAndOffUnlessAskedFor) {
   const char* wat = R"((module (func (export "f") (result i32) i32.const 1)))";
   EXPECT_TRUE(JitRun(jit_config(), wat).translated("f"));
   EXPECT_FALSE(JitRun(jit_config(true, false), wat).translated("f"));
-  EXPECT_FALSE(JitRun(jit_config(false, true), wat).translated("f"));
+  EXPECT_FALSE(JitRun(jit_config(true, true), wat).translated("f"));
+  EXPECT_TRUE(JitRun(jit_config(false, true), wat).translated("f"));
   EngineConfig off;
   off.lazy_compilation = false;
   EXPECT_FALSE(JitRun(off, wat).translated("f"));
@@ -211,6 +214,35 @@ TEST(Jit, DeepRecursionTrapsAndTheStoreRunsAgain) {
   JitRun s(jit_config(), wat, small);
   EXPECT_EQ(s.trap_of("down", {Value::from_i32(100000)}), "call stack exhausted");
   EXPECT_EQ(s.call_bits("down", {Value::from_i32(10)}), 10u);
+}
+
+// With deadline checks, translated code polls at loop headers and function entries, and
+// after host calls: each way a guest can keep running ends in "deadline exceeded", and
+// the store runs again afterwards.
+TEST(Jit, DeadlinesStopLoopsRecursionAndBlockingHostCalls) {
+  JitRun r(jit_config(false, true), R"((module
+    (import "host" "sleep" (func $sleep))
+    (func (export "spin") (loop $l br $l))
+    (func $tree (export "tree") (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 1 else
+        local.get 0 i32.const 1 i32.sub call $tree
+        local.get 0 i32.const 1 i32.sub call $tree i32.add end)
+    (func (export "blocks") (result i32) call $sleep i32.const 1))
+  )", [](JitRun& run) {
+    run.linker.define_func(run.store, "host", "sleep", FuncType{{}, {}},
+                           [](Caller&, const Value*, Value*) {
+                             std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                             return Trap();
+                           });
+  });
+  ASSERT_TRUE(r.translated("spin"));
+  ASSERT_TRUE(r.translated("tree"));
+  ASSERT_TRUE(r.store.set_timeout(std::chrono::milliseconds(50)).ok());
+  EXPECT_EQ(r.trap_of("spin"), "deadline exceeded");
+  // 2^60 calls, no loop: the entry polls stop it.
+  EXPECT_EQ(r.trap_of("tree", {Value::from_i32(60)}), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("blocks"), "deadline exceeded");
+  EXPECT_EQ(r.call_bits("tree", {Value::from_i32(4)}), 16u);  // within the deadline
 }
 
 TEST(Jit, ResultsAndBranchValuesLandInTheRightSlots) {
