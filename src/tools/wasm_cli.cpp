@@ -30,9 +30,10 @@ void add_wasm_command(CLI::App& app, Commands& commands, WasmCommand which) {
     run->add_option("--timeout-ms", run_options->timeout_ms,
                     "Wall-clock limit for the call in milliseconds; trap \"deadline exceeded\"")
         ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}));
-    run->add_flag("--jit", run_options->jit,
-                  "Run functions as x86-64 machine code (the baseline compiler); ignored with "
-                  "--fuel, whose metering only the interpreter does");
+    run->add_flag("--jit,!--interpret", run_options->jit,
+                  "Run functions as x86-64 machine code, the baseline compiler (the default), "
+                  "or only in the interpreter (--interpret). With --fuel the interpreter runs "
+                  "them: only it meters fuel");
     run->add_option("--max-memory", run_options->max_memory,
                     "Largest size of each linear memory in bytes; memory.grow beyond returns -1");
     run->add_option("--dir", run_options->dirs,

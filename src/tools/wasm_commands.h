@@ -29,7 +29,7 @@ struct RunOptions {
   std::optional<uint64_t> max_memory;  // --max-memory BYTES (per memory)
   std::vector<std::string> dirs;       // --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;        // --env KEY=VALUE
-  bool jit = false;                    // --jit: the baseline compiler (EngineConfig::jit)
+  bool jit = true;                     // the baseline compiler (EngineConfig::jit); --interpret: off
   // What the guest is told its stdout and stderr are (the CLI: what its own fds 1 and 2
   // are, so a guest that checks isatty() behaves as it would natively).
   wasi::StdioType stdout_type = wasi::StdioType::Terminal;
