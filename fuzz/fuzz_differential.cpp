@@ -13,9 +13,10 @@
 // Memories and tables are capped the same way on both sides, so memory.grow agrees.
 //
 // A third run: the same module in an engine with the baseline compiler (EngineConfig::jit,
-// no fuel), each call made only once wabt and the interpreter have finished it (so it
-// ends without a fuel guard), compared with the interpreter in the same way: results,
-// trap kinds, exported memories and globals.
+// fuel metering on as in the interpreter's engine), each call made once wabt and the
+// interpreter have finished it, compared with the interpreter in the same way: results,
+// trap kinds, exported memories and globals, and the fuel a call that returns has used
+// (machine code charges the same units on every path).
 //
 // Any disagreement aborts with a readable diff, which libFuzzer reports as a crash.
 #include <cstdint>
@@ -209,7 +210,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Engine engine(fuzz_engine_config(limits));
   static Engine jit_engine([] {
     EngineConfig c = fuzz_engine_config(limits);
-    c.fuel_metering = false;
     c.jit = true;
     c.lazy_compilation = false;  // every function translated, called or not
     return c;
@@ -330,6 +330,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  ", machine code " + (j.trap == TrapKind::None ? "returns" : "traps \"" + j.trap_message + "\""));
       }
       if (o.trap == TrapKind::None) {
+        if (jit.store().fuel_remaining() != ours.store().fuel_remaining()) {
+          disagree(jwhere + "fuel left: interpreter " + std::to_string(ours.store().fuel_remaining()) +
+                   ", machine code " + std::to_string(jit.store().fuel_remaining()));
+        }
         for (size_t k = 0, slot = 0; k < o.types.size(); slot += slot_count(o.types[k]), ++k) {
           for (size_t h = 0; h < slot_count(o.types[k]); ++h) {
             const uint64_t a = our_bits(o.types[k], o.results[slot + h]);

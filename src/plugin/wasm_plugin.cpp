@@ -134,6 +134,7 @@ wasm::Engine& plugin_engine() {
     wasm::EngineConfig c;
     c.fuel_metering = true;
     c.deadline_checks = true;
+    c.jit = true;  // machine code (the baseline compiler), fuel and deadlines included
     return c;
   }());
   return engine;

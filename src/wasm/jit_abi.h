@@ -22,6 +22,10 @@ inline constexpr uint8_t kTrapInDetail = 0xFF;
 struct JitCtx {
   Value* stack_end = nullptr;     // a frame must end at or below this
   uintptr_t native_limit = 0;     // rsp below this: "call stack exhausted"
+  // The fuel left (engines with fuel metering): ExecState::fuel while translated code
+  // runs. A function keeps it in rbp and writes it back here around every call and on
+  // return or trap.
+  int64_t fuel = 0;
   uint32_t depth = 0;             // wasm call depth, as ExecState::depth
   uint32_t max_depth = 0;
   uint8_t trap_kind = 0;          // set with status 1: a TrapKind or kTrapInDetail

@@ -85,8 +85,10 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
     if (res + nr > ctx->stack_end) return fail(ctx, TrapKind::CallStackExhausted);
     exec.sp = res + nr;
     exec.depth = ctx->depth;
+    exec.fuel = ctx->fuel;  // the host may read or take fuel through the store
     Caller c{store, caller};
     Trap t = callee->host(c, nfp, res);
+    ctx->fuel = exec.fuel;
     exec.sp = saved_sp;
     exec.depth = saved_depth;
     if (!t.ok()) return fail(ctx, std::move(t));
@@ -105,7 +107,9 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
   // Interpreted: a nested interpreter activation on the frames above this one.
   exec.sp = nfp;
   exec.depth = ctx->depth;
+  exec.fuel = ctx->fuel;
   Trap t = interpret(store, callee, nfp, nfp);
+  ctx->fuel = exec.fuel;
   exec.sp = saved_sp;
   exec.depth = saved_depth;
   if (!t.ok()) return fail(ctx, std::move(t));
@@ -268,8 +272,10 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.store = &store;
   ctx.trap = &detail;
   ctx.deadline_checks = store.engine().config().deadline_checks;
+  ctx.fuel = exec.fuel;
   ctx.interrupt = &exec.interrupt;
   const uint32_t status = cf->jit(fp, func->instance, &ctx);
+  exec.fuel = ctx.fuel;
   exec.sp = fp;
   exec.depth = saved_depth;
   if (status != 0) {

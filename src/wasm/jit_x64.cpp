@@ -7,6 +7,7 @@
 //   r13  memory 0's base, r14 its size in bytes (reloaded after every call, memory.grow
 //        and helper: any of them may grow it)
 //   r15  the JitCtx* of the run (jit_abi.h)
+//   rbp  the fuel left, with fuel metering (JitCtx::fuel across calls)
 //   rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-xmm1: scratch within one instruction
 // A function is called with rdi = its frame (arguments in its first slots), rsi = its
 // instance, rdx = the context, and returns 0 in eax, or 1 for a trap (recorded in the
@@ -74,8 +75,10 @@ constexpr int32_t kCtxDepth = offsetof(JitCtx, depth);
 constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
 constexpr int32_t kCtxTrapKind = offsetof(JitCtx, trap_kind);
 constexpr int32_t kCtxInterrupt = offsetof(JitCtx, interrupt);
+constexpr int32_t kCtxFuel = offsetof(JitCtx, fuel);
 
-const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15;
+const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15,
+               kFuel = x86::rbp;
 
 // Why a function is left to the interpreter.
 struct Unsupported {
@@ -114,9 +117,9 @@ bool fits_i32(uint64_t bits) {
 class Translator {
  public:
   Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
-             bool deadline_checks, JitCode& out)
+             bool deadline_checks, bool fuel, JitCode& out)
       : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out),
-        deadline_(deadline_checks) {
+        deadline_(deadline_checks), fuel_(fuel) {
     code_.init(runtime().environment());
     code_.setErrorHandler(&errors_);
     a_ = std::make_unique<x86::Assembler>(&code_);
@@ -144,6 +147,7 @@ class Translator {
     for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
     out_.slow_ops.reserve(slow);
 
+    if (fuel_) block_costs();
     prologue();
     Ctl f;
     f.kind = Op::End;
@@ -166,6 +170,11 @@ class Translator {
   std::span<const Instr> instrs_;
   JitCode& out_;
   bool deadline_;
+  bool fuel_;
+  // Fuel: the charge of the block starting at each instruction index (block_costs), and
+  // the out-of-line paths of the charges that do not fit.
+  std::vector<uint32_t> cost_;
+  std::vector<std::pair<Label, uint32_t>> fuel_stubs_;
   ThrowOnError errors_;
   CodeHolder code_;
   std::unique_ptr<x86::Assembler> a_;
@@ -278,6 +287,71 @@ class Translator {
     a_->mov(kMemB, x86::qword_ptr(x86::rax, kMemBase));
     a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
   }
+  // Fuel (docs/limits.md): one unit per instruction, each block charged on entry. Blocks
+  // start at the function's entry and after every loop, if, else, end and br_if (the
+  // fall-through); an instruction after br, br_table, return or unreachable is not
+  // counted up to the end or else that closes its block. A run's total is then the
+  // interpreter's on every path; the interpreter merges some blocks into the one before
+  // (charging them earlier), so the point where a run that cannot pay stops may differ
+  // by a block between the two.
+  void block_costs() {
+    cost_.assign(instrs_.size() + 1, 0);
+    size_t start = 0;
+    uint32_t count = 0, skip = 0;
+    bool dead = false;
+    for (size_t i = 0; i < instrs_.size(); ++i) {
+      const Op op = instrs_[i].op;
+      if (dead) {
+        if (op == Op::Block || op == Op::Loop || op == Op::If) {
+          ++skip;
+        } else if (op == Op::Else && skip == 0) {
+          dead = false;
+          start = i + 1;
+          count = 0;
+        } else if (op == Op::End) {
+          if (skip > 0) {
+            --skip;
+          } else {
+            dead = false;
+            start = i + 1;
+            count = 0;
+          }
+        }
+        continue;
+      }
+      ++count;
+      switch (op) {
+        case Op::Loop: case Op::If: case Op::Else: case Op::End: case Op::BrIf:
+          cost_[start] = count;
+          start = i + 1;
+          count = 0;
+          break;
+        case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
+          cost_[start] = count;
+          dead = true;
+          skip = 0;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  // The charge of the block starting at instruction `start`.
+  void charge(size_t start) {
+    if (!fuel_ || cost_[start] == 0) return;
+    Label stub = a_->newLabel();
+    fuel_stubs_.emplace_back(stub, cost_[start]);
+    a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
+    a_->jl(stub);
+  }
+  // Around calls: the fuel in the context for the callee, and back.
+  void fuel_out() {
+    if (fuel_) a_->mov(x86::qword_ptr(kCtx, kCtxFuel), kFuel);
+  }
+  void fuel_in() {
+    if (fuel_) a_->mov(kFuel, x86::qword_ptr(kCtx, kCtxFuel));
+  }
+
   // The deadline poll (engines with deadline checks): the store's interrupt flag.
   void poll() {
     if (!deadline_) return;
@@ -294,13 +368,16 @@ class Translator {
   void prologue() {
     x86::Assembler& a = *a_;
     a.push(x86::rbx);
+    a.push(x86::rbp);
     a.push(x86::r12);
     a.push(x86::r13);
     a.push(x86::r14);
     a.push(x86::r15);
+    a.sub(x86::rsp, 8);  // 16-byte alignment for the calls this code makes
     a.mov(kFp, x86::rdi);
     a.mov(kInst, x86::rsi);
     a.mov(kCtx, x86::rdx);
+    fuel_in();  // first: every trap below writes it back
     // The frame's end (its size is known at the end: read from after the code).
     a.mov(x86::rax, x86::qword_ptr(frame_label_));
     a.add(x86::rax, kFp);
@@ -326,22 +403,35 @@ class Translator {
       a.rep().stosq();
     }
     reload_memory();
+    charge(0);
   }
 
   void epilogue() {
     x86::Assembler& a = *a_;
     a.bind(ctls_[0].label);
     a.dec(x86::dword_ptr(kCtx, kCtxDepth));
+    fuel_out();
     a.xor_(x86::eax, x86::eax);
     a.bind(pop_and_ret_);
+    a.add(x86::rsp, 8);
     a.pop(x86::r15);
     a.pop(x86::r14);
     a.pop(x86::r13);
     a.pop(x86::r12);
+    a.pop(x86::rbp);
     a.pop(x86::rbx);
     a.ret();
+    // A charge that does not fit is not taken: the fuel keeps what was left.
+    for (const auto& [stub, cost] : fuel_stubs_) {
+      a.bind(stub);
+      a.add(kFuel, static_cast<int32_t>(cost));
+      a.jmp(trap(TrapKind::FuelExhausted));
+    }
     for (int k = 1; k < kTrapKinds; ++k) {
       a.bind(trap_labels_[k]);
+      // A trap of this frame's own: the fuel it had (a callee's trap was propagated
+      // with the callee's fuel written already).
+      fuel_out();
       a.mov(x86::byte_ptr(kCtx, kCtxTrapKind), k);
       a.mov(x86::eax, 1);
       a.jmp(pop_and_ret_);
@@ -398,6 +488,7 @@ class Translator {
       a_->bind(c.label);
       poll();  // every iteration
     }
+    if (in.op != Op::Block) charge(pc_ + 1);  // the loop's body, the then arm
     ctls_.push_back(c);
   }
 
@@ -411,6 +502,7 @@ class Translator {
     materialize_all();  // movs only: the flags survive
     a_->j(x86::negateCond(cc), c.else_label);
     c.height = static_cast<uint32_t>(stack_.size()) - c.nparams;
+    charge(pc_ + 1);  // the then arm
     ctls_.push_back(c);
   }
 
@@ -429,6 +521,7 @@ class Translator {
     c.has_else = true;
     c.dead = false;
     reset_stack(c.height, c.nparams);
+    charge(pc_ + 1);  // the else arm
   }
 
   // Returns true at the function's end.
@@ -443,6 +536,7 @@ class Translator {
     if (c.kind == Op::If && !c.has_else) a_->bind(c.else_label);
     if (c.kind != Op::Loop) a_->bind(c.label);
     reset_stack(c.height, c.nresults);
+    charge(pc_ + 1);  // what follows the end
     return false;
   }
 
@@ -510,11 +604,16 @@ class Translator {
   void do_br_if(uint32_t depth) {
     const Entry cond = pop();
     if (cond.is_const) {
-      if (static_cast<uint32_t>(cond.bits) != 0) do_br(depth);
+      if (static_cast<uint32_t>(cond.bits) != 0) {
+        do_br(depth);
+      } else {
+        charge(pc_ + 1);
+      }
       return;
     }
     a_->cmp(d(cond.slot), 0);
     br_if_cc(depth, x86::CondCode::kNE);
+    charge(pc_ + 1);  // the fall-through
   }
   void do_br_table(const Instr& in) {
     x86::Assembler& a = *a_;
@@ -564,6 +663,7 @@ class Translator {
   void call_func_in_rax(uint32_t base) {
     x86::Assembler& a = *a_;
     Label slow = a.newLabel(), done = a.newLabel();
+    fuel_out();
     a.mov(x86::rcx, x86::qword_ptr(x86::rax, kFuncCode));
     a.test(x86::rcx, x86::rcx);
     a.jz(slow);
@@ -584,6 +684,7 @@ class Translator {
     a.bind(done);
     a.test(x86::eax, x86::eax);
     a.jnz(propagate_);
+    fuel_in();
     reload_memory();
   }
   void do_call(const FuncType& ft, std::optional<uint32_t> func_index, const Instr* indirect) {
@@ -775,6 +876,7 @@ class Translator {
       if (next.op == Op::BrIf) {
         ++pc_;
         br_if_cc(next.index, cc);
+        charge(pc_ + 1);  // the fall-through
         return;
       }
       if (next.op == Op::If) {
@@ -1268,7 +1370,7 @@ void JitCodeDeleter::operator()(JitCode* c) const {
 
 bool jit_enabled(const EngineConfig& config) {
 #if defined(__x86_64__)
-  return config.jit && !config.fuel_metering;
+  return config.jit;
 #else
   (void)config;
   return false;
@@ -1281,7 +1383,8 @@ JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const Deco
                        const EngineConfig& config, std::string* why) {
   JitCodePtr out(new JitCode());
   try {
-    Translator t(module, func_index, decoded.instrs(), config.deadline_checks, *out);
+    Translator t(module, func_index, decoded.instrs(), config.deadline_checks, config.fuel_metering,
+                 *out);
     t.run();
   } catch (const Unsupported& u) {
     if (why) *why = u.why;

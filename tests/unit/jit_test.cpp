@@ -89,11 +89,11 @@ TEST(Jit, TranslatesScalarFunctionsAndLeavesSimdOnesToTheInterpreter) {
   EXPECT_EQ(r.call_bits("v128_local"), 9u);
 }
 
-TEST(Jit, IsOffWithFuelMeteringOnlyAndOffUnlessAskedFor) {
+TEST(Jit, TranslatesWithFuelAndDeadlinesAndOnlyWhenAskedFor) {
   const char* wat = R"((module (func (export "f") (result i32) i32.const 1)))";
   EXPECT_TRUE(JitRun(jit_config(), wat).translated("f"));
-  EXPECT_FALSE(JitRun(jit_config(true, false), wat).translated("f"));
-  EXPECT_FALSE(JitRun(jit_config(true, true), wat).translated("f"));
+  EXPECT_TRUE(JitRun(jit_config(true, false), wat).translated("f"));
+  EXPECT_TRUE(JitRun(jit_config(true, true), wat).translated("f"));
   EXPECT_TRUE(JitRun(jit_config(false, true), wat).translated("f"));
   EngineConfig off;
   off.lazy_compilation = false;
@@ -243,6 +243,73 @@ TEST(Jit, DeadlinesStopLoopsRecursionAndBlockingHostCalls) {
   EXPECT_EQ(r.trap_of("tree", {Value::from_i32(60)}), "deadline exceeded");
   EXPECT_EQ(r.trap_of("blocks"), "deadline exceeded");
   EXPECT_EQ(r.call_bits("tree", {Value::from_i32(4)}), 16u);  // within the deadline
+}
+
+// Fuel: machine code charges one unit per instruction, per block on entry, as the
+// interpreter does; a completed call leaves exactly the interpreter's fuel, whatever
+// path it took (loops, both arms of ifs, br_if fall-throughs, br_table, calls into
+// interpreted SIMD code and host functions, dead code after br and return).
+TEST(Jit, FuelUsedIsTheInterpretersOnEveryPath) {
+  const char* wat = R"((module
+    (import "host" "h" (func $h (param i32) (result i32)))
+    (func $simd (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 1)
+    (func $sum (export "sum") (param i32) (result i32) (local i32)
+      (block $out (loop $l
+        local.get 0 i32.eqz br_if $out
+        local.get 1 local.get 0 i32.add local.set 1
+        local.get 0 i32.const 1 i32.sub local.set 0
+        br $l
+        i32.const 99 drop))
+      local.get 1)
+    (func (export "arms") (param i32) (result i32)
+      local.get 0 i32.const 3 i32.lt_u
+      if (result i32) local.get 0 call $simd else local.get 0 call $h i32.const 1 i32.add end
+      (block $a (block $b (block $c local.get 0 br_table $a $b $c $a) nop) nop nop)
+      local.get 0 i32.const 7 i32.gt_s if (result i32) i32.const 5 return else local.get 0 end
+      call $sum2 i32.add)
+    (func $sum2 (param i32) (result i32) local.get 0 call $sum))
+  )";
+  auto host = [](JitRun& run) {
+    run.linker.define_func(run.store, "host", "h", FuncType{{ValType::I32}, {ValType::I32}},
+                           [](Caller&, const Value* a, Value* r) {
+                             r[0] = Value::from_i32(a[0].i32 * 2);
+                             return Trap();
+                           });
+  };
+  EngineConfig interp;
+  interp.lazy_compilation = false;
+  interp.fuel_metering = true;
+  JitRun j(jit_config(true), wat, host), i(interp, wat, host);
+  ASSERT_TRUE(j.translated("sum"));
+  ASSERT_TRUE(j.translated("arms"));
+  for (const char* f : {"sum", "arms"}) {
+    for (uint32_t arg : {0u, 1u, 2u, 3u, 5u, 8u, 40u}) {
+      ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
+      ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
+      const uint64_t rj = j.call_bits(f, {Value::from_i32(arg)});
+      const uint64_t ri = i.call_bits(f, {Value::from_i32(arg)});
+      EXPECT_EQ(rj, ri) << f << "(" << arg << ")";
+      EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << f << "(" << arg << ")";
+      EXPECT_LT(j.store.fuel_remaining(), 1'000'000u);
+    }
+  }
+  // Exactly the fuel a call needs is enough; one unit less traps and leaves the fuel
+  // that was not taken (a charge that does not fit is not taken).
+  ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
+  (void)j.call_bits("sum", {Value::from_i32(40)});
+  const uint64_t need = 1'000'000 - j.store.fuel_remaining();
+  ASSERT_TRUE(j.store.set_fuel(need).ok());
+  EXPECT_EQ(j.call_bits("sum", {Value::from_i32(40)}), 820u);
+  EXPECT_EQ(j.store.fuel_remaining(), 0u);
+  ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
+  EXPECT_EQ(j.trap_of("sum", {Value::from_i32(40)}), "fuel exhausted");
+  EXPECT_LT(j.store.fuel_remaining(), need);
+  ASSERT_TRUE(j.store.set_fuel(1000).ok());
+  EXPECT_EQ(j.call_bits("sum", {Value::from_i32(3)}), 6u);  // runs again
+  // An endless loop ends in "fuel exhausted".
+  JitRun spin(jit_config(true), R"((module (func (export "spin") (loop $l br $l))))");
+  ASSERT_TRUE(spin.store.set_fuel(100'000).ok());
+  EXPECT_EQ(spin.trap_of("spin"), "fuel exhausted");
 }
 
 TEST(Jit, ResultsAndBranchValuesLandInTheRightSlots) {
