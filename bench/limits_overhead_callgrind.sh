@@ -5,13 +5,13 @@
 # same command with N=0 is subtracted so module load and start-up do not dilute the ratio.
 #   bench/limits_overhead_callgrind.sh [BUILD_DIR [ENGINE]]   (default build/release interpret)
 # ENGINE: interpret (every mode in the interpreter, --interpret) or jit (the baseline
-# compiler: plain and deadline; it does not meter fuel, so that column is left out).
+# compiler's machine code, the default of `midimon wasm run`).
 set -euo pipefail
 build="${1:-build/release}"
 engine="${2:-interpret}"
 case "$engine" in
   interpret) engine_opt=(--interpret); modes=(plain fuel deadline) ;;
-  jit) engine_opt=(--jit); modes=(plain deadline) ;;
+  jit) engine_opt=(--jit); modes=(plain fuel deadline) ;;
   *) echo "unknown engine '$engine' (interpret or jit)" >&2; exit 2 ;;
 esac
 midimon="$build/src/tools/midimon"
@@ -36,7 +36,6 @@ for k in fib hash crc32 matmul sieve quicksort nbody sha256; do
   for mode in "${modes[@]}"; do
     ir[$mode]=$(( $(instructions "$mode" "${n[$k]}" "$k") - $(instructions "$mode" 0 "$k") ))
   done
-  ir[fuel]=${ir[fuel]:-${ir[plain]}}  # jit: no fuel column (shown as +0.0 %)
   f=$(awk -v a="${ir[fuel]}" -v b="${ir[plain]}" 'BEGIN {print log(a / b)}')
   d=$(awk -v a="${ir[deadline]}" -v b="${ir[plain]}" 'BEGIN {print log(a / b)}')
   sum_f=$(awk -v s="$sum_f" -v x="$f" 'BEGIN {print s + x}')

@@ -32,8 +32,8 @@ void add_wasm_command(CLI::App& app, Commands& commands, WasmCommand which) {
         ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}));
     run->add_flag("--jit,!--interpret", run_options->jit,
                   "Run functions as x86-64 machine code, the baseline compiler (the default), "
-                  "or only in the interpreter (--interpret). With --fuel the interpreter runs "
-                  "them: only it meters fuel");
+                  "or only in the interpreter (--interpret); both meter --fuel and check "
+                  "--timeout-ms");
     run->add_option("--max-memory", run_options->max_memory,
                     "Largest size of each linear memory in bytes; memory.grow beyond returns -1");
     run->add_option("--dir", run_options->dirs,

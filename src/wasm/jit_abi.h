@@ -33,6 +33,10 @@ struct JitCtx {
   // ExecState::interrupt of the store: non-zero once a deadline has passed. Code
   // translated with deadline checks polls it at every function entry and loop header.
   const std::atomic<uint32_t>* interrupt = nullptr;
+  // ExecState::call_limit of the store: the value stack's end until a deadline passes,
+  // then 0. With deadline checks a function's entry compares its frame with this instead
+  // of stack_end, which makes the frame check the entry's deadline poll as well.
+  const std::atomic<uintptr_t>* call_limit = nullptr;
   Store* store = nullptr;
   Trap* trap = nullptr;           // the detail of a kTrapInDetail trap
 };

@@ -274,6 +274,7 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.deadline_checks = store.engine().config().deadline_checks;
   ctx.fuel = exec.fuel;
   ctx.interrupt = &exec.interrupt;
+  ctx.call_limit = &exec.call_limit;
   const uint32_t status = cf->jit(fp, func->instance, &ctx);
   exec.fuel = ctx.fuel;
   exec.sp = fp;

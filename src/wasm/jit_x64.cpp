@@ -76,6 +76,7 @@ constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
 constexpr int32_t kCtxTrapKind = offsetof(JitCtx, trap_kind);
 constexpr int32_t kCtxInterrupt = offsetof(JitCtx, interrupt);
 constexpr int32_t kCtxFuel = offsetof(JitCtx, fuel);
+constexpr int32_t kCtxCallLimit = offsetof(JitCtx, call_limit);
 
 const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15,
                kFuel = x86::rbp;
@@ -288,19 +289,28 @@ class Translator {
     a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
   }
   // Fuel (docs/limits.md): one unit per instruction, each block charged on entry. Blocks
-  // start at the function's entry and after every loop, if, else, end and br_if (the
-  // fall-through); an instruction after br, br_table, return or unreachable is not
-  // counted up to the end or else that closes its block. A run's total is then the
-  // interpreter's on every path; the interpreter merges some blocks into the one before
-  // (charging them earlier), so the point where a run that cannot pay stops may differ
-  // by a block between the two.
+  // start at the function's entry and after every loop, if, else and br_if (the
+  // fall-through), and after the end of an if, or of a block that some branch leaves
+  // (a join); after the end of a loop, or of a block no branch leaves, the code is only
+  // ever reached by falling in and is charged with the block before it. An instruction
+  // after br, br_table, return or unreachable is not counted up to the end or else that
+  // closes its block. A run's total is then the interpreter's on every path; the
+  // interpreter merges more blocks into the one before, and pays some at their exit, so
+  // the point where a run that cannot pay stops may differ by a block between the two.
   void block_costs() {
     cost_.assign(instrs_.size() + 1, 0);
+    struct Open {
+      Op kind;
+      bool targeted;  // some branch leaves it (jumps to its end)
+    };
+    std::vector<Open> open{{Op::End, true}};  // the function body
+    auto target = [&](uint32_t depth) { open[open.size() - 1 - depth].targeted = true; };
     size_t start = 0;
     uint32_t count = 0, skip = 0;
     bool dead = false;
     for (size_t i = 0; i < instrs_.size(); ++i) {
-      const Op op = instrs_[i].op;
+      const Instr& in = instrs_[i];
+      const Op op = in.op;
       if (dead) {
         if (op == Op::Block || op == Op::Loop || op == Op::If) {
           ++skip;
@@ -312,6 +322,7 @@ class Translator {
           if (skip > 0) {
             --skip;
           } else {
+            open.pop_back();
             dead = false;
             start = i + 1;
             count = 0;
@@ -321,12 +332,34 @@ class Translator {
       }
       ++count;
       switch (op) {
-        case Op::Loop: case Op::If: case Op::Else: case Op::End: case Op::BrIf:
+        case Op::Block: open.push_back({Op::Block, false}); break;
+        case Op::Loop: case Op::If:
+          open.push_back({op, false});
+          cost_[start] = count;
+          start = i + 1;
+          count = 0;
+          break;
+        case Op::End: {
+          const Open o = open.back();
+          open.pop_back();
+          if (o.kind == Op::Loop || (o.kind == Op::Block && !o.targeted)) break;  // falls in
+          cost_[start] = count;
+          start = i + 1;
+          count = 0;
+          break;
+        }
+        case Op::Else: case Op::BrIf:
+          if (op == Op::BrIf) target(in.index);
           cost_[start] = count;
           start = i + 1;
           count = 0;
           break;
         case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
+          if (op == Op::Br) target(in.index);
+          if (op == Op::BrTable) {
+            for (uint32_t t : in.targets) target(t);
+            target(in.index);
+          }
           cost_[start] = count;
           dead = true;
           skip = 0;
@@ -381,8 +414,18 @@ class Translator {
     // The frame's end (its size is known at the end: read from after the code).
     a.mov(x86::rax, x86::qword_ptr(frame_label_));
     a.add(x86::rax, kFp);
-    a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
-    a.ja(trap(TrapKind::CallStackExhausted));
+    Label limit_hit;
+    if (deadline_) {
+      // Against ExecState::call_limit: 0 once a deadline has passed, so the check is
+      // this call's deadline poll too; its rare path tells the two apart.
+      limit_hit = a.newLabel();
+      a.mov(x86::rcx, x86::qword_ptr(kCtx, kCtxCallLimit));
+      a.cmp(x86::rax, x86::qword_ptr(x86::rcx));
+      a.ja(limit_hit);
+    } else {
+      a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
+      a.ja(trap(TrapKind::CallStackExhausted));
+    }
     a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
     a.jb(trap(TrapKind::CallStackExhausted));
     a.mov(x86::eax, x86::dword_ptr(kCtx, kCtxDepth));
@@ -390,7 +433,15 @@ class Translator {
     a.jae(trap(TrapKind::CallStackExhausted));
     a.inc(x86::eax);
     a.mov(x86::dword_ptr(kCtx, kCtxDepth), x86::eax);
-    poll();  // recursion without loops still meets a poll per call
+    Label entered = a.newLabel();
+    if (deadline_) {
+      a.jmp(entered);
+      a.bind(limit_hit);  // rax: the frame's end
+      a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
+      a.ja(trap(TrapKind::CallStackExhausted));
+      a.jmp(trap(TrapKind::DeadlineExceeded));
+    }
+    a.bind(entered);
     // Declared locals start at zero.
     const uint32_t nz = nl_ - np_;
     if (nz > 0 && nz <= 16) {
@@ -1269,12 +1320,9 @@ void Translator::instruction(const Instr& in) {
     case Op::BrIf: do_br_if(in.index); return;
     case Op::BrTable: do_br_table(in); return;
     case Op::Return: do_br(static_cast<uint32_t>(ctls_.size() - 1)); return;
-    case Op::Call: {
-      const bool imported = in.index < m_.num_imported_funcs;
-      (void)imported;  // both go through the callee's FuncInst (an import may be a host function)
-      do_call(m_.func_type(in.index), in.index, nullptr);
-      return;
-    }
+    // Own functions and imports alike go through the callee's FuncInst: an import may be
+    // a host function or another instance's, and an own function may not be compiled yet.
+    case Op::Call: do_call(m_.func_type(in.index), in.index, nullptr); return;
     case Op::CallIndirect: do_call(m_.types[in.index], std::nullopt, &in); return;
     case Op::Drop: pop(); return;
     case Op::Select: do_select(); return;
