@@ -12,7 +12,9 @@
 //
 // <engine>: plain (no instrumentation), sandboxed (fuel metering and deadline checks, as
 // the plugin engine; fuel set once), sandboxed_timeout (the same with a 5 s timeout, so
-// every outermost call arms and disarms the deadline watchdog as a plugin call does).
+// every outermost call arms and disarms the deadline watchdog as a plugin call does);
+// jit, jit_sandboxed_timeout: plain and sandboxed_timeout with the baseline compiler's
+// machine code (EngineConfig::jit), the latter the plugin engine's configuration.
 // Loop benchmarks report time per call (counter ns_per_call, CPU time).
 #include <benchmark/benchmark.h>
 
@@ -32,7 +34,9 @@ namespace {
 
 using namespace midimon::wasm;
 
-enum class Mode { Plain, Sandboxed, SandboxedTimeout };
+enum class Mode { Plain, Sandboxed, SandboxedTimeout, Jit, JitSandboxedTimeout };
+bool sandboxed(Mode m) { return m != Mode::Plain && m != Mode::Jit; }
+bool timeout(Mode m) { return m == Mode::SandboxedTimeout || m == Mode::JitSandboxedTimeout; }
 
 constexpr int32_t kLoopCalls = 10000;
 
@@ -45,7 +49,8 @@ struct Fixture {
 
   explicit Fixture(Mode mode) {
     EngineConfig config;
-    config.fuel_metering = config.deadline_checks = mode != Mode::Plain;
+    config.fuel_metering = config.deadline_checks = sandboxed(mode);
+    config.jit = mode == Mode::Jit || mode == Mode::JitSandboxedTimeout;
     engine = std::make_unique<Engine>(config);
     std::ifstream in(MIDIMON_CALL_BENCH_WASM, std::ios::binary);
     const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -55,8 +60,8 @@ struct Fixture {
       return;
     }
     store = std::make_unique<Store>(*engine);
-    if (mode != Mode::Plain) (void)store->set_fuel(UINT64_MAX);
-    if (mode == Mode::SandboxedTimeout) (void)store->set_timeout(std::chrono::seconds(5));
+    if (sandboxed(mode)) (void)store->set_fuel(UINT64_MAX);
+    if (timeout(mode)) (void)store->set_timeout(std::chrono::seconds(5));
     Linker linker;
     linker.define_func(*store, "bench", "inc", FuncType{{ValType::I32}, {ValType::I32}},
                        [](Caller&, const Value* args, Value* results) {
@@ -125,7 +130,8 @@ void BM_Loop(benchmark::State& state, Mode mode, const char* export_name) {
 
 void register_all() {
   const std::pair<Mode, const char*> modes[] = {
-      {Mode::Plain, "plain"}, {Mode::Sandboxed, "sandboxed"}, {Mode::SandboxedTimeout, "sandboxed_timeout"}};
+      {Mode::Plain, "plain"}, {Mode::Sandboxed, "sandboxed"}, {Mode::SandboxedTimeout, "sandboxed_timeout"},
+      {Mode::Jit, "jit"}, {Mode::JitSandboxedTimeout, "jit_sandboxed_timeout"}};
   for (auto [mode, name] : modes) {
     const std::string suffix = std::string("/") + name;
     benchmark::RegisterBenchmark(("BM_StoreCallNop" + suffix).c_str(), BM_StoreCallNop, mode);

@@ -4,39 +4,34 @@
 // checks, memory.grow and the bulk operations, the float ops with wasm's own rules).
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
-#include "jit.h"
 #include "opcodes.h"
 #include "trap.h"
 #include "value.h"
+
+namespace midimon::wasm {
+class Instance;
+class Store;
+struct FuncInst;
+}  // namespace midimon::wasm
 
 namespace midimon::wasm::jit_detail {
 
 // TrapKind values fit in a byte; this one says "the full Trap is in JitCtx::trap".
 inline constexpr uint8_t kTrapInDetail = 0xFF;
 
-// One run of translated code (jit_invoke): every translated frame gets a pointer to it.
+// What translated code needs beyond the store's ExecState, kept inside it
+// (ExecState::jit), so that r15 = &exec.jit reaches both: this struct's fields at
+// positive offsets, ExecState's (depth, fuel, stack_end, interrupt, call_limit) at
+// fixed offsets from it, read and written in place. Set by each jit_invoke (and put back
+// when it returns, for the activation it is nested in).
 struct JitCtx {
-  Value* stack_end = nullptr;     // a frame must end at or below this
   uintptr_t native_limit = 0;     // rsp below this: "call stack exhausted"
-  // The fuel left (engines with fuel metering): ExecState::fuel while translated code
-  // runs. A function keeps it in rbp and writes it back here around every call and on
-  // return or trap.
-  int64_t fuel = 0;
-  uint32_t depth = 0;             // wasm call depth, as ExecState::depth
-  uint32_t max_depth = 0;
+  uint32_t max_depth = 0;         // StoreLimits::max_call_depth
   uint8_t trap_kind = 0;          // set with status 1: a TrapKind or kTrapInDetail
-  bool deadline_checks = false;   // the engine's: poll `interrupt` after host calls too
-  // ExecState::interrupt of the store: non-zero once a deadline has passed. Code
-  // translated with deadline checks polls it at every function entry and loop header.
-  const std::atomic<uint32_t>* interrupt = nullptr;
-  // ExecState::call_limit of the store: the value stack's end until a deadline passes,
-  // then 0. With deadline checks a function's entry compares its frame with this instead
-  // of stack_end, which makes the frame check the entry's deadline poll as well.
-  const std::atomic<uintptr_t>* call_limit = nullptr;
+  bool deadline_checks = false;   // the engine's: poll the flag after host calls too
   Store* store = nullptr;
   Trap* trap = nullptr;           // the detail of a kTrapInDetail trap
 };

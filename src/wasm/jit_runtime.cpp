@@ -74,6 +74,8 @@ void set_f64(Value& v, double f) { v.bits = std::bit_cast<uint64_t>(f); }
 
 }  // namespace
 
+// The depth and the fuel are ExecState's, kept current by the translated code (the fuel
+// written back before every call), so a host function or a nested interpreter sees them.
 uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
   Store& store = *ctx->store;
   Store::ExecState& exec = store.exec();
@@ -82,18 +84,15 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
   if (callee->is_host()) {
     const size_t np = callee->param_slots, nr = callee->result_slots;
     Value* res = nfp + np;  // scratch: results must not overwrite unread arguments
-    if (res + nr > ctx->stack_end) return fail(ctx, TrapKind::CallStackExhausted);
+    if (res + nr > exec.stack_end) return fail(ctx, TrapKind::CallStackExhausted);
     exec.sp = res + nr;
-    exec.depth = ctx->depth;
-    exec.fuel = ctx->fuel;  // the host may read or take fuel through the store
     Caller c{store, caller};
     Trap t = callee->host(c, nfp, res);
-    ctx->fuel = exec.fuel;
     exec.sp = saved_sp;
     exec.depth = saved_depth;
     if (!t.ok()) return fail(ctx, std::move(t));
     // A host function may have blocked past the deadline.
-    if (ctx->deadline_checks && ctx->interrupt->load(std::memory_order_relaxed) != 0) {
+    if (ctx->deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0) {
       return fail(ctx, TrapKind::DeadlineExceeded);
     }
     for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
@@ -106,10 +105,7 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
   if (JitEntry fn = callee->code->jit) return fn(nfp, callee->instance, ctx);
   // Interpreted: a nested interpreter activation on the frames above this one.
   exec.sp = nfp;
-  exec.depth = ctx->depth;
-  exec.fuel = ctx->fuel;
   Trap t = interpret(store, callee, nfp, nfp);
-  ctx->fuel = exec.fuel;
   exec.sp = saved_sp;
   exec.depth = saved_depth;
   if (!t.ok()) return fail(ctx, std::move(t));
@@ -264,24 +260,24 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   }
   for (uint32_t i = 0; i < func->param_slots; ++i) fp[i] = args[i];
   Trap detail;
-  JitCtx ctx;
-  ctx.stack_end = exec.stack_end;
+  // A host function called from translated code may call back into wasm: this
+  // activation's context is put back for it afterwards.
+  const JitCtx outer = exec.jit;
+  JitCtx& ctx = exec.jit;
   ctx.native_limit = jit_detail::native_limit();
-  ctx.depth = exec.depth;
   ctx.max_depth = store.limits().max_call_depth;
   ctx.store = &store;
   ctx.trap = &detail;
+  ctx.trap_kind = 0;
   ctx.deadline_checks = store.engine().config().deadline_checks;
-  ctx.fuel = exec.fuel;
-  ctx.interrupt = &exec.interrupt;
-  ctx.call_limit = &exec.call_limit;
   const uint32_t status = cf->jit(fp, func->instance, &ctx);
-  exec.fuel = ctx.fuel;
+  const uint8_t trap_kind = ctx.trap_kind;
+  exec.jit = outer;
   exec.sp = fp;
   exec.depth = saved_depth;
   if (status != 0) {
-    if (ctx.trap_kind == jit_detail::kTrapInDetail) return detail;
-    return Trap(static_cast<TrapKind>(ctx.trap_kind));
+    if (trap_kind == jit_detail::kTrapInDetail) return detail;
+    return Trap(static_cast<TrapKind>(trap_kind));
   }
   for (uint32_t i = 0; i < func->result_slots; ++i) results[i] = fp[i];
   return Trap();

@@ -31,6 +31,7 @@
 #include "jit_abi.h"
 #include "module_info.h"
 #include "runtime.h"
+#include "store.h"
 
 namespace midimon::wasm {
 
@@ -68,15 +69,20 @@ constexpr int32_t kFuncCode = static_cast<int32_t>(offsetof(FuncInst, code));
 constexpr int32_t kFuncInstance = static_cast<int32_t>(offsetof(FuncInst, instance));
 constexpr int32_t kCodeJit = static_cast<int32_t>(offsetof(CompiledFunc, jit));
 constexpr int32_t kGlobalValue = static_cast<int32_t>(offsetof(GlobalInst, value));
+// r15 = &ExecState::jit: ExecState's own fields at fixed (possibly negative) offsets.
+using Exec = Store::ExecState;
+constexpr int32_t exec_field(size_t off) {
+  return static_cast<int32_t>(static_cast<int64_t>(off) - static_cast<int64_t>(offsetof(Exec, jit)));
+}
+constexpr int32_t kCtxStackEnd = exec_field(offsetof(Exec, stack_end));
+constexpr int32_t kCtxDepth = exec_field(offsetof(Exec, depth));
+constexpr int32_t kCtxInterrupt = exec_field(offsetof(Exec, interrupt));
+constexpr int32_t kCtxFuel = exec_field(offsetof(Exec, fuel));
+constexpr int32_t kCtxCallLimit = exec_field(offsetof(Exec, call_limit));
 #pragma GCC diagnostic pop
-constexpr int32_t kCtxStackEnd = offsetof(JitCtx, stack_end);
 constexpr int32_t kCtxNativeLimit = offsetof(JitCtx, native_limit);
-constexpr int32_t kCtxDepth = offsetof(JitCtx, depth);
 constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
 constexpr int32_t kCtxTrapKind = offsetof(JitCtx, trap_kind);
-constexpr int32_t kCtxInterrupt = offsetof(JitCtx, interrupt);
-constexpr int32_t kCtxFuel = offsetof(JitCtx, fuel);
-constexpr int32_t kCtxCallLimit = offsetof(JitCtx, call_limit);
 
 const x86::Gp kFp = x86::rbx, kInst = x86::r12, kMemB = x86::r13, kMemS = x86::r14, kCtx = x86::r15,
                kFuel = x86::rbp;
@@ -185,7 +191,7 @@ class Translator {
   std::vector<Entry> stack_;
   std::vector<Ctl> ctls_;
   Label trap_labels_[kTrapKinds];
-  Label propagate_, pop_and_ret_, frame_label_;
+  Label propagate_, pop_and_ret_, frame_label_, limit_hit_;
   size_t pc_ = 0;  // index of the instruction being translated
 
   static void check_type(ValType t) {
@@ -388,8 +394,7 @@ class Translator {
   // The deadline poll (engines with deadline checks): the store's interrupt flag.
   void poll() {
     if (!deadline_) return;
-    a_->mov(x86::rax, x86::qword_ptr(kCtx, kCtxInterrupt));
-    a_->cmp(x86::dword_ptr(x86::rax), 0);
+    a_->cmp(x86::dword_ptr(kCtx, kCtxInterrupt), 0);
     a_->jne(trap(TrapKind::DeadlineExceeded));
   }
   void call_helper(const void* fn) {
@@ -414,14 +419,12 @@ class Translator {
     // The frame's end (its size is known at the end: read from after the code).
     a.mov(x86::rax, x86::qword_ptr(frame_label_));
     a.add(x86::rax, kFp);
-    Label limit_hit;
     if (deadline_) {
       // Against ExecState::call_limit: 0 once a deadline has passed, so the check is
-      // this call's deadline poll too; its rare path tells the two apart.
-      limit_hit = a.newLabel();
-      a.mov(x86::rcx, x86::qword_ptr(kCtx, kCtxCallLimit));
-      a.cmp(x86::rax, x86::qword_ptr(x86::rcx));
-      a.ja(limit_hit);
+      // this call's deadline poll too; its rare path (epilogue) tells the two apart.
+      limit_hit_ = a.newLabel();
+      a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxCallLimit));
+      a.ja(limit_hit_);
     } else {
       a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
       a.ja(trap(TrapKind::CallStackExhausted));
@@ -433,15 +436,7 @@ class Translator {
     a.jae(trap(TrapKind::CallStackExhausted));
     a.inc(x86::eax);
     a.mov(x86::dword_ptr(kCtx, kCtxDepth), x86::eax);
-    Label entered = a.newLabel();
-    if (deadline_) {
-      a.jmp(entered);
-      a.bind(limit_hit);  // rax: the frame's end
-      a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
-      a.ja(trap(TrapKind::CallStackExhausted));
-      a.jmp(trap(TrapKind::DeadlineExceeded));
-    }
-    a.bind(entered);
+
     // Declared locals start at zero.
     const uint32_t nz = nl_ - np_;
     if (nz > 0 && nz <= 16) {
@@ -472,6 +467,12 @@ class Translator {
     a.pop(x86::rbp);
     a.pop(x86::rbx);
     a.ret();
+    if (deadline_) {
+      a.bind(limit_hit_);  // the entry's frame check failed; rax: the frame's end
+      a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackEnd));
+      a.ja(trap(TrapKind::CallStackExhausted));
+      a.jmp(trap(TrapKind::DeadlineExceeded));
+    }
     // A charge that does not fit is not taken: the fuel keeps what was left.
     for (const auto& [stub, cost] : fuel_stubs_) {
       a.bind(stub);

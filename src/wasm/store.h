@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "instance.h"
+#include "jit_abi.h"
 #include "module.h"
 #include "result.h"
 #include "runtime.h"
@@ -124,6 +125,9 @@ class Store {
         mem_limit.store(0, std::memory_order_relaxed);
       }
     }
+    // The baseline compiler's state of the running call (jit_abi.h), next to the fields
+    // above that its code reads and writes in place.
+    jit_detail::JitCtx jit;
     // Allocates the stack on first use (Store::call, before it resets call_limit).
     void ensure_stack(uint64_t slots) {
       if (stack) return;
