@@ -70,7 +70,7 @@ LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat, bo
   }
   const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   EngineConfig plain_config, fuel_config, deadline_config;
-  plain_config.jit = jit;
+  plain_config.jit = fuel_config.jit = deadline_config.jit = jit;
   fuel_config.fuel_metering = true;
   deadline_config.deadline_checks = true;
   Loaded modes[3] = {load_kernel(bytes, plain_config), load_kernel(bytes, fuel_config),

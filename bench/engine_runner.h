@@ -24,8 +24,7 @@ Timing run_on_engine(const std::string& wasm_file, int n, int repeat);
 struct LimitTimings {
   Timing plain, fuel, deadline;
 };
-// `jit`: the plain mode uses the baseline compiler (EngineConfig::jit); the fuel and
-// deadline modes are interpreted either way.
+// `jit`: every mode runs the baseline compiler's machine code (EngineConfig::jit).
 LimitTimings run_limit_modes(const std::string& wasm_file, int n, int repeat, bool jit = false);
 
 }  // namespace midimon::bench

@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-node", no_node, "Skip the node (V8) baseline");
   bool jit = false;
   app.add_flag("--jit", jit,
-               "The engine column runs the baseline compiler's machine code (EngineConfig::jit); "
-               "fuel and deadline stay interpreted, so their overheads are not meaningful then");
+               "Run the engine (plain, fuel and deadline) as the baseline compiler's machine code "
+               "(EngineConfig::jit) instead of the interpreter");
   app.add_option("--wasm-dir", wasm_dir, "Directory with the kernels' .wasm files");
   app.add_option("--node-runner", node_runner, "Path of node_runner.mjs");
   try {
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
             << " hardware threads\n";
   std::cout << "native: clang-14 -O2 (x86-64); wasm: clang-14 --target=wasm32 -O2 -nostdlib; best of "
             << repeat << (quick ? "; QUICK sizes (not a measurement)" : "") << "\n";
-  if (jit) std::cout << "engine: the baseline compiler (--jit); fuel and deadline columns interpreted\n";
+  if (jit) std::cout << "engine: the baseline compiler's machine code (--jit), in every mode\n";
   std::cout << "node: " << (node.empty() ? (no_node ? "skipped (--no-node)" : "not found on PATH") : node)
             << "\n\n";
 

@@ -2,6 +2,9 @@
 // calls it cannot make natively, and the instructions it leaves to C++ (each with the
 // interpreter's semantics, from numeric.h and the runtime objects).
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -24,11 +27,34 @@ namespace {
 // functions it calls.
 constexpr uintptr_t kNativeReserve = 256 * 1024;
 
+}  // namespace
+}  // namespace jit_detail
+}  // namespace midimon::wasm
+
+// glibc: the main thread's stack top (its highest address in use at start).
+extern "C" void* __libc_stack_end;
+
+namespace midimon::wasm {
+namespace jit_detail {
+namespace {
+
 // The lowest address translated code may push to on this thread: the stack's low end
-// plus the reserve. Found once per thread (pthread_getattr_np reads /proc for the main
-// thread).
+// plus the reserve. Found once per thread. The main thread's stack is its top minus
+// RLIMIT_STACK, the size the kernel lets it grow to (pthread_getattr_np would read
+// /proc/self/maps for it: 40,000 instructions and a few syscalls, a fifth of a
+// `midimon wasm run`'s own work); other threads' come from their attributes.
 uintptr_t native_limit() {
   thread_local uintptr_t limit = [] {
+    if (static_cast<pid_t>(syscall(SYS_gettid)) == getpid()) {
+      rlimit rl{};
+      const size_t kDefault = 8u << 20;
+      size_t size = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                        ? static_cast<size_t>(rl.rlim_cur)
+                        : kDefault;
+      size = std::min<size_t>(size, 1u << 30);
+      const uintptr_t top = reinterpret_cast<uintptr_t>(__libc_stack_end);
+      if (top > size) return top - size + std::min<uintptr_t>(kNativeReserve, size / 2);
+    }
     pthread_attr_t attr;
     void* low = nullptr;
     size_t size = 0;
