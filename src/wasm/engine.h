@@ -29,9 +29,10 @@ struct EngineConfig {
   // compiler on all of them).
   bool lazy_compilation = true;
 
-  // Translate each function to x86-64 machine code as well (jit.h) and run that. Takes
-  // effect only on x86-64 and with fuel_metering and deadline_checks both off; functions
-  // the translator does not cover (SIMD) stay interpreted.
+  // Translate each function to x86-64 machine code as well (jit.h) and run that, fuel and
+  // deadlines included. Takes effect only on x86-64; functions the translator does not
+  // cover (SIMD, v128 values) stay interpreted. The plugin engine and `midimon wasm run`
+  // set it.
   bool jit = false;
 };
 

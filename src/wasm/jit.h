@@ -6,9 +6,9 @@
 // be in its slot. Calls between translated functions are native calls; anything else
 // (host functions, functions left to the interpreter) goes through jit_runtime.cpp.
 //
-// Used only when EngineConfig::jit is set, on x86-64, and without fuel metering (whose
-// per-block charges live in the interpreter's internal code). Deadline checks are polls of
-// the store's interrupt flag at function entries and loop headers.
+// Used when EngineConfig::jit is set, on x86-64. With fuel metering the code charges each
+// block on entry (docs/limits.md, "Fuel"); with deadline checks it polls the store's
+// interrupt flag at loop headers and compares each function's frame with call_limit.
 // A function the translator does not cover (SIMD, v128 values) stays interpreted.
 #pragma once
 
@@ -35,8 +35,7 @@ struct JitCodeDeleter {
 };
 using JitCodePtr = std::unique_ptr<JitCode, JitCodeDeleter>;
 
-// Is machine code used with this configuration (EngineConfig::jit, x86-64, no fuel
-// metering)? With deadline checks, the code polls at function entries and loop headers.
+// Is machine code used with this configuration (EngineConfig::jit, on x86-64)?
 bool jit_enabled(const EngineConfig& config);
 
 // Translates function `func_index` (a defined function; `decoded` validated). Returns

@@ -6,8 +6,9 @@
 //   r12  the running Instance*
 //   r13  memory 0's base, r14 its size in bytes (reloaded after every call, memory.grow
 //        and helper: any of them may grow it)
-//   r15  the JitCtx* of the run (jit_abi.h)
-//   rbp  the fuel left, with fuel metering (JitCtx::fuel across calls)
+//   r15  &ExecState::jit of the store (jit_abi.h): the JitCtx, and ExecState's depth,
+//        fuel, stack end, interrupt flag and call_limit at fixed offsets from it
+//   rbp  the fuel left, with fuel metering (ExecState::fuel across calls)
 //   rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-xmm1: scratch within one instruction
 // A function is called with rdi = its frame (arguments in its first slots), rsi = its
 // instance, rdx = the context, and returns 0 in eax, or 1 for a trap (recorded in the
