@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "bulk_ops.h"
 #include "code.h"
 #include "instance.h"
 #include "numeric.h"
@@ -1220,33 +1221,22 @@ L_TableGrow: {
   NEXT();
 }
 L_TableFill: {
-  TableInst* tab = inst->tables[pc[5]];
-  const uint64_t i = SLOT(1).i32, n = SLOT(3).i32;
-  if (UNLIKELY(i + n > tab->elems.size())) TRAP(TrapKind::OutOfBoundsTableAccess);
-  const Ref v = SLOT(2).ref;
-  for (uint64_t k = 0; k < n; ++k) tab->elems[i + k] = v;
+  const TrapKind k = bulk::table_fill(*inst->tables[pc[5]], SLOT(1).i32, SLOT(2).ref, SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 6;
   NEXT();
 }
 L_TableCopy: {
-  TableInst* dt = inst->tables[pc[5]];
-  TableInst* st = inst->tables[pc[6]];
-  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  if (UNLIKELY(s + n > st->elems.size() || d + n > dt->elems.size())) {
-    TRAP(TrapKind::OutOfBoundsTableAccess);
-  }
-  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(Ref));
+  const TrapKind k = bulk::table_copy(*inst->tables[pc[5]], *inst->tables[pc[6]], SLOT(1).i32,
+                                      SLOT(2).i32, SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 7;
   NEXT();
 }
 L_TableInit: {
-  TableInst* tab = inst->tables[pc[6]];
-  const ElemInst& e = inst->elems[pc[5]];
-  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  if (UNLIKELY(s + n > e.refs.size() || d + n > tab->elems.size())) {
-    TRAP(TrapKind::OutOfBoundsTableAccess);
-  }
-  if (n) std::memcpy(tab->elems.data() + d, e.refs.data() + s, n * sizeof(Ref));
+  const TrapKind k = bulk::table_init(*inst->tables[pc[6]], inst->elems[pc[5]], SLOT(1).i32,
+                                      SLOT(2).i32, SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 7;
   NEXT();
 }
@@ -1470,12 +1460,11 @@ L_MemoryGrow: {
   NEXT();
 }
 L_MemoryInit: {
-  const DataInst& data = inst->datas[pc[5]];
-  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
   // Bulk operations check the real size: no deadline poll (the compiler never counts
   // them as one, code.h).
-  if (UNLIKELY(s + n > data.bytes.size() || d + n > *msize_p)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  if (n) std::memcpy(mb + d, data.bytes.data() + s, n);
+  const TrapKind k = bulk::memory_init(mb, *msize_p, inst->datas[pc[5]], SLOT(1).i32, SLOT(2).i32,
+                                       SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 6;
   NEXT();
 }
@@ -1484,17 +1473,14 @@ L_DataDrop:
   pc += 3;
   NEXT();
 L_MemoryCopy: {
-  const uint64_t d = SLOT(1).i32, s = SLOT(2).i32, n = SLOT(3).i32;
-  const uint64_t msize = *msize_p;
-  if (UNLIKELY(s + n > msize || d + n > msize)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  if (n) std::memmove(mb + d, mb + s, n);
+  const TrapKind k = bulk::memory_copy(mb, *msize_p, SLOT(1).i32, SLOT(2).i32, SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 5;
   NEXT();
 }
 L_MemoryFill: {
-  const uint64_t d = SLOT(1).i32, n = SLOT(3).i32;
-  if (UNLIKELY(d + n > *msize_p)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  if (n) std::memset(mb + d, static_cast<int>(SLOT(2).i32 & 0xff), n);
+  const TrapKind k = bulk::memory_fill(mb, *msize_p, SLOT(1).i32, SLOT(2).i32, SLOT(3).i32);
+  if (UNLIKELY(k != TrapKind::None)) TRAP(k);
   pc += 5;
   NEXT();
 }

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstring>
 
+#include "bulk_ops.h"
 #include "code.h"
 #include "instance.h"
 #include "interpreter.h"
@@ -76,6 +77,7 @@ uint32_t fail(JitCtx* ctx, TrapKind k) {
   ctx->trap_kind = static_cast<uint8_t>(k);
   return 1;
 }
+uint32_t fail_if(JitCtx* ctx, TrapKind k) { return k == TrapKind::None ? 0 : fail(ctx, k); }
 uint32_t fail(JitCtx* ctx, Trap t) {
   *ctx->trap = std::move(t);
   ctx->trap_kind = kTrapInDetail;
@@ -201,26 +203,17 @@ uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op) {
     }
     case Op::MemoryInit: {
       MemoryInst* mem = inst->memories[0];
-      const DataInst& data = inst->datas[op->imm];
-      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
-      if (s + n > data.bytes.size() || d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
-      if (n) std::memcpy(mem->base + d, data.bytes.data() + s, n);
-      return 0;
+      return fail_if(ctx, bulk::memory_init(mem->base, mem->size, inst->datas[op->imm], a.i32,
+                                            fp[op->b].i32, fp[op->c].i32));
     }
     case Op::DataDrop: inst->datas[op->imm].bytes = {}; return 0;
     case Op::MemoryCopy: {
       MemoryInst* mem = inst->memories[0];
-      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
-      if (s + n > mem->size || d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
-      if (n) std::memmove(mem->base + d, mem->base + s, n);
-      return 0;
+      return fail_if(ctx, bulk::memory_copy(mem->base, mem->size, a.i32, fp[op->b].i32, fp[op->c].i32));
     }
     case Op::MemoryFill: {
       MemoryInst* mem = inst->memories[0];
-      const uint64_t d = a.i32, n = fp[op->c].i32;
-      if (d + n > mem->size) return fail(ctx, TrapKind::OutOfBoundsMemoryAccess);
-      if (n) std::memset(mem->base + d, static_cast<int>(fp[op->b].i32 & 0xff), n);
-      return 0;
+      return fail_if(ctx, bulk::memory_fill(mem->base, mem->size, a.i32, fp[op->b].i32, fp[op->c].i32));
     }
     case Op::TableGet: {
       TableInst* tab = inst->tables[op->imm];
@@ -240,30 +233,14 @@ uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op) {
       dst.bits = static_cast<uint32_t>(tab->grow(fp[op->b].i32, a.ref));
       return 0;
     }
-    case Op::TableFill: {
-      TableInst* tab = inst->tables[op->imm];
-      const uint64_t i = a.i32, n = fp[op->c].i32;
-      if (i + n > tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
-      const Ref v = fp[op->b].ref;
-      for (uint64_t k = 0; k < n; ++k) tab->elems[i + k] = v;
-      return 0;
-    }
-    case Op::TableCopy: {
-      TableInst* dt = inst->tables[op->imm];
-      TableInst* st = inst->tables[op->imm2];
-      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
-      if (s + n > st->elems.size() || d + n > dt->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
-      if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(Ref));
-      return 0;
-    }
-    case Op::TableInit: {
-      TableInst* tab = inst->tables[op->imm2];
-      const ElemInst& e = inst->elems[op->imm];
-      const uint64_t d = a.i32, s = fp[op->b].i32, n = fp[op->c].i32;
-      if (s + n > e.refs.size() || d + n > tab->elems.size()) return fail(ctx, TrapKind::OutOfBoundsTableAccess);
-      if (n) std::memcpy(tab->elems.data() + d, e.refs.data() + s, n * sizeof(Ref));
-      return 0;
-    }
+    case Op::TableFill:
+      return fail_if(ctx, bulk::table_fill(*inst->tables[op->imm], a.i32, fp[op->b].ref, fp[op->c].i32));
+    case Op::TableCopy:
+      return fail_if(ctx, bulk::table_copy(*inst->tables[op->imm], *inst->tables[op->imm2], a.i32,
+                                           fp[op->b].i32, fp[op->c].i32));
+    case Op::TableInit:
+      return fail_if(ctx, bulk::table_init(*inst->tables[op->imm2], inst->elems[op->imm], a.i32,
+                                           fp[op->b].i32, fp[op->c].i32));
     case Op::ElemDrop: inst->elems[op->imm].refs.clear(); return 0;
     default:
       return fail(ctx, Trap::host("internal error: no machine-code helper for " +

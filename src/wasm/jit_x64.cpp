@@ -1045,38 +1045,40 @@ class Translator {
     a.mov(q(push_result()), x86::rax);
   }
 
+  // clz / ctz without lzcnt/tzcnt (not in baseline x86-64): bsr / bsf, whose result is
+  // undefined for 0, with the answer for 0 put in by cmovz. clz = (bits - 1) - bsr.
+  void count_zeros(const Entry& x, bool wide, bool leading) {
+    x86::Assembler& a = *a_;
+    const uint32_t bits = wide ? 64 : 32;
+    const x86::Gp r = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+    const x86::Gp c = wide ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
+    const x86::Gp v = wide ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+    if (wide) {
+      load64(x86::rdx, x);
+    } else {
+      load32(x86::edx, x);
+    }
+    if (leading) {
+      a.mov(c, -1);
+      a.bsr(r, v);
+      a.cmovz(r, c);
+      a.neg(r);
+      a.add(r, bits - 1);
+    } else {
+      a.mov(c, bits);
+      a.bsf(r, v);
+      a.cmovz(r, c);
+    }
+  }
+
   void int_unary(Op op) {
     x86::Assembler& a = *a_;
     const Entry x = pop();
     switch (op) {
-      case Op::I32Clz:
-        load32(x86::edx, x);
-        a.mov(x86::ecx, -1);
-        a.bsr(x86::eax, x86::edx);
-        a.cmovz(x86::eax, x86::ecx);
-        a.neg(x86::eax);
-        a.add(x86::eax, 31);
-        break;
-      case Op::I32Ctz:
-        load32(x86::edx, x);
-        a.mov(x86::ecx, 32);
-        a.bsf(x86::eax, x86::edx);
-        a.cmovz(x86::eax, x86::ecx);
-        break;
-      case Op::I64Clz:
-        load64(x86::rdx, x);
-        a.mov(x86::rcx, -1);
-        a.bsr(x86::rax, x86::rdx);
-        a.cmovz(x86::rax, x86::rcx);
-        a.neg(x86::rax);
-        a.add(x86::rax, 63);
-        break;
-      case Op::I64Ctz:
-        load64(x86::rdx, x);
-        a.mov(x86::ecx, 64);
-        a.bsf(x86::rax, x86::rdx);
-        a.cmovz(x86::rax, x86::rcx);
-        break;
+      case Op::I32Clz: count_zeros(x, false, true); break;
+      case Op::I32Ctz: count_zeros(x, false, false); break;
+      case Op::I64Clz: count_zeros(x, true, true); break;
+      case Op::I64Ctz: count_zeros(x, true, false); break;
       case Op::I32WrapI64: load32(x86::eax, x); break;
       case Op::I64ExtendI32U: load32(x86::eax, x); break;
       case Op::I64ExtendI32S: load32(x86::eax, x); a.movsxd(x86::rax, x86::eax); break;
