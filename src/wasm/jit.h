@@ -44,8 +44,9 @@ bool jit_enabled(const EngineConfig& config);
 JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
                        const EngineConfig& config, std::string* why);
 
-// The native entry of translated code: fp, the instance, the run's context.
-using JitEntry = uint32_t (*)(Value* fp, Instance* inst, void* ctx);
+// The native entry of translated code. It follows the compiler's own convention
+// (jit_x64.cpp), not the C one: the host enters it only through jit_detail::enter.
+using JitEntry = const void*;
 JitEntry jit_entry(const JitCode& code);
 
 // Runs a translated function (func->code->jit set) from the host: the counterpart of

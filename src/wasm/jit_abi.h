@@ -45,6 +45,12 @@ struct SlowOp {
   uint32_t imm = 0, imm2 = 0;
 };
 
+// Runs translated code `fn` from C++: the one place where the host's calling convention
+// meets the compiler's (jit_x64.cpp). Saves the C callee-saved registers, loads the
+// registers translated code keeps (the context, the instance, memory 0, the fuel from
+// ExecState) and writes the fuel back. Returns 0, or 1 with the trap recorded in ctx.
+uint32_t enter(JitCtx* ctx, const void* fn, Value* fp, Instance* inst);
+
 // Each returns 0, or 1 with the trap recorded in ctx.
 uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller);
 uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op);

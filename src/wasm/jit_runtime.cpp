@@ -102,9 +102,33 @@ void set_f64(Value& v, double f) { v.bits = std::bit_cast<uint64_t>(f); }
 
 }  // namespace
 
+namespace {
+
+// Under deadline checks the bounds checks of translated code compare with
+// ExecState::mem_limit, which must be the running instance's memory size (or 0 after a
+// deadline): put back for `inst` after anything that may have changed it.
+void restore_mem_limit(JitCtx* ctx, Store::ExecState& exec, const Instance* inst) {
+  if (!ctx->deadline_checks) return;
+  const MemoryInst* m = inst->jit_view.memory0;
+  exec.set_mem_limit(m ? m->size : 0);
+}
+
+uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller);
+
+}  // namespace
+
 // The depth and the fuel are ExecState's, kept current by the translated code (the fuel
-// written back before every call), so a host function or a nested interpreter sees them.
+// written back before every call into C++), so a host function or a nested interpreter
+// sees them.
 uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
+  const uint32_t status = call_slow(ctx, callee, nfp, caller);
+  restore_mem_limit(ctx, ctx->store->exec(), caller);
+  return status;
+}
+
+namespace {
+
+uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
   Store& store = *ctx->store;
   Store::ExecState& exec = store.exec();
   Value* const saved_sp = exec.sp;
@@ -130,7 +154,8 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
     Trap t = compile_on_first_call(*callee);
     if (!t.ok()) return fail(ctx, std::move(t));
   }
-  if (JitEntry fn = callee->code->jit) return fn(nfp, callee->instance, ctx);
+  // Translated, of another instance (calls within one are native).
+  if (JitEntry fn = callee->code->jit) return enter(ctx, fn, nfp, callee->instance);
   // Interpreted: a nested interpreter activation on the frames above this one.
   exec.sp = nfp;
   Trap t = interpret(store, callee, nfp, nfp);
@@ -139,6 +164,8 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
   if (!t.ok()) return fail(ctx, std::move(t));
   return 0;
 }
+
+}  // namespace
 
 FuncInst* jit_resolve_indirect(JitCtx* ctx, Instance* inst, uint32_t table, uint32_t type_index,
                                uint32_t index) {
@@ -199,6 +226,7 @@ uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op) {
     case Op::MemoryGrow: {
       MemoryInst* mem = inst->memories[0];
       dst.bits = static_cast<uint32_t>(mem->grow(a.i32));
+      restore_mem_limit(ctx, ctx->store->exec(), inst);
       return 0;
     }
     case Op::MemoryInit: {
@@ -273,7 +301,7 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.trap = &detail;
   ctx.trap_kind = 0;
   ctx.deadline_checks = store.engine().config().deadline_checks;
-  const uint32_t status = cf->jit(fp, func->instance, &ctx);
+  const uint32_t status = jit_detail::enter(&ctx, cf->jit, fp, func->instance);
   const uint8_t trap_kind = ctx.trap_kind;
   exec.jit = outer;
   exec.sp = fp;

@@ -7,12 +7,18 @@
 //   r13  memory 0's base, r14 its size in bytes (reloaded after every call, memory.grow
 //        and helper: any of them may grow it)
 //   r15  &ExecState::jit of the store (jit_abi.h): the JitCtx, and ExecState's depth,
-//        fuel, stack end, interrupt flag and call_limit at fixed offsets from it
-//   rbp  the fuel left, with fuel metering (ExecState::fuel across calls)
+//        fuel, stack end, interrupt flag, call_limit and mem_limit at fixed offsets
+//   rbp  the fuel left, with fuel metering (written to ExecState::fuel only around
+//        calls into C++)
 //   rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-xmm1: scratch within one instruction
-// A function is called with rdi = its frame (arguments in its first slots), rsi = its
-// instance, rdx = the context, and returns 0 in eax, or 1 for a trap (recorded in the
-// context); results are left in the frame's first slots, as the interpreter leaves them.
+// The compiler's own calling convention, so that a call between translated functions
+// moves nothing it need not: the callee gets rdi = its frame (arguments in its first
+// slots) and the caller's r12-r15 and rbp, which belong to the run, not the frame: the
+// same instance (a call that may enter another instance goes through C++), memory,
+// context and the fuel, which the callee spends in place. It saves only rbx, and returns
+// 0 in eax, or 1 for a trap (recorded in the context); results are left in the frame's
+// first slots, as the interpreter leaves them. The host enters through one trampoline
+// (enter_trampoline), which saves the C callee-saved registers and sets up the others.
 //
 // The operand stack is tracked at compile time: each entry is a constant, or a slot to
 // read (its own position's slot, or a local's: local.get copies nothing). An entry is
@@ -80,6 +86,7 @@ constexpr int32_t kCtxDepth = exec_field(offsetof(Exec, depth));
 constexpr int32_t kCtxInterrupt = exec_field(offsetof(Exec, interrupt));
 constexpr int32_t kCtxFuel = exec_field(offsetof(Exec, fuel));
 constexpr int32_t kCtxCallLimit = exec_field(offsetof(Exec, call_limit));
+constexpr int32_t kCtxMemLimit = exec_field(offsetof(Exec, mem_limit));
 #pragma GCC diagnostic pop
 constexpr int32_t kCtxNativeLimit = offsetof(JitCtx, native_limit);
 constexpr int32_t kCtxMaxDepth = offsetof(JitCtx, max_depth);
@@ -156,6 +163,7 @@ class Translator {
     out_.slow_ops.reserve(slow);
 
     if (fuel_) block_costs();
+    if (deadline_) loop_polls();
     prologue();
     Ctl f;
     f.kind = Op::End;
@@ -164,7 +172,7 @@ class Translator {
     ctls_.push_back(f);
     body();
     epilogue();
-    JitEntry fn = nullptr;
+    void* fn = nullptr;
     if (asmjit::Error e = runtime().add(&fn, &code_); e != kErrorOk) {
       throw Unsupported{std::string("asmjit: ") + DebugUtils::errorAsString(e)};
     }
@@ -183,6 +191,9 @@ class Translator {
   // the out-of-line paths of the charges that do not fit.
   std::vector<uint32_t> cost_;
   std::vector<std::pair<Label, uint32_t>> fuel_stubs_;
+  // Deadline checks: whether the loop starting at each instruction index polls
+  // (loop_polls).
+  std::vector<bool> loop_poll_;
   ThrowOnError errors_;
   CodeHolder code_;
   std::unique_ptr<x86::Assembler> a_;
@@ -192,7 +203,13 @@ class Translator {
   std::vector<Entry> stack_;
   std::vector<Ctl> ctls_;
   Label trap_labels_[kTrapKinds];
-  Label propagate_, pop_and_ret_, frame_label_, limit_hit_;
+  Label propagate_, pop_and_ret_, frame_label_, limit_hit_, mem_fail_;
+  // Calls that go through C++ (call_func_in_rax), emitted after the function's code.
+  struct SlowCall {
+    Label entry, back;
+    uint32_t base;
+  };
+  std::vector<SlowCall> slow_calls_;
   size_t pc_ = 0;  // index of the instruction being translated
 
   static void check_type(ValType t) {
@@ -392,6 +409,100 @@ class Translator {
     if (fuel_) a_->mov(kFuel, x86::qword_ptr(kCtx, kCtxFuel));
   }
 
+  // Deadline checks: a loop polls at its header unless every turn that reaches one of
+  // its back-edges has run a load or store since the header, whose bounds check against
+  // mem_limit is a poll already (bounds_check_rcx). Found by following the structured
+  // control flow once: `ran` says a load or store certainly ran since the innermost
+  // loop's header on every path here (a branch to the end of a block or if passes on
+  // its value, the end takes the conjunction; whatever ran before a construct ran on
+  // every path through it). Calls do not count (a host function does not poll).
+  void loop_polls() {
+    loop_poll_.assign(instrs_.size(), false);
+    struct Open {
+      Op kind;
+      size_t at;         // the instruction that opened it
+      bool at_entry;     // `ran` when it was entered
+      bool join = true;  // the conjunction over the branches to its end (not loops)
+    };
+    std::vector<Open> open{{Op::End, 0, false}};
+    bool ran = false, dead = false;
+    uint32_t skip = 0;  // constructs opened inside dead code
+    auto branch = [&](uint32_t depth) {
+      Open& t = open[open.size() - 1 - depth];
+      if (t.kind == Op::Loop) {
+        if (!ran) loop_poll_[t.at] = true;
+      } else {
+        t.join = t.join && ran;
+      }
+    };
+    auto close = [&](bool falls_in) {
+      const Open o = open.back();
+      open.pop_back();
+      if (o.kind == Op::Loop) {
+        ran = (falls_in && ran) || o.at_entry;  // only falling out leaves a loop
+      } else if (o.kind == Op::If) {
+        ran = o.at_entry;  // no else: the false edge runs nothing
+      } else {
+        ran = (o.join && (!falls_in || ran)) || o.at_entry;
+      }
+    };
+    for (size_t i = 0; i < instrs_.size(); ++i) {
+      const Instr& in = instrs_[i];
+      const Op op = in.op;
+      if (dead) {
+        if (op == Op::Block || op == Op::Loop || op == Op::If) {
+          ++skip;
+        } else if (op == Op::Else && skip == 0) {
+          dead = false;
+          open.back().kind = Op::Else;
+          ran = open.back().at_entry;
+        } else if (op == Op::End) {
+          if (skip > 0) {
+            --skip;
+          } else {
+            dead = false;
+            close(false);
+          }
+        }
+        continue;
+      }
+      if ((op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32)) {
+        ran = true;
+        continue;
+      }
+      switch (op) {
+        case Op::Block: open.push_back({op, i, ran}); break;
+        case Op::Loop:
+          open.push_back({op, i, ran});
+          ran = false;
+          break;
+        case Op::If: open.push_back({op, i, ran}); break;
+        case Op::Else: {
+          Open& o = open.back();
+          o.join = o.join && ran;  // the then arm's end
+          o.kind = Op::Else;       // its else arm: no implicit false edge to the end
+          ran = o.at_entry;
+          break;
+        }
+        case Op::End:
+          if (open.size() == 1) break;
+          close(true);
+          break;
+        case Op::BrIf: branch(in.index); break;
+        case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
+          if (op == Op::Br) branch(in.index);
+          if (op == Op::BrTable) {
+            for (uint32_t t : in.targets) branch(t);
+            branch(in.index);
+          }
+          dead = true;
+          skip = 0;
+          break;
+        default: break;
+      }
+    }
+  }
+
   // The deadline poll (engines with deadline checks): the store's interrupt flag.
   void poll() {
     if (!deadline_) return;
@@ -404,19 +515,11 @@ class Translator {
   }
 
   // --- function entry and exit ---
+  // The caller's r12-r15 and rbp are this call's too (the convention at the top).
   void prologue() {
     x86::Assembler& a = *a_;
-    a.push(x86::rbx);
-    a.push(x86::rbp);
-    a.push(x86::r12);
-    a.push(x86::r13);
-    a.push(x86::r14);
-    a.push(x86::r15);
-    a.sub(x86::rsp, 8);  // 16-byte alignment for the calls this code makes
+    a.push(x86::rbx);  // also aligns rsp to 16 bytes for the calls this code makes
     a.mov(kFp, x86::rdi);
-    a.mov(kInst, x86::rsi);
-    a.mov(kCtx, x86::rdx);
-    fuel_in();  // first: every trap below writes it back
     // The frame's end (its size is known at the end: read from after the code).
     a.mov(x86::rax, x86::qword_ptr(frame_label_));
     a.add(x86::rax, kFp);
@@ -449,7 +552,6 @@ class Translator {
       a.xor_(x86::eax, x86::eax);
       a.rep().stosq();
     }
-    reload_memory();
     charge(0);
   }
 
@@ -457,15 +559,8 @@ class Translator {
     x86::Assembler& a = *a_;
     a.bind(ctls_[0].label);
     a.dec(x86::dword_ptr(kCtx, kCtxDepth));
-    fuel_out();
     a.xor_(x86::eax, x86::eax);
     a.bind(pop_and_ret_);
-    a.add(x86::rsp, 8);
-    a.pop(x86::r15);
-    a.pop(x86::r14);
-    a.pop(x86::r13);
-    a.pop(x86::r12);
-    a.pop(x86::rbp);
     a.pop(x86::rbx);
     a.ret();
     if (deadline_) {
@@ -480,11 +575,17 @@ class Translator {
       a.add(kFuel, static_cast<int32_t>(cost));
       a.jmp(trap(TrapKind::FuelExhausted));
     }
+    if (mem_fail_.isValid()) {
+      // A bounds check against mem_limit failed (address()); rcx: the access's end.
+      a.bind(mem_fail_);
+      a.cmp(x86::rcx, kMemS);
+      a.ja(trap(TrapKind::OutOfBoundsMemoryAccess));
+      a.jmp(trap(TrapKind::DeadlineExceeded));
+    }
+    for (const SlowCall& c : slow_calls_) emit_slow_call(c);
+    // The fuel stays in rbp: the entry trampoline writes it back.
     for (int k = 1; k < kTrapKinds; ++k) {
       a.bind(trap_labels_[k]);
-      // A trap of this frame's own: the fuel it had (a callee's trap was propagated
-      // with the callee's fuel written already).
-      fuel_out();
       a.mov(x86::byte_ptr(kCtx, kCtxTrapKind), k);
       a.mov(x86::eax, 1);
       a.jmp(pop_and_ret_);
@@ -539,7 +640,7 @@ class Translator {
     c.height = static_cast<uint32_t>(stack_.size()) - c.nparams;
     if (in.op == Op::Loop) {
       a_->bind(c.label);
-      poll();  // every iteration
+      if (deadline_ && loop_poll_[pc_]) poll();  // every turn, unless an access polls
     }
     if (in.op != Op::Block) charge(pc_ + 1);  // the loop's body, the then arm
     ctls_.push_back(c);
@@ -712,33 +813,44 @@ class Translator {
   }
 
   // --- calls ---
-  // FuncInst* of the callee in rax; its frame at stack position `base`.
-  void call_func_in_rax(uint32_t base) {
+  // FuncInst* of the callee in rax; its frame at stack position `base`. A translated
+  // callee of this instance is called natively; `may_cross` (an import, call_indirect):
+  // the callee may belong to another instance, which goes through C++ like host
+  // functions and interpreted callees (out of line: emit_slow_call).
+  void call_func_in_rax(uint32_t base, bool may_cross) {
     x86::Assembler& a = *a_;
-    Label slow = a.newLabel(), done = a.newLabel();
-    fuel_out();
+    SlowCall sc{a.newLabel(), a.newLabel(), base};
     a.mov(x86::rcx, x86::qword_ptr(x86::rax, kFuncCode));
     a.test(x86::rcx, x86::rcx);
-    a.jz(slow);
+    a.jz(sc.entry);
     a.mov(x86::rcx, x86::qword_ptr(x86::rcx, kCodeJit));
     a.test(x86::rcx, x86::rcx);
-    a.jz(slow);
+    a.jz(sc.entry);
+    if (may_cross) {
+      a.cmp(x86::qword_ptr(x86::rax, kFuncInstance), kInst);
+      a.jne(sc.entry);
+    }
     a.lea(x86::rdi, q(pos_slot(base)));
-    a.mov(x86::rsi, x86::qword_ptr(x86::rax, kFuncInstance));
-    a.mov(x86::rdx, kCtx);
     a.call(x86::rcx);
-    a.jmp(done);
-    a.bind(slow);
-    a.mov(x86::rdi, kCtx);
-    a.mov(x86::rsi, x86::rax);
-    a.lea(x86::rdx, q(pos_slot(base)));
-    a.mov(x86::rcx, kInst);
-    call_helper(reinterpret_cast<const void*>(&jit_detail::jit_call_slow));
-    a.bind(done);
     a.test(x86::eax, x86::eax);
     a.jnz(propagate_);
-    fuel_in();
+    a.bind(sc.back);
+    slow_calls_.push_back(sc);
     reload_memory();
+  }
+  void emit_slow_call(const SlowCall& sc) {
+    x86::Assembler& a = *a_;
+    a.bind(sc.entry);
+    fuel_out();
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::rsi, x86::rax);
+    a.lea(x86::rdx, q(pos_slot(sc.base)));
+    a.mov(x86::rcx, kInst);
+    call_helper(reinterpret_cast<const void*>(&jit_detail::jit_call_slow));
+    fuel_in();  // before a trap too: the trampoline writes rbp back
+    a.test(x86::eax, x86::eax);
+    a.jnz(propagate_);
+    a.jmp(sc.back);
   }
   void do_call(const FuncType& ft, std::optional<uint32_t> func_index, const Instr* indirect) {
     for (ValType t : ft.params) check_type(t);
@@ -765,7 +877,7 @@ class Translator {
     const uint32_t base = static_cast<uint32_t>(stack_.size()) - np;
     // The callee's frame may reach past this frame's operand slots.
     max_height_ = std::max(max_height_, base + std::max(np, nr));
-    call_func_in_rax(base);
+    call_func_in_rax(base, indirect != nullptr || *func_index < m_.num_imported_funcs);
     stack_.resize(base);
     for (uint32_t i = 0; i < nr; ++i) push_result();
   }
@@ -807,18 +919,31 @@ class Translator {
   int32_t address(const Entry& addr, uint64_t offset, uint32_t size) {
     x86::Assembler& a = *a_;
     load32(x86::eax, addr);
+    int32_t disp = 0;
     if (offset + size <= 0x7fffffffu) {
       a.lea(x86::rcx, x86::ptr(x86::rax, static_cast<int32_t>(offset + size)));
-      a.cmp(x86::rcx, kMemS);
-      a.ja(trap(TrapKind::OutOfBoundsMemoryAccess));
-      return static_cast<int32_t>(offset);
+      disp = static_cast<int32_t>(offset);
+    } else {
+      a.mov(x86::rcx, Imm(offset));
+      a.add(x86::rax, x86::rcx);
+      a.lea(x86::rcx, x86::ptr(x86::rax, static_cast<int32_t>(size)));
     }
-    a.mov(x86::rcx, Imm(offset));
-    a.add(x86::rax, x86::rcx);
-    a.lea(x86::rcx, x86::ptr(x86::rax, static_cast<int32_t>(size)));
-    a.cmp(x86::rcx, kMemS);
-    a.ja(trap(TrapKind::OutOfBoundsMemoryAccess));
-    return 0;
+    bounds_check_rcx();
+    return disp;
+  }
+  // Traps unless the access ending at rcx fits. Under deadline checks it compares with
+  // ExecState::mem_limit, the size until a deadline passes and 0 after (store.h): every
+  // access is then a deadline poll at no cost, and the rare path (mem_fail_) tells the
+  // two apart with the real size in r14.
+  void bounds_check_rcx() {
+    if (deadline_) {
+      if (!mem_fail_.isValid()) mem_fail_ = a_->newLabel();
+      a_->cmp(x86::rcx, x86::qword_ptr(kCtx, kCtxMemLimit));
+      a_->ja(mem_fail_);
+    } else {
+      a_->cmp(x86::rcx, kMemS);
+      a_->ja(trap(TrapKind::OutOfBoundsMemoryAccess));
+    }
   }
   void do_load(const Instr& in) {
     x86::Assembler& a = *a_;
@@ -1413,10 +1538,62 @@ void Translator::instruction(const Instr& in) {
   throw Unsupported{std::string("instruction ") + std::string(op_name(in.op))};
 }
 
+using EnterFn = uint32_t (*)(Value* fp, Instance* inst, JitCtx* ctx, const void* fn,
+                             uint8_t* mem_base, uint64_t mem_size);
+
+// The host's way into translated code (jit_detail::enter), generated once: saves C's
+// callee-saved registers, loads the ones translated code keeps for the whole run, calls
+// `fn`, and writes the fuel it left back to ExecState. Null if it could not be made
+// (then nothing is translated).
+EnterFn enter_trampoline() {
+  static const EnterFn fn = []() -> EnterFn {
+    CodeHolder code;
+    code.init(runtime().environment());
+    x86::Assembler a(&code);
+    a.push(x86::rbx);
+    a.push(x86::rbp);
+    a.push(x86::r12);
+    a.push(x86::r13);
+    a.push(x86::r14);
+    a.push(x86::r15);
+    a.sub(x86::rsp, 8);  // the callee starts 16-byte aligned as a C function would
+    a.mov(kInst, x86::rsi);
+    a.mov(kCtx, x86::rdx);
+    a.mov(kMemB, x86::r8);
+    a.mov(kMemS, x86::r9);
+    a.mov(kFuel, x86::qword_ptr(kCtx, kCtxFuel));
+    a.call(x86::rcx);  // rdi: the frame
+    a.mov(x86::qword_ptr(kCtx, kCtxFuel), kFuel);
+    a.add(x86::rsp, 8);
+    a.pop(x86::r15);
+    a.pop(x86::r14);
+    a.pop(x86::r13);
+    a.pop(x86::r12);
+    a.pop(x86::rbp);
+    a.pop(x86::rbx);
+    a.ret();
+    EnterFn f = nullptr;
+    if (runtime().add(&f, &code) != kErrorOk) return nullptr;
+    return f;
+  }();
+  return fn;
+}
+
 }  // namespace
 
+namespace jit_detail {
+uint32_t enter(JitCtx* ctx, const void* fn, Value* fp, Instance* inst) {
+  MemoryInst* m = inst->jit_view.memory0;
+  uint8_t* base = m ? m->base : nullptr;
+  const uint64_t size = m ? m->size : 0;
+  // The bounds checks compare with mem_limit under deadline checks (address()).
+  if (ctx->deadline_checks) ctx->store->exec().set_mem_limit(size);
+  return enter_trampoline()(fp, inst, ctx, fn, base, size);
+}
+}  // namespace jit_detail
+
 void JitCodeDeleter::operator()(JitCode* c) const {
-  if (c && c->entry) runtime().release(c->entry);
+  if (c && c->entry) runtime().release(const_cast<void*>(c->entry));
   delete c;
 }
 
@@ -1433,6 +1610,10 @@ JitEntry jit_entry(const JitCode& code) { return code.entry; }
 
 JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
                        const EngineConfig& config, std::string* why) {
+  if (!enter_trampoline()) {
+    if (why) *why = "asmjit: the entry trampoline could not be made";
+    return nullptr;
+  }
   JitCodePtr out(new JitCode());
   try {
     Translator t(module, func_index, decoded.instrs(), config.deadline_checks, config.fuel_metering,

@@ -15,10 +15,12 @@ struct NamedConfig {
   const char* name;
   bool fuel;
   bool deadline;
+  bool jit = false;  // machine code (EngineConfig::jit) instead of the interpreter
   wasm::EngineConfig engine() const {
     wasm::EngineConfig c;
     c.fuel_metering = fuel;
     c.deadline_checks = deadline;
+    c.jit = jit;
     return c;
   }
 };
@@ -26,6 +28,11 @@ inline void PrintTo(const NamedConfig& c, std::ostream* os) { *os << c.name; }
 
 inline constexpr NamedConfig kAllConfigs[] = {
     {"plain", false, false}, {"fuel", true, false}, {"deadline", false, true}, {"fuel_deadline", true, true}};
+// The same four with machine code (jit.h), whose code differs in each as well.
+inline constexpr NamedConfig kJitConfigs[] = {{"jit_plain", false, false, true},
+                                              {"jit_fuel", true, false, true},
+                                              {"jit_deadline", false, true, true},
+                                              {"jit_fuel_deadline", true, true, true}};
 
 // For fuel tests parameterised by an int 0..3: bit 0 deadline checks too, bit 1 lazy
 // compilation (FuelForward, FuelDefer, FuelRefill).

@@ -2,8 +2,9 @@
 // under them: a host function growing the caller's memory, a callee's memory.grow, a
 // call into another instance (another memory) and back, a host function running wasm of
 // another instance. The interpreter keeps the size in a register without deadline checks
-// and in ExecState::mem_limit with them (interpreter.cpp, SYNC_MEM_LIMIT): every
-// configuration runs every case.
+// and in ExecState::mem_limit with them (interpreter.cpp, SYNC_MEM_LIMIT), and so does
+// machine code (r14, or mem_limit: jit_x64.cpp, bounds_check_rcx): every configuration
+// of both runs every case.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -138,6 +139,8 @@ TEST_P(InterpMemSize, AHostFunctionRunningOtherWasmLeavesTheCallersBound) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, InterpMemSize, ::testing::ValuesIn(test::kAllConfigs),
+                         [](const ::testing::TestParamInfo<test::NamedConfig>& p) { return p.param.name; });
+INSTANTIATE_TEST_SUITE_P(Jit, InterpMemSize, ::testing::ValuesIn(test::kJitConfigs),
                          [](const ::testing::TestParamInfo<test::NamedConfig>& p) { return p.param.name; });
 
 }  // namespace

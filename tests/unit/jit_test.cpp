@@ -245,6 +245,54 @@ TEST(Jit, DeadlinesStopLoopsRecursionAndBlockingHostCalls) {
   EXPECT_EQ(r.call_bits("tree", {Value::from_i32(4)}), 16u);  // within the deadline
 }
 
+// A loop that loads or stores on every turn has no poll of its own: the bounds check,
+// against ExecState::mem_limit, is one. Loops where some turn skips the access (an if
+// arm, a branch over it, a back-edge before it) keep their poll, else they would never
+// stop; an access past the memory is still out of bounds, before and after a deadline.
+TEST(Jit, DeadlinesStopLoopsPolledOnlyByTheirMemoryAccesses) {
+  JitRun r(jit_config(false, true), R"((module
+    (memory 1)
+    (func (export "counts")
+      (loop $l
+        (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+        br $l))
+    (func (export "access_in_an_arm") (param i32)
+      (loop $l
+        (if (local.get 0) (then (drop (i32.load (i32.const 0)))))
+        br $l))
+    (func (export "branch_over_access") (param i32)
+      (loop $l
+        (block $b (br_if $b (local.get 0)) (drop (i32.load (i32.const 0))))
+        br $l))
+    (func (export "continue_before_access") (param i32)
+      (loop $l
+        (br_if $l (local.get 0))
+        (drop (i32.load (i32.const 0)))
+        br $l))
+    (func (export "inner_loop_then_access")
+      (loop $outer
+        (loop $inner (br_if $inner (i32.const 0)))
+        (drop (i32.load (i32.const 8)))
+        br $outer))
+    (func (export "past_the_end") (result i32) (i32.load (i32.const 65534)))
+    (func (export "read") (result i32) (i32.load (i32.const 0))))
+  )");
+  for (const char* name : {"counts", "access_in_an_arm", "branch_over_access",
+                           "continue_before_access", "inner_loop_then_access", "past_the_end"}) {
+    ASSERT_TRUE(r.translated(name)) << name;
+  }
+  EXPECT_EQ(r.trap_of("past_the_end"), "out of bounds memory access");
+  ASSERT_TRUE(r.store.set_timeout(std::chrono::milliseconds(30)).ok());
+  EXPECT_EQ(r.trap_of("counts"), "deadline exceeded");
+  EXPECT_GT(r.call_bits("read"), 1000u);  // it ran, turn after turn, until the deadline
+  EXPECT_EQ(r.trap_of("access_in_an_arm", {Value::from_i32(0)}), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("access_in_an_arm", {Value::from_i32(1)}), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("branch_over_access", {Value::from_i32(1)}), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("continue_before_access", {Value::from_i32(1)}), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("inner_loop_then_access"), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("past_the_end"), "out of bounds memory access");
+}
+
 // Fuel: machine code charges one unit per instruction, per block on entry, as the
 // interpreter does; a completed call leaves exactly the interpreter's fuel, whatever
 // path it took (loops, both arms of ifs, br_if fall-throughs, br_table, calls into
