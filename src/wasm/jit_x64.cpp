@@ -312,26 +312,82 @@ class Translator {
     a_->mov(kMemB, x86::qword_ptr(x86::rax, kMemBase));
     a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
   }
-  // Fuel (docs/limits.md): one unit per instruction, each block charged on entry. Blocks
-  // start at the function's entry and after every loop, if, else and br_if (the
-  // fall-through), and after the end of an if, or of a block that some branch leaves
-  // (a join); after the end of a loop, or of a block no branch leaves, the code is only
-  // ever reached by falling in and is charged with the block before it. An instruction
-  // after br, br_table, return or unreachable is not counted up to the end or else that
-  // closes its block. A run's total is then the interpreter's on every path; the
-  // interpreter merges more blocks into the one before, and pays some at their exit, so
-  // the point where a run that cannot pay stops may differ by a block between the two.
+  // Fuel (docs/limits.md): one unit per instruction, charged in advance, never more than
+  // a run that returns will have used by then. A charge is taken at the function's entry,
+  // at every loop header, at the start of each if and else arm, after every br_if (the
+  // fall-through) and after the end of a block or if that a branch leaves for an outer
+  // label. Each covers the instructions up to the next such point, plus the code it is
+  // certain to reach once if the call returns:
+  //   - after the end of a loop, or of a block no branch goes to (reached by falling in);
+  //   - after the end of a block or if that no branch inside leaves for an outer label
+  //     (a closed construct): charged where the construct starts;
+  //   - a closed loop's exit, the code after a br_if back to it at its own level, up to
+  //     its end: charged where the loop starts, not on each turn;
+  //   - the units both arms of an if start with (the lesser of their first blocks'):
+  //     charged before the if, the rest in the arm.
+  // An instruction after br, br_table, return or unreachable is not counted up to the end
+  // or else that closes its block. A run's total is then the interpreter's on every path,
+  // and a run given exactly what it needs completes; one that cannot pay may stop earlier
+  // than the interpreter, by up to the units charged in advance.
   void block_costs() {
     cost_.assign(instrs_.size() + 1, 0);
+    constexpr size_t kNone = ~size_t{0};
     struct Open {
       Op kind;
-      bool targeted;  // some branch leaves it (jumps to its end)
+      size_t slot = 0;          // the charge in force where it starts
+      bool targeted = false;    // some branch goes to its end
+      bool leaks = false;       // some branch inside goes to an outer label, or returns
+      bool joined = false;      // If: the then arm falls through to the end
+      size_t then_arm = kNone;  // If: its arms' first blocks
+      size_t else_arm = kNone;
+      size_t exit = kNone;      // Loop: the block after a br_if back to it at its level
     };
-    std::vector<Open> open{{Op::End, true}};  // the function body
-    auto target = [&](uint32_t depth) { open[open.size() - 1 - depth].targeted = true; };
+    std::vector<Open> open{{Op::End}};
+    std::vector<Open> diamonds;  // ifs with both arms, in the order they end
     size_t start = 0;
     uint32_t count = 0, skip = 0;
     bool dead = false;
+    auto branch = [&](uint32_t depth) {
+      open[open.size() - 1 - depth].targeted = true;
+      for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
+    };
+    auto split = [&](size_t next) {
+      cost_[start] = count;
+      start = next;
+      count = 0;
+    };
+    // Continue counting into `slot`'s charge (the current block's units stored first).
+    auto merge_into = [&](size_t slot) {
+      cost_[start] = count;
+      start = slot;
+      count = cost_[slot];
+    };
+    // The end of a construct other than the function body, at instruction i.
+    auto close = [&](size_t i, bool falls_in) {
+      const Open o = open.back();
+      open.pop_back();
+      if (o.kind == Op::If && o.else_arm != kNone) diamonds.push_back(o);
+      const bool reached = falls_in || (o.kind != Op::Loop && o.targeted) || o.joined ||
+                           (o.kind == Op::If && o.else_arm == kNone);
+      if (!reached) {
+        split(i + 1);  // what follows is never run: a charge of its own, never taken
+        return;
+      }
+      if (o.kind == Op::Loop) {
+        if (!o.leaks && start == o.exit) {
+          const uint32_t exit = count;  // the exit block's units, not stored yet
+          start = o.slot;
+          count = cost_[o.slot] + exit;
+        }
+        return;  // else: falls in, counted with the block before
+      }
+      if (o.kind == Op::Block && !o.targeted) return;  // falls in
+      if (!o.leaks) {
+        merge_into(o.slot);
+      } else {
+        split(i + 1);
+      }
+    };
     for (size_t i = 0; i < instrs_.size(); ++i) {
       const Instr& in = instrs_[i];
       const Op op = in.op;
@@ -340,50 +396,49 @@ class Translator {
           ++skip;
         } else if (op == Op::Else && skip == 0) {
           dead = false;
+          open.back().else_arm = i + 1;
           start = i + 1;
           count = 0;
         } else if (op == Op::End) {
           if (skip > 0) {
             --skip;
-          } else {
-            open.pop_back();
+          } else if (open.size() > 1) {
             dead = false;
-            start = i + 1;
-            count = 0;
+            close(i, false);
           }
         }
         continue;
       }
       ++count;
       switch (op) {
-        case Op::Block: open.push_back({Op::Block, false}); break;
-        case Op::Loop: case Op::If:
-          open.push_back({op, false});
-          cost_[start] = count;
-          start = i + 1;
-          count = 0;
-          break;
-        case Op::End: {
-          const Open o = open.back();
-          open.pop_back();
-          if (o.kind == Op::Loop || (o.kind == Op::Block && !o.targeted)) break;  // falls in
-          cost_[start] = count;
-          start = i + 1;
-          count = 0;
+        case Op::Block: open.push_back({Op::Block, start}); break;
+        case Op::Loop: case Op::If: {
+          Open o{op, start};
+          if (op == Op::If) o.then_arm = i + 1;
+          open.push_back(o);
+          split(i + 1);
           break;
         }
-        case Op::Else: case Op::BrIf:
-          if (op == Op::BrIf) target(in.index);
-          cost_[start] = count;
-          start = i + 1;
-          count = 0;
+        case Op::Else:
+          split(i + 1);
+          open.back().else_arm = i + 1;
+          open.back().joined = true;
+          break;
+        case Op::End:
+          if (open.size() > 1) close(i, true);
+          break;
+        case Op::BrIf:
+          branch(in.index);
+          split(i + 1);
+          if (in.index == 0 && open.back().kind == Op::Loop) open.back().exit = i + 1;
           break;
         case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
-          if (op == Op::Br) target(in.index);
+          if (op == Op::Br) branch(in.index);
           if (op == Op::BrTable) {
-            for (uint32_t t : in.targets) target(t);
-            target(in.index);
+            for (uint32_t t : in.targets) branch(t);
+            branch(in.index);
           }
+          if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1));
           cost_[start] = count;
           dead = true;
           skip = 0;
@@ -391,6 +446,14 @@ class Translator {
         default:
           break;
       }
+    }
+    cost_[start] = count;
+    // Inner ifs first: their shared units may make an outer arm's first block dearer.
+    for (auto it = diamonds.begin(); it != diamonds.end(); ++it) {
+      const uint32_t shared = std::min(cost_[it->then_arm], cost_[it->else_arm]);
+      cost_[it->slot] += shared;
+      cost_[it->then_arm] -= shared;
+      cost_[it->else_arm] -= shared;
     }
   }
   // The charge of the block starting at instruction `start`.

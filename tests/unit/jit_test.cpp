@@ -360,6 +360,87 @@ TEST(Jit, FuelUsedIsTheInterpretersOnEveryPath) {
   EXPECT_EQ(spin.trap_of("spin"), "fuel exhausted");
 }
 
+// Charges taken in advance (block_costs: the joins of closed blocks and ifs, a closed
+// loop's exit, the units both arms of an if share) keep every total equal to the
+// interpreter's, and a call given exactly what it needs completes; one unit less runs
+// out. Each shape is also given a leaking twin (a branch to an outer label), where the
+// code after the construct is not certain and is charged where it starts.
+TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "rotated") (param i32) (result i32) (local i32)
+      (loop $l
+        local.get 1 local.get 0 i32.add local.set 1
+        local.get 0 i32.const 1 i32.sub local.tee 0
+        i32.const 0 i32.gt_s br_if $l
+        local.get 1 i32.const 3 i32.mul local.set 1)
+      local.get 1 i32.const 1 i32.add)
+    (func (export "rotated_leaks") (param i32) (result i32) (local i32)
+      (block $out
+        (loop $l
+          local.get 1 local.get 0 i32.add local.set 1
+          local.get 1 i32.const 20 i32.gt_u br_if $out
+          local.get 0 i32.const 1 i32.sub local.tee 0
+          i32.const 0 i32.gt_s br_if $l
+          local.get 1 i32.const 3 i32.mul local.set 1))
+      local.get 1 i32.const 1 i32.add)
+    (func (export "diamonds") (param i32) (result i32) (local i32)
+      (loop $l
+        local.get 0 i32.const 1 i32.and
+        if
+          local.get 1 i32.const 7 i32.add local.set 1
+          local.get 0 i32.const 4 i32.and
+          if (result i32) i32.const 1 else i32.const 2 i32.const 3 i32.add end
+          local.get 1 i32.add local.set 1
+        else
+          local.get 1 i32.const 1 i32.shl local.set 1
+        end
+        (i32.store (i32.const 0) (local.get 1))
+        local.get 0 i32.const 1 i32.sub local.tee 0
+        i32.const 0 i32.gt_s br_if $l)
+      local.get 1)
+    (func (export "diamond_leaks") (param i32) (result i32)
+      (block $out
+        local.get 0 i32.const 2 i32.lt_u
+        if local.get 0 i32.const 0 i32.ne br_if $out else nop nop end
+        i32.const 100 local.set 0)
+      local.get 0 i32.const 1 i32.add)
+    (func (export "closed_block") (param i32) (result i32)
+      (block $b
+        local.get 0 i32.const 3 i32.gt_u br_if $b
+        local.get 0 i32.const 10 i32.mul local.set 0)
+      (block $c (block $d local.get 0 br_table $c $d $c) local.get 0 i32.const 2 i32.add local.set 0)
+      local.get 0 i32.const 5 i32.add)
+    (func (export "returns_early") (param i32) (result i32)
+      (block $b
+        local.get 0 i32.const 5 i32.lt_u if i32.const 9 return end
+        local.get 0 i32.const 8 i32.eq br_if $b)
+      local.get 0 i32.const 2 i32.mul))
+  )";
+  EngineConfig interp;
+  interp.lazy_compilation = false;
+  interp.fuel_metering = true;
+  JitRun j(jit_config(true), wat), i(interp, wat);
+  for (const char* f : {"rotated", "rotated_leaks", "diamonds", "diamond_leaks", "closed_block",
+                        "returns_early"}) {
+    ASSERT_TRUE(j.translated(f)) << f;
+    for (uint32_t arg = 0; arg <= 12; ++arg) {
+      const std::string what = std::string(f) + "(" + std::to_string(arg) + ")";
+      ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
+      ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
+      const uint64_t rj = j.call_bits(f, {Value::from_i32(arg)});
+      EXPECT_EQ(rj, i.call_bits(f, {Value::from_i32(arg)})) << what;
+      const uint64_t need = 1'000'000 - j.store.fuel_remaining();
+      EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
+      ASSERT_TRUE(j.store.set_fuel(need).ok());
+      EXPECT_EQ(j.call_bits(f, {Value::from_i32(arg)}), rj) << what << " with exactly " << need;
+      EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
+      ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
+      EXPECT_EQ(j.trap_of(f, {Value::from_i32(arg)}), "fuel exhausted") << what;
+    }
+  }
+}
+
 TEST(Jit, ResultsAndBranchValuesLandInTheRightSlots) {
   JitRun r(jit_config(), R"((module
     (func (export "swap") (param i64 i64) (result i64 i64) local.get 1 local.get 0)
