@@ -122,7 +122,14 @@ uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller);
 // sees them.
 uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
   const uint32_t status = call_slow(ctx, callee, nfp, caller);
-  restore_mem_limit(ctx, ctx->store->exec(), caller);
+  Store::ExecState& exec = ctx->store->exec();
+  restore_mem_limit(ctx, exec, caller);
+  // Every call is a deadline poll for the code that makes it (jit_x64.cpp, loop_polls):
+  // a translated callee polls at its entry; a host function may have blocked past the
+  // deadline, and an interpreted callee need not poll before its first loop or call.
+  if (status == 0 && ctx->deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0) {
+    return fail(ctx, TrapKind::DeadlineExceeded);
+  }
   return status;
 }
 
@@ -143,10 +150,6 @@ uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) 
     exec.sp = saved_sp;
     exec.depth = saved_depth;
     if (!t.ok()) return fail(ctx, std::move(t));
-    // A host function may have blocked past the deadline.
-    if (ctx->deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0) {
-      return fail(ctx, TrapKind::DeadlineExceeded);
-    }
     for (size_t i = 0; i < nr; ++i) nfp[i] = res[i];
     return 0;
   }

@@ -474,11 +474,12 @@ class Translator {
 
   // Deadline checks: a loop polls at its header unless every turn that reaches one of
   // its back-edges has run a load or store since the header, whose bounds check against
-  // mem_limit is a poll already (bounds_check_rcx). Found by following the structured
-  // control flow once: `ran` says a load or store certainly ran since the innermost
-  // loop's header on every path here (a branch to the end of a block or if passes on
-  // its value, the end takes the conjunction; whatever ran before a construct ran on
-  // every path through it). Calls do not count (a host function does not poll).
+  // mem_limit is a poll already (bounds_check_rcx), or a call: a translated callee polls
+  // at its entry (the frame check against call_limit), and jit_call_slow after any
+  // other. Found by following the structured control flow once: `ran` says such an
+  // instruction certainly ran since the innermost loop's header on every path here (a
+  // branch to the end of a block or if passes on its value, the end takes the
+  // conjunction; whatever ran before a construct ran on every path through it).
   void loop_polls() {
     loop_poll_.assign(instrs_.size(), false);
     struct Open {
@@ -529,7 +530,8 @@ class Translator {
         }
         continue;
       }
-      if ((op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32)) {
+      if ((op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32) ||
+          op == Op::Call || op == Op::CallIndirect) {
         ran = true;
         continue;
       }

@@ -293,6 +293,32 @@ TEST(Jit, DeadlinesStopLoopsPolledOnlyByTheirMemoryAccesses) {
   EXPECT_EQ(r.trap_of("past_the_end"), "out of bounds memory access");
 }
 
+// A loop that calls a function on every turn has no poll of its own either: a
+// translated callee polls at its entry, and jit_call_slow after an interpreted (here:
+// SIMD) callee or a host function, neither of which polls by itself.
+TEST(Jit, DeadlinesStopLoopsPolledOnlyByTheirCalls) {
+  JitRun r(jit_config(false, true), R"((module
+    (import "host" "nop" (func $host))
+    (func $translated (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+    (func $simd (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 2)
+    (func (export "calls_translated") (local i32)
+      (loop $l (local.set 0 (call $translated (local.get 0))) br $l))
+    (func (export "calls_interpreted") (local i32)
+      (loop $l (local.set 0 (call $simd (local.get 0))) br $l))
+    (func (export "calls_host") (loop $l (call $host) br $l)))
+  )", [](JitRun& run) {
+    run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
+                           [](Caller&, const Value*, Value*) { return Trap(); });
+  });
+  ASSERT_TRUE(r.translated("calls_translated"));
+  ASSERT_TRUE(r.translated("calls_interpreted"));  // the caller; its callee is not
+  ASSERT_TRUE(r.translated("calls_host"));
+  ASSERT_TRUE(r.store.set_timeout(std::chrono::milliseconds(30)).ok());
+  EXPECT_EQ(r.trap_of("calls_translated"), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("calls_interpreted"), "deadline exceeded");
+  EXPECT_EQ(r.trap_of("calls_host"), "deadline exceeded");
+}
+
 // Fuel: machine code charges one unit per instruction, per block on entry, as the
 // interpreter does; a completed call leaves exactly the interpreter's fuel, whatever
 // path it took (loops, both arms of ifs, br_if fall-throughs, br_table, calls into
