@@ -32,6 +32,7 @@ struct JitCtx {
   uint32_t max_depth = 0;         // StoreLimits::max_call_depth
   uint8_t trap_kind = 0;          // set with status 1: a TrapKind or kTrapInDetail
   bool deadline_checks = false;   // the engine's: poll the flag after host calls too
+  bool fuel_metering = false;     // the engine's: check the fuel before C++ runs a callee
   Store* store = nullptr;
   Trap* trap = nullptr;           // the detail of a kTrapInDetail trap
 };

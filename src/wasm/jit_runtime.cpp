@@ -138,6 +138,10 @@ namespace {
 uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) {
   Store& store = *ctx->store;
   Store::ExecState& exec = store.exec();
+  // Translated code checks the fuel only at loop headers and entries (jit_x64.cpp,
+  // charge): a run that could not pay does not reach a host function or the
+  // interpreter.
+  if (ctx->fuel_metering && exec.fuel < 0) return fail(ctx, TrapKind::FuelExhausted);
   Value* const saved_sp = exec.sp;
   const uint32_t saved_depth = exec.depth;
   if (callee->is_host()) {
@@ -304,7 +308,13 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.trap = &detail;
   ctx.trap_kind = 0;
   ctx.deadline_checks = store.engine().config().deadline_checks;
-  const uint32_t status = jit_detail::enter(&ctx, cf->jit, fp, func->instance);
+  ctx.fuel_metering = store.engine().config().fuel_metering;
+  uint32_t status = jit_detail::enter(&ctx, cf->jit, fp, func->instance);
+  // A charge after the last check may not have fit (jit_x64.cpp, charge).
+  if (status == 0 && ctx.fuel_metering && exec.fuel < 0) {
+    status = 1;
+    ctx.trap_kind = static_cast<uint8_t>(TrapKind::FuelExhausted);
+  }
   const uint8_t trap_kind = ctx.trap_kind;
   exec.jit = outer;
   exec.sp = fp;

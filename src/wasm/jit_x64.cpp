@@ -324,7 +324,8 @@ class Translator {
   //   - a closed loop's exit, the code after a br_if back to it at its own level, up to
   //     its end: charged where the loop starts, not on each turn;
   //   - the units both arms of an if start with (the lesser of their first blocks'):
-  //     charged before the if, the rest in the arm.
+  //     charged before the if, the rest in the arm; the code after an if with no else
+  //     whose then arm leaves (`if ... return end`) counts as its else arm.
   // An instruction after br, br_table, return or unreachable is not counted up to the end
   // or else that closes its block. A run's total is then the interpreter's on every path,
   // and a run given exactly what it needs completes; one that cannot pay may stop earlier
@@ -386,6 +387,13 @@ class Translator {
         merge_into(o.slot);
       } else {
         split(i + 1);
+        // An if without else whose then arm leaves (`if ... return end`): what follows
+        // is only reached by the false edge, in effect its else arm.
+        if (o.kind == Op::If && o.else_arm == kNone && !falls_in && !o.targeted) {
+          Open d = o;
+          d.else_arm = i + 1;
+          diamonds.push_back(d);
+        }
       }
     };
     for (size_t i = 0; i < instrs_.size(); ++i) {
@@ -456,12 +464,18 @@ class Translator {
       cost_[it->else_arm] -= shared;
     }
   }
-  // The charge of the block starting at instruction `start`.
-  void charge(size_t start) {
+  // The charge of the block starting at instruction `start`. Only the function's entry
+  // and loop headers check that it fits (`checked`): every cycle and every call passes
+  // one, and C++ checks before any callee it runs and when the outermost call returns
+  // (jit_runtime.cpp), so a run that cannot pay stops at the latest at the next loop
+  // header, call or return: after a stretch of code without loops or calls, which the
+  // other charges only count, one instruction each.
+  void charge(size_t start, bool checked = false) {
     if (!fuel_ || cost_[start] == 0) return;
+    a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
+    if (!checked) return;
     Label stub = a_->newLabel();
     fuel_stubs_.emplace_back(stub, cost_[start]);
-    a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
     a_->jl(stub);
   }
   // Around calls: the fuel in the context for the callee, and back.
@@ -617,7 +631,7 @@ class Translator {
       a.xor_(x86::eax, x86::eax);
       a.rep().stosq();
     }
-    charge(0);
+    charge(0, true);
   }
 
   void epilogue() {
@@ -707,7 +721,7 @@ class Translator {
       a_->bind(c.label);
       if (deadline_ && loop_poll_[pc_]) poll();  // every turn, unless an access polls
     }
-    if (in.op != Op::Block) charge(pc_ + 1);  // the loop's body, the then arm
+    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop);  // the loop's body, the then arm
     ctls_.push_back(c);
   }
 
