@@ -6,9 +6,10 @@
 // be in its slot. Calls between translated functions are native calls; anything else
 // (host functions, functions left to the interpreter) goes through jit_runtime.cpp.
 //
-// Used when EngineConfig::jit is set, on x86-64. With fuel metering the code charges each
-// block on entry (docs/limits.md, "Fuel"); with deadline checks it polls the store's
-// interrupt flag at loop headers and compares each function's frame with call_limit.
+// Used when EngineConfig::jit is set, on x86-64. With fuel metering the code charges
+// blocks in advance and checks at entries and loop headers (docs/limits.md, "Fuel");
+// with deadline checks its bounds checks compare with mem_limit, its entries with
+// call_limit, and loops that neither access memory nor call poll the interrupt flag.
 // A function the translator does not cover (SIMD, v128 values) stays interpreted.
 #pragma once
 

@@ -163,7 +163,8 @@ class Translator {
     out_.slow_ops.reserve(slow);
 
     if (fuel_) block_costs();
-    if (deadline_) loop_polls();
+    if (deadline_) loop_poll_ = loops_lacking([](Op op) { return is_access(op) || is_call(op); });
+    if (fuel_) loop_check_ = loops_lacking(is_call);
     prologue();
     Ctl f;
     f.kind = Op::End;
@@ -192,8 +193,9 @@ class Translator {
   std::vector<uint32_t> cost_;
   std::vector<std::pair<Label, uint32_t>> fuel_stubs_;
   // Deadline checks: whether the loop starting at each instruction index polls
-  // (loop_polls).
-  std::vector<bool> loop_poll_;
+  // (loops_lacking). Fuel: whether its header's charge checks that it fits (not when
+  // every turn calls: the callee's entry, or C++ before any other callee, checks).
+  std::vector<bool> loop_poll_, loop_check_;
   ThrowOnError errors_;
   CodeHolder code_;
   std::unique_ptr<x86::Assembler> a_;
@@ -465,11 +467,12 @@ class Translator {
     }
   }
   // The charge of the block starting at instruction `start`. Only the function's entry
-  // and loop headers check that it fits (`checked`): every cycle and every call passes
-  // one, and C++ checks before any callee it runs and when the outermost call returns
-  // (jit_runtime.cpp), so a run that cannot pay stops at the latest at the next loop
-  // header, call or return: after a stretch of code without loops or calls, which the
-  // other charges only count, one instruction each.
+  // and loop headers check that it fits (`checked`; not a loop whose every turn calls:
+  // loops_lacking): every cycle and every call passes one, and C++ checks before any
+  // callee it runs and when the outermost call returns (jit_runtime.cpp), so a run that
+  // cannot pay stops at the latest at the next loop header, call or return: after a
+  // stretch of code without loops or calls, which the other charges only count, one
+  // instruction each.
   void charge(size_t start, bool checked = false) {
     if (!fuel_ || cost_[start] == 0) return;
     a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
@@ -486,16 +489,23 @@ class Translator {
     if (fuel_) a_->mov(kFuel, x86::qword_ptr(kCtx, kCtxFuel));
   }
 
-  // Deadline checks: a loop polls at its header unless every turn that reaches one of
-  // its back-edges has run a load or store since the header, whose bounds check against
-  // mem_limit is a poll already (bounds_check_rcx), or a call: a translated callee polls
-  // at its entry (the frame check against call_limit), and jit_call_slow after any
-  // other. Found by following the structured control flow once: `ran` says such an
-  // instruction certainly ran since the innermost loop's header on every path here (a
-  // branch to the end of a block or if passes on its value, the end takes the
-  // conjunction; whatever ran before a construct ran on every path through it).
-  void loop_polls() {
-    loop_poll_.assign(instrs_.size(), false);
+  static bool is_access(Op op) {
+    return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
+  }
+  static bool is_call(Op op) { return op == Op::Call || op == Op::CallIndirect; }
+  // The loops (by the index of their `loop`) where some turn can reach a back-edge
+  // without running an instruction that `does` since the header. Deadline checks: a
+  // loop polls at its header unless every turn runs a load or store, whose bounds check
+  // against mem_limit is a poll already (bounds_check_rcx), or a call: a translated
+  // callee polls at its entry (the frame check against call_limit), and jit_call_slow
+  // after any other. Fuel: the same with calls alone, which check the fuel. Found by
+  // following the structured control flow once: `ran` says such an instruction
+  // certainly ran since the innermost loop's header on every path here (a branch to the
+  // end of a block or if passes on its value, the end takes the conjunction; whatever
+  // ran before a construct ran on every path through it).
+  template <class Pred>
+  std::vector<bool> loops_lacking(Pred does) const {
+    std::vector<bool> lacking(instrs_.size(), false);
     struct Open {
       Op kind;
       size_t at;         // the instruction that opened it
@@ -508,7 +518,7 @@ class Translator {
     auto branch = [&](uint32_t depth) {
       Open& t = open[open.size() - 1 - depth];
       if (t.kind == Op::Loop) {
-        if (!ran) loop_poll_[t.at] = true;
+        if (!ran) lacking[t.at] = true;
       } else {
         t.join = t.join && ran;
       }
@@ -544,8 +554,7 @@ class Translator {
         }
         continue;
       }
-      if ((op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32) ||
-          op == Op::Call || op == Op::CallIndirect) {
+      if (does(op)) {
         ran = true;
         continue;
       }
@@ -580,6 +589,7 @@ class Translator {
         default: break;
       }
     }
+    return lacking;
   }
 
   // The deadline poll (engines with deadline checks): the store's interrupt flag.
@@ -721,7 +731,8 @@ class Translator {
       a_->bind(c.label);
       if (deadline_ && loop_poll_[pc_]) poll();  // every turn, unless an access polls
     }
-    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop);  // the loop's body, the then arm
+    // The loop's body (checked, unless every turn calls), the then arm.
+    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop && fuel_ && loop_check_[pc_]);
     ctls_.push_back(c);
   }
 

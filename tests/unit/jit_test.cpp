@@ -467,6 +467,37 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
   }
 }
 
+// Fuel is checked only at entries and loop headers, and a loop whose every turn calls
+// leaves the check to the callee (its entry, or C++ before a host or interpreted
+// callee): endless loops of each kind, and endless recursion, still run out.
+TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
+  JitRun r(jit_config(true), R"((module
+    (import "host" "nop" (func $host))
+    (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+    (func $simd (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 2)
+    (func (export "spin") (local i32)
+      (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1))) br $l))
+    (func (export "calls_translated") (local i32)
+      (loop $l (local.set 0 (call $leaf (local.get 0))) br $l))
+    (func (export "calls_interpreted") (local i32)
+      (loop $l (local.set 0 (call $simd (local.get 0))) br $l))
+    (func (export "calls_host") (loop $l (call $host) br $l))
+    (func $recurse (export "recurse") (param i32) (result i32)
+      local.get 0 i32.const 1 i32.add call $recurse))
+  )", [](JitRun& run) {
+    run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
+                           [](Caller&, const Value*, Value*) { return Trap(); });
+  });
+  for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host"}) {
+    ASSERT_TRUE(r.translated(name)) << name;
+    ASSERT_TRUE(r.store.set_fuel(200'000).ok());
+    EXPECT_EQ(r.trap_of(name), "fuel exhausted") << name;
+    EXPECT_LT(r.store.fuel_remaining(), 100u) << name;  // less than a turn's units
+  }
+  ASSERT_TRUE(r.store.set_fuel(2'000).ok());  // runs out before the stack does
+  EXPECT_EQ(r.trap_of("recurse", {Value::from_i32(0)}), "fuel exhausted");
+}
+
 TEST(Jit, ResultsAndBranchValuesLandInTheRightSlots) {
   JitRun r(jit_config(), R"((module
     (func (export "swap") (param i64 i64) (result i64 i64) local.get 1 local.get 0)
