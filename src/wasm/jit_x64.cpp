@@ -26,6 +26,7 @@
 // branches and calls, when the local it reads is written, for helpers that read slots.
 #include <asmjit/x86.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -133,7 +134,7 @@ class Translator {
  public:
   Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
              bool deadline_checks, bool fuel, JitCode& out)
-      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out),
+      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out), func_index_(func_index),
         deadline_(deadline_checks), fuel_(fuel) {
     code_.init(runtime().environment());
     code_.setErrorHandler(&errors_);
@@ -163,8 +164,17 @@ class Translator {
     out_.slow_ops.reserve(slow);
 
     if (fuel_) block_costs();
-    if (deadline_) loop_poll_ = loops_lacking([](Op op) { return is_access(op) || is_call(op); });
-    if (fuel_) loop_check_ = loops_lacking(is_call);
+    if (deadline_) {
+      loop_poll_ = loops_lacking([](const Instr& in) { return is_access(in.op) || is_call(in.op); });
+    }
+    if (fuel_) {
+      // Calls whose callee certainly checks the fuel: an import (C++ checks before it;
+      // a defined callee may call nothing and so not check at its entry) or this very
+      // function, which calls.
+      loop_check_ = loops_lacking([this](const Instr& in) {
+        return in.op == Op::Call && (in.index < m_.num_imported_funcs || in.index == func_index_);
+      });
+    }
     prologue();
     Ctl f;
     f.kind = Op::End;
@@ -186,6 +196,7 @@ class Translator {
   const FuncType& type_;
   std::span<const Instr> instrs_;
   JitCode& out_;
+  uint32_t func_index_;
   bool deadline_;
   bool fuel_;
   // Fuel: the charge of the block starting at each instruction index (block_costs), and
@@ -467,8 +478,8 @@ class Translator {
     }
   }
   // The charge of the block starting at instruction `start`. Only the function's entry
-  // and loop headers check that it fits (`checked`; not a loop whose every turn calls:
-  // loops_lacking): every cycle and every call passes one, and C++ checks before any
+  // and loop headers check that it fits (`checked`; not the entry of a function that
+  // calls nothing, nor a loop whose every turn calls: loops_lacking): every cycle and every call passes one, and C++ checks before any
   // callee it runs and when the outermost call returns (jit_runtime.cpp), so a run that
   // cannot pay stops at the latest at the next loop header, call or return: after a
   // stretch of code without loops or calls, which the other charges only count, one
@@ -498,7 +509,7 @@ class Translator {
   // loop polls at its header unless every turn runs a load or store, whose bounds check
   // against mem_limit is a poll already (bounds_check_rcx), or a call: a translated
   // callee polls at its entry (the frame check against call_limit), and jit_call_slow
-  // after any other. Fuel: the same with calls alone, which check the fuel. Found by
+  // after any other. Fuel: the same with calls that check the fuel (above). Found by
   // following the structured control flow once: `ran` says such an instruction
   // certainly ran since the innermost loop's header on every path here (a branch to the
   // end of a block or if passes on its value, the end takes the conjunction; whatever
@@ -554,7 +565,7 @@ class Translator {
         }
         continue;
       }
-      if (does(op)) {
+      if (does(in)) {
         ran = true;
         continue;
       }
@@ -641,7 +652,8 @@ class Translator {
       a.xor_(x86::eax, x86::eax);
       a.rep().stosq();
     }
-    charge(0, true);
+    // A function that calls nothing is in no cycle of calls: its loops check.
+    charge(0, std::any_of(instrs_.begin(), instrs_.end(), [](const Instr& in) { return is_call(in.op); }));
   }
 
   void epilogue() {
