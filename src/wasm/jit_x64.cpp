@@ -134,7 +134,7 @@ class Translator {
  public:
   Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
              bool deadline_checks, bool fuel, JitCode& out)
-      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out), func_index_(func_index),
+      : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out),
         deadline_(deadline_checks), fuel_(fuel) {
     code_.init(runtime().environment());
     code_.setErrorHandler(&errors_);
@@ -168,12 +168,8 @@ class Translator {
       loop_poll_ = loops_lacking([](const Instr& in) { return is_access(in.op) || is_call(in.op); });
     }
     if (fuel_) {
-      // Calls whose callee certainly checks the fuel: an import (C++ checks before it;
-      // a defined callee may call nothing and so not check at its entry) or this very
-      // function, which calls.
-      loop_check_ = loops_lacking([this](const Instr& in) {
-        return in.op == Op::Call && (in.index < m_.num_imported_funcs || in.index == func_index_);
-      });
+      // Every callee checks the fuel: a translated one at its entry, C++ before others.
+      loop_check_ = loops_lacking([](const Instr& in) { return is_call(in.op); });
     }
     prologue();
     Ctl f;
@@ -196,7 +192,6 @@ class Translator {
   const FuncType& type_;
   std::span<const Instr> instrs_;
   JitCode& out_;
-  uint32_t func_index_;
   bool deadline_;
   bool fuel_;
   // Fuel: the charge of the block starting at each instruction index (block_costs), and
@@ -478,8 +473,8 @@ class Translator {
     }
   }
   // The charge of the block starting at instruction `start`. Only the function's entry
-  // and loop headers check that it fits (`checked`; not the entry of a function that
-  // calls nothing, nor a loop whose every turn calls: loops_lacking): every cycle and every call passes one, and C++ checks before any
+  // and loop headers check that it fits (`checked`; not a loop whose every turn calls
+  // or enters a nested loop that checks: loops_lacking): every cycle and every call passes one, and C++ checks before any
   // callee it runs and when the outermost call returns (jit_runtime.cpp), so a run that
   // cannot pay stops at the latest at the next loop header, call or return: after a
   // stretch of code without loops or calls, which the other charges only count, one
@@ -509,11 +504,12 @@ class Translator {
   // loop polls at its header unless every turn runs a load or store, whose bounds check
   // against mem_limit is a poll already (bounds_check_rcx), or a call: a translated
   // callee polls at its entry (the frame check against call_limit), and jit_call_slow
-  // after any other. Fuel: the same with calls that check the fuel (above). Found by
+  // after any other. Fuel: the same with calls alone, which check the fuel. Found by
   // following the structured control flow once: `ran` says such an instruction
   // certainly ran since the innermost loop's header on every path here (a branch to the
   // end of a block or if passes on its value, the end takes the conjunction; whatever
-  // ran before a construct ran on every path through it).
+  // ran before a construct ran on every path through it; a nested loop whose own header
+  // checks counts as such an instruction).
   template <class Pred>
   std::vector<bool> loops_lacking(Pred does) const {
     std::vector<bool> lacking(instrs_.size(), false);
@@ -538,7 +534,9 @@ class Translator {
       const Open o = open.back();
       open.pop_back();
       if (o.kind == Op::Loop) {
-        ran = (falls_in && ran) || o.at_entry;  // only falling out leaves a loop
+        // Only falling out leaves a loop; a nested loop that checks at its header has
+        // checked on the way in.
+        ran = (falls_in && ran) || o.at_entry || lacking[o.at];
       } else if (o.kind == Op::If) {
         ran = o.at_entry;  // no else: the false edge runs nothing
       } else {
@@ -652,8 +650,7 @@ class Translator {
       a.xor_(x86::eax, x86::eax);
       a.rep().stosq();
     }
-    // A function that calls nothing is in no cycle of calls: its loops check.
-    charge(0, std::any_of(instrs_.begin(), instrs_.end(), [](const Instr& in) { return is_call(in.op); }));
+    charge(0, true);
   }
 
   void epilogue() {

@@ -469,7 +469,8 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
 
 // Fuel is checked only at entries and loop headers, and a loop whose every turn calls
 // leaves the check to the callee (its entry, or C++ before a host or interpreted
-// callee): endless loops of each kind, and endless recursion, still run out.
+// callee), and an outer loop to a nested loop that checks: endless loops of each kind,
+// and endless recursion, still run out.
 TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   JitRun r(jit_config(true), R"((module
     (import "host" "nop" (func $host))
@@ -482,13 +483,23 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
     (func (export "calls_interpreted") (local i32)
       (loop $l (local.set 0 (call $simd (local.get 0))) br $l))
     (func (export "calls_host") (loop $l (call $host) br $l))
+    (func (export "nested") (local i32)
+      (loop $outer
+        (loop $inner (br_if $inner (i32.eqz (local.get 0))))
+        (local.set 0 (i32.const 0))
+        br $outer))
+    (func (export "nested_calls") (local i32)
+      (loop $outer
+        (loop $inner (local.set 0 (call $leaf (local.get 0))) (br_if $inner (i32.eqz (local.get 0))))
+        br $outer))
     (func $recurse (export "recurse") (param i32) (result i32)
       local.get 0 i32.const 1 i32.add call $recurse))
   )", [](JitRun& run) {
     run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
                            [](Caller&, const Value*, Value*) { return Trap(); });
   });
-  for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host"}) {
+  for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
+                           "nested_calls"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
     EXPECT_EQ(r.trap_of(name), "fuel exhausted") << name;
