@@ -37,6 +37,7 @@
 #include "engine.h"
 #include "instance.h"
 #include "jit_abi.h"
+#include "jit_flow.h"
 #include "module_info.h"
 #include "runtime.h"
 #include "store.h"
@@ -163,13 +164,14 @@ class Translator {
     for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
     out_.slow_ops.reserve(slow);
 
-    if (fuel_) block_costs();
+    if (fuel_) cost_ = jit_flow::block_costs(instrs_);
     if (deadline_) {
-      loop_poll_ = loops_lacking([](const Instr& in) { return is_access(in.op) || is_call(in.op); });
+      loop_poll_ = jit_flow::loops_lacking(
+          instrs_, [](const Instr& in) { return jit_flow::is_access(in.op) || jit_flow::is_call(in.op); });
     }
     if (fuel_) {
       // Every callee checks the fuel: a translated one at its entry, C++ before others.
-      loop_check_ = loops_lacking([](const Instr& in) { return is_call(in.op); });
+      loop_check_ = jit_flow::loops_lacking(instrs_, [](const Instr& in) { return jit_flow::is_call(in.op); });
     }
     prologue();
     Ctl f;
@@ -320,165 +322,13 @@ class Translator {
     a_->mov(kMemB, x86::qword_ptr(x86::rax, kMemBase));
     a_->mov(kMemS, x86::qword_ptr(x86::rax, kMemSize));
   }
-  // Fuel (docs/limits.md): one unit per instruction, charged in advance, never more than
-  // a run that returns will have used by then. A charge is taken at the function's entry,
-  // at every loop header, at the start of each if and else arm, after every br_if (the
-  // fall-through) and after the end of a block or if that a branch leaves for an outer
-  // label. Each covers the instructions up to the next such point, plus the code it is
-  // certain to reach once if the call returns:
-  //   - after the end of a loop, or of a block no branch goes to (reached by falling in);
-  //   - after the end of a block or if that no branch inside leaves for an outer label
-  //     (a closed construct): charged where the construct starts;
-  //   - a closed loop's exit, the code after a br_if back to it at its own level, up to
-  //     its end: charged where the loop starts, not on each turn;
-  //   - the units both arms of an if start with (the lesser of their first blocks'):
-  //     charged before the if, the rest in the arm; the code after an if with no else
-  //     whose then arm leaves (`if ... return end`) counts as its else arm.
-  // An instruction after br, br_table, return or unreachable is not counted up to the end
-  // or else that closes its block. A run's total is then the interpreter's on every path,
-  // and a run given exactly what it needs completes; one that cannot pay may stop earlier
-  // than the interpreter, by up to the units charged in advance.
-  void block_costs() {
-    cost_.assign(instrs_.size() + 1, 0);
-    constexpr size_t kNone = ~size_t{0};
-    struct Open {
-      Op kind;
-      size_t slot = 0;          // the charge in force where it starts
-      bool targeted = false;    // some branch goes to its end
-      bool leaks = false;       // some branch inside goes to an outer label, or returns
-      bool joined = false;      // If: the then arm falls through to the end
-      size_t then_arm = kNone;  // If: its arms' first blocks
-      size_t else_arm = kNone;
-      size_t exit = kNone;      // Loop: the block after a br_if back to it at its level
-    };
-    std::vector<Open> open{{Op::End}};
-    std::vector<Open> diamonds;  // ifs with both arms, in the order they end
-    size_t start = 0;
-    uint32_t count = 0, skip = 0;
-    bool dead = false;
-    auto branch = [&](uint32_t depth) {
-      open[open.size() - 1 - depth].targeted = true;
-      for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
-    };
-    auto split = [&](size_t next) {
-      cost_[start] = count;
-      start = next;
-      count = 0;
-    };
-    // Continue counting into `slot`'s charge (the current block's units stored first).
-    auto merge_into = [&](size_t slot) {
-      cost_[start] = count;
-      start = slot;
-      count = cost_[slot];
-    };
-    // The end of a construct other than the function body, at instruction i.
-    auto close = [&](size_t i, bool falls_in) {
-      const Open o = open.back();
-      open.pop_back();
-      if (o.kind == Op::If && o.else_arm != kNone) diamonds.push_back(o);
-      const bool reached = falls_in || (o.kind != Op::Loop && o.targeted) || o.joined ||
-                           (o.kind == Op::If && o.else_arm == kNone);
-      if (!reached) {
-        split(i + 1);  // what follows is never run: a charge of its own, never taken
-        return;
-      }
-      if (o.kind == Op::Loop) {
-        if (!o.leaks && start == o.exit) {
-          const uint32_t exit = count;  // the exit block's units, not stored yet
-          start = o.slot;
-          count = cost_[o.slot] + exit;
-        }
-        return;  // else: falls in, counted with the block before
-      }
-      if (o.kind == Op::Block && !o.targeted) return;  // falls in
-      if (!o.leaks) {
-        merge_into(o.slot);
-      } else {
-        split(i + 1);
-        // An if without else whose then arm leaves (`if ... return end`): what follows
-        // is only reached by the false edge, in effect its else arm.
-        if (o.kind == Op::If && o.else_arm == kNone && !falls_in && !o.targeted) {
-          Open d = o;
-          d.else_arm = i + 1;
-          diamonds.push_back(d);
-        }
-      }
-    };
-    for (size_t i = 0; i < instrs_.size(); ++i) {
-      const Instr& in = instrs_[i];
-      const Op op = in.op;
-      if (dead) {
-        if (op == Op::Block || op == Op::Loop || op == Op::If) {
-          ++skip;
-        } else if (op == Op::Else && skip == 0) {
-          dead = false;
-          open.back().else_arm = i + 1;
-          start = i + 1;
-          count = 0;
-        } else if (op == Op::End) {
-          if (skip > 0) {
-            --skip;
-          } else if (open.size() > 1) {
-            dead = false;
-            close(i, false);
-          }
-        }
-        continue;
-      }
-      ++count;
-      switch (op) {
-        case Op::Block: open.push_back({Op::Block, start}); break;
-        case Op::Loop: case Op::If: {
-          Open o{op, start};
-          if (op == Op::If) o.then_arm = i + 1;
-          open.push_back(o);
-          split(i + 1);
-          break;
-        }
-        case Op::Else:
-          split(i + 1);
-          open.back().else_arm = i + 1;
-          open.back().joined = true;
-          break;
-        case Op::End:
-          if (open.size() > 1) close(i, true);
-          break;
-        case Op::BrIf:
-          branch(in.index);
-          split(i + 1);
-          if (in.index == 0 && open.back().kind == Op::Loop) open.back().exit = i + 1;
-          break;
-        case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
-          if (op == Op::Br) branch(in.index);
-          if (op == Op::BrTable) {
-            for (uint32_t t : in.targets) branch(t);
-            branch(in.index);
-          }
-          if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1));
-          cost_[start] = count;
-          dead = true;
-          skip = 0;
-          break;
-        default:
-          break;
-      }
-    }
-    cost_[start] = count;
-    // Inner ifs first: their shared units may make an outer arm's first block dearer.
-    for (auto it = diamonds.begin(); it != diamonds.end(); ++it) {
-      const uint32_t shared = std::min(cost_[it->then_arm], cost_[it->else_arm]);
-      cost_[it->slot] += shared;
-      cost_[it->then_arm] -= shared;
-      cost_[it->else_arm] -= shared;
-    }
-  }
-  // The charge of the block starting at instruction `start`. Only the function's entry
-  // and loop headers check that it fits (`checked`; not a loop whose every turn calls
-  // or enters a nested loop that checks: loops_lacking): every cycle and every call passes one, and C++ checks before any
-  // callee it runs and when the outermost call returns (jit_runtime.cpp), so a run that
-  // cannot pay stops at the latest at the next loop header, call or return: after a
-  // stretch of code without loops or calls, which the other charges only count, one
-  // instruction each.
+  // The charge of the block starting at instruction `start` (jit_flow::block_costs).
+  // Only the function's entry and loop headers check that it fits (`checked`; not a
+  // loop whose every turn calls or enters a nested loop that checks: loops_lacking).
+  // Every cycle and every call passes one, and C++ checks before any callee it runs and
+  // when the outermost call returns (jit_runtime.cpp), so a run that cannot pay stops at
+  // the latest at the next loop header, call or return: after a stretch of code without
+  // loops or calls, whose charges only count, one instruction each.
   void charge(size_t start, bool checked = false) {
     if (!fuel_ || cost_[start] == 0) return;
     a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
@@ -487,7 +337,7 @@ class Translator {
     fuel_stubs_.emplace_back(stub, cost_[start]);
     a_->jl(stub);
   }
-  // Around calls: the fuel in the context for the callee, and back.
+  // Around calls into C++: the fuel in the context for the callee, and back.
   void fuel_out() {
     if (fuel_) a_->mov(x86::qword_ptr(kCtx, kCtxFuel), kFuel);
   }
@@ -495,111 +345,6 @@ class Translator {
     if (fuel_) a_->mov(kFuel, x86::qword_ptr(kCtx, kCtxFuel));
   }
 
-  static bool is_access(Op op) {
-    return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
-  }
-  static bool is_call(Op op) { return op == Op::Call || op == Op::CallIndirect; }
-  // The loops (by the index of their `loop`) where some turn can reach a back-edge
-  // without running an instruction that `does` since the header. Deadline checks: a
-  // loop polls at its header unless every turn runs a load or store, whose bounds check
-  // against mem_limit is a poll already (bounds_check_rcx), or a call: a translated
-  // callee polls at its entry (the frame check against call_limit), and jit_call_slow
-  // after any other. Fuel: the same with calls alone, which check the fuel. Found by
-  // following the structured control flow once: `ran` says such an instruction
-  // certainly ran since the innermost loop's header on every path here (a branch to the
-  // end of a block or if passes on its value, the end takes the conjunction; whatever
-  // ran before a construct ran on every path through it; a nested loop whose own header
-  // checks counts as such an instruction).
-  template <class Pred>
-  std::vector<bool> loops_lacking(Pred does) const {
-    std::vector<bool> lacking(instrs_.size(), false);
-    struct Open {
-      Op kind;
-      size_t at;         // the instruction that opened it
-      bool at_entry;     // `ran` when it was entered
-      bool join = true;  // the conjunction over the branches to its end (not loops)
-    };
-    std::vector<Open> open{{Op::End, 0, false}};
-    bool ran = false, dead = false;
-    uint32_t skip = 0;  // constructs opened inside dead code
-    auto branch = [&](uint32_t depth) {
-      Open& t = open[open.size() - 1 - depth];
-      if (t.kind == Op::Loop) {
-        if (!ran) lacking[t.at] = true;
-      } else {
-        t.join = t.join && ran;
-      }
-    };
-    auto close = [&](bool falls_in) {
-      const Open o = open.back();
-      open.pop_back();
-      if (o.kind == Op::Loop) {
-        // Only falling out leaves a loop; a nested loop that checks at its header has
-        // checked on the way in.
-        ran = (falls_in && ran) || o.at_entry || lacking[o.at];
-      } else if (o.kind == Op::If) {
-        ran = o.at_entry;  // no else: the false edge runs nothing
-      } else {
-        ran = (o.join && (!falls_in || ran)) || o.at_entry;
-      }
-    };
-    for (size_t i = 0; i < instrs_.size(); ++i) {
-      const Instr& in = instrs_[i];
-      const Op op = in.op;
-      if (dead) {
-        if (op == Op::Block || op == Op::Loop || op == Op::If) {
-          ++skip;
-        } else if (op == Op::Else && skip == 0) {
-          dead = false;
-          open.back().kind = Op::Else;
-          ran = open.back().at_entry;
-        } else if (op == Op::End) {
-          if (skip > 0) {
-            --skip;
-          } else {
-            dead = false;
-            close(false);
-          }
-        }
-        continue;
-      }
-      if (does(in)) {
-        ran = true;
-        continue;
-      }
-      switch (op) {
-        case Op::Block: open.push_back({op, i, ran}); break;
-        case Op::Loop:
-          open.push_back({op, i, ran});
-          ran = false;
-          break;
-        case Op::If: open.push_back({op, i, ran}); break;
-        case Op::Else: {
-          Open& o = open.back();
-          o.join = o.join && ran;  // the then arm's end
-          o.kind = Op::Else;       // its else arm: no implicit false edge to the end
-          ran = o.at_entry;
-          break;
-        }
-        case Op::End:
-          if (open.size() == 1) break;
-          close(true);
-          break;
-        case Op::BrIf: branch(in.index); break;
-        case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
-          if (op == Op::Br) branch(in.index);
-          if (op == Op::BrTable) {
-            for (uint32_t t : in.targets) branch(t);
-            branch(in.index);
-          }
-          dead = true;
-          skip = 0;
-          break;
-        default: break;
-      }
-    }
-    return lacking;
-  }
 
   // The deadline poll (engines with deadline checks): the store's interrupt flag.
   void poll() {

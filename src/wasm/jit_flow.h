@@ -1,0 +1,144 @@
+// What the baseline compiler (jit_x64.cpp) learns from a body's structured control flow
+// before it emits any code: how much fuel each charge takes and where, and which loops
+// must check the fuel or poll the deadline at their headers. Functions of the decoded
+// instructions alone, so they can be read (and tested) apart from the code generator.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "instr_reader.h"
+#include "opcodes.h"
+
+namespace midimon::wasm::jit_flow {
+
+// Fuel (docs/limits.md): one unit per instruction, charged in advance, never more than
+// a run that returns will have used by then. A charge is taken at the function's entry,
+// at every loop header, at the start of each if and else arm, after every br_if (the
+// fall-through) and after the end of a block or if that a branch leaves for an outer
+// label. Each covers the instructions up to the next such point, plus the code it is
+// certain to reach once if the call returns:
+//   - after the end of a loop, or of a block no branch goes to (reached by falling in);
+//   - after the end of a block or if that no branch inside leaves for an outer label
+//     (a closed construct): charged where the construct starts;
+//   - a closed loop's exit, the code after a br_if back to it at its own level, up to
+//     its end: charged where the loop starts, not on each turn;
+//   - the units both arms of an if start with (the lesser of their first blocks'):
+//     charged before the if, the rest in the arm; the code after an if with no else
+//     whose then arm leaves (`if ... return end`) counts as its else arm.
+// An instruction after br, br_table, return or unreachable is not counted up to the end
+// or else that closes its block. A run's total is then the interpreter's on every path,
+// and a run given exactly what it needs completes (where one that cannot pay stops:
+// jit_x64.cpp, charge).
+// Indexed by instruction: the units charged where a block starting there begins (0:
+// no charge); one more entry for the end.
+std::vector<uint32_t> block_costs(std::span<const Instr> instrs);
+
+inline bool is_access(Op op) {
+  return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
+}
+inline bool is_call(Op op) { return op == Op::Call || op == Op::CallIndirect; }
+// The loops (by the index of their `loop`) where some turn can reach a back-edge
+// without running an instruction that `does` since the header. Deadline checks: a
+// loop polls at its header unless every turn runs a load or store, whose bounds check
+// against mem_limit is a poll already (jit_x64.cpp, bounds_check_rcx), or a call: a translated
+// callee polls at its entry (the frame check against call_limit), and jit_call_slow
+// after any other. Fuel: the same with calls alone, which check the fuel. Found by
+// following the structured control flow once: `ran` says such an instruction
+// certainly ran since the innermost loop's header on every path here (a branch to the
+// end of a block or if passes on its value, the end takes the conjunction; whatever
+// ran before a construct ran on every path through it; a nested loop whose own header
+// checks counts as such an instruction).
+template <class Pred>
+std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
+  std::vector<bool> lacking(instrs.size(), false);
+  struct Open {
+    Op kind;
+    size_t at;         // the instruction that opened it
+    bool at_entry;     // `ran` when it was entered
+    bool join = true;  // the conjunction over the branches to its end (not loops)
+  };
+  std::vector<Open> open{{Op::End, 0, false}};
+  bool ran = false, dead = false;
+  uint32_t skip = 0;  // constructs opened inside dead code
+  auto branch = [&](uint32_t depth) {
+    Open& t = open[open.size() - 1 - depth];
+    if (t.kind == Op::Loop) {
+      if (!ran) lacking[t.at] = true;
+    } else {
+      t.join = t.join && ran;
+    }
+  };
+  auto close = [&](bool falls_in) {
+    const Open o = open.back();
+    open.pop_back();
+    if (o.kind == Op::Loop) {
+      // Only falling out leaves a loop; a nested loop that checks at its header has
+      // checked on the way in.
+      ran = (falls_in && ran) || o.at_entry || lacking[o.at];
+    } else if (o.kind == Op::If) {
+      ran = o.at_entry;  // no else: the false edge runs nothing
+    } else {
+      ran = (o.join && (!falls_in || ran)) || o.at_entry;
+    }
+  };
+  for (size_t i = 0; i < instrs.size(); ++i) {
+    const Instr& in = instrs[i];
+    const Op op = in.op;
+    if (dead) {
+      if (op == Op::Block || op == Op::Loop || op == Op::If) {
+        ++skip;
+      } else if (op == Op::Else && skip == 0) {
+        dead = false;
+        open.back().kind = Op::Else;
+        ran = open.back().at_entry;
+      } else if (op == Op::End) {
+        if (skip > 0) {
+          --skip;
+        } else {
+          dead = false;
+          close(false);
+        }
+      }
+      continue;
+    }
+    if (does(in)) {
+      ran = true;
+      continue;
+    }
+    switch (op) {
+      case Op::Block: open.push_back({op, i, ran}); break;
+      case Op::Loop:
+        open.push_back({op, i, ran});
+        ran = false;
+        break;
+      case Op::If: open.push_back({op, i, ran}); break;
+      case Op::Else: {
+        Open& o = open.back();
+        o.join = o.join && ran;  // the then arm's end
+        o.kind = Op::Else;       // its else arm: no implicit false edge to the end
+        ran = o.at_entry;
+        break;
+      }
+      case Op::End:
+        if (open.size() == 1) break;
+        close(true);
+        break;
+      case Op::BrIf: branch(in.index); break;
+      case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
+        if (op == Op::Br) branch(in.index);
+        if (op == Op::BrTable) {
+          for (uint32_t t : in.targets) branch(t);
+          branch(in.index);
+        }
+        dead = true;
+        skip = 0;
+        break;
+      default: break;
+    }
+  }
+  return lacking;
+}
+
+}  // namespace midimon::wasm::jit_flow
