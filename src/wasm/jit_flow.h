@@ -1,7 +1,7 @@
 // What the baseline compiler (jit_x64.cpp) learns from a body's structured control flow
 // before it emits any code: how much fuel each charge takes and where, and which loops
 // must check the fuel or poll the deadline at their headers. Functions of the decoded
-// instructions alone, so they can be read (and tested) apart from the code generator.
+// instructions alone, kept apart from the code generator.
 #pragma once
 
 #include <cstdint>
