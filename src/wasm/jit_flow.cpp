@@ -141,4 +141,25 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
   return cost;
 }
 
+std::vector<size_t> first_certain_access(std::span<const Instr> instrs) {
+  std::vector<size_t> first(instrs.size(), 0);
+  for (size_t i = 0; i < instrs.size(); ++i) {
+    if (instrs[i].op != Op::Loop) continue;
+    // Up to the first instruction after which some turns may not go on: a branch, a
+    // nested construct that is not a plain block, or a label (an else or end).
+    for (size_t k = i + 1; k < instrs.size(); ++k) {
+      const Op op = instrs[k].op;
+      if (is_access(op)) {
+        first[i] = k;
+        break;
+      }
+      if (op == Op::Loop || op == Op::If || op == Op::Else || op == Op::End || op == Op::Br ||
+          op == Op::BrIf || op == Op::BrTable || op == Op::Return || op == Op::Unreachable) {
+        break;
+      }
+    }
+  }
+  return first;
+}
+
 }  // namespace midimon::wasm::jit_flow

@@ -39,12 +39,18 @@ inline bool is_access(Op op) {
   return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
 }
 inline bool is_call(Op op) { return op == Op::Call || op == Op::CallIndirect; }
+// The first scalar load or store of each loop's straight-line start, if it has one (by
+// the index of the `loop`: the access's index, else 0): it runs on every turn.
+std::vector<size_t> first_certain_access(std::span<const Instr> instrs);
+
 // The loops (by the index of their `loop`) where some turn can reach a back-edge
-// without running an instruction that `does` since the header. Deadline checks: a
-// loop polls at its header unless every turn runs a load or store, whose bounds check
-// against mem_limit is a poll already (jit_x64.cpp, bounds_check_rcx), or a call: a translated
-// callee polls at its entry (the frame check against call_limit), and jit_call_slow
-// after any other. Fuel: the same with calls alone, which check the fuel. Found by
+// without running an instruction that `does(instr, index)` since the header. Deadline
+// checks: a loop polls at its header unless every turn runs a call (a translated callee
+// polls at its entry: the frame check against call_limit; jit_call_slow after any other)
+// or an access whose bounds check compares with mem_limit, which is a poll then
+// (jit_x64.cpp, bounds_check_rcx; only each loop's first_certain_access does: a load
+// from memory for every access would cost memory-heavy loops more time than one poll a
+// turn). Fuel: the same with calls alone, which check the fuel. Found by
 // following the structured control flow once: `ran` says such an instruction
 // certainly ran since the innermost loop's header on every path here (a branch to the
 // end of a block or if passes on its value, the end takes the conjunction; whatever
@@ -103,7 +109,7 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
       }
       continue;
     }
-    if (does(in)) {
+    if (does(in, i)) {
       ran = true;
       continue;
     }

@@ -166,12 +166,17 @@ class Translator {
 
     if (fuel_) cost_ = jit_flow::block_costs(instrs_);
     if (deadline_) {
-      loop_poll_ = jit_flow::loops_lacking(
-          instrs_, [](const Instr& in) { return jit_flow::is_access(in.op) || jit_flow::is_call(in.op); });
+      mem_poll_.assign(instrs_.size(), false);
+      for (size_t k : jit_flow::first_certain_access(instrs_)) {
+        if (k != 0) mem_poll_[k] = true;
+      }
+      loop_poll_ = jit_flow::loops_lacking(instrs_, [this](const Instr& in, size_t i) {
+        return jit_flow::is_call(in.op) || mem_poll_[i];
+      });
     }
     if (fuel_) {
       // Every callee checks the fuel: a translated one at its entry, C++ before others.
-      loop_check_ = jit_flow::loops_lacking(instrs_, [](const Instr& in) { return jit_flow::is_call(in.op); });
+      loop_check_ = jit_flow::loops_lacking(instrs_, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); });
     }
     prologue();
     Ctl f;
@@ -204,6 +209,9 @@ class Translator {
   // (loops_lacking). Fuel: whether its header's charge checks that it fits (not when
   // every turn calls: the callee's entry, or C++ before any other callee, checks).
   std::vector<bool> loop_poll_, loop_check_;
+  // Deadline checks: the accesses whose bounds check compares with mem_limit (each
+  // loop's jit_flow::first_certain_access), by instruction index.
+  std::vector<bool> mem_poll_;
   ThrowOnError errors_;
   CodeHolder code_;
   std::unique_ptr<x86::Assembler> a_;
@@ -775,12 +783,13 @@ class Translator {
     bounds_check_rcx();
     return disp;
   }
-  // Traps unless the access ending at rcx fits. Under deadline checks it compares with
-  // ExecState::mem_limit, the size until a deadline passes and 0 after (store.h): every
-  // access is then a deadline poll at no cost, and the rare path (mem_fail_) tells the
-  // two apart with the real size in r14.
+  // Traps unless the access ending at rcx fits. Under deadline checks the accesses that
+  // stand for their loop's poll (mem_poll_) compare with ExecState::mem_limit, the size
+  // until a deadline passes and 0 after (store.h): the rare path (mem_fail_) tells the
+  // two apart with the real size in r14. The others compare with r14 (a register, no
+  // load).
   void bounds_check_rcx() {
-    if (deadline_) {
+    if (deadline_ && mem_poll_[pc_]) {
       if (!mem_fail_.isValid()) mem_fail_ = a_->newLabel();
       a_->cmp(x86::rcx, x86::qword_ptr(kCtx, kCtxMemLimit));
       a_->ja(mem_fail_);
