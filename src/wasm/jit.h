@@ -8,8 +8,9 @@
 //
 // Used when EngineConfig::jit is set, on x86-64. With fuel metering the code charges
 // blocks in advance and checks at entries and loop headers (docs/limits.md, "Fuel");
-// with deadline checks its bounds checks compare with mem_limit, its entries with
-// call_limit, and loops that neither access memory nor call poll the interrupt flag.
+// with deadline checks its entries compare with call_limit, a loop's first certain
+// access with mem_limit, and loops with neither such an access nor a call on every turn
+// poll the interrupt flag.
 // A function the translator does not cover (SIMD, v128 values) stays interpreted.
 #pragma once
 

@@ -1439,7 +1439,7 @@ uint32_t enter(JitCtx* ctx, const void* fn, Value* fp, Instance* inst) {
   MemoryInst* m = inst->jit_view.memory0;
   uint8_t* base = m ? m->base : nullptr;
   const uint64_t size = m ? m->size : 0;
-  // The bounds checks compare with mem_limit under deadline checks (address()).
+  // Under deadline checks some bounds checks compare with mem_limit (bounds_check_rcx).
   if (ctx->deadline_checks) ctx->store->exec().set_mem_limit(size);
   return enter_trampoline()(fp, inst, ctx, fn, base, size);
 }
