@@ -100,13 +100,10 @@ uint32_t trunc_op(JitCtx* ctx, Value& dst, F x) {
 void set_f32(Value& v, float f) { v.bits = std::bit_cast<uint32_t>(f); }
 void set_f64(Value& v, double f) { v.bits = std::bit_cast<uint64_t>(f); }
 
-}  // namespace
-
-namespace {
-
-// Under deadline checks the bounds checks of translated code compare with
-// ExecState::mem_limit, which must be the running instance's memory size (or 0 after a
-// deadline): put back for `inst` after anything that may have changed it.
+// Under deadline checks some bounds checks of translated code compare with
+// ExecState::mem_limit (jit_x64.cpp, bounds_check_rcx), which must be the running
+// instance's memory size (or 0 after a deadline): put back for `inst` after anything
+// that may have changed it.
 void restore_mem_limit(JitCtx* ctx, Store::ExecState& exec, const Instance* inst) {
   if (!ctx->deadline_checks) return;
   const MemoryInst* m = inst->jit_view.memory0;
@@ -124,7 +121,7 @@ uint32_t jit_call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* call
   const uint32_t status = call_slow(ctx, callee, nfp, caller);
   Store::ExecState& exec = ctx->store->exec();
   restore_mem_limit(ctx, exec, caller);
-  // Every call is a deadline poll for the code that makes it (jit_x64.cpp, loop_polls):
+  // Every call is a deadline poll for the code that makes it (jit_flow.h, loops_lacking):
   // a translated callee polls at its entry; a host function may have blocked past the
   // deadline, and an interpreted callee need not poll before its first loop or call.
   if (status == 0 && ctx->deadline_checks && exec.interrupt.load(std::memory_order_relaxed) != 0) {
@@ -161,7 +158,8 @@ uint32_t call_slow(JitCtx* ctx, FuncInst* callee, Value* nfp, Instance* caller) 
     Trap t = compile_on_first_call(*callee);
     if (!t.ok()) return fail(ctx, std::move(t));
   }
-  // Translated, of another instance (calls within one are native).
+  // Translated: of another instance, or compiled just now (calls within an instance are
+  // otherwise native).
   if (JitEntry fn = callee->code->jit) return enter(ctx, fn, nfp, callee->instance);
   // Interpreted: a nested interpreter activation on the frames above this one.
   exec.sp = nfp;
