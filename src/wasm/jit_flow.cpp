@@ -21,8 +21,8 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
   std::vector<Open> open{{Op::End}};
   std::vector<Open> diamonds;  // ifs with both arms, in the order they end
   size_t start = 0;
-  uint32_t count = 0, skip = 0;
-  bool dead = false;
+  uint32_t count = 0;
+  DeadStretch dead;
   auto branch = [&](uint32_t depth) {
     open[open.size() - 1 - depth].targeted = true;
     for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
@@ -74,21 +74,17 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
   for (size_t i = 0; i < instrs.size(); ++i) {
     const Instr& in = instrs[i];
     const Op op = in.op;
-    if (dead) {
-      if (op == Op::Block || op == Op::Loop || op == Op::If) {
-        ++skip;
-      } else if (op == Op::Else && skip == 0) {
-        dead = false;
-        open.back().else_arm = i + 1;
-        start = i + 1;
-        count = 0;
-      } else if (op == Op::End) {
-        if (skip > 0) {
-          --skip;
-        } else if (open.size() > 1) {
-          dead = false;
-          close(i, false);
-        }
+    if (dead.active()) {
+      switch (dead.step(op)) {
+        case DeadStretch::Step::Inside: break;
+        case DeadStretch::Step::Else:
+          open.back().else_arm = i + 1;
+          start = i + 1;
+          count = 0;
+          break;
+        case DeadStretch::Step::End:
+          if (open.size() > 1) close(i, false);
+          break;
       }
       continue;
     }
@@ -123,8 +119,7 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
         }
         if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1));
         cost[start] = count;
-        dead = true;
-        skip = 0;
+        dead.start();
         break;
       default:
         break;

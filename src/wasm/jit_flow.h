@@ -13,6 +13,36 @@
 
 namespace midimon::wasm::jit_flow {
 
+// A stretch of dead code (after br, br_table, return or unreachable), followed up to
+// where it ends: constructs opened inside it are skipped whole, and the else or end of
+// the construct it is in ends it. Both analyses below walk dead code with it.
+class DeadStretch {
+ public:
+  enum class Step { Inside, Else, End };
+  void start() { active_ = true; nested_ = 0; }
+  bool active() const { return active_; }
+  // What `op`, the next instruction in the stretch, means; Else and End end it.
+  Step step(Op op) {
+    if (op == Op::Block || op == Op::Loop || op == Op::If) {
+      ++nested_;
+    } else if (op == Op::Else && nested_ == 0) {
+      active_ = false;
+      return Step::Else;
+    } else if (op == Op::End) {
+      if (nested_ == 0) {
+        active_ = false;
+        return Step::End;
+      }
+      --nested_;
+    }
+    return Step::Inside;
+  }
+
+ private:
+  bool active_ = false;
+  uint32_t nested_ = 0;  // constructs opened inside it
+};
+
 // Fuel (docs/limits.md): one unit per instruction, charged in advance, never more than
 // a run that returns will have used by then. A charge is taken at the function's entry,
 // at every loop header, at the start of each if and else arm, after every br_if (the
@@ -66,8 +96,8 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
     bool join = true;  // the conjunction over the branches to its end (not loops)
   };
   std::vector<Open> open{{Op::End, 0, false}};
-  bool ran = false, dead = false;
-  uint32_t skip = 0;  // constructs opened inside dead code
+  bool ran = false;
+  DeadStretch dead;
   auto branch = [&](uint32_t depth) {
     Open& t = open[open.size() - 1 - depth];
     if (t.kind == Op::Loop) {
@@ -92,20 +122,16 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
   for (size_t i = 0; i < instrs.size(); ++i) {
     const Instr& in = instrs[i];
     const Op op = in.op;
-    if (dead) {
-      if (op == Op::Block || op == Op::Loop || op == Op::If) {
-        ++skip;
-      } else if (op == Op::Else && skip == 0) {
-        dead = false;
-        open.back().kind = Op::Else;
-        ran = open.back().at_entry;
-      } else if (op == Op::End) {
-        if (skip > 0) {
-          --skip;
-        } else {
-          dead = false;
-          close(false);
-        }
+    if (dead.active()) {
+      switch (dead.step(op)) {
+        case DeadStretch::Step::Inside: break;
+        case DeadStretch::Step::Else:
+          open.back().kind = Op::Else;
+          ran = open.back().at_entry;
+          break;
+        case DeadStretch::Step::End:
+          if (open.size() > 1) close(false);
+          break;
       }
       continue;
     }
@@ -138,8 +164,7 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
           for (uint32_t t : in.targets) branch(t);
           branch(in.index);
         }
-        dead = true;
-        skip = 0;
+        dead.start();
         break;
       default: break;
     }

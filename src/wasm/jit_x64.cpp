@@ -284,6 +284,16 @@ class Translator {
       a_->mov(r.r32(), d(e.slot));
     }
   }
+  // An operand into r64, or into its low 32 bits (zero-extended) when not `wide`.
+  void load(const x86::Gp& r64, const Entry& e, bool wide) {
+    if (wide) {
+      load64(r64, e);
+    } else {
+      load32(r64, e);
+    }
+  }
+  // The register at an operation's width: itself, or its low 32 bits.
+  static x86::Gp sized(const x86::Gp& r64, bool wide) { return wide ? r64 : x86::Gp(r64.r32()); }
   // The entry as the second operand of a 32-bit ALU instruction.
   Operand op32(const Entry& e) {
     if (e.is_const) return Imm(static_cast<int32_t>(static_cast<uint32_t>(e.bits)));
@@ -875,13 +885,8 @@ class Translator {
     const Entry y = pop();
     const Entry x = pop();
     const bool wide = op >= Op::I64Eq && op <= Op::I64GeU;
-    if (wide) {
-      load64(x86::rax, x);
-      a.emit(x86::Inst::kIdCmp, x86::rax, op64(y));
-    } else {
-      load32(x86::eax, x);
-      a.emit(x86::Inst::kIdCmp, x86::eax, op32(y));
-    }
+    load(x86::rax, x, wide);
+    a.emit(x86::Inst::kIdCmp, sized(x86::rax, wide), wide ? op64(y) : op32(y));
     switch (op) {
       case Op::I32Eq: case Op::I64Eq: return x86::CondCode::kE;
       case Op::I32Ne: case Op::I64Ne: return x86::CondCode::kNE;
@@ -926,12 +931,8 @@ class Translator {
     const Entry y = pop();
     const Entry x = pop();
     const bool wide = op >= Op::I64Clz;
-    const x86::Gp r = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
-    if (wide) {
-      load64(x86::rax, x);
-    } else {
-      load32(x86::eax, x);
-    }
+    const x86::Gp r = sized(x86::rax, wide);
+    load(x86::rax, x, wide);
     auto rhs = [&] { return wide ? op64(y) : op32(y); };
     switch (op) {
       case Op::I32Add: case Op::I64Add: a.emit(x86::Inst::kIdAdd, r, rhs()); break;
@@ -977,14 +978,8 @@ class Translator {
   // x in rax/eax.
   void divide(Op op, bool wide, const Entry& y) {
     x86::Assembler& a = *a_;
-    const x86::Gp rx = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
-    const x86::Gp ry = wide ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
-    const x86::Gp rd = wide ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
-    if (wide) {
-      load64(x86::rcx, y);
-    } else {
-      load32(x86::ecx, y);
-    }
+    const x86::Gp rx = sized(x86::rax, wide), ry = sized(x86::rcx, wide), rd = sized(x86::rdx, wide);
+    load(x86::rcx, y, wide);
     a.test(ry, ry);
     a.jz(trap(TrapKind::IntegerDivideByZero));
     const bool is_signed = op == Op::I32DivS || op == Op::I32RemS || op == Op::I64DivS || op == Op::I64RemS;
@@ -1028,14 +1023,8 @@ class Translator {
   void count_zeros(const Entry& x, bool wide, bool leading) {
     x86::Assembler& a = *a_;
     const uint32_t bits = wide ? 64 : 32;
-    const x86::Gp r = wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
-    const x86::Gp c = wide ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
-    const x86::Gp v = wide ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
-    if (wide) {
-      load64(x86::rdx, x);
-    } else {
-      load32(x86::edx, x);
-    }
+    const x86::Gp r = sized(x86::rax, wide), c = sized(x86::rcx, wide), v = sized(x86::rdx, wide);
+    load(x86::rdx, x, wide);
     if (leading) {
       a.mov(c, -1);
       a.bsr(r, v);
