@@ -467,6 +467,77 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
   }
 }
 
+// Calls in every kind of slot: the entry block, both arms of an if (their shared units
+// move before it), a loop's turn, a closed block, a loop's exit; a callee that stays
+// interpreted; callees compiled only on their first call (lazy compilation: the first
+// call goes through C++); mutual recursion. Totals equal the interpreter's, exactly the
+// fuel a call needs is enough and one unit less runs out, in both compilation modes.
+TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
+  const char* wat = R"((module
+    (func $leaf (param i32) (result i32) local.get 0 i32.const 3 i32.add)
+    (func $branchy (param i32) (result i32)
+      local.get 0 i32.const 4 i32.lt_u if (result i32) local.get 0 else local.get 0 i32.const 1 i32.shr_u end)
+    (func $simd (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 1)
+    (func $even (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 1 else local.get 0 i32.const 1 i32.sub call $odd end)
+    (func $odd (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 0 else local.get 0 i32.const 1 i32.sub call $even end)
+    (func (export "entry") (param i32) (result i32)
+      local.get 0 call $leaf call $branchy local.get 0 call $simd i32.add)
+    (func (export "arms") (param i32) (result i32)
+      local.get 0 i32.const 2 i32.and
+      if (result i32) local.get 0 call $leaf call $leaf else local.get 0 call $branchy call $leaf end)
+    (func (export "turns") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (call $branchy (local.get 0))))
+        (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+      (block $b local.get 1 call $leaf local.set 1)
+      local.get 1)
+    (func (export "exit") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0)))
+        local.get 1 call $simd call $leaf local.set 1)
+      local.get 1)
+    (func (export "parity") (param i32) (result i32) local.get 0 call $even))
+  )";
+  for (bool lazy : {false, true}) {
+    EngineConfig jc = jit_config(true), interp;
+    jc.lazy_compilation = lazy;
+    interp.lazy_compilation = lazy;
+    interp.fuel_metering = true;
+    for (const char* f : {"entry", "arms", "turns", "exit", "parity"}) {
+      // A fresh run for each: with lazy compilation the first call meets uncompiled callees.
+      JitRun j(jc, wat), i(interp, wat);
+      for (uint32_t arg : {0u, 1u, 2u, 3u, 6u, 7u, 11u}) {
+        const std::string what = std::string(f) + "(" + std::to_string(arg) + ")" + (lazy ? " lazy" : "");
+        ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
+        ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
+        const uint64_t rj = j.call_bits(f, {Value::from_i32(arg)});
+        ASSERT_TRUE(j.translated(f)) << what;
+        EXPECT_EQ(rj, i.call_bits(f, {Value::from_i32(arg)})) << what;
+        EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
+        const uint64_t need = 1'000'000 - j.store.fuel_remaining();
+        ASSERT_TRUE(j.store.set_fuel(need).ok());
+        EXPECT_EQ(j.call_bits(f, {Value::from_i32(arg)}), rj) << what << " with exactly " << need;
+        EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
+        ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
+        EXPECT_EQ(j.trap_of(f, {Value::from_i32(arg)}), "fuel exhausted") << what;
+      }
+    }
+  }
+  // Endless mutual recursion through calls in if arms (no call in an entry block) runs
+  // out of fuel before the stack.
+  JitRun r(jit_config(true), R"((module
+    (func $ping (export "ping") (param i32) (result i32)
+      local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $pong else i32.const 0 end)
+    (func $pong (param i32) (result i32)
+      local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $ping else i32.const 1 end))
+  )");
+  ASSERT_TRUE(r.store.set_fuel(3'000).ok());
+  EXPECT_EQ(r.trap_of("ping", {Value::from_i32(0)}), "fuel exhausted");
+}
+
 // Fuel is checked only at entries and loop headers, and a loop whose every turn calls
 // leaves the check to the callee (its entry, or C++ before a host or interpreted
 // callee), and an outer loop to a nested loop that checks: endless loops of each kind,
