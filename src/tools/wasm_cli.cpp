@@ -36,6 +36,15 @@ void add_wasm_command(CLI::App& app, Commands& commands, WasmCommand which) {
                   "--timeout-ms");
     run->add_option("--max-memory", run_options->max_memory,
                     "Largest size of each linear memory in bytes; memory.grow beyond returns -1");
+    run->add_option("--clock-start", run_options->clock_start_s,
+                    "Reproducible runs: the guest's realtime clock starts at SECONDS since the "
+                    "epoch and then advances as real time does")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(uint64_t{0}, uint64_t{UINT64_MAX / 1'000'000'000ull}));
+    run->add_option("--random-seed", run_options->random_seed,
+                    "Reproducible runs: random_get returns a deterministic stream from N instead "
+                    "of the system's random bytes")
+        ->type_name("N");
     run->add_option("--dir", run_options->dirs,
                     "Preopen HOST directory as GUEST (default: the same path); :ro = read-only")
         ->type_name("HOST[::GUEST][:ro]")

@@ -129,6 +129,8 @@ bool wasi_config(const RunOptions& options, std::ostream& out, std::ostream& err
     }
     config->preopens.push_back(*p);
   }
+  if (options.clock_start_s) config->realtime_start_ns = *options.clock_start_s * 1'000'000'000ull;
+  config->random_seed = options.random_seed;
   config->stdout_type = options.stdout_type;
   config->stderr_type = options.stderr_type;
   config->stdout_cb = [&out](std::string_view s) { out.write(s.data(), static_cast<std::streamsize>(s.size())); out.flush(); };

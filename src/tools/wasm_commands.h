@@ -30,6 +30,9 @@ struct RunOptions {
   std::vector<std::string> dirs;       // --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;        // --env KEY=VALUE
   bool jit = true;                     // the baseline compiler (EngineConfig::jit); --interpret: off
+  // Reproducible runs (WasiConfig::realtime_start_ns, random_seed).
+  std::optional<uint64_t> clock_start_s;  // --clock-start SECONDS since the epoch
+  std::optional<uint64_t> random_seed;    // --random-seed N
   // What the guest is told its stdout and stderr are (the CLI: what its own fds 1 and 2
   // are, so a guest that checks isatty() behaves as it would natively).
   wasi::StdioType stdout_type = wasi::StdioType::Terminal;

@@ -4,6 +4,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -70,19 +71,42 @@ Errno clock_res_get(Ctx& c, const Value* a) {
   return Errno::Success;
 }
 
+// What the guest reads from clock `id` (a host clock: host_clock): the host's, except
+// the realtime clock of a reproducible run (WasiConfig::realtime_start_ns).
+Errno guest_clock_now(const WasiState& s, clockid_t id, uint64_t* ns) {
+  const bool shifted = id == CLOCK_REALTIME && s.config.realtime_start_ns;
+  timespec t;
+  if (clock_gettime(shifted ? CLOCK_MONOTONIC : id, &t) != 0) return errno_from_host(errno);
+  *ns = shifted ? *s.config.realtime_start_ns + (to_ns(t) - s.monotonic_at_create_ns) : to_ns(t);
+  return Errno::Success;
+}
+
 Errno clock_time_get(Ctx& c, const Value* a) {
   clockid_t id;
   if (!host_clock(a[0].i32, &id)) return Errno::Inval;
   if (!c.mem.ok(a[2].i32, 8)) return Errno::Fault;
-  timespec t;
-  if (clock_gettime(id, &t) != 0) return errno_from_host(errno);
-  (void)c.mem.store<uint64_t>(a[2].i32, to_ns(t));
+  uint64_t ns;
+  if (Errno e = guest_clock_now(c.s, id, &ns); e != Errno::Success) return e;
+  (void)c.mem.store<uint64_t>(a[2].i32, ns);
   return Errno::Success;
 }
 
 Errno random_get(Ctx& c, const Value* a) {
   uint8_t* p = c.mem.view(a[0].i32, a[1].i32);
   if (!p) return Errno::Fault;
+  if (c.s.config.random_seed) {
+    // splitmix64 (Steele, Lea, Flood 2014): a statistically sound stream from one word
+    // of state, continued from call to call. Not for secrets: the seed gives it away.
+    const uint64_t len = a[1].i32;  // 64-bit: the index never wraps, even near 4 GiB
+    for (uint64_t i = 0; i < len; i += 8) {
+      uint64_t z = (c.s.random_state += 0x9e3779b97f4a7c15ull);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+      z ^= z >> 31;
+      std::memcpy(p + i, &z, std::min<uint64_t>(8, len - i));
+    }
+    return Errno::Success;
+  }
   size_t left = a[1].i32;
   while (left > 0) {
     ssize_t n = getrandom(p, left, 0);
@@ -154,10 +178,10 @@ Errno poll_oneoff(Ctx& c, const Value* a) {
         e.error = Errno::Inval;
         e.ready = true;
       } else if (flags & abi::kSubclockAbstime) {
-        // Convert an absolute time on the given clock to a monotonic deadline.
-        timespec t;
-        clock_gettime(cid, &t);
-        const uint64_t clock_now = to_ns(t);
+        // Convert an absolute time on the given clock (as the guest reads it) to a
+        // monotonic deadline.
+        uint64_t clock_now = 0;
+        (void)guest_clock_now(c.s, cid, &clock_now);
         e.deadline = timeout <= clock_now ? now : now + (timeout - clock_now);
       } else {
         e.deadline = timeout > UINT64_MAX - now ? UINT64_MAX - 1 : now + timeout;

@@ -38,6 +38,8 @@ struct WasiState {
   WasiConfig config;
   std::map<uint32_t, std::unique_ptr<FdEntry>> fds;
   size_t stdin_pos = 0;
+  uint64_t monotonic_at_create_ns = 0;  // the base of WasiConfig::realtime_start_ns
+  uint64_t random_state = 0;            // random_get's stream (WasiConfig::random_seed)
 
   FdEntry* get(uint32_t fd) {
     auto it = fds.find(fd);

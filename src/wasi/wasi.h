@@ -4,8 +4,10 @@
 // fds 0/1/2 are never touched. See docs/wasi.md.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,14 @@ struct WasiConfig {
   StdioType stdin_type = StdioType::Terminal;
   StdioType stdout_type = StdioType::Terminal;
   StdioType stderr_type = StdioType::Terminal;
+  // Reproducible runs (benchmarks counting instructions, tests): programs that seed
+  // hash tables from the time or from random_get then run the same way every time.
+  // realtime_start_ns: the realtime clock reads this (nanoseconds since the epoch) when
+  // the host is created and then advances with the monotonic clock. random_seed:
+  // random_get returns a deterministic stream from it (splitmix64; not for secrets).
+  // Unset: the host's clock and getrandom(2).
+  std::optional<uint64_t> realtime_start_ns;
+  std::optional<uint64_t> random_seed;
 };
 
 struct WasiState;
