@@ -5,8 +5,18 @@
 
 namespace midimon::wasm::jit_flow {
 
-std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
+namespace {
+
+// block_costs, with or without call units: most bodies have none, and their pass (every
+// compilation with fuel makes one) does none of that work.
+template <bool units>
+std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
+                            std::vector<uint8_t>* checked, CallsTo* calls_to) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
+  // With call units: whether a slot's charge holds a callee's entry units (it must check
+  // then), and whether the block being counted does.
+  std::vector<uint8_t> holds(units ? instrs.size() + 1 : 0, 0);
+  bool holding = false;
   constexpr size_t kNone = ~size_t{0};
   struct Open {
     Op kind;
@@ -27,14 +37,21 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
     open[open.size() - 1 - depth].targeted = true;
     for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
   };
-  auto split = [&](size_t next) {
+  auto store = [&] {
     cost[start] = count;
+    if constexpr (units) holds[start] = holding;
+  };
+  auto split = [&](size_t next) {
+    store();
     start = next;
     count = 0;
+    holding = false;
   };
-  // Continue counting into `slot`'s charge (the current block's units stored first).
+  // Continue counting into `slot`'s charge (the current block's units stored first:
+  // they stay in their own charge).
   auto merge_into = [&](size_t slot) {
-    cost[start] = count;
+    store();
+    holding = units && holds[slot];
     start = slot;
     count = cost[slot];
   };
@@ -52,6 +69,7 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
     if (o.kind == Op::Loop) {
       if (!o.leaks && start == o.exit) {
         const uint32_t exit = count;  // the exit block's units, not stored yet
+        holding = holding || (units && holds[o.slot]);
         start = o.slot;
         count = cost[o.slot] + exit;
       }
@@ -81,6 +99,7 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
           open.back().else_arm = i + 1;
           start = i + 1;
           count = 0;
+          holding = false;
           break;
         case DeadStretch::Step::End:
           if (open.size() > 1) close(i, false);
@@ -89,6 +108,10 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
       continue;
     }
     ++count;
+    if (units && call_units[i] != 0) {
+      count += call_units[i];
+      holding = true;
+    }
     switch (op) {
       case Op::Block: open.push_back({Op::Block, start}); break;
       case Op::Loop: case Op::If: {
@@ -106,6 +129,9 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
       case Op::End:
         if (open.size() > 1) close(i, true);
         break;
+      case Op::Call:
+        if (calls_to && in.index == calls_to->func) calls_to->found = true;
+        break;
       case Op::BrIf:
         branch(in.index);
         split(i + 1);
@@ -118,22 +144,32 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs) {
           branch(in.index);
         }
         if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1));
-        cost[start] = count;
+        store();
         dead.start();
         break;
       default:
         break;
     }
   }
-  cost[start] = count;
+  store();
   // Inner ifs first: their shared units may make an outer arm's first block dearer.
   for (auto it = diamonds.begin(); it != diamonds.end(); ++it) {
     const uint32_t shared = std::min(cost[it->then_arm], cost[it->else_arm]);
     cost[it->slot] += shared;
     cost[it->then_arm] -= shared;
     cost[it->else_arm] -= shared;
+    if (units && shared != 0 && (holds[it->then_arm] || holds[it->else_arm])) holds[it->slot] = 1;
   }
+  if (checked) *checked = std::move(holds);
   return cost;
+}
+
+}  // namespace
+
+std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
+                                  std::vector<uint8_t>* checked, CallsTo* calls_to) {
+  return call_units.empty() ? costs<false>(instrs, call_units, checked, calls_to)
+                            : costs<true>(instrs, call_units, checked, calls_to);
 }
 
 std::vector<size_t> first_certain_access(std::span<const Instr> instrs) {

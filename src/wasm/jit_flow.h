@@ -63,7 +63,21 @@ class DeadStretch {
 // jit_x64.cpp, charge).
 // Indexed by instruction: the units charged where a block starting there begins (0:
 // no charge); one more entry for the end.
-std::vector<uint32_t> block_costs(std::span<const Instr> instrs);
+//
+// `call_units` (by instruction, may be empty): units a call adds to the charge that
+// covers it, the callee's entry charge, which the caller pays for it so that the callee
+// checks nothing on the way in (jit_x64.cpp: a function's calls to itself). Such a
+// charge must check that it fits, so that every call still passes a check: `checked`,
+// when given, says which slots hold such units (a diamond's slot too when its shared
+// units may).
+// `call_units` must be empty or have one entry per instruction. `calls_to`, when given,
+// learns on the way whether a live `call` names its function.
+struct CallsTo {
+  uint32_t func = 0;
+  bool found = false;
+};
+std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units = {},
+                                  std::vector<uint8_t>* checked = nullptr, CallsTo* calls_to = nullptr);
 
 inline bool is_access(Op op) {
   return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);

@@ -136,7 +136,7 @@ class Translator {
   Translator(const ModuleInfo& m, uint32_t func_index, std::span<const Instr> instrs,
              bool deadline_checks, bool fuel, JitCode& out)
       : m_(m), type_(m.func_type(func_index)), instrs_(instrs), out_(out),
-        deadline_(deadline_checks), fuel_(fuel) {
+        deadline_(deadline_checks), fuel_(fuel), func_index_(func_index) {
     code_.init(runtime().environment());
     code_.setErrorHandler(&errors_);
     a_ = std::make_unique<x86::Assembler>(&code_);
@@ -164,7 +164,20 @@ class Translator {
     for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
     out_.slow_ops.reserve(slow);
 
-    if (fuel_) cost_ = jit_flow::block_costs(instrs_);
+    if (fuel_) {
+      jit_flow::CallsTo itself{func_index_};
+      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &itself);
+      if (itself.found) {
+        // A call to itself pays the entry's charge with the caller's block and enters
+        // past it (self_call): one check for both, in the caller.
+        entry_units_ = cost_[0];
+        call_units_.assign(instrs_.size(), 0);
+        for (size_t i = 0; i < instrs_.size(); ++i) {
+          if (instrs_[i].op == Op::Call && instrs_[i].index == func_index_) call_units_[i] = entry_units_;
+        }
+        cost_ = jit_flow::block_costs(instrs_, call_units_, &check_);
+      }
+    }
     if (deadline_) {
       mem_poll_.assign(instrs_.size(), false);
       for (size_t k : jit_flow::first_certain_access(instrs_)) {
@@ -201,10 +214,18 @@ class Translator {
   JitCode& out_;
   bool deadline_;
   bool fuel_;
+  uint32_t func_index_;
   // Fuel: the charge of the block starting at each instruction index (block_costs), and
   // the out-of-line paths of the charges that do not fit.
   std::vector<uint32_t> cost_;
   std::vector<std::pair<Label, uint32_t>> fuel_stubs_;
+  // Self-calls with fuel: the units each call to this function pays for the callee's
+  // entry (its entry charge, `entry_units_`, taken before the prologue, which they skip:
+  // `direct_`), and the slots holding such units, which check.
+  std::vector<uint32_t> call_units_;
+  std::vector<uint8_t> check_;  // empty: no slot holds such units
+  uint32_t entry_units_ = 0;
+  Label direct_, entry_fail_;
   // Deadline checks: whether the loop starting at each instruction index polls
   // (loops_lacking). Fuel: whether its header's charge checks that it fits (not when
   // every turn calls: the callee's entry, or C++ before any other callee, checks).
@@ -347,12 +368,16 @@ class Translator {
   // when the outermost call returns (jit_runtime.cpp), so a run that cannot pay stops at
   // the latest at the next loop header, call or return: after a stretch of code without
   // loops or calls, whose charges only count, one instruction each.
-  void charge(size_t start, bool checked = false) {
-    if (!fuel_ || cost_[start] == 0) return;
-    a_->sub(kFuel, static_cast<int32_t>(cost_[start]));
-    if (!checked) return;
+  // A charge that holds a self-call's entry units checks too (check_), so that every
+  // call still passes a check. The entry's charge is split (prologue): `skip` units were
+  // taken before the prologue.
+  void charge(size_t start, bool checked = false, uint32_t skip = 0) {
+    if (!fuel_ || cost_[start] <= skip) return;
+    const uint32_t units = cost_[start] - skip;
+    a_->sub(kFuel, static_cast<int32_t>(units));
+    if (!checked && (check_.empty() || !check_[start])) return;
     Label stub = a_->newLabel();
-    fuel_stubs_.emplace_back(stub, cost_[start]);
+    fuel_stubs_.emplace_back(stub, units);
     a_->jl(stub);
   }
   // Around calls into C++: the fuel in the context for the callee, and back.
@@ -379,6 +404,15 @@ class Translator {
   // The caller's r12-r15 and rbp are this call's too (the convention at the top).
   void prologue() {
     x86::Assembler& a = *a_;
+    // A function that calls itself takes its entry charge (without the self-calls'
+    // units) before anything else; its self-calls paid it and enter at `direct_`.
+    direct_ = a.newLabel();
+    if (entry_units_ > 0) {
+      entry_fail_ = a.newLabel();
+      a.sub(kFuel, static_cast<int32_t>(entry_units_));
+      a.jl(entry_fail_);
+    }
+    a.bind(direct_);
     a.push(x86::rbx);  // also aligns rsp to 16 bytes for the calls this code makes
     a.mov(kFp, x86::rdi);
     // The frame's end (its size is known at the end: read from after the code).
@@ -413,7 +447,8 @@ class Translator {
       a.xor_(x86::eax, x86::eax);
       a.rep().stosq();
     }
-    charge(0, true);
+    // The entry block's charge, or what its self-calls' units added to it (checked).
+    charge(0, entry_units_ == 0, entry_units_);
   }
 
   void epilogue() {
@@ -431,6 +466,13 @@ class Translator {
       a.jmp(trap(TrapKind::DeadlineExceeded));
     }
     // A charge that does not fit is not taken: the fuel keeps what was left.
+    if (entry_fail_.isValid()) {  // before the prologue: nothing pushed, depth as it was
+      a.bind(entry_fail_);
+      a.add(kFuel, static_cast<int32_t>(entry_units_));
+      a.mov(x86::byte_ptr(kCtx, kCtxTrapKind), static_cast<int>(TrapKind::FuelExhausted));
+      a.mov(x86::eax, 1);
+      a.ret();
+    }
     for (const auto& [stub, cost] : fuel_stubs_) {
       a.bind(stub);
       a.add(kFuel, static_cast<int32_t>(cost));
@@ -731,6 +773,9 @@ class Translator {
       call_helper(reinterpret_cast<const void*>(&jit_detail::jit_resolve_indirect));
       a.test(x86::rax, x86::rax);
       a.jz(propagate_);
+    } else if (*func_index == func_index_) {
+      self_call(np, nr);
+      return;
     } else {
       materialize_top(np);
       a.mov(x86::rax, x86::qword_ptr(kInst, kViewFuncs));
@@ -740,6 +785,23 @@ class Translator {
     // The callee's frame may reach past this frame's operand slots.
     max_height_ = std::max(max_height_, base + std::max(np, nr));
     call_func_in_rax(base, indirect != nullptr || *func_index < m_.num_imported_funcs);
+    stack_.resize(base);
+    for (uint32_t i = 0; i < nr; ++i) push_result();
+  }
+
+  // A call to this function itself: this very code, of this instance, entered at
+  // `direct_` (past the entry's fuel charge, which the caller's block paid:
+  // call_units_), without looking the callee up.
+  void self_call(uint32_t np, uint32_t nr) {
+    x86::Assembler& a = *a_;
+    materialize_top(np);
+    const uint32_t base = static_cast<uint32_t>(stack_.size()) - np;
+    max_height_ = std::max(max_height_, base + std::max(np, nr));
+    a.lea(x86::rdi, q(pos_slot(base)));
+    a.call(direct_);
+    a.test(x86::eax, x86::eax);
+    a.jnz(propagate_);
+    reload_memory();
     stack_.resize(base);
     for (uint32_t i = 0; i < nr; ++i) push_result();
   }
@@ -1224,7 +1286,9 @@ class Translator {
   }
 
   void body();
-  void instruction(const Instr& in);
+  // Inlined into its one caller, the loop over the body (g++ stopped doing so when the
+  // class grew, which cost every compilation ~2 %).
+  [[gnu::always_inline]] inline void instruction(const Instr& in);
 };
 
 bool Translator::needs_slow_op(Op op) {

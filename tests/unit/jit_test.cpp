@@ -470,8 +470,10 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
 // Calls in every kind of slot: the entry block, both arms of an if (their shared units
 // move before it), a loop's turn, a closed block, a loop's exit; a callee that stays
 // interpreted; callees compiled only on their first call (lazy compilation: the first
-// call goes through C++); mutual recursion. Totals equal the interpreter's, exactly the
-// fuel a call needs is enough and one unit less runs out, in both compilation modes.
+// call goes through C++); mutual recursion; calls of a function to itself, which pay the
+// callee's entry charge with their own block and enter past it (in an if's arms, in a
+// loop). Totals equal the interpreter's, exactly the fuel a call needs is enough and one
+// unit less runs out, in both compilation modes.
 TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
   const char* wat = R"((module
     (func $leaf (param i32) (result i32) local.get 0 i32.const 3 i32.add)
@@ -499,14 +501,24 @@ TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
         (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0)))
         local.get 1 call $simd call $leaf local.set 1)
       local.get 1)
-    (func (export "parity") (param i32) (result i32) local.get 0 call $even))
+    (func (export "parity") (param i32) (result i32) local.get 0 call $even)
+    (func $fibr (export "fibr") (param i32) (result i32)
+      local.get 0 i32.const 2 i32.lt_u
+      if (result i32) local.get 0
+      else local.get 0 i32.const 1 i32.sub call $fibr local.get 0 i32.const 2 i32.sub call $fibr i32.add end)
+    (func $halves (export "halves") (param i32) (result i32) (local i32)
+      (loop $l
+        (if (i32.gt_u (local.get 0) (i32.const 1))
+          (then (local.set 1 (i32.add (local.get 1) (call $halves (i32.shr_u (local.get 0) (i32.const 1)))))))
+        (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+      local.get 1 i32.const 1 i32.add))
   )";
   for (bool lazy : {false, true}) {
     EngineConfig jc = jit_config(true), interp;
     jc.lazy_compilation = lazy;
     interp.lazy_compilation = lazy;
     interp.fuel_metering = true;
-    for (const char* f : {"entry", "arms", "turns", "exit", "parity"}) {
+    for (const char* f : {"entry", "arms", "turns", "exit", "parity", "fibr", "halves"}) {
       // A fresh run for each: with lazy compilation the first call meets uncompiled callees.
       JitRun j(jc, wat), i(interp, wat);
       for (uint32_t arg : {0u, 1u, 2u, 3u, 6u, 7u, 11u}) {
@@ -526,16 +538,20 @@ TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
       }
     }
   }
-  // Endless mutual recursion through calls in if arms (no call in an entry block) runs
-  // out of fuel before the stack.
+  // Endless mutual recursion, and endless self-recursion, through calls in if arms (no
+  // call in an entry block) run out of fuel before the stack.
   JitRun r(jit_config(true), R"((module
     (func $ping (export "ping") (param i32) (result i32)
       local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $pong else i32.const 0 end)
     (func $pong (param i32) (result i32)
-      local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $ping else i32.const 1 end))
+      local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $ping else i32.const 1 end)
+    (func $deep (export "deep") (param i32) (result i32)
+      local.get 0 i32.const -1 i32.ne if (result i32) local.get 0 i32.const 1 i32.add call $deep else i32.const 0 end))
   )");
-  ASSERT_TRUE(r.store.set_fuel(3'000).ok());
-  EXPECT_EQ(r.trap_of("ping", {Value::from_i32(0)}), "fuel exhausted");
+  for (const char* f : {"ping", "deep"}) {
+    ASSERT_TRUE(r.store.set_fuel(3'000).ok());
+    EXPECT_EQ(r.trap_of(f, {Value::from_i32(0)}), "fuel exhausted") << f;
+  }
 }
 
 // Fuel is checked only at entries and loop headers, and a loop whose every turn calls
