@@ -168,12 +168,7 @@ wasm::Result<std::unique_ptr<WasiHost>> WasiHost::create(WasiConfig config) {
     e->preopen_name = p.guest_path;
     state->insert(std::move(e));
   }
-  if (config.realtime_start_ns) {
-    timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    state->monotonic_at_create_ns =
-        static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
-  }
+  if (config.realtime_start_ns) state->monotonic_at_create_ns = monotonic_now_ns();
   if (config.random_seed) state->random_state = *config.random_seed;
   state->config = std::move(config);
   return std::unique_ptr<WasiHost>(new WasiHost(std::move(state)));

@@ -169,7 +169,7 @@ class Translator {
       cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &itself);
       if (itself.found) {
         // A call to itself pays the entry's charge with the caller's block and enters
-        // past it (self_call): one check for both, in the caller.
+        // past it (do_call): one check for both, in the caller.
         entry_units_ = cost_[0];
         call_units_.assign(instrs_.size(), 0);
         for (size_t i = 0; i < instrs_.size(); ++i) {
@@ -773,35 +773,28 @@ class Translator {
       call_helper(reinterpret_cast<const void*>(&jit_detail::jit_resolve_indirect));
       a.test(x86::rax, x86::rax);
       a.jz(propagate_);
-    } else if (*func_index == func_index_) {
-      self_call(np, nr);
-      return;
     } else {
       materialize_top(np);
+    }
+    const bool itself = !indirect && *func_index == func_index_;
+    if (!indirect && !itself) {
       a.mov(x86::rax, x86::qword_ptr(kInst, kViewFuncs));
       a.mov(x86::rax, x86::qword_ptr(x86::rax, static_cast<int32_t>(*func_index * 8)));
     }
     const uint32_t base = static_cast<uint32_t>(stack_.size()) - np;
     // The callee's frame may reach past this frame's operand slots.
     max_height_ = std::max(max_height_, base + std::max(np, nr));
-    call_func_in_rax(base, indirect != nullptr || *func_index < m_.num_imported_funcs);
-    stack_.resize(base);
-    for (uint32_t i = 0; i < nr; ++i) push_result();
-  }
-
-  // A call to this function itself: this very code, of this instance, entered at
-  // `direct_` (past the entry's fuel charge, which the caller's block paid:
-  // call_units_), without looking the callee up.
-  void self_call(uint32_t np, uint32_t nr) {
-    x86::Assembler& a = *a_;
-    materialize_top(np);
-    const uint32_t base = static_cast<uint32_t>(stack_.size()) - np;
-    max_height_ = std::max(max_height_, base + std::max(np, nr));
-    a.lea(x86::rdi, q(pos_slot(base)));
-    a.call(direct_);
-    a.test(x86::eax, x86::eax);
-    a.jnz(propagate_);
-    reload_memory();
+    if (itself) {
+      // This very code, of this instance, entered at `direct_`: past the entry's fuel
+      // charge, which the caller's block paid (call_units_); no lookup of the callee.
+      a.lea(x86::rdi, q(pos_slot(base)));
+      a.call(direct_);
+      a.test(x86::eax, x86::eax);
+      a.jnz(propagate_);
+      reload_memory();
+    } else {
+      call_func_in_rax(base, indirect != nullptr || *func_index < m_.num_imported_funcs);
+    }
     stack_.resize(base);
     for (uint32_t i = 0; i < nr; ++i) push_result();
   }
