@@ -103,6 +103,11 @@ namespace midimon::wasm {
 //   I32Add_GlobalSet, I32Sub_GlobalSet, GlobalGet_I32Sub_GlobalSet (superinstructions.h)
 //   I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet      (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
+//   EnterJit [h][fn: 2 units][ctl_slot]   runs the function's machine code (jit.h) on
+//                              this frame, then returns: the whole code of a function
+//                              the baseline compiler translated (after a Fuel op of cost
+//                              0 with fuel on), so the interpreter's calls reach it and
+//                              it is not compiled twice (jit_stub.cpp)
 //   <Load>_AddI [h][dst][a][imm][offset]               (MIDIMON_LOAD_ADD_IMMS, superinstructions.h)
 //   I32AndI_<C> and its variants [h][d][a][imm][rel]   (MIDIMON_ARITH_IMM_BRS, superinstructions.h)
 //   <Load>_<C> and its variants [h][addr][offset]([imm])[rel] (MIDIMON_LOAD_BRS, superinstructions.h)
@@ -311,6 +316,7 @@ enum class IOp : uint16_t {
 #define MIDIMON_X(L, T, C, n) L##_##C, L##_##C##_F, L##_##C##_FB, L##_##C##_PB, L##_##C##_FPB,
   MIDIMON_LOAD_BRS(MIDIMON_X)
 #undef MIDIMON_X
+  EnterJit,
   Count_
 };
 

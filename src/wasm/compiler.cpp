@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler_internal.h"
+#include "jit_stub.h"
 #include "opcodes_simd.h"
 
 namespace midimon::wasm::compiler_detail {
@@ -714,15 +715,16 @@ namespace midimon::wasm {
 Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
                                                        uint32_t func_index,
                                                        const DecodedBody& decoded) {
-  compiler_detail::Compiler c(engine, module, func_index, decoded);
-  auto out = c.run();
-  if (out && jit_enabled(engine.config())) {
-    // Machine code too, when the translator covers the function; else it is interpreted.
+  if (jit_enabled(engine.config())) {
+    // Machine code when the translator covers the function, entered from interpreted
+    // code through a stub; else it is interpreted.
     std::string why;
-    (*out)->jit_code = jit_compile(module, func_index, decoded, engine.config(), &why);
-    if ((*out)->jit_code) (*out)->jit = jit_entry(*(*out)->jit_code);
+    if (JitCodePtr jit = jit_compile(module, func_index, decoded, engine.config(), &why)) {
+      return jit_stub(engine.config(), module.func_type(func_index), std::move(jit));
+    }
   }
-  return out;
+  compiler_detail::Compiler c(engine, module, func_index, decoded);
+  return c.run();
 }
 
 void destroy_compiled_func(CompiledFunc* f) { delete f; }

@@ -306,6 +306,7 @@ Trap run(Store* store, FuncInst* func, const Value* args, Value* results, uint64
   &&L_##L##_##C, &&L_##L##_##C##_F, &&L_##L##_##C##_FB, &&L_##L##_##C##_PB, &&L_##L##_##C##_FPB,
         MIDIMON_LOAD_BRS(MIDIMON_X)
 #undef MIDIMON_X
+        &&L_EnterJit,
     };
     static_assert(sizeof(labels) / sizeof(labels[0]) == kIOpCount);
     for (uint32_t i = 0; i < kIOpCount; ++i) init[i] = reinterpret_cast<uint64_t>(labels[i]);
@@ -1111,6 +1112,34 @@ L_Ret1I:
 L_Return:
   fp += pc[2];
   RETURN_TO_CALLER();
+  // A translated function's whole internal code (jit_stub.cpp): its machine code runs on
+  // this frame, which it grows over the return info, so that is kept aside meanwhile.
+  // The call that entered this frame counted a level of depth that the machine code's
+  // entry counts again: it runs at its caller's depth.
+L_EnterJit: {
+  JitEntry fn;
+  std::memcpy(&fn, pc + kOpUnits, sizeof fn);
+  Value* const ctl = fp + pc[kOpUnits + 2];
+  const Value ret0 = ctl[0], ret1 = ctl[1], ret2 = ctl[2];
+  exec.sp = fp;
+  exec.depth = depth - 1;
+  FUEL_JOIN();
+  {
+    // Own scope: the Trap must end before the threaded dispatch's indirect gotos.
+    Trap t2 = jit_run_on_frame(*store, fn, fp, inst);
+    FUEL_SPLIT();  // before `finish` joins it
+    if (UNLIKELY(!t2.ok())) {
+      result = std::move(t2);
+      goto finish;
+    }
+  }
+  SYNC_MEM_LIMIT();  // the machine code may have grown the memory
+  ctl[0] = ret0;
+  ctl[1] = ret1;
+  ctl[2] = ret2;
+  fp = ctl;
+  RETURN_TO_CALLER();
+}
 #undef RETURN_TO_CALLER
 
   // --- variables, references ---

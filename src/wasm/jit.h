@@ -55,4 +55,12 @@ JitEntry jit_entry(const JitCode& code);
 // interpret() (Store::call picks one).
 Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results);
 
+// Runs translated code `fn` of instance `inst` on the frame at `fp`: its arguments are
+// there, its results are written there, and its frame grows up from there (so whatever
+// the caller keeps above the arguments must be saved around the call). ExecState's sp
+// and depth are the caller's to set. A run that ends with the fuel overdrawn (a charge
+// after the last check) traps "fuel exhausted". The interpreter's way into a translated
+// function (IOp::EnterJit, code.h) and jit_invoke's core.
+Trap jit_run_on_frame(Store& store, JitEntry fn, Value* fp, Instance* inst);
+
 }  // namespace midimon::wasm

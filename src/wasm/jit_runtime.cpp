@@ -283,18 +283,9 @@ uint32_t jit_slow_op(JitCtx* ctx, Instance* inst, Value* fp, const SlowOp* op) {
 
 }  // namespace jit_detail
 
-Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results) {
+Trap jit_run_on_frame(Store& store, JitEntry fn, Value* fp, Instance* inst) {
   using jit_detail::JitCtx;
   Store::ExecState& exec = store.exec();
-  exec.ensure_stack(store.limits().max_value_stack_slots);
-  if (!exec.sp) exec.sp = exec.stack.get();
-  Value* const fp = exec.sp;
-  const uint32_t saved_depth = exec.depth;
-  const CompiledFunc* cf = func->code;
-  if (fp + std::max(func->param_slots, func->result_slots) > exec.stack_end) {
-    return Trap(TrapKind::CallStackExhausted);
-  }
-  for (uint32_t i = 0; i < func->param_slots; ++i) fp[i] = args[i];
   Trap detail;
   // A host function called from translated code may call back into wasm: this
   // activation's context is put back for it afterwards.
@@ -307,7 +298,7 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   ctx.trap_kind = 0;
   ctx.deadline_checks = store.engine().config().deadline_checks;
   ctx.fuel_metering = store.engine().config().fuel_metering;
-  uint32_t status = jit_detail::enter(&ctx, cf->jit, fp, func->instance);
+  uint32_t status = jit_detail::enter(&ctx, fn, fp, inst);
   // A charge after the last check may not have fit (jit_x64.cpp, charge).
   if (status == 0 && ctx.fuel_metering && exec.fuel < 0) {
     status = 1;
@@ -315,12 +306,25 @@ Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results)
   }
   const uint8_t trap_kind = ctx.trap_kind;
   exec.jit = outer;
+  if (status == 0) return Trap();
+  if (trap_kind == jit_detail::kTrapInDetail) return detail;
+  return Trap(static_cast<TrapKind>(trap_kind));
+}
+
+Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results) {
+  Store::ExecState& exec = store.exec();
+  exec.ensure_stack(store.limits().max_value_stack_slots);
+  if (!exec.sp) exec.sp = exec.stack.get();
+  Value* const fp = exec.sp;
+  const uint32_t saved_depth = exec.depth;
+  if (fp + std::max(func->param_slots, func->result_slots) > exec.stack_end) {
+    return Trap(TrapKind::CallStackExhausted);
+  }
+  for (uint32_t i = 0; i < func->param_slots; ++i) fp[i] = args[i];
+  Trap t = jit_run_on_frame(store, func->code->jit, fp, func->instance);
   exec.sp = fp;
   exec.depth = saved_depth;
-  if (status != 0) {
-    if (trap_kind == jit_detail::kTrapInDetail) return detail;
-    return Trap(static_cast<TrapKind>(trap_kind));
-  }
+  if (!t.ok()) return t;
   for (uint32_t i = 0; i < func->result_slots; ++i) results[i] = fp[i];
   return Trap();
 }

@@ -1,0 +1,71 @@
+// A module instantiated in a store of its own engine, for the baseline compiler's tests
+// (jit_test.cpp, jit_stub_test.cpp): call an export and read its result or its trap.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "wat_util.h"
+#include "wasm/code.h"
+#include "wasm/engine.h"
+#include "wasm/instance.h"
+#include "wasm/linker.h"
+#include "wasm/module.h"
+#include "wasm/store.h"
+
+namespace midimon::wasm {
+
+inline EngineConfig jit_config(bool fuel = false, bool deadline = false) {
+  EngineConfig c;
+  c.jit = true;
+  c.lazy_compilation = false;
+  c.fuel_metering = fuel;
+  c.deadline_checks = deadline;
+  return c;
+}
+
+struct JitRun {
+  Engine engine;
+  Store store;
+  Linker linker;
+  Instance* instance = nullptr;
+
+  JitRun(EngineConfig c, const std::string& wat, StoreLimits limits = {})
+      : engine(c), store(engine, limits) {
+    setup(wat);
+  }
+  JitRun(EngineConfig c, const std::string& wat, const std::function<void(JitRun&)>& imports)
+      : engine(c), store(engine) {
+    imports(*this);
+    setup(wat);
+  }
+  void setup(const std::string& wat) {
+    auto m = Module::compile(engine, test::wat2wasm(wat));
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    auto inst = linker.instantiate(store, *m);
+    ASSERT_TRUE(inst.ok()) << inst.error().to_string();
+    instance = *inst;
+  }
+  bool translated(const char* name) { return instance->get_func(name)->code->jit != nullptr; }
+  Trap call(const char* name, std::vector<Value> args, std::vector<Value>* results) {
+    FuncInst* f = instance->get_func(name);
+    results->assign(f->result_slots, Value{});
+    return store.call(f, args, *results);
+  }
+  uint64_t call_bits(const char* name, std::vector<Value> args = {}) {
+    std::vector<Value> r;
+    Trap t = call(name, std::move(args), &r);
+    EXPECT_TRUE(t.ok()) << name << ": " << t.message();
+    return r.empty() ? 0 : r[0].bits;
+  }
+  std::string trap_of(const char* name, std::vector<Value> args = {}) {
+    std::vector<Value> r;
+    Trap t = call(name, std::move(args), &r);
+    return t.ok() ? "no trap" : t.message();
+  }
+};
+
+}  // namespace midimon::wasm
