@@ -11,7 +11,7 @@ namespace {
 // compilation with fuel makes one) does none of that work.
 template <bool units>
 std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
-                            std::vector<uint8_t>* checked, CallsTo* calls_to) {
+                            std::vector<uint8_t>* checked, BodyFacts* facts) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
   // With call units: whether a slot's charge holds a callee's entry units (it must check
   // then), and whether the block being counted does.
@@ -115,6 +115,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     switch (op) {
       case Op::Block: open.push_back({Op::Block, start}); break;
       case Op::Loop: case Op::If: {
+        if (facts && op == Op::Loop) facts->has_loop = true;
         Open o{op, start};
         if (op == Op::If) o.then_arm = i + 1;
         open.push_back(o);
@@ -130,7 +131,13 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         if (open.size() > 1) close(i, true);
         break;
       case Op::Call:
-        if (calls_to && in.index == calls_to->func) calls_to->found = true;
+        if (facts) {
+          facts->has_call = true;
+          if (in.index == facts->func) facts->calls_func = true;
+        }
+        break;
+      case Op::CallIndirect:
+        if (facts) facts->has_call = true;
         break;
       case Op::BrIf:
         branch(in.index);
@@ -167,9 +174,9 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
 }  // namespace
 
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
-                                  std::vector<uint8_t>* checked, CallsTo* calls_to) {
-  return call_units.empty() ? costs<false>(instrs, call_units, checked, calls_to)
-                            : costs<true>(instrs, call_units, checked, calls_to);
+                                  std::vector<uint8_t>* checked, BodyFacts* facts) {
+  return call_units.empty() ? costs<false>(instrs, call_units, checked, facts)
+                            : costs<true>(instrs, call_units, checked, facts);
 }
 
 std::vector<size_t> first_certain_access(std::span<const Instr> instrs) {

@@ -70,14 +70,16 @@ class DeadStretch {
 // charge must check that it fits, so that every call still passes a check: `checked`,
 // when given, says which slots hold such units (a diamond's slot too when its shared
 // units may).
-// `call_units` must be empty or have one entry per instruction. `calls_to`, when given,
-// learns on the way whether a live `call` names its function.
-struct CallsTo {
-  uint32_t func = 0;
-  bool found = false;
+// `call_units` must be empty or have one entry per instruction. `facts`, when given,
+// learns on the way what the translator may skip work for (live code only).
+struct BodyFacts {
+  uint32_t func = 0;        // in: the function's own index
+  bool calls_func = false;  // a `call` names `func`
+  bool has_loop = false;
+  bool has_call = false;    // any call or call_indirect
 };
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units = {},
-                                  std::vector<uint8_t>* checked = nullptr, CallsTo* calls_to = nullptr);
+                                  std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr);
 
 inline bool is_access(Op op) {
   return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);

@@ -164,10 +164,10 @@ class Translator {
     for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
     out_.slow_ops.reserve(slow);
 
+    jit_flow::BodyFacts facts{func_index_};
     if (fuel_) {
-      jit_flow::CallsTo itself{func_index_};
-      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &itself);
-      if (itself.found) {
+      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &facts);
+      if (facts.calls_func) {
         // A call to itself pays the entry's charge with the caller's block and enters
         // past it (do_call): one check for both, in the caller.
         entry_units_ = cost_[0];
@@ -187,8 +187,10 @@ class Translator {
         return jit_flow::is_call(in.op) || mem_poll_[i];
       });
     }
-    if (fuel_) {
+    if (fuel_ && facts.has_loop && facts.has_call) {
       // Every callee checks the fuel: a translated one at its entry, C++ before others.
+      // Without loops or calls the pass is skipped (a tenth of the compile work fuel
+      // adds on sqlite3): every loop then checks.
       loop_check_ = jit_flow::loops_lacking(instrs_, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); });
     }
     prologue();
@@ -228,7 +230,8 @@ class Translator {
   Label direct_, entry_fail_;
   // Deadline checks: whether the loop starting at each instruction index polls
   // (loops_lacking). Fuel: whether its header's charge checks that it fits (not when
-  // every turn calls: the callee's entry, or C++ before any other callee, checks).
+  // every turn calls: the callee's entry, or C++ before any other callee, checks);
+  // empty when the body has no loop or no call: every loop checks.
   std::vector<bool> loop_poll_, loop_check_;
   // Deadline checks: the accesses whose bounds check compares with mem_limit (each
   // loop's jit_flow::first_certain_access), by instruction index.
@@ -546,7 +549,7 @@ class Translator {
       if (deadline_ && loop_poll_[pc_]) poll();  // every turn, unless an access polls
     }
     // The loop's body (checked, unless every turn calls), the then arm.
-    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop && fuel_ && loop_check_[pc_]);
+    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop && fuel_ && (loop_check_.empty() || loop_check_[pc_]));
     ctls_.push_back(c);
   }
 
