@@ -10,7 +10,11 @@
 //   BM_LoadEager/<module>    Module::compile with EngineConfig::lazy_compilation off:
 //                            read + validate + compile every function, plain engine
 //   BM_LoadEagerSandboxed/.. the same on an engine with fuel metering and deadline checks
-//                            (the plugin engine's configuration)
+//   BM_LoadEagerJit/<module> every function compiled to machine code at load (the
+//                            baseline compiler, EngineConfig::jit; functions it does not
+//                            cover compiled for the interpreter)
+//   BM_LoadEagerJitSandboxed/.. the same with fuel and deadlines: the plugin engine's
+//                            configuration (which compiles lazily; this is the whole bill)
 //   BM_Instantiate/<module>  a new Store, the WASI functions it imports defined, host stubs for
 //                            the module's other imports, Linker::instantiate (target for a
 //                            small plugin: <= 50 us)
@@ -55,6 +59,11 @@ EngineConfig sandboxed_config() {
   EngineConfig c;
   c.fuel_metering = true;
   c.deadline_checks = true;
+  return c;
+}
+
+EngineConfig jit(EngineConfig c) {
+  c.jit = true;
   return c;
 }
 
@@ -179,6 +188,12 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_LoadEagerSandboxed/" + in.name).c_str(), BM_Compile, in,
                                  eager(sandboxed_config()))
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_LoadEagerJit/" + in.name).c_str(), BM_Compile, in,
+                                 eager(jit(EngineConfig{})))
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_LoadEagerJitSandboxed/" + in.name).c_str(), BM_Compile, in,
+                                 eager(jit(sandboxed_config())))
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Instantiate/" + in.name).c_str(), BM_Instantiate, in)
         ->Unit(benchmark::kMicrosecond);
