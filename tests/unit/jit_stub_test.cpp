@@ -181,6 +181,13 @@ TEST(JitStub, TheCallDepthLimitIsTheInterpretersAcrossTheBoundary) {
   for (const EngineConfig& c : every_jit_config()) {
     EXPECT_EQ(deepest(c), interpreted) << name_of(c);
   }
+  // Without a depth limit in reach: each round trip nests an interpreter activation in
+  // C++ (jit_call_slow), and their bound (400) stops it cleanly; the store runs again.
+  for (const EngineConfig& c : every_jit_config()) {
+    StubRun r(c, wat);
+    EXPECT_EQ(r.trap_of("down", {Value::from_i32(1'000'000)}), "call stack exhausted") << name_of(c);
+    EXPECT_EQ(r.call_bits("down", {Value::from_i32(300)}), 300u) << name_of(c);
+  }
 }
 
 TEST(JitStub, ADeadlineStopsMachineCodeCalledFromTheInterpreter) {
