@@ -51,10 +51,6 @@ JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const Deco
 using JitEntry = const void*;
 JitEntry jit_entry(const JitCode& code);
 
-// How many of the function's loops pay their fuel several turns at once (with fuel
-// metering; jit_x64.cpp, batched_loop). For tests and diagnostics.
-uint32_t jit_batched_loops(const JitCode& code);
-
 // Runs a translated function (func->code->jit set) from the host: the counterpart of
 // interpret() (Store::call picks one).
 Trap jit_invoke(Store& store, FuncInst* func, const Value* args, Value* results);

@@ -51,7 +51,6 @@ using jit_detail::SlowOp;
 struct JitCode {
   JitEntry entry = nullptr;
   std::vector<SlowOp> slow_ops;  // read by the code through their addresses: never resized
-  uint32_t batched_loops = 0;    // loops charged several turns at once (batched_loop)
 };
 
 namespace {
@@ -552,103 +551,6 @@ class Translator {
     // The loop's body (checked, unless every turn calls), the then arm.
     if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop && fuel_ && (loop_check_.empty() || loop_check_[pc_]));
     ctls_.push_back(c);
-  }
-
-  // Fuel: a small counted loop whose turns are one block each (no branch but the br_if
-  // back to it at its end, no call, no instruction run in C++) pays kTurns turns at once.
-  // Its body is translated kTurns + 1 times:
-  //   T1: [poll] sub K*C, jl R; turn; br_if -> T2; add (K-1)*C (turns not run); jmp D
-  //   T2: turn; br_if -> T3; add (K-2)*C; jmp D   ...   TK: turn; br_if -> T1; jmp D
-  //   R:  add K*C (K turns did not fit: each turn pays alone from here on, exactly)
-  //   S:  [poll] sub C, jl stub; turn; br_if -> S
-  //   D:  the loop's end
-  // so the per-turn charge is paid once in K turns. Totals are those of one charge per
-  // turn; a run that cannot pay K turns finishes the loop a turn at a time and stops
-  // where that would. A loop that leaves early pays an add and a jmp more, so only
-  // loops whose exit test reads locals and constants (a counter against a bound, not a
-  // value loaded from memory, as in a search) are treated so. (sieve's inner loops spent
-  // 99 % of its fuel instructions on the per-turn charge: docs/performance.md.)
-  static constexpr int32_t kTurns = 4;
-  static constexpr size_t kMaxBatchedBody = 32;  // instructions; bounds the code growth
-  static bool reads_local_or_const(Op op) {
-    return op == Op::LocalGet || op == Op::LocalTee || op == Op::I32Const || op == Op::I64Const;
-  }
-  // Is the value a br_if at `br` tests a local, or a compare of locals and constants?
-  bool counted_exit(size_t br, size_t first) const {
-    const Op v = instrs_[br - 1].op;
-    if (reads_local_or_const(v)) return true;
-    if (v == Op::I32Eqz || v == Op::I64Eqz) return br - 2 >= first && reads_local_or_const(instrs_[br - 2].op);
-    if (!is_int_compare(v) || br < first + 3) return false;
-    return reads_local_or_const(instrs_[br - 2].op) && reads_local_or_const(instrs_[br - 3].op);
-  }
-  // The index of the loop's `end` when the loop at pc_ qualifies, else 0.
-  size_t batched_loop_end() const {
-    if (!fuel_ || instrs_[pc_].block.kind != BlockType::Kind::Empty) return 0;
-    if (!loop_check_.empty() && !loop_check_[pc_]) return 0;
-    if (cost_[pc_ + 1] == 0 || cost_[pc_ + 1] > (1u << 26)) return 0;
-    for (size_t i = pc_ + 1; i < instrs_.size() && i <= pc_ + 1 + kMaxBatchedBody; ++i) {
-      const Instr& in = instrs_[i];
-      switch (in.op) {
-        case Op::End: {
-          const size_t br = i - 1;
-          const bool back = br > pc_ && instrs_[br].op == Op::BrIf && instrs_[br].index == 0;
-          return back && counted_exit(br, pc_ + 1) ? i : 0;
-        }
-        case Op::BrIf:
-          if (i + 1 < instrs_.size() && instrs_[i + 1].op == Op::End) continue;
-          return 0;
-        case Op::Block: case Op::Loop: case Op::If: case Op::Else: case Op::Br: case Op::BrTable:
-        case Op::Return: case Op::Unreachable: case Op::Call: case Op::CallIndirect:
-          return 0;
-        default:
-          if (needs_slow_op(in.op)) return 0;  // slow ops are reserved once per instruction
-      }
-    }
-    return 0;
-  }
-  void batched_loop(size_t end) {
-    x86::Assembler& a = *a_;
-    const size_t loop = pc_;
-    materialize_all();
-    Ctl c;
-    c.kind = Op::Loop;
-    c.height = static_cast<uint32_t>(stack_.size());
-    const int32_t turn = static_cast<int32_t>(cost_[loop + 1]);
-    Label turns[kTurns];
-    for (Label& l : turns) l = a.newLabel();
-    const Label refund = a.newLabel(), single = a.newLabel(), done = a.newLabel();
-    // One turn's code, its back-edge going to `back`.
-    auto turn_to = [&](Label back) {
-      c.label = back;
-      ctls_.push_back(c);
-      for (pc_ = loop + 1; pc_ < end; ++pc_) instruction(instrs_[pc_]);
-      ctls_.pop_back();
-      if (stack_.size() != c.height) throw Unsupported{"internal: batched loop stack"};
-    };
-    for (int32_t k = 0; k < kTurns; ++k) {
-      a.bind(turns[k]);
-      if (k == 0) {
-        if (deadline_ && loop_poll_[loop]) poll();
-        a.sub(kFuel, kTurns * turn);
-        a.jl(refund);
-      }
-      turn_to(turns[(k + 1) % kTurns]);
-      if (k + 1 < kTurns) a.add(kFuel, (kTurns - 1 - k) * turn);
-      a.jmp(done);
-    }
-    a.bind(refund);
-    a.add(kFuel, kTurns * turn);
-    a.bind(single);
-    if (deadline_ && loop_poll_[loop]) poll();
-    pc_ = loop;
-    charge(loop + 1, true);
-    turn_to(single);
-    a.bind(done);
-    ++out_.batched_loops;
-    // The end: do_end closes the loop as for any other.
-    c.label = single;
-    ctls_.push_back(c);
-    pc_ = end - 1;
   }
 
   // The If fused with the compare before it: flags are set, `cc` is the true condition.
@@ -1443,14 +1345,7 @@ void Translator::instruction(const Instr& in) {
       a.jmp(trap(TrapKind::Unreachable));
       ctls_.back().dead = true;
       return;
-    case Op::Loop:
-      if (const size_t end = batched_loop_end(); end != 0) {
-        batched_loop(end);
-        return;
-      }
-      enter_block(in);
-      return;
-    case Op::Block: case Op::If: enter_block(in); return;
+    case Op::Block: case Op::Loop: case Op::If: enter_block(in); return;
     case Op::Else: do_else(); return;
     case Op::Br: do_br(in.index); return;
     case Op::BrIf: do_br_if(in.index); return;
@@ -1614,8 +1509,6 @@ bool jit_enabled(const EngineConfig& config) {
 }
 
 JitEntry jit_entry(const JitCode& code) { return code.entry; }
-
-uint32_t jit_batched_loops(const JitCode& code) { return code.batched_loops; }
 
 JitCodePtr jit_compile(const ModuleInfo& module, uint32_t func_index, const DecodedBody& decoded,
                        const EngineConfig& config, std::string* why) {
