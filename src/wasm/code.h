@@ -104,10 +104,10 @@ namespace midimon::wasm {
 //   I32AddI_GlobalSet, GlobalGet_I32AddI_GlobalSet      (superinstructions.h)
 //   GlobalGetV128 [h][dst][globalidx]   GlobalSetV128 [h][src][globalidx]   (both slots)
 //   EnterJit [h][fn: 2 units][ctl_slot]   runs the function's machine code (jit.h) on
-//                              this frame, then returns: the whole code of a function
-//                              the baseline compiler translated (after a Fuel op of cost
-//                              0 with fuel on), so the interpreter's calls reach it and
-//                              it is not compiled twice (jit_stub.cpp)
+//                              this frame, then returns: the whole code of a large
+//                              function the baseline compiler translated (after a Fuel
+//                              op of cost 0 with fuel on), so the interpreter's calls
+//                              reach it and it is not compiled twice (jit_stub.cpp)
 //   <Load>_AddI [h][dst][a][imm][offset]               (MIDIMON_LOAD_ADD_IMMS, superinstructions.h)
 //   I32AndI_<C> and its variants [h][d][a][imm][rel]   (MIDIMON_ARITH_IMM_BRS, superinstructions.h)
 //   <Load>_<C> and its variants [h][addr][offset]([imm])[rel] (MIDIMON_LOAD_BRS, superinstructions.h)

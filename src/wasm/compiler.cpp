@@ -715,16 +715,26 @@ namespace midimon::wasm {
 Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, const ModuleInfo& module,
                                                        uint32_t func_index,
                                                        const DecodedBody& decoded) {
+  JitCodePtr jit;
   if (jit_enabled(engine.config())) {
-    // Machine code when the translator covers the function, entered from interpreted
-    // code through a stub; else it is interpreted.
+    // Machine code when the translator covers the function; else it is interpreted.
     std::string why;
-    if (JitCodePtr jit = jit_compile(module, func_index, decoded, engine.config(), &why)) {
+    jit = jit_compile(module, func_index, decoded, engine.config(), &why);
+    // Interpreted callers (functions with SIMD) enter the machine code through a stub,
+    // at ~180 instructions a call more than running interpreted code; a small function
+    // is compiled for the interpreter as well, which costs little, so that a SIMD loop
+    // calling a small helper stays in the interpreter (jit_stub.h).
+    if (jit && decoded.instrs().size() >= kJitStubMinInstrs) {
       return jit_stub(engine.config(), module.func_type(func_index), std::move(jit));
     }
   }
   compiler_detail::Compiler c(engine, module, func_index, decoded);
-  return c.run();
+  auto out = c.run();
+  if (out && jit) {
+    (*out)->jit = jit_entry(*jit);
+    (*out)->jit_code = std::move(jit);
+  }
+  return out;
 }
 
 void destroy_compiled_func(CompiledFunc* f) { delete f; }

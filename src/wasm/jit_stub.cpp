@@ -4,7 +4,7 @@
 // e.g. one with SIMD) still reach the function the interpreter's way, through this
 // frame; everything else enters the machine code directly (CompiledFunc::jit). Compiling
 // each such function once instead of twice made loading sqlite3 ~18 % cheaper
-// (docs/performance.md).
+// (docs/performance.md). Small functions keep both (kJitStubMinInstrs).
 #include "jit_stub.h"
 
 #include <algorithm>

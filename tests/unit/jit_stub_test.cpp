@@ -11,23 +11,38 @@
 #include <vector>
 
 #include "jit_run.h"
+#include "wasm/jit_stub.h"
 
 namespace midimon::wasm {
 namespace {
 
-// $leaf, $many, $grow and $boom are translated; the exports with a v128 local are
-// interpreted and call them.
-const char* kCallers = R"((module
+// Enough nops to make a function big enough for a stub (kJitStubMinInstrs): smaller
+// translated functions are compiled for the interpreter too.
+std::string pad() {
+  std::string s;
+  for (size_t i = 0; i < kJitStubMinInstrs; ++i) s += " nop";
+  return s;
+}
+std::string padded(std::string wat) {
+  for (size_t at; (at = wat.find("PAD")) != std::string::npos;) wat.replace(at, 3, pad());
+  return wat;
+}
+
+// $leaf, $many, $grow, $boom and $spin are translated and big enough for a stub; the
+// exports with a v128 local are interpreted and call them. $small is translated and
+// small.
+const std::string kCallers = padded(R"((module
   (memory 1)
-  (func $leaf (param i32) (result i32) local.get 0 i32.const 3 i32.add)
-  (func $many (param i32) (result i32 i32 i32 i32)
+  (func $leaf (param i32) (result i32) PAD local.get 0 i32.const 3 i32.add)
+  (func $many (param i32) (result i32 i32 i32 i32) PAD
     local.get 0
     local.get 0 i32.const 1 i32.add
     local.get 0 i32.const 2 i32.add
     local.get 0 i32.const 3 i32.add)
-  (func $grow (result i32) i32.const 2 memory.grow)
-  (func $boom (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
-  (func $spin (loop $l br $l))
+  (func $grow (result i32) PAD i32.const 2 memory.grow)
+  (func $boom (param i32) (result i32) PAD i32.const 1 local.get 0 i32.div_u)
+  (func $spin PAD (loop $l br $l))
+  (func $small (export "small") (param i32) (result i32) local.get 0 i32.const 3 i32.add)
   (func (export "leaf") (param i32) (result i32) local.get 0 call $leaf)
   (func (export "loop") (param i32) (result i32) (local v128 i32)
     (loop $l
@@ -45,7 +60,7 @@ const char* kCallers = R"((module
   (func (export "div") (param i32) (result i32) (local v128)
     local.get 0 call $boom i32.const 10 i32.add)
   (func (export "spins") (local v128) (loop $l call $spin br $l)))
-)";
+)");
 
 std::vector<EngineConfig> every_jit_config() {
   std::vector<EngineConfig> out;
@@ -63,7 +78,7 @@ std::vector<EngineConfig> every_jit_config() {
 
 // A run of kCallers (or `wat`) with fuel to spare when the engine meters it.
 struct StubRun : JitRun {
-  StubRun(const EngineConfig& c, const char* wat = kCallers, StoreLimits limits = {})
+  StubRun(const EngineConfig& c, const std::string& wat = kCallers, StoreLimits limits = {})
       : JitRun(c, wat, limits) {
     if (c.fuel_metering) {
       EXPECT_TRUE(store.set_fuel(1'000'000'000).ok());
@@ -76,7 +91,7 @@ std::string name_of(const EngineConfig& c) {
          (c.lazy_compilation ? "lazy" : "eager");
 }
 
-TEST(JitStub, ATranslatedFunctionIsCompiledOnceAndOnlyItsStubIsInterpreted) {
+TEST(JitStub, ALargeTranslatedFunctionIsCompiledOnceASmallOneTwice) {
   for (const EngineConfig& c : every_jit_config()) {
     StubRun r(c);
     EXPECT_EQ(r.call_bits("leaf", {Value::from_i32(4)}), 7u) << name_of(c);
@@ -90,6 +105,10 @@ TEST(JitStub, ATranslatedFunctionIsCompiledOnceAndOnlyItsStubIsInterpreted) {
     EXPECT_EQ(r.call_bits("loop", {Value::from_i32(1)}), 4u) << name_of(c);  // compiles it when lazy
     EXPECT_FALSE(r.translated("loop")) << name_of(c);
     EXPECT_GT(r.instance->get_func("loop")->code->code.size(), 20u) << name_of(c);
+    // A small translated function has interpreted code of its own as well.
+    EXPECT_EQ(r.call_bits("small", {Value::from_i32(4)}), 7u) << name_of(c);
+    EXPECT_TRUE(r.translated("small")) << name_of(c);
+    EXPECT_GT(r.instance->get_func("small")->code->code.size(), kOpUnits + 3 + kOpUnits + 1) << name_of(c);
   }
 }
 
@@ -158,14 +177,14 @@ TEST(JitStub, FuelIsTheInterpretersToTheUnit) {
 // Recursion alternating between an interpreted function and a translated one reaches the
 // same depth as in the interpreter alone: the stub's frame is not a level of its own.
 TEST(JitStub, TheCallDepthLimitIsTheInterpretersAcrossTheBoundary) {
-  const char* wat = R"((module
-    (func $jdown (param i32) (result i32)
+  const std::string wat = padded(R"((module
+    (func $jdown (param i32) (result i32) PAD
       local.get 0 i32.eqz if (result i32) i32.const 0 else
         local.get 0 i32.const 1 i32.sub call $idown i32.const 1 i32.add end)
     (func $idown (export "down") (param i32) (result i32) (local v128)
       local.get 0 i32.eqz if (result i32) i32.const 0 else
         local.get 0 i32.const 1 i32.sub call $jdown i32.const 1 i32.add end))
-  )";
+  )");
   StoreLimits limits;
   limits.max_call_depth = 40;
   auto deepest = [&](EngineConfig c) {
