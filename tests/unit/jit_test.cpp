@@ -659,3 +659,43 @@ TEST(Jit, GivesTheInterpretersAnswers) {
 
 }  // namespace
 }  // namespace midimon::wasm
+
+namespace midimon::wasm {
+namespace {
+
+// A charge of more than 127 units has another encoding than a small one (jit_x64.cpp,
+// sub_fuel): entry blocks and loop turns of 40 to 400 instructions, each used exactly.
+TEST(Jit, ChargesOfEverySizeAreTakenExactly) {
+  for (uint32_t n : {40u, 126u, 127u, 128u, 129u, 400u}) {
+    std::string nops;
+    for (uint32_t i = 0; i < n; ++i) nops += " nop";
+    const std::string wat = R"((module
+      (func (export "f") (param i32) (result i32))" + nops + R"(
+        (loop $l)" + nops + R"(
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        local.get 0))
+    )";
+    EngineConfig ic;
+    ic.lazy_compilation = false;
+    ic.fuel_metering = true;
+    JitRun j(jit_config(true), wat), i(ic, wat);
+    for (uint32_t turns : {1u, 3u}) {
+      const std::string what = std::to_string(n) + " nops, " + std::to_string(turns) + " turns";
+      ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
+      ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
+      EXPECT_EQ(j.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
+      EXPECT_EQ(i.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
+      EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
+      const uint64_t need = 1'000'000 - j.store.fuel_remaining();
+      EXPECT_GT(need, uint64_t{n} * (turns + 1)) << what;
+      ASSERT_TRUE(j.store.set_fuel(need).ok());
+      EXPECT_EQ(j.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
+      EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
+      ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
+      EXPECT_EQ(j.trap_of("f", {Value::from_i32(turns)}), "fuel exhausted") << what;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace midimon::wasm
