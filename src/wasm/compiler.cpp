@@ -717,9 +717,9 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const Engine& engine, con
                                                        const DecodedBody& decoded) {
   JitCodePtr jit;
   if (jit_enabled(engine.config())) {
-    // Machine code when the translator covers the function; else it is interpreted.
-    std::string why;
-    jit = jit_compile(module, func_index, decoded, engine.config(), &why);
+    // Machine code when the translator covers the function; else it is interpreted
+    // (why not is of no use here).
+    jit = jit_compile(module, func_index, decoded, engine.config(), nullptr);
     // Interpreted callers (functions with SIMD) enter the machine code through a stub,
     // at ~180 instructions a call more than running interpreted code; a small function
     // is compiled for the interpreter as well, which costs little, so that a SIMD loop

@@ -373,9 +373,6 @@ class Translator {
   // when the outermost call returns (jit_runtime.cpp), so a run that cannot pay stops at
   // the latest at the next loop header, call or return: after a stretch of code without
   // loops or calls, whose charges only count, one instruction each.
-  // A charge that holds a self-call's entry units checks too (check_), so that every
-  // call still passes a check. The entry's charge is split (prologue): `skip` units were
-  // taken before the prologue.
   // `sub kFuel, units` written as its bytes: the instruction fuel adds most, which
   // asmjit's generic encoder took ~160 instructions to write (a sixth of the compile
   // work fuel adds to sqlite3: docs/performance.md). REX.W (+B for r8-r15), then
@@ -391,6 +388,9 @@ class Translator {
       a_->embed(code, sizeof code);
     }
   }
+  // A charge that holds a self-call's entry units checks too (check_), so that every
+  // call still passes a check. The entry's charge is split (prologue): `skip` units were
+  // taken before the prologue.
   void charge(size_t start, bool checked = false, uint32_t skip = 0) {
     if (!fuel_ || cost_[start] <= skip) return;
     const uint32_t units = cost_[start] - skip;
@@ -429,7 +429,7 @@ class Translator {
     direct_ = a.newLabel();
     if (entry_units_ > 0) {
       entry_fail_ = a.newLabel();
-      a.sub(kFuel, static_cast<int32_t>(entry_units_));
+      sub_fuel(entry_units_);
       a.jl(entry_fail_);
     }
     a.bind(direct_);

@@ -68,4 +68,30 @@ struct JitRun {
   }
 };
 
+// What every exactness test of machine code's fuel checks: `name(args)` on `j` (machine
+// code) and on `i` (the interpreter, fuel metered), each given fuel to spare, gives the
+// same result and uses the same fuel; `j` given exactly that fuel completes with none
+// left, and given one unit less traps "fuel exhausted". `what` names the case.
+struct FuelRun {
+  uint64_t result = 0;
+  uint64_t need = 0;  // the fuel the call used
+};
+inline FuelRun expect_exact_fuel(JitRun& j, JitRun& i, const char* name,
+                                 const std::vector<Value>& args, const std::string& what) {
+  constexpr uint64_t kSpare = 1'000'000;
+  EXPECT_TRUE(j.store.set_fuel(kSpare).ok()) << what;
+  EXPECT_TRUE(i.store.set_fuel(kSpare).ok()) << what;
+  FuelRun out;
+  out.result = j.call_bits(name, args);
+  EXPECT_EQ(out.result, i.call_bits(name, args)) << what;
+  EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
+  out.need = kSpare - j.store.fuel_remaining();
+  EXPECT_TRUE(j.store.set_fuel(out.need).ok()) << what;
+  EXPECT_EQ(j.call_bits(name, args), out.result) << what << " with exactly " << out.need;
+  EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
+  EXPECT_TRUE(j.store.set_fuel(out.need - 1).ok()) << what;
+  EXPECT_EQ(j.trap_of(name, args), "fuel exhausted") << what << " with " << out.need - 1;
+  return out;
+}
+
 }  // namespace midimon::wasm

@@ -154,19 +154,9 @@ TEST(JitStub, FuelIsTheInterpretersToTheUnit) {
         for (uint32_t x : {1u, 5u, 40u}) {
           const std::string what = std::string(f) + "(" + std::to_string(x) + ") " + name_of(jc);
           JitRun j(jc, kCallers), i(ic, kCallers);
-          ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
-          ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
-          const uint64_t rj = j.call_bits(f, {Value::from_i32(x)});
-          EXPECT_EQ(rj, i.call_bits(f, {Value::from_i32(x)})) << what;
-          EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
-          const uint64_t need = 1'000'000 - j.store.fuel_remaining();
-          ASSERT_TRUE(j.store.set_fuel(need).ok());
-          EXPECT_EQ(j.call_bits(f, {Value::from_i32(x)}), rj) << what << " with exactly " << need;
-          EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
-          ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
-          EXPECT_EQ(j.trap_of(f, {Value::from_i32(x)}), "fuel exhausted") << what;
+          const FuelRun run = expect_exact_fuel(j, i, f, {Value::from_i32(x)}, what);
           // And the interpreter agrees that one unit less is not enough.
-          ASSERT_TRUE(i.store.set_fuel(need - 1).ok());
+          ASSERT_TRUE(i.store.set_fuel(run.need - 1).ok());
           EXPECT_EQ(i.trap_of(f, {Value::from_i32(x)}), "fuel exhausted") << what;
         }
       }

@@ -474,18 +474,8 @@ TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
       JitRun j(jc, wat), i(interp, wat);
       for (uint32_t arg : {0u, 1u, 2u, 3u, 6u, 7u, 11u}) {
         const std::string what = std::string(f) + "(" + std::to_string(arg) + ")" + (lazy ? " lazy" : "");
-        ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
-        ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
-        const uint64_t rj = j.call_bits(f, {Value::from_i32(arg)});
+        expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, what);
         ASSERT_TRUE(j.translated(f)) << what;
-        EXPECT_EQ(rj, i.call_bits(f, {Value::from_i32(arg)})) << what;
-        EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
-        const uint64_t need = 1'000'000 - j.store.fuel_remaining();
-        ASSERT_TRUE(j.store.set_fuel(need).ok());
-        EXPECT_EQ(j.call_bits(f, {Value::from_i32(arg)}), rj) << what << " with exactly " << need;
-        EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
-        ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
-        EXPECT_EQ(j.trap_of(f, {Value::from_i32(arg)}), "fuel exhausted") << what;
       }
     }
   }
@@ -681,18 +671,9 @@ TEST(Jit, ChargesOfEverySizeAreTakenExactly) {
     JitRun j(jit_config(true), wat), i(ic, wat);
     for (uint32_t turns : {1u, 3u}) {
       const std::string what = std::to_string(n) + " nops, " + std::to_string(turns) + " turns";
-      ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
-      ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
-      EXPECT_EQ(j.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
-      EXPECT_EQ(i.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
-      EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
-      const uint64_t need = 1'000'000 - j.store.fuel_remaining();
-      EXPECT_GT(need, uint64_t{n} * (turns + 1)) << what;
-      ASSERT_TRUE(j.store.set_fuel(need).ok());
-      EXPECT_EQ(j.call_bits("f", {Value::from_i32(turns)}), 0u) << what;
-      EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
-      ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
-      EXPECT_EQ(j.trap_of("f", {Value::from_i32(turns)}), "fuel exhausted") << what;
+      const FuelRun run = expect_exact_fuel(j, i, "f", {Value::from_i32(turns)}, what);
+      EXPECT_EQ(run.result, 0u) << what;
+      EXPECT_GT(run.need, uint64_t{n} * (turns + 1)) << what;
     }
   }
 }
