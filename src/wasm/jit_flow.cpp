@@ -7,6 +7,45 @@ namespace midimon::wasm::jit_flow {
 
 namespace {
 
+constexpr size_t kNone = ~size_t{0};
+constexpr uint32_t kNoEdge = ~uint32_t{0};
+
+// A construct open where block_costs has got to.
+struct Open {
+  Op kind;
+  size_t slot = 0;           // the charge in force where it starts
+  bool targeted = false;     // some branch goes to its end
+  bool leaks = false;        // some branch inside goes to an outer label, or returns
+  bool joined = false;       // If: the then arm falls through to the end
+  bool cond = false;         // a br_if or br_table goes to its end
+  uint32_t edges = kNoEdge;  // the `br`s to its end (and an if's then arm): Scratch::edges
+  size_t then_arm = kNone;   // If: its arms' first blocks
+  size_t else_arm = kNone;
+  size_t exit = kNone;       // Loop: the block after a br_if back to it at its level
+};
+
+// An unconditional edge into the end of a construct: the slot in force where it leaves,
+// and the construct's next such edge (its list starts at Open::edges).
+struct Edge {
+  size_t slot;
+  uint32_t next;
+};
+
+// A join whose charge goes to the slots of the edges into it (costs, close).
+struct Forward {
+  size_t join;
+  uint32_t edges;
+};
+
+// block_costs' working lists, kept between bodies of the same thread: a compilation
+// with fuel then allocates only the result.
+struct Scratch {
+  std::vector<Open> open;
+  std::vector<Open> diamonds;  // ifs with both arms, in the order they end
+  std::vector<Edge> edges;
+  std::vector<Forward> forwards;
+};
+
 // block_costs, with or without call units: most bodies have none, and their pass (every
 // compilation with fuel makes one) does none of that work.
 template <bool units>
@@ -17,24 +56,24 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   // then), and whether the block being counted does.
   std::vector<uint8_t> holds(units ? instrs.size() + 1 : 0, 0);
   bool holding = false;
-  constexpr size_t kNone = ~size_t{0};
-  struct Open {
-    Op kind;
-    size_t slot = 0;          // the charge in force where it starts
-    bool targeted = false;    // some branch goes to its end
-    bool leaks = false;       // some branch inside goes to an outer label, or returns
-    bool joined = false;      // If: the then arm falls through to the end
-    size_t then_arm = kNone;  // If: its arms' first blocks
-    size_t else_arm = kNone;
-    size_t exit = kNone;      // Loop: the block after a br_if back to it at its level
-  };
-  std::vector<Open> open{{Op::End}};
-  std::vector<Open> diamonds;  // ifs with both arms, in the order they end
+  thread_local Scratch scratch;
+  auto& [open, diamonds, edges, forwards] = scratch;
+  open.assign(1, Open{Op::End});
+  diamonds.clear();
+  edges.clear();
+  forwards.clear();
   size_t start = 0;
   uint32_t count = 0;
   DeadStretch dead;
-  auto branch = [&](uint32_t depth) {
-    open[open.size() - 1 - depth].targeted = true;
+  auto branch = [&](uint32_t depth, bool conditional) {
+    Open& t = open[open.size() - 1 - depth];
+    t.targeted = true;
+    if (conditional) {
+      t.cond = true;
+    } else if (t.kind != Op::Loop) {
+      edges.push_back({start, t.edges});
+      t.edges = static_cast<uint32_t>(edges.size() - 1);
+    }
     for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
   };
   auto store = [&] {
@@ -79,6 +118,18 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     if (!o.leaks) {
       merge_into(o.slot);
     } else {
+      // A join every edge into which is unconditional (falling in, a `br`, the end of
+      // an if's then arm when it has an else) is paid on those edges, with the charge
+      // in force where each leaves: a run that takes that charge certainly takes the
+      // edge. The join then needs no charge of its own.
+      if (!o.cond && (o.kind == Op::Block || o.else_arm != kNone)) {
+        uint32_t list = o.edges;
+        if (falls_in) {
+          edges.push_back({start, list});
+          list = static_cast<uint32_t>(edges.size() - 1);
+        }
+        forwards.push_back({i + 1, list});
+      }
       split(i + 1);
       // An if without else whose then arm leaves (`if ... return end`): what follows
       // is only reached by the false edge, in effect its else arm.
@@ -122,11 +173,15 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         split(i + 1);
         break;
       }
-      case Op::Else:
+      case Op::Else: {
+        Open& o = open.back();
+        edges.push_back({start, o.edges});  // the then arm's end
+        o.edges = static_cast<uint32_t>(edges.size() - 1);
         split(i + 1);
         open.back().else_arm = i + 1;
         open.back().joined = true;
         break;
+      }
       case Op::End:
         if (open.size() > 1) close(i, true);
         break;
@@ -140,17 +195,17 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         if (facts) facts->has_call = true;
         break;
       case Op::BrIf:
-        branch(in.index);
+        branch(in.index, true);
         split(i + 1);
         if (in.index == 0 && open.back().kind == Op::Loop) open.back().exit = i + 1;
         break;
       case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
-        if (op == Op::Br) branch(in.index);
+        if (op == Op::Br) branch(in.index, false);
         if (op == Op::BrTable) {
-          for (uint32_t t : in.targets) branch(t);
-          branch(in.index);
+          for (uint32_t t : in.targets) branch(t, true);
+          branch(in.index, true);
         }
-        if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1));
+        if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1), true);
         store();
         dead.start();
         break;
@@ -159,6 +214,16 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     }
   }
   store();
+  // Later joins first: a join's edge may leave from an earlier join's slot.
+  for (auto f = forwards.rbegin(); f != forwards.rend(); ++f) {
+    const uint32_t units_here = cost[f->join];
+    if (units_here == 0) continue;
+    for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) {
+      cost[edges[e].slot] += units_here;
+      if constexpr (units) holds[edges[e].slot] |= holds[f->join];
+    }
+    cost[f->join] = 0;
+  }
   // Inner ifs first: their shared units may make an outer arm's first block dearer.
   for (auto it = diamonds.begin(); it != diamonds.end(); ++it) {
     const uint32_t shared = std::min(cost[it->then_arm], cost[it->else_arm]);
