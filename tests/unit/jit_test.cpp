@@ -418,6 +418,80 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
   }
 }
 
+// Joins paid on the edges into them (block_costs: a join after a construct that some
+// branch leaves, when every edge into it is unconditional): a `br` from an if's arm, the
+// ends of both arms, joins nested so that one's edge leaves from the other's slot, a `br`
+// out of a loop, and a join holding a call of the function to itself (whose units make
+// the edges' charges check). Totals equal the interpreter's on every path, exactly the
+// fuel a call needs is enough and one unit less runs out.
+TEST(Jit, FuelOfJoinsPaidOnTheirEdgesStaysExact) {
+  const char* wat = R"((module
+    (func (export "br_join") (param i32) (result i32) (local i32)
+      (block $out
+        (block $j
+          local.get 0 i32.const 9 i32.gt_u br_if $out
+          local.get 0 i32.const 1 i32.and
+          if i32.const 5 local.set 1 br $j end
+          i32.const 7 local.set 1)
+        local.get 1 local.get 0 i32.add local.set 1)
+      local.get 1)
+    (func (export "arms_join") (param i32) (result i32) (local i32)
+      (block $out
+        local.get 0 i32.const 1 i32.and
+        if
+          local.get 0 i32.const 9 i32.gt_u br_if $out
+          i32.const 4 local.set 1
+        else
+          i32.const 6 local.set 1 nop nop
+        end
+        local.get 1 local.get 0 i32.mul local.set 1)
+      local.get 1 i32.const 1 i32.add)
+    (func (export "nested_joins") (param i32) (result i32) (local i32)
+      (block $out
+        (block $j2
+          (block $j1
+            local.get 0 i32.const 10 i32.gt_u br_if $out
+            local.get 0 i32.const 2 i32.and
+            if i32.const 1 local.set 1 br $j1 end
+            i32.const 2 local.set 1)
+          local.get 0 i32.const 4 i32.and
+          if local.get 1 i32.const 10 i32.add local.set 1 br $j2 end
+          local.get 1 i32.const 20 i32.add local.set 1)
+        local.get 1 local.get 0 i32.add local.set 1)
+      local.get 1)
+    (func (export "loop_br_join") (param i32) (result i32) (local i32)
+      (block $out
+        (block $j
+          (loop $l
+            local.get 1 i32.const 3 i32.add local.set 1
+            local.get 1 i32.const 20 i32.gt_u br_if $out
+            local.get 0 i32.const 1 i32.sub local.tee 0
+            i32.eqz if br $j end
+            br $l))
+        local.get 1 i32.const 7 i32.mul local.set 1)
+      local.get 1)
+    (func $self_join (export "self_join") (param i32) (result i32) (local i32)
+      (block $out
+        (block $j
+          local.get 0 i32.const 3 i32.lt_u br_if $out
+          local.get 0 i32.const 1 i32.and
+          if br $j end
+          local.get 0 i32.const 3 i32.sub local.set 0)
+        local.get 0 i32.const 1 i32.sub call $self_join local.set 1)
+      local.get 1 local.get 0 i32.add))
+  )";
+  EngineConfig interp;
+  interp.lazy_compilation = false;
+  interp.fuel_metering = true;
+  JitRun j(jit_config(true), wat), i(interp, wat);
+  for (const char* f : {"br_join", "arms_join", "nested_joins", "loop_br_join", "self_join"}) {
+    ASSERT_TRUE(j.translated(f)) << f;
+    for (uint32_t arg = 0; arg <= 12; ++arg) {
+      expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
+    }
+  }
+}
+
 // Calls in every kind of slot: the entry block, both arms of an if (their shared units
 // move before it), a loop's turn, a closed block, a loop's exit; a callee that stays
 // interpreted; callees compiled only on their first call (lazy compilation: the first

@@ -1,0 +1,103 @@
+// jit_flow::block_costs on hand-written bodies: where each charge goes, checked slot by
+// slot (the machine-code tests in jit_test.cpp check the totals against the interpreter;
+// these check that a charge is where the placement rules put it, so that losing a rule
+// fails here even when the totals stay right).
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "wasm/jit_flow.h"
+
+namespace midimon::wasm {
+namespace {
+
+Instr op(Op o, uint32_t index = 0) {
+  Instr in;
+  in.op = o;
+  in.index = index;
+  return in;
+}
+
+// A join after a block that a br_if leaves for the function's end, reached by a `br`
+// from an if's then arm and by falling in: paid on those two edges, not by a charge of
+// its own. The units both arms then start with go before the if.
+TEST(JitFlow, JoinReachedOnlyByUnconditionalEdgesIsPaidOnThem) {
+  const std::vector<Instr> body = {
+      op(Op::Block),        // 0  slot 0: 0..2
+      op(Op::LocalGet),     // 1
+      op(Op::BrIf, 1),      // 2  to the function's end: the block leaks
+      op(Op::LocalGet),     // 3  slot 3: 3..4
+      op(Op::If),           // 4
+      op(Op::Br, 1),        // 5  slot 5 (then arm): to the block's end
+      op(Op::End),          // 6
+      op(Op::Nop),          // 7  slot 7 (in effect the else arm): 7..8
+      op(Op::End),          // 8  the block's end, falling in
+      op(Op::Nop),          // 9  the join: 9..11
+      op(Op::Nop),          // 10
+      op(Op::End),          // 11
+  };
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  ASSERT_EQ(cost.size(), body.size() + 1);
+  EXPECT_EQ(cost[9], 0u);  // the join: no charge
+  // The join's 3 units went to both edges (slot 5: 1 + 3, slot 7: 2 + 3), then the 4
+  // units both arms start with went before the if.
+  EXPECT_EQ(cost[0], 3u);
+  EXPECT_EQ(cost[3], 2u + 4u);
+  EXPECT_EQ(cost[5], 0u);
+  EXPECT_EQ(cost[7], 1u);
+  // Every path pays what it runs: the br_if taken 3; the then arm 3 + 6 + 0 = 9
+  // (instructions 0-5 and 9-11); the else arm 3 + 6 + 1 = 10 (0-4 and 7-11).
+}
+
+// The same join reached by a br_if too keeps its own charge: paying it before the
+// br_if would charge the path that falls through (or before the target, the path that
+// does not branch).
+TEST(JitFlow, JoinReachedByABrIfKeepsItsCharge) {
+  const std::vector<Instr> body = {
+      op(Op::Block),     // 0
+      op(Op::LocalGet),  // 1
+      op(Op::BrIf, 1),   // 2  to the function's end: the block leaks
+      op(Op::LocalGet),  // 3
+      op(Op::BrIf, 0),   // 4  to the block's end: a conditional edge into the join
+      op(Op::Nop),       // 5
+      op(Op::End),       // 6
+      op(Op::Nop),       // 7  the join: 7..8
+      op(Op::End),       // 8
+  };
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  EXPECT_EQ(cost[7], 2u);
+  EXPECT_EQ(cost[5], 2u);
+}
+
+// Joins whose edges leave from another join's slot: the later one is paid into the
+// earlier one's slot first, and that one into its own edges, so neither charges.
+TEST(JitFlow, NestedJoinsArePaidOnTheEdgesOfTheOuterOne) {
+  const std::vector<Instr> body = {
+      op(Op::Block),     // 0  $a
+      op(Op::Block),     // 1  $b
+      op(Op::LocalGet),  // 2
+      op(Op::BrIf, 2),   // 3  to the function's end: both leak
+      op(Op::LocalGet),  // 4  slot 4
+      op(Op::If),        // 5
+      op(Op::Br, 1),     // 6  slot 6: to $b's end
+      op(Op::End),       // 7
+      op(Op::End),       // 8  slot 8: $b's end, falling in
+      op(Op::Nop),       // 9  $b's join: slot 9
+      op(Op::Br, 0),     // 10 to $a's end (its only edge: the rest is dead)
+      op(Op::End),       // 11 $a's end
+      op(Op::Nop),       // 12 $a's join: 12..13
+      op(Op::End),       // 13
+  };
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  EXPECT_EQ(cost[12], 0u);
+  EXPECT_EQ(cost[9], 0u);
+  // $a's join (2) went to slot 9 (2 + 2 = 4), which went to slots 6 (1 + 4) and 8
+  // (1 + 4); both arms then start with 5, paid before the if.
+  EXPECT_EQ(cost[4], 2u + 5u);
+  EXPECT_EQ(cost[6], 0u);
+  EXPECT_EQ(cost[8], 0u);
+  EXPECT_EQ(cost[0], 4u);
+}
+
+}  // namespace
+}  // namespace midimon::wasm
