@@ -57,7 +57,12 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   std::vector<uint8_t> holds(units ? instrs.size() + 1 : 0, 0);
   bool holding = false;
   thread_local Scratch scratch;
-  auto& [open, diamonds, edges, forwards] = scratch;
+  // (Plain references: clang 14, which builds the fuzzers, cannot capture structured
+  // bindings in the lambdas below.)
+  std::vector<Open>& open = scratch.open;
+  std::vector<Open>& diamonds = scratch.diamonds;
+  std::vector<Edge>& edges = scratch.edges;
+  std::vector<Forward>& forwards = scratch.forwards;
   open.assign(1, Open{Op::End});
   diamonds.clear();
   edges.clear();

@@ -56,7 +56,11 @@ class DeadStretch {
 //     its end: charged where the loop starts, not on each turn;
 //   - the units both arms of an if start with (the lesser of their first blocks'):
 //     charged before the if, the rest in the arm; the code after an if with no else
-//     whose then arm leaves (`if ... return end`) counts as its else arm.
+//     whose then arm leaves (`if ... return end`) counts as its else arm;
+//   - the code after the end of a block or if that a branch leaves (a join), when every
+//     edge into it is unconditional (falling in, a `br`, an arm's end; no br_if,
+//     br_table or if without else): charged on each edge, with the charge in force
+//     where it leaves, and not at the join.
 // An instruction after br, br_table, return or unreachable is not counted up to the end
 // or else that closes its block. A run's total is then the interpreter's on every path,
 // and a run given exactly what it needs completes (where one that cannot pay stops:
