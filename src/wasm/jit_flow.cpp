@@ -15,10 +15,16 @@ struct Open {
   Op kind;
   size_t slot = 0;           // the charge in force where it starts
   bool targeted = false;     // some branch goes to its end
-  bool leaks = false;        // some branch inside goes to an outer label, or returns
+  // The outermost construct (by its place in the stack of open ones) that a branch made
+  // inside this one goes to: it leaks (a branch inside goes to an outer label, or
+  // returns) when that is below its own place. Passed on to the construct around it when
+  // it closes, so that a branch marks one construct, not every one it leaves.
+  size_t outermost_target = kNone;
   bool joined = false;       // If: the then arm falls through to the end
   bool cond = false;         // a br_if or br_table goes to its end
-  uint32_t edges = kNoEdge;  // the `br`s to its end (and an if's then arm): Scratch::edges
+  uint32_t edges = kNoEdge;  // the `br`s to its end (and an if's then arm), a loop's
+                             // back-edges: Scratch::edges
+  size_t at = 0;             // Loop: its `loop`
   size_t then_arm = kNone;   // If: its arms' first blocks
   size_t else_arm = kNone;
   size_t exit = kNone;       // Loop: the block after a br_if back to it at its level
@@ -44,13 +50,14 @@ struct Scratch {
   std::vector<Open> diamonds;  // ifs with both arms, in the order they end
   std::vector<Edge> edges;
   std::vector<Forward> forwards;
+  std::vector<Forward> loops;  // each loop (`join`: its `loop`) and its back-edges
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
 // compilation with fuel makes one) does none of that work.
 template <bool units>
 std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
-                            std::vector<uint8_t>* checked, BodyFacts* facts) {
+                            std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
   // With call units: whether a slot's charge holds a callee's entry units (it must check
   // then), and whether the block being counted does.
@@ -63,23 +70,25 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   std::vector<Open>& diamonds = scratch.diamonds;
   std::vector<Edge>& edges = scratch.edges;
   std::vector<Forward>& forwards = scratch.forwards;
+  std::vector<Forward>& loops = scratch.loops;
   open.assign(1, Open{Op::End});
   diamonds.clear();
   edges.clear();
   forwards.clear();
+  loops.clear();
   size_t start = 0;
   uint32_t count = 0;
   DeadStretch dead;
   auto branch = [&](uint32_t depth, bool conditional) {
     Open& t = open[open.size() - 1 - depth];
     t.targeted = true;
-    if (conditional) {
-      t.cond = true;
-    } else if (t.kind != Op::Loop) {
+    if (t.kind == Op::Loop || !conditional) {
       edges.push_back({start, t.edges});
       t.edges = static_cast<uint32_t>(edges.size() - 1);
     }
-    for (size_t k = open.size() - depth; k < open.size(); ++k) open[k].leaks = true;
+    if (conditional) t.cond = true;
+    Open& inner = open.back();
+    inner.outermost_target = std::min(inner.outermost_target, open.size() - 1 - depth);
   };
   auto store = [&] {
     cost[start] = count;
@@ -103,6 +112,9 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   auto close = [&](size_t i, bool falls_in) {
     const Open o = open.back();
     open.pop_back();
+    const bool leaks = o.outermost_target < open.size();  // below its own place
+    open.back().outermost_target = std::min(open.back().outermost_target, o.outermost_target);
+    if (o.kind == Op::Loop) loops.push_back({o.at, o.edges});
     if (o.kind == Op::If && o.else_arm != kNone) diamonds.push_back(o);
     const bool reached = falls_in || (o.kind != Op::Loop && o.targeted) || o.joined ||
                          (o.kind == Op::If && o.else_arm == kNone);
@@ -111,7 +123,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       return;
     }
     if (o.kind == Op::Loop) {
-      if (!o.leaks && start == o.exit) {
+      if (!leaks && start == o.exit) {
         const uint32_t exit = count;  // the exit block's units, not stored yet
         holding = holding || (units && holds[o.slot]);
         start = o.slot;
@@ -120,7 +132,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       return;  // else: falls in, counted with the block before
     }
     if (o.kind == Op::Block && !o.targeted) return;  // falls in
-    if (!o.leaks) {
+    if (!leaks) {
       merge_into(o.slot);
     } else {
       // A join every edge into which is unconditional (falling in, a `br`, the end of
@@ -174,6 +186,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         if (facts && op == Op::Loop) facts->has_loop = true;
         Open o{op, start};
         if (op == Op::If) o.then_arm = i + 1;
+        o.at = i;
         open.push_back(o);
         split(i + 1);
         break;
@@ -237,6 +250,22 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     cost[it->else_arm] -= shared;
     if (units && shared != 0 && (holds[it->then_arm] || holds[it->else_arm])) holds[it->slot] = 1;
   }
+  if (latches) {
+    latches->moved.clear();
+    latches->slots.clear();
+    if (!loops.empty()) latches->moved.assign(instrs.size(), 0);
+    for (const Forward& l : loops) {
+      bool own = true;  // every back-edge leaves from a charge of its own, not the header's
+      for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
+        own = edges[e].slot != l.join + 1 && cost[edges[e].slot] != 0;
+      }
+      if (!own) continue;
+      latches->moved[l.join] = 1;
+      for (uint32_t e = l.edges; e != kNoEdge; e = edges[e].next) {
+        latches->slots.emplace_back(static_cast<uint32_t>(l.join), static_cast<uint32_t>(edges[e].slot));
+      }
+    }
+  }
   if (checked) *checked = std::move(holds);
   return cost;
 }
@@ -244,9 +273,9 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
 }  // namespace
 
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
-                                  std::vector<uint8_t>* checked, BodyFacts* facts) {
-  return call_units.empty() ? costs<false>(instrs, call_units, checked, facts)
-                            : costs<true>(instrs, call_units, checked, facts);
+                                  std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches) {
+  return call_units.empty() ? costs<false>(instrs, call_units, checked, facts, latches)
+                            : costs<true>(instrs, call_units, checked, facts, latches);
 }
 
 std::vector<size_t> first_certain_access(std::span<const Instr> instrs) {

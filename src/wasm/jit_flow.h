@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "instr_reader.h"
@@ -82,8 +83,21 @@ struct BodyFacts {
   bool has_loop = false;
   bool has_call = false;    // any call or call_indirect
 };
+// Fuel checked on the way round (`latches`, when given): a loop whose every back-edge (a
+// br, br_if or br_table to it) leaves from a charge of its own inside the loop, not the
+// header's, may check there instead of at its header. Every turn that goes round passes
+// such a charge (the charge in force at a branch is on every path to it), and a turn
+// that leaves first (a search that finds at once, a `while` that ends, a refill loop
+// that has enough) checks nothing. `moved`, by the index of each such loop's `loop`
+// (empty when the body has no loop); `slots`, (loop, slot) for the charges of its
+// back-edges. A loop no branch goes back to is moved with no slots: it cannot go round.
+struct LatchChecks {
+  std::vector<uint8_t> moved;
+  std::vector<std::pair<uint32_t, uint32_t>> slots;
+};
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units = {},
-                                  std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr);
+                                  std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr,
+                                  LatchChecks* latches = nullptr);
 
 inline bool is_access(Op op) {
   return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
@@ -106,8 +120,11 @@ std::vector<size_t> first_certain_access(std::span<const Instr> instrs);
 // end of a block or if passes on its value, the end takes the conjunction; whatever
 // ran before a construct ran on every path through it; a nested loop whose own header
 // checks counts as such an instruction).
+// `unchecked_headers` (by instruction, may be empty): loops that do not check at their
+// header (LatchChecks::moved), which therefore do not count for an outer loop.
 template <class Pred>
-std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
+std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does,
+                                std::span<const uint8_t> unchecked_headers = {}) {
   std::vector<bool> lacking(instrs.size(), false);
   struct Open {
     Op kind;
@@ -132,7 +149,8 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does) {
     if (o.kind == Op::Loop) {
       // Only falling out leaves a loop; a nested loop that checks at its header has
       // checked on the way in.
-      ran = (falls_in && ran) || o.at_entry || lacking[o.at];
+      ran = (falls_in && ran) || o.at_entry ||
+            (lacking[o.at] && (unchecked_headers.empty() || !unchecked_headers[o.at]));
     } else if (o.kind == Op::If) {
       ran = o.at_entry;  // no else: the false edge runs nothing
     } else {

@@ -167,8 +167,9 @@ class Translator {
     out_.slow_ops.reserve(slow);
 
     jit_flow::BodyFacts facts{func_index_};
+    jit_flow::LatchChecks latches;
     if (fuel_) {
-      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &facts);
+      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &facts, &latches);
       if (facts.calls_func) {
         // A call to itself pays the entry's charge with the caller's block and enters
         // past it (do_call): one check for both, in the caller.
@@ -177,7 +178,7 @@ class Translator {
         for (size_t i = 0; i < instrs_.size(); ++i) {
           if (instrs_[i].op == Op::Call && instrs_[i].index == func_index_) call_units_[i] = entry_units_;
         }
-        cost_ = jit_flow::block_costs(instrs_, call_units_, &check_);
+        cost_ = jit_flow::block_costs(instrs_, call_units_, &check_, nullptr, &latches);
       }
     }
     if (deadline_) {
@@ -193,7 +194,17 @@ class Translator {
       // Every callee checks the fuel: a translated one at its entry, C++ before others.
       // Without loops or calls the pass is skipped (a tenth of the compile work fuel
       // adds on sqlite3): every loop then checks.
-      loop_check_ = jit_flow::loops_lacking(instrs_, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); });
+      loop_check_ = jit_flow::loops_lacking(
+          instrs_, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); }, latches.moved);
+    }
+    if (fuel_) {
+      // A loop that needs a check and whose back-edges all leave from charges of their
+      // own checks there instead of at its header (jit_flow::LatchChecks).
+      for (const auto& [loop, slot] : latches.slots) {
+        if (loop_check_.empty() || loop_check_[loop]) latch_checks_.push_back(slot);
+      }
+      std::sort(latch_checks_.begin(), latch_checks_.end());
+      header_unchecked_ = std::move(latches.moved);
     }
     prologue();
     Ctl f;
@@ -227,7 +238,13 @@ class Translator {
   // entry (its entry charge, `entry_units_`, taken before the prologue, which they skip:
   // `direct_`), and the slots holding such units, which check.
   std::vector<uint32_t> call_units_;
-  std::vector<uint8_t> check_;  // empty: no slot holds such units
+  std::vector<uint8_t> check_;  // empty: no slot holds such units or checks for a loop
+  // Fuel: the loops that check on the way round instead of at their header (by the index
+  // of their `loop`: jit_flow::LatchChecks::moved; empty: none), and the charges they
+  // check at, in order (charges are taken in order: `next_latch_` walks them).
+  std::vector<uint8_t> header_unchecked_;
+  std::vector<uint32_t> latch_checks_;
+  size_t next_latch_ = 0;
   uint32_t entry_units_ = 0;
   Label direct_, entry_fail_;
   // Deadline checks: whether the loop starting at each instruction index polls
@@ -368,11 +385,13 @@ class Translator {
   }
   // The charge of the block starting at instruction `start` (jit_flow::block_costs).
   // Only the function's entry and loop headers check that it fits (`checked`; not a
-  // loop whose every turn calls or enters a nested loop that checks: loops_lacking).
-  // Every cycle and every call passes one, and C++ checks before any callee it runs and
-  // when the outermost call returns (jit_runtime.cpp), so a run that cannot pay stops at
-  // the latest at the next loop header, call or return: after a stretch of code without
-  // loops or calls, whose charges only count, one instruction each.
+  // loop whose every turn calls or enters a nested loop that checks: loops_lacking; and
+  // a loop whose back-edges all leave from charges of their own checks at those
+  // instead: jit_flow::LatchChecks). Every cycle and every call passes one, and C++
+  // checks before any callee it runs and when the outermost call returns
+  // (jit_runtime.cpp), so a run that cannot pay stops at the latest at the next loop
+  // header or back-edge, call or return: after a stretch of code without loops or
+  // calls, whose charges only count, one instruction each.
   // `sub kFuel, units` written as its bytes: the instruction fuel adds most, which
   // asmjit's generic encoder took ~160 instructions to write (a sixth of the compile
   // work fuel adds to sqlite3: docs/performance.md). REX.W (+B for r8-r15), then
@@ -389,13 +408,15 @@ class Translator {
     }
   }
   // A charge that holds a self-call's entry units checks too (check_), so that every
-  // call still passes a check. The entry's charge is split (prologue): `skip` units were
+  // call still passes a check, and so does one a loop checks at instead of its header. The entry's charge is split (prologue): `skip` units were
   // taken before the prologue.
   void charge(size_t start, bool checked = false, uint32_t skip = 0) {
     if (!fuel_ || cost_[start] <= skip) return;
     const uint32_t units = cost_[start] - skip;
     sub_fuel(units);
-    if (!checked && (check_.empty() || !check_[start])) return;
+    while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
+    const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
+    if (!checked && !latch && (check_.empty() || !check_[start])) return;
     Label stub = a_->newLabel();
     fuel_stubs_.emplace_back(stub, units);
     a_->jl(stub);
@@ -566,7 +587,10 @@ class Translator {
       if (deadline_ && loop_poll_[pc_]) poll();  // every turn, unless an access polls
     }
     // The loop's body (checked, unless every turn calls), the then arm.
-    if (in.op != Op::Block) charge(pc_ + 1, in.op == Op::Loop && fuel_ && (loop_check_.empty() || loop_check_[pc_]));
+    if (in.op != Op::Block) {
+      charge(pc_ + 1, in.op == Op::Loop && fuel_ && (loop_check_.empty() || loop_check_[pc_]) &&
+                          (header_unchecked_.empty() || !header_unchecked_[pc_]));
+    }
     ctls_.push_back(c);
   }
 

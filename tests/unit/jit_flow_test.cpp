@@ -99,5 +99,61 @@ TEST(JitFlow, NestedJoinsArePaidOnTheEdgesOfTheOuterOne) {
   EXPECT_EQ(cost[0], 4u);
 }
 
+
+// A loop whose back-edge leaves from a charge of its own (after the br_if that leaves
+// it) checks there; one whose back-edge leaves from its header's charge keeps the check
+// at its header; one no branch goes back to cannot go round and checks nowhere.
+TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
+  const std::vector<Instr> body = {
+      op(Op::Block),      // 0
+      op(Op::Loop),       // 1  header slot 2: 2..3
+      op(Op::LocalGet),   // 2
+      op(Op::BrIf, 1),    // 3  leaves: a turn that ends here checks nothing
+      op(Op::Nop),        // 4  slot 4: 4..5
+      op(Op::Br, 0),      // 5  the back-edge, from slot 4
+      op(Op::End),        // 6
+      op(Op::End),        // 7
+      op(Op::Loop),       // 8  header slot 9: 9..10
+      op(Op::LocalGet),   // 9
+      op(Op::BrIf, 0),    // 10 the back-edge, from the header's slot
+      op(Op::End),        // 11
+      op(Op::Loop),       // 12 no back-edge
+      op(Op::Nop),        // 13
+      op(Op::End),        // 14
+      op(Op::End),        // 15
+  };
+  jit_flow::LatchChecks latches;
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  ASSERT_EQ(latches.moved.size(), body.size());
+  EXPECT_EQ(latches.moved[1], 1);
+  EXPECT_EQ(latches.moved[8], 0);
+  EXPECT_EQ(latches.moved[12], 1);
+  ASSERT_EQ(latches.slots.size(), 1u);
+  EXPECT_EQ(latches.slots[0], (std::pair<uint32_t, uint32_t>{1, 4}));
+  EXPECT_EQ(cost[4], 2u);
+}
+
+// A back-edge from a charge that another rule emptied (its units paid elsewhere) cannot
+// check there: the loop keeps its header's check.
+TEST(JitFlow, BackEdgeFromAnEmptiedChargeKeepsTheHeaderCheck) {
+  const std::vector<Instr> body = {
+      op(Op::Loop),       // 0  header slot 1
+      op(Op::LocalGet),   // 1
+      op(Op::If),         // 2
+      op(Op::Nop),        // 3  then arm: slot 3 (3, 4 and the join after the if,
+      op(Op::Else),       // 4  paid on the arm's end)
+      op(Op::Nop),        // 5  else arm: slot 5 (5, 6: the units both arms share,
+      op(Op::Br, 1),      // 6  paid before the if): the back-edge's, now empty
+      op(Op::End),        // 7
+      op(Op::End),        // 8
+      op(Op::End),        // 9
+  };
+  jit_flow::LatchChecks latches;
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  ASSERT_EQ(cost[5], 0u) << "the premise: the else arm's charge was emptied";
+  EXPECT_EQ(latches.moved[0], 0);
+  EXPECT_TRUE(latches.slots.empty());
+}
+
 }  // namespace
 }  // namespace midimon::wasm

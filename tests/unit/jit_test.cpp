@@ -492,6 +492,55 @@ TEST(Jit, FuelOfJoinsPaidOnTheirEdgesStaysExact) {
   }
 }
 
+// Loops that check the fuel on the way round instead of at their header
+// (jit_flow::LatchChecks): a search that leaves at the top, a loop with two back-edges
+// from different charges, and such a loop nested in a counted one in a body with a call
+// (where the outer loop cannot count on the inner one's check). Totals equal the
+// interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
+TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
+  const char* wat = R"((module
+    (func $leaf (param i32) (result i32) local.get 0 i32.const 2 i32.add)
+    (func (export "search") (param i32) (result i32) (local i32)
+      (block $found
+        (loop $l
+          (br_if $found (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          br $l))
+      local.get 1)
+    (func (export "two_back_edges") (param i32) (result i32) (local i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.gt_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+          (br_if $l (i32.and (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          br $l))
+      local.get 1)
+    (func (export "nested_search") (param i32) (result i32) (local i32 i32)
+      (local.set 2 (call $leaf (local.get 0)))
+      (loop $outer
+        (block $f
+          (loop $in
+            (br_if $f (i32.ge_u (local.get 1) (local.get 2)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            br $in))
+        (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if $outer (i32.gt_s (local.get 0) (i32.const 0))))
+      local.get 1))
+  )";
+  EngineConfig interp;
+  interp.lazy_compilation = false;
+  interp.fuel_metering = true;
+  JitRun j(jit_config(true), wat), i(interp, wat);
+  for (const char* f : {"search", "two_back_edges", "nested_search"}) {
+    ASSERT_TRUE(j.translated(f)) << f;
+    for (uint32_t arg = 0; arg <= 12; ++arg) {
+      expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
+    }
+  }
+}
+
 // Calls in every kind of slot: the entry block, both arms of an if (their shared units
 // move before it), a loop's turn, a closed block, a loop's exit; a callee that stays
 // interpreted; callees compiled only on their first call (lazy compilation: the first
@@ -574,7 +623,9 @@ TEST(Jit, FuelStaysExactAcrossCallsInEverySlotEagerAndLazy) {
 // callee), and an outer loop to a nested loop that checks: endless loops of each kind,
 // and endless recursion, still run out.
 TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
-  JitRun r(jit_config(true), R"((module
+  // With a deadline too, far beyond what 200,000 units take: a cycle that passes no
+  // check ends in "deadline exceeded" and fails below instead of hanging the suite.
+  JitRun r(jit_config(true, true), R"((module
     (import "host" "nop" (func $host))
     (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)
     (func $simd (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 2)
@@ -594,15 +645,34 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
       (loop $outer
         (loop $inner (local.set 0 (call $leaf (local.get 0))) (br_if $inner (i32.eqz (local.get 0))))
         br $outer))
+    (func (export "exits_first") (local i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.eqz (i32.const 1)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          br $l)))
+    (func (export "nested_exits_first") (local i32)
+      (local.set 0 (call $leaf (i32.const 0)))
+      (loop $outer
+        (loop $inner
+          (block $b
+            (br_if $b (local.get 0))
+            (local.set 0 (i32.const 1))
+            br $inner))
+        br $outer))
     (func $recurse (export "recurse") (param i32) (result i32)
       local.get 0 i32.const 1 i32.add call $recurse))
   )", [](JitRun& run) {
     run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
                            [](Caller&, const Value*, Value*) { return Trap(); });
   });
+  // exits_first checks on the way round, not at its header (jit_flow::LatchChecks); in
+  // nested_exits_first such a loop falls out on its first turn, every time, so the outer
+  // loop (whose body calls nothing) cannot count on the inner loop's check.
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
-                           "nested_calls"}) {
+                           "nested_calls", "exits_first", "nested_exits_first"}) {
     ASSERT_TRUE(r.translated(name)) << name;
+    ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
     EXPECT_EQ(r.trap_of(name), "fuel exhausted") << name;
     EXPECT_LT(r.store.fuel_remaining(), 100u) << name;  // less than a turn's units
