@@ -253,19 +253,19 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   if (latches) {
     latches->moved.clear();
     latches->slots.clear();
-    if (!loops.empty()) latches->moved.assign(instrs.size(), 0);
     for (const Forward& l : loops) {
       bool own = true;  // every back-edge leaves from a charge of its own, not the header's
       for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
         own = edges[e].slot != l.join + 1 && cost[edges[e].slot] != 0;
       }
       if (!own) continue;
-      latches->moved[l.join] = 1;
+      latches->moved.push_back(static_cast<uint32_t>(l.join));
       for (uint32_t e = l.edges; e != kNoEdge; e = edges[e].next) {
         latches->slots.emplace_back(static_cast<uint32_t>(l.join), static_cast<uint32_t>(edges[e].slot));
       }
     }
   }
+  if (latches) std::sort(latches->moved.begin(), latches->moved.end());  // loops close inner first
   if (checked) *checked = std::move(holds);
   return cost;
 }

@@ -4,6 +4,7 @@
 // instructions alone, kept apart from the code generator.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -88,11 +89,11 @@ struct BodyFacts {
 // header's, may check there instead of at its header. Every turn that goes round passes
 // such a charge (the charge in force at a branch is on every path to it), and a turn
 // that leaves first (a search that finds at once, a `while` that ends, a refill loop
-// that has enough) checks nothing. `moved`, by the index of each such loop's `loop`
-// (empty when the body has no loop); `slots`, (loop, slot) for the charges of its
-// back-edges. A loop no branch goes back to is moved with no slots: it cannot go round.
+// that has enough) checks nothing. `moved`: the index of each such loop's `loop`, in
+// order; `slots`: (loop, slot) for the charges of its back-edges. A loop no branch goes
+// back to is moved with no slots: it cannot go round.
 struct LatchChecks {
-  std::vector<uint8_t> moved;
+  std::vector<uint32_t> moved;
   std::vector<std::pair<uint32_t, uint32_t>> slots;
 };
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units = {},
@@ -120,11 +121,11 @@ std::vector<size_t> first_certain_access(std::span<const Instr> instrs);
 // end of a block or if passes on its value, the end takes the conjunction; whatever
 // ran before a construct ran on every path through it; a nested loop whose own header
 // checks counts as such an instruction).
-// `unchecked_headers` (by instruction, may be empty): loops that do not check at their
+// `unchecked_headers` (indices of `loop`s, in order): loops that do not check at their
 // header (LatchChecks::moved), which therefore do not count for an outer loop.
 template <class Pred>
 std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does,
-                                std::span<const uint8_t> unchecked_headers = {}) {
+                                std::span<const uint32_t> unchecked_headers = {}) {
   std::vector<bool> lacking(instrs.size(), false);
   struct Open {
     Op kind;
@@ -150,7 +151,7 @@ std::vector<bool> loops_lacking(std::span<const Instr> instrs, Pred does,
       // Only falling out leaves a loop; a nested loop that checks at its header has
       // checked on the way in.
       ran = (falls_in && ran) || o.at_entry ||
-            (lacking[o.at] && (unchecked_headers.empty() || !unchecked_headers[o.at]));
+            (lacking[o.at] && !std::binary_search(unchecked_headers.begin(), unchecked_headers.end(), o.at));
     } else if (o.kind == Op::If) {
       ran = o.at_entry;  // no else: the false edge runs nothing
     } else {

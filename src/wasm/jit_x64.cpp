@@ -239,10 +239,11 @@ class Translator {
   // `direct_`), and the slots holding such units, which check.
   std::vector<uint32_t> call_units_;
   std::vector<uint8_t> check_;  // empty: no slot holds such units or checks for a loop
-  // Fuel: the loops that check on the way round instead of at their header (by the index
-  // of their `loop`: jit_flow::LatchChecks::moved; empty: none), and the charges they
-  // check at, in order (charges are taken in order: `next_latch_` walks them).
-  std::vector<uint8_t> header_unchecked_;
+  // Fuel: the loops that check on the way round instead of at their header (the indices
+  // of their `loop`s: jit_flow::LatchChecks::moved), and the charges they check at; both
+  // in order, as the translation meets them (`next_unchecked_`, `next_latch_` walk them).
+  std::vector<uint32_t> header_unchecked_;
+  size_t next_unchecked_ = 0;
   std::vector<uint32_t> latch_checks_;
   size_t next_latch_ = 0;
   uint32_t entry_units_ = 0;
@@ -408,8 +409,9 @@ class Translator {
     }
   }
   // A charge that holds a self-call's entry units checks too (check_), so that every
-  // call still passes a check, and so does one a loop checks at instead of its header. The entry's charge is split (prologue): `skip` units were
-  // taken before the prologue.
+  // call still passes a check, and so does one a loop checks at instead of its header
+  // (latch_checks_). The entry's charge is split (prologue): `skip` units were taken
+  // before the prologue.
   void charge(size_t start, bool checked = false, uint32_t skip = 0) {
     if (!fuel_ || cost_[start] <= skip) return;
     const uint32_t units = cost_[start] - skip;
@@ -420,6 +422,12 @@ class Translator {
     Label stub = a_->newLabel();
     fuel_stubs_.emplace_back(stub, units);
     a_->jl(stub);
+  }
+  // Does the loop at `loop` check on the way round instead (jit_flow::LatchChecks)?
+  // Asked for each loop in order.
+  bool header_moved(size_t loop) {
+    while (next_unchecked_ < header_unchecked_.size() && header_unchecked_[next_unchecked_] < loop) ++next_unchecked_;
+    return next_unchecked_ < header_unchecked_.size() && header_unchecked_[next_unchecked_] == loop;
   }
   // Around calls into C++: the fuel in the context for the callee, and back.
   void fuel_out() {
@@ -589,7 +597,7 @@ class Translator {
     // The loop's body (checked, unless every turn calls), the then arm.
     if (in.op != Op::Block) {
       charge(pc_ + 1, in.op == Op::Loop && fuel_ && (loop_check_.empty() || loop_check_[pc_]) &&
-                          (header_unchecked_.empty() || !header_unchecked_[pc_]));
+                          !header_moved(pc_));
     }
     ctls_.push_back(c);
   }

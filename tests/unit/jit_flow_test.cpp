@@ -124,10 +124,7 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   };
   jit_flow::LatchChecks latches;
   const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
-  ASSERT_EQ(latches.moved.size(), body.size());
-  EXPECT_EQ(latches.moved[1], 1);
-  EXPECT_EQ(latches.moved[8], 0);
-  EXPECT_EQ(latches.moved[12], 1);
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1, 12}));
   ASSERT_EQ(latches.slots.size(), 1u);
   EXPECT_EQ(latches.slots[0], (std::pair<uint32_t, uint32_t>{1, 4}));
   EXPECT_EQ(cost[4], 2u);
@@ -151,7 +148,7 @@ TEST(JitFlow, BackEdgeFromAnEmptiedChargeKeepsTheHeaderCheck) {
   jit_flow::LatchChecks latches;
   const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
   ASSERT_EQ(cost[5], 0u) << "the premise: the else arm's charge was emptied";
-  EXPECT_EQ(latches.moved[0], 0);
+  EXPECT_TRUE(latches.moved.empty());
   EXPECT_TRUE(latches.slots.empty());
 }
 
