@@ -27,6 +27,7 @@
 #include <asmjit/x86.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -132,6 +133,27 @@ struct Ctl {
 bool fits_i32(uint64_t bits) {
   return static_cast<int64_t>(bits) == static_cast<int64_t>(static_cast<int32_t>(bits));
 }
+
+// A table, not a switch: every compilation asks it of each instruction (run()), and the
+// switch's range tests cost ~15 instructions a call (sqlite3: 4.7 M of its compiling).
+constexpr std::array<bool, kOpCount> kSlowOps = [] {
+  std::array<bool, kOpCount> t{};
+  for (Op op : {Op::I32Popcnt, Op::I64Popcnt,
+                Op::F32Ceil, Op::F32Floor, Op::F32Trunc, Op::F32Nearest,
+                Op::F64Ceil, Op::F64Floor, Op::F64Trunc, Op::F64Nearest,
+                Op::F32Min, Op::F32Max, Op::F64Min, Op::F64Max,
+                Op::I32TruncF32S, Op::I32TruncF32U, Op::I32TruncF64S, Op::I32TruncF64U,
+                Op::I64TruncF32S, Op::I64TruncF32U, Op::I64TruncF64S, Op::I64TruncF64U,
+                Op::I32TruncSatF32S, Op::I32TruncSatF32U, Op::I32TruncSatF64S, Op::I32TruncSatF64U,
+                Op::I64TruncSatF32S, Op::I64TruncSatF32U, Op::I64TruncSatF64S, Op::I64TruncSatF64U,
+                Op::F32ConvertI64U, Op::F64ConvertI64U,
+                Op::MemoryGrow, Op::MemoryInit, Op::DataDrop, Op::MemoryCopy, Op::MemoryFill,
+                Op::TableGet, Op::TableSet, Op::TableSize, Op::TableGrow, Op::TableFill,
+                Op::TableCopy, Op::TableInit, Op::ElemDrop}) {
+    t[static_cast<size_t>(op)] = true;
+  }
+  return t;
+}();
 
 class Translator {
  public:
@@ -277,7 +299,7 @@ class Translator {
   static void check_type(ValType t) {
     if (t == ValType::V128) throw Unsupported{"v128 values"};
   }
-  static bool needs_slow_op(Op op);
+  static bool needs_slow_op(Op op) { return kSlowOps[static_cast<size_t>(op)]; }
 
   // --- frame and operands ---
   static x86::Mem q(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
@@ -1335,26 +1357,6 @@ class Translator {
   // class grew, which cost every compilation ~2 %).
   [[gnu::always_inline]] inline void instruction(const Instr& in);
 };
-
-bool Translator::needs_slow_op(Op op) {
-  switch (op) {
-    case Op::I32Popcnt: case Op::I64Popcnt:
-    case Op::F32Ceil: case Op::F32Floor: case Op::F32Trunc: case Op::F32Nearest:
-    case Op::F64Ceil: case Op::F64Floor: case Op::F64Trunc: case Op::F64Nearest:
-    case Op::F32Min: case Op::F32Max: case Op::F64Min: case Op::F64Max:
-    case Op::I32TruncF32S: case Op::I32TruncF32U: case Op::I32TruncF64S: case Op::I32TruncF64U:
-    case Op::I64TruncF32S: case Op::I64TruncF32U: case Op::I64TruncF64S: case Op::I64TruncF64U:
-    case Op::I32TruncSatF32S: case Op::I32TruncSatF32U: case Op::I32TruncSatF64S: case Op::I32TruncSatF64U:
-    case Op::I64TruncSatF32S: case Op::I64TruncSatF32U: case Op::I64TruncSatF64S: case Op::I64TruncSatF64U:
-    case Op::F32ConvertI64U: case Op::F64ConvertI64U:
-    case Op::MemoryGrow: case Op::MemoryInit: case Op::DataDrop: case Op::MemoryCopy: case Op::MemoryFill:
-    case Op::TableGet: case Op::TableSet: case Op::TableSize: case Op::TableGrow: case Op::TableFill:
-    case Op::TableCopy: case Op::TableInit: case Op::ElemDrop:
-      return true;
-    default:
-      return false;
-  }
-}
 
 void Translator::body() {
   uint32_t skip_depth = 0;  // blocks opened inside unreachable code
