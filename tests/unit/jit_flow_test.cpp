@@ -4,6 +4,8 @@
 // fails here even when the totals stay right).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "wasm/jit_flow.h"
@@ -150,6 +152,37 @@ TEST(JitFlow, BackEdgeFromAnEmptiedChargeKeepsTheHeaderCheck) {
   ASSERT_EQ(cost[5], 0u) << "the premise: the else arm's charge was emptied";
   EXPECT_TRUE(latches.moved.empty());
   EXPECT_TRUE(latches.slots.empty());
+}
+
+// A back-edge from a join paid on its edges checks at the charges those edges leave
+// from: a path to the join passes exactly one of them.
+TEST(JitFlow, BackEdgeFromAJoinPaidOnItsEdgesChecksAtThoseEdges) {
+  const std::vector<Instr> body = {
+      op(Op::Loop),       // 0  header slot 1: 1..2
+      op(Op::LocalGet),   // 1
+      op(Op::BrIf, 1),    // 2  to the function's end
+      op(Op::Block),      // 3  slot 3: 3..5, and the units the if's two ways share
+      op(Op::LocalGet),   // 4
+      op(Op::If),         // 5
+      op(Op::Nop),        // 6  then arm: slot 6
+      op(Op::Br, 1),      // 7  to the block's end: one edge into the join
+      op(Op::End),        // 8
+      op(Op::LocalGet),   // 9  slot 9, in effect the if's else arm
+      op(Op::BrIf, 2),    // 10 to the function's end: the block leaks
+      op(Op::End),        // 11 slot 11: the block's end, falling in: the other edge
+      op(Op::Br, 0),      // 12 the join (slot 12, paid on both edges): the back-edge
+      op(Op::End),        // 13
+      op(Op::End),        // 14
+  };
+  jit_flow::LatchChecks latches;
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  ASSERT_EQ(cost[12], 0u) << "the premise: the join is paid on its edges";
+  EXPECT_EQ(cost[6], 1u);   // nop, br, the join's br: 3, less the 2 both ways share
+  EXPECT_EQ(cost[11], 2u);  // end, the join's br
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{0}));
+  std::vector<std::pair<uint32_t, uint32_t>> slots = latches.slots;
+  std::sort(slots.begin(), slots.end());
+  EXPECT_EQ(slots, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 6}, {0, 11}}));
 }
 
 }  // namespace

@@ -494,7 +494,8 @@ TEST(Jit, FuelOfJoinsPaidOnTheirEdgesStaysExact) {
 
 // Loops that check the fuel on the way round instead of at their header
 // (jit_flow::LatchChecks): a search that leaves at the top, a loop with two back-edges
-// from different charges, and such a loop nested in a counted one in a body with a call
+// from different charges, one whose back-edge leaves from a join paid on its edges (it
+// checks at those), and such a loop nested in a counted one in a body with a call
 // (where the outer loop cannot count on the inner one's check). Totals equal the
 // interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
 TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
@@ -516,6 +517,17 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
           (local.set 1 (i32.add (local.get 1) (i32.const 1)))
           br $l))
       local.get 1)
+    (func (export "join_back_edge") (param i32) (result i32) (local i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+          (block $j
+            (if (i32.and (local.get 1) (i32.const 1))
+              (then (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br $j)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $done (i32.gt_u (local.get 1) (i32.const 9))))
+          br $l))
+      local.get 1)
     (func (export "nested_search") (param i32) (result i32) (local i32 i32)
       (local.set 2 (call $leaf (local.get 0)))
       (loop $outer
@@ -533,7 +545,7 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
   interp.lazy_compilation = false;
   interp.fuel_metering = true;
   JitRun j(jit_config(true), wat), i(interp, wat);
-  for (const char* f : {"search", "two_back_edges", "nested_search"}) {
+  for (const char* f : {"search", "two_back_edges", "join_back_edge", "nested_search"}) {
     ASSERT_TRUE(j.translated(f)) << f;
     for (uint32_t arg = 0; arg <= 12; ++arg) {
       expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
@@ -660,17 +672,26 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
             (local.set 0 (i32.const 1))
             br $inner))
         br $outer))
+    (func (export "exits_via_join") (local i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.eqz (i32.const 1)))
+          (block $j
+            (if (local.get 0) (then (br $j)))
+            (br_if $out (i32.const 0)))
+          br $l)))
     (func $recurse (export "recurse") (param i32) (result i32)
       local.get 0 i32.const 1 i32.add call $recurse))
   )", [](JitRun& run) {
     run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
                            [](Caller&, const Value*, Value*) { return Trap(); });
   });
-  // exits_first checks on the way round, not at its header (jit_flow::LatchChecks); in
+  // exits_first checks on the way round, not at its header (jit_flow::LatchChecks), and
+  // exits_via_join at the charges before the join its back-edge leaves from; in
   // nested_exits_first such a loop falls out on its first turn, every time, so the outer
   // loop (whose body calls nothing) cannot count on the inner loop's check.
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
-                           "nested_calls", "exits_first", "nested_exits_first"}) {
+                           "nested_calls", "exits_first", "nested_exits_first", "exits_via_join"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
