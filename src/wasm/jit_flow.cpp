@@ -284,15 +284,17 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     for (const Forward& l : loops) {
       const size_t mark = latches->slots.size();
       bool own = true;  // every back-edge's last charges are the loop's own, not the header's
-      for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) own = resolve(edges[e].slot, l.join + 1, l.join);
+      for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
+        own = resolve(edges[e].slot, l.join + 1, l.join);
+      }
       if (!own) {
         latches->slots.resize(mark);
         continue;
       }
       latches->moved.push_back(static_cast<uint32_t>(l.join));
     }
+    std::sort(latches->moved.begin(), latches->moved.end());  // loops close inner first
   }
-  if (latches) std::sort(latches->moved.begin(), latches->moved.end());  // loops close inner first
   if (checked) *checked = std::move(holds);
   return cost;
 }
