@@ -430,6 +430,18 @@ class Translator {
       a_->embed(code, sizeof code);
     }
   }
+  // `add kFuel, units` as its bytes, as sub_fuel: 83 /0 ib or 81 /0 id.
+  void add_fuel(uint32_t units) {
+    const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xC0 | (kFuelId & 7);
+    if (units <= 127) {
+      const uint8_t code[4] = {rex, 0x83, modrm, static_cast<uint8_t>(units)};
+      a_->embed(code, sizeof code);
+    } else {
+      uint8_t code[7] = {rex, 0x81, modrm};
+      std::memcpy(code + 3, &units, 4);
+      a_->embed(code, sizeof code);
+    }
+  }
   // A charge that holds a self-call's entry units checks too (check_), so that every
   // call still passes a check, and so does one a loop checks at instead of its header
   // (latch_checks_). The entry's charge is split (prologue): `skip` units were taken
@@ -441,9 +453,13 @@ class Translator {
     while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
-    Label stub = a_->newLabel();
-    fuel_stubs_.emplace_back(stub, units);
-    a_->jl(stub);
+    // Charges of the same size share their out-of-line path.
+    auto same = std::find_if(fuel_stubs_.begin(), fuel_stubs_.end(), [units](const auto& s) { return s.second == units; });
+    if (same == fuel_stubs_.end()) {
+      fuel_stubs_.emplace_back(a_->newLabel(), units);
+      same = fuel_stubs_.end() - 1;
+    }
+    a_->jl(same->first);
   }
   // Does the loop at `loop` check on the way round instead (jit_flow::LatchChecks)?
   // Asked for each loop in order.
@@ -546,7 +562,7 @@ class Translator {
     }
     for (const auto& [stub, cost] : fuel_stubs_) {
       a.bind(stub);
-      a.add(kFuel, static_cast<int32_t>(cost));
+      add_fuel(cost);
       a.jmp(trap(TrapKind::FuelExhausted));
     }
     if (mem_fail_.isValid()) {
