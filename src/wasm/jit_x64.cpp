@@ -453,13 +453,8 @@ class Translator {
     while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
-    // Charges of the same size share their out-of-line path.
-    auto same = std::find_if(fuel_stubs_.begin(), fuel_stubs_.end(), [units](const auto& s) { return s.second == units; });
-    if (same == fuel_stubs_.end()) {
-      fuel_stubs_.emplace_back(a_->newLabel(), units);
-      same = fuel_stubs_.end() - 1;
-    }
-    a_->jl(same->first);
+    fuel_stubs_.emplace_back(a_->newLabel(), units);
+    a_->jl(fuel_stubs_.back().first);
   }
   // Does the loop at `loop` check on the way round instead (jit_flow::LatchChecks)?
   // Asked for each loop in order.

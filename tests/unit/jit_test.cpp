@@ -844,14 +844,13 @@ TEST(Jit, ChargesOfEverySizeAreTakenExactly) {
 }
 
 // A checked charge that does not fit is not taken: its out-of-line path gives the units
-// back (an `add` written as its bytes, shared by the charges of one size) before the
-// trap, so the fuel left is what was left before it, for charges of every size.
+// back (an `add` written as its bytes) before the trap, so the fuel left is what was
+// left before it, for charges of every size.
 TEST(Jit, ACheckedChargeThatDoesNotFitLeavesTheFuelAsItWas) {
   for (uint32_t n : {40u, 127u, 128u, 400u}) {
     std::string nops;
     for (uint32_t i = 0; i < n; ++i) nops += " nop";
-    // Two loops of the same turn size share one path; the entry (the first `loop`) and
-    // each turn (n nops and the `br`) are the charges.
+    // Two loops, each a turn of n nops and a `br`; the entry's charge is found first.
     JitRun j(jit_config(true), R"((module
       (func (export "spin") (param i32)
         (if (local.get 0) (then (loop $a)" + nops + R"( br $a)))
@@ -861,7 +860,6 @@ TEST(Jit, ACheckedChargeThatDoesNotFitLeavesTheFuelAsItWas) {
       for (uint64_t spare : {uint64_t{0}, turn / 2, turn - 1}) {
         const std::string what = std::to_string(n) + " nops, loop " + std::to_string(which) + ", " +
                                  std::to_string(spare) + " spare";
-        // The entry's charge: local.get, if (and the shared units of its two ways).
         ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
         ASSERT_EQ(j.trap_of("spin", {Value::from_i32(which)}), "fuel exhausted") << what;
         const uint64_t entry = (1'000'000 - j.store.fuel_remaining()) % turn;
