@@ -43,6 +43,12 @@ struct Forward {
   uint32_t edges;
 };
 
+// A loop (the index of its `loop`) and its back-edges (Scratch::edges).
+struct LoopEdges {
+  size_t loop;
+  uint32_t edges;
+};
+
 // block_costs' working lists, kept between bodies of the same thread: a compilation
 // with fuel then allocates only the result.
 struct Scratch {
@@ -50,7 +56,7 @@ struct Scratch {
   std::vector<Open> diamonds;  // ifs with both arms, in the order they end
   std::vector<Edge> edges;
   std::vector<Forward> forwards;
-  std::vector<Forward> loops;  // each loop (`join`: its `loop`) and its back-edges
+  std::vector<LoopEdges> loops;
   std::vector<size_t> work;    // latch checks: the slots still to look at
 };
 
@@ -71,7 +77,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   std::vector<Open>& diamonds = scratch.diamonds;
   std::vector<Edge>& edges = scratch.edges;
   std::vector<Forward>& forwards = scratch.forwards;
-  std::vector<Forward>& loops = scratch.loops;
+  std::vector<LoopEdges>& loops = scratch.loops;
   open.assign(1, Open{Op::End});
   diamonds.clear();
   edges.clear();
@@ -281,17 +287,17 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       }
       return true;
     };
-    for (const Forward& l : loops) {
+    for (const LoopEdges& l : loops) {
       const size_t mark = latches->slots.size();
       bool own = true;  // every back-edge's last charges are the loop's own, not the header's
       for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
-        own = resolve(edges[e].slot, l.join + 1, l.join);
+        own = resolve(edges[e].slot, l.loop + 1, l.loop);
       }
       if (!own) {
         latches->slots.resize(mark);
         continue;
       }
-      latches->moved.push_back(static_cast<uint32_t>(l.join));
+      latches->moved.push_back(static_cast<uint32_t>(l.loop));
     }
     std::sort(latches->moved.begin(), latches->moved.end());  // loops close inner first
   }

@@ -415,12 +415,13 @@ class Translator {
   // (jit_runtime.cpp), so a run that cannot pay stops at the latest at the next loop
   // header or back-edge, call or return: after a stretch of code without loops or
   // calls, whose charges only count, one instruction each.
-  // `sub kFuel, units` written as its bytes: the instruction fuel adds most, which
-  // asmjit's generic encoder took ~160 instructions to write (a sixth of the compile
-  // work fuel adds to sqlite3: docs/performance.md). REX.W (+B for r8-r15), then
-  // 83 /5 ib or 81 /5 id with the register in ModRM's r/m field.
-  void sub_fuel(uint32_t units) {
-    const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xE8 | (kFuelId & 7);
+  // `sub kFuel, units` and `add kFuel, units` written as their bytes: the instruction
+  // fuel adds most, which asmjit's generic encoder took ~160 instructions to write (a
+  // sixth of the compile work fuel adds to sqlite3: docs/performance.md), and the one
+  // that gives a charge back. REX.W (+B for r8-r15), then 83 /ext ib or 81 /ext id with
+  // the register in ModRM's r/m field (ext 5: sub, 0: add).
+  void fuel_arith(uint8_t ext, uint32_t units) {
+    const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xC0 | (ext << 3) | (kFuelId & 7);
     if (units <= 127) {
       const uint8_t code[4] = {rex, 0x83, modrm, static_cast<uint8_t>(units)};
       a_->embed(code, sizeof code);
@@ -430,18 +431,8 @@ class Translator {
       a_->embed(code, sizeof code);
     }
   }
-  // `add kFuel, units` as its bytes, as sub_fuel: 83 /0 ib or 81 /0 id.
-  void add_fuel(uint32_t units) {
-    const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xC0 | (kFuelId & 7);
-    if (units <= 127) {
-      const uint8_t code[4] = {rex, 0x83, modrm, static_cast<uint8_t>(units)};
-      a_->embed(code, sizeof code);
-    } else {
-      uint8_t code[7] = {rex, 0x81, modrm};
-      std::memcpy(code + 3, &units, 4);
-      a_->embed(code, sizeof code);
-    }
-  }
+  void sub_fuel(uint32_t units) { fuel_arith(5, units); }
+  void add_fuel(uint32_t units) { fuel_arith(0, units); }
   // A charge that holds a self-call's entry units checks too (check_), so that every
   // call still passes a check, and so does one a loop checks at instead of its header
   // (latch_checks_). The entry's charge is split (prologue): `skip` units were taken

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,22 @@ inline FuelRun expect_exact_fuel(JitRun& j, JitRun& i, const char* name,
   EXPECT_TRUE(j.store.set_fuel(out.need - 1).ok()) << what;
   EXPECT_EQ(j.trap_of(name, args), "fuel exhausted") << what << " with " << out.need - 1;
   return out;
+}
+
+// expect_exact_fuel for each of `names` (all translated) and each i32 argument 0 to
+// `max_arg`: eager machine code with fuel against the eager interpreter.
+inline void expect_exact_fuel_for_each(const char* wat, std::initializer_list<const char*> names,
+                                       uint32_t max_arg) {
+  EngineConfig interp;
+  interp.lazy_compilation = false;
+  interp.fuel_metering = true;
+  JitRun j(jit_config(true), wat), i(interp, wat);
+  for (const char* f : names) {
+    ASSERT_TRUE(j.translated(f)) << f;
+    for (uint32_t arg = 0; arg <= max_arg; ++arg) {
+      expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
+    }
+  }
 }
 
 }  // namespace midimon::wasm

@@ -394,28 +394,8 @@ TEST(Jit, FuelChargedInAdvanceKeepsTotalsAndTheLeastFuelExact) {
         local.get 0 i32.const 8 i32.eq br_if $b)
       local.get 0 i32.const 2 i32.mul))
   )";
-  EngineConfig interp;
-  interp.lazy_compilation = false;
-  interp.fuel_metering = true;
-  JitRun j(jit_config(true), wat), i(interp, wat);
-  for (const char* f : {"rotated", "rotated_leaks", "diamonds", "diamond_leaks", "closed_block",
-                        "returns_early"}) {
-    ASSERT_TRUE(j.translated(f)) << f;
-    for (uint32_t arg = 0; arg <= 12; ++arg) {
-      const std::string what = std::string(f) + "(" + std::to_string(arg) + ")";
-      ASSERT_TRUE(j.store.set_fuel(1'000'000).ok());
-      ASSERT_TRUE(i.store.set_fuel(1'000'000).ok());
-      const uint64_t rj = j.call_bits(f, {Value::from_i32(arg)});
-      EXPECT_EQ(rj, i.call_bits(f, {Value::from_i32(arg)})) << what;
-      const uint64_t need = 1'000'000 - j.store.fuel_remaining();
-      EXPECT_EQ(j.store.fuel_remaining(), i.store.fuel_remaining()) << what;
-      ASSERT_TRUE(j.store.set_fuel(need).ok());
-      EXPECT_EQ(j.call_bits(f, {Value::from_i32(arg)}), rj) << what << " with exactly " << need;
-      EXPECT_EQ(j.store.fuel_remaining(), 0u) << what;
-      ASSERT_TRUE(j.store.set_fuel(need - 1).ok());
-      EXPECT_EQ(j.trap_of(f, {Value::from_i32(arg)}), "fuel exhausted") << what;
-    }
-  }
+  expect_exact_fuel_for_each(
+      wat, {"rotated", "rotated_leaks", "diamonds", "diamond_leaks", "closed_block", "returns_early"}, 12);
 }
 
 // Joins paid on the edges into them (block_costs: a join after a construct that some
@@ -480,16 +460,7 @@ TEST(Jit, FuelOfJoinsPaidOnTheirEdgesStaysExact) {
         local.get 0 i32.const 1 i32.sub call $self_join local.set 1)
       local.get 1 local.get 0 i32.add))
   )";
-  EngineConfig interp;
-  interp.lazy_compilation = false;
-  interp.fuel_metering = true;
-  JitRun j(jit_config(true), wat), i(interp, wat);
-  for (const char* f : {"br_join", "arms_join", "nested_joins", "loop_br_join", "self_join"}) {
-    ASSERT_TRUE(j.translated(f)) << f;
-    for (uint32_t arg = 0; arg <= 12; ++arg) {
-      expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
-    }
-  }
+  expect_exact_fuel_for_each(wat, {"br_join", "arms_join", "nested_joins", "loop_br_join", "self_join"}, 12);
 }
 
 // Loops that check the fuel on the way round instead of at their header
@@ -541,16 +512,7 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
         (br_if $outer (i32.gt_s (local.get 0) (i32.const 0))))
       local.get 1))
   )";
-  EngineConfig interp;
-  interp.lazy_compilation = false;
-  interp.fuel_metering = true;
-  JitRun j(jit_config(true), wat), i(interp, wat);
-  for (const char* f : {"search", "two_back_edges", "join_back_edge", "nested_search"}) {
-    ASSERT_TRUE(j.translated(f)) << f;
-    for (uint32_t arg = 0; arg <= 12; ++arg) {
-      expect_exact_fuel(j, i, f, {Value::from_i32(arg)}, std::string(f) + "(" + std::to_string(arg) + ")");
-    }
-  }
+  expect_exact_fuel_for_each(wat, {"search", "two_back_edges", "join_back_edge", "nested_search"}, 12);
 }
 
 // Calls in every kind of slot: the entry block, both arms of an if (their shared units
