@@ -63,7 +63,8 @@ struct Scratch {
 // block_costs, with or without call units: most bodies have none, and their pass (every
 // compilation with fuel makes one) does none of that work.
 template <bool units>
-std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
+std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
+                            std::span<const uint32_t> call_units,
                             std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
   // With call units: whether a slot's charge holds a callee's entry units (it must check
@@ -164,10 +165,12 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       }
     }
   };
-  for (size_t i = 0; i < instrs.size(); ++i) {
+  size_t plain = 0;  // the first instruction after the last point looked at
+  for (const size_t i : points) {
     const Instr& in = instrs[i];
     const Op op = in.op;
     if (dead.active()) {
+      plain = i + 1;
       switch (dead.step(op)) {
         case DeadStretch::Step::Inside: break;
         case DeadStretch::Step::Else:
@@ -182,7 +185,9 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       }
       continue;
     }
-    ++count;
+    // The instructions since the last point, which only count, and this one.
+    count += static_cast<uint32_t>(i - plain) + 1;
+    plain = i + 1;
     if (units && call_units[i] != 0) {
       count += call_units[i];
       holding = true;
@@ -238,6 +243,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         break;
     }
   }
+  if (!dead.active()) count += static_cast<uint32_t>(instrs.size() - plain);
   store();
   // Later joins first: a join's edge may leave from an earlier join's slot.
   for (auto f = forwards.rbegin(); f != forwards.rend(); ++f) {
@@ -307,22 +313,32 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
 
 }  // namespace
 
-std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> call_units,
-                                  std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches) {
-  return call_units.empty() ? costs<false>(instrs, call_units, checked, facts, latches)
-                            : costs<true>(instrs, call_units, checked, facts, latches);
+std::vector<uint32_t> flow_points(std::span<const Instr> instrs) {
+  std::vector<uint32_t> points;
+  points.reserve(instrs.size() / 4);
+  for (size_t i = 0; i < instrs.size(); ++i) {
+    if (is_flow_point(instrs[i].op)) points.push_back(static_cast<uint32_t>(i));
+  }
+  return points;
 }
 
-std::vector<size_t> first_certain_access(std::span<const Instr> instrs) {
-  std::vector<size_t> first(instrs.size(), 0);
-  for (size_t i = 0; i < instrs.size(); ++i) {
+std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
+                                  std::span<const uint32_t> call_units, std::vector<uint8_t>* checked,
+                                  BodyFacts* facts, LatchChecks* latches) {
+  return call_units.empty() ? costs<false>(instrs, points, call_units, checked, facts, latches)
+                            : costs<true>(instrs, points, call_units, checked, facts, latches);
+}
+
+std::vector<uint32_t> first_certain_access(std::span<const Instr> instrs, std::span<const uint32_t> points) {
+  std::vector<uint32_t> first;
+  for (const uint32_t i : points) {
     if (instrs[i].op != Op::Loop) continue;
     // Up to the first instruction after which some turns may not go on: a branch, a
     // nested construct that is not a plain block, or a label (an else or end).
     for (size_t k = i + 1; k < instrs.size(); ++k) {
       const Op op = instrs[k].op;
       if (is_access(op)) {
-        first[i] = k;
+        first.push_back(static_cast<uint32_t>(k));
         break;
       }
       if (op == Op::Loop || op == Op::If || op == Op::Else || op == Op::End || op == Op::Br ||

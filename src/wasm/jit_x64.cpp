@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <vector>
@@ -185,13 +186,23 @@ class Translator {
     // Every slow op is added before the code is final; reserve so that their addresses
     // (embedded in the code) never move.
     size_t slow = 0;
-    for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
+    std::vector<uint32_t> points;  // the flow analyses' (jit_flow::flow_points), found on the way
+    if (fuel_ || deadline_) {
+      points.reserve(instrs_.size() / 4);
+      for (size_t i = 0; i < instrs_.size(); ++i) {
+        const Op op = instrs_[i].op;
+        slow += needs_slow_op(op);
+        if (jit_flow::is_flow_point(op)) points.push_back(static_cast<uint32_t>(i));
+      }
+    } else {
+      for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
+    }
     out_.slow_ops.reserve(slow);
 
     jit_flow::BodyFacts facts{func_index_};
     jit_flow::LatchChecks latches;
     if (fuel_) {
-      cost_ = jit_flow::block_costs(instrs_, {}, nullptr, &facts, &latches);
+      cost_ = jit_flow::block_costs(instrs_, points, {}, nullptr, &facts, &latches);
       if (facts.calls_func) {
         // A call to itself pays the entry's charge with the caller's block and enters
         // past it (do_call): one check for both, in the caller.
@@ -200,15 +211,17 @@ class Translator {
         for (size_t i = 0; i < instrs_.size(); ++i) {
           if (instrs_[i].op == Op::Call && instrs_[i].index == func_index_) call_units_[i] = entry_units_;
         }
-        cost_ = jit_flow::block_costs(instrs_, call_units_, &check_, nullptr, &latches);
+        cost_ = jit_flow::block_costs(instrs_, points, call_units_, &check_, nullptr, &latches);
       }
     }
     if (deadline_) {
       mem_poll_.assign(instrs_.size(), false);
-      for (size_t k : jit_flow::first_certain_access(instrs_)) {
-        if (k != 0) mem_poll_[k] = true;
-      }
-      loop_poll_ = jit_flow::loops_lacking(instrs_, [this](const Instr& in, size_t i) {
+      const std::vector<uint32_t> polls = jit_flow::first_certain_access(instrs_, points);
+      for (uint32_t k : polls) mem_poll_[k] = true;
+      std::vector<uint32_t> stops;  // the flow points and the accesses that poll
+      stops.reserve(points.size() + polls.size());
+      std::merge(points.begin(), points.end(), polls.begin(), polls.end(), std::back_inserter(stops));
+      loop_poll_ = jit_flow::loops_lacking(instrs_, stops, [this](const Instr& in, size_t i) {
         return jit_flow::is_call(in.op) || mem_poll_[i];
       });
     }
@@ -217,7 +230,7 @@ class Translator {
       // Without loops or calls the pass is skipped (a tenth of the compile work fuel
       // adds on sqlite3): every loop then checks.
       loop_check_ = jit_flow::loops_lacking(
-          instrs_, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); }, latches.moved);
+          instrs_, points, [](const Instr& in, size_t) { return jit_flow::is_call(in.op); }, latches.moved);
     }
     if (fuel_) {
       // A loop that needs a check and whose back-edges all leave from charges of their

@@ -38,7 +38,7 @@ TEST(JitFlow, JoinReachedOnlyByUnconditionalEdgesIsPaidOnThem) {
       op(Op::Nop),          // 10
       op(Op::End),          // 11
   };
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body));
   ASSERT_EQ(cost.size(), body.size() + 1);
   EXPECT_EQ(cost[9], 0u);  // the join: no charge
   // The join's 3 units went to both edges (slot 5: 1 + 3, slot 7: 2 + 3), then the 4
@@ -66,7 +66,7 @@ TEST(JitFlow, JoinReachedByABrIfKeepsItsCharge) {
       op(Op::Nop),       // 7  the join: 7..8
       op(Op::End),       // 8
   };
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body));
   EXPECT_EQ(cost[7], 2u);
   EXPECT_EQ(cost[5], 2u);
 }
@@ -90,7 +90,7 @@ TEST(JitFlow, NestedJoinsArePaidOnTheEdgesOfTheOuterOne) {
       op(Op::Nop),       // 12 $a's join: 12..13
       op(Op::End),       // 13
   };
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body));
   EXPECT_EQ(cost[12], 0u);
   EXPECT_EQ(cost[9], 0u);
   // $a's join (2) went to slot 9 (2 + 2 = 4), which went to slots 6 (1 + 4) and 8
@@ -125,7 +125,7 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
       op(Op::End),        // 15
   };
   jit_flow::LatchChecks latches;
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
   EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1, 12}));
   ASSERT_EQ(latches.slots.size(), 1u);
   EXPECT_EQ(latches.slots[0], (std::pair<uint32_t, uint32_t>{1, 4}));
@@ -148,7 +148,7 @@ TEST(JitFlow, BackEdgeFromAnEmptiedChargeKeepsTheHeaderCheck) {
       op(Op::End),        // 9
   };
   jit_flow::LatchChecks latches;
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
   ASSERT_EQ(cost[5], 0u) << "the premise: the else arm's charge was emptied";
   EXPECT_TRUE(latches.moved.empty());
   EXPECT_TRUE(latches.slots.empty());
@@ -175,7 +175,7 @@ TEST(JitFlow, BackEdgeFromAJoinPaidOnItsEdgesChecksAtThoseEdges) {
       op(Op::End),        // 14
   };
   jit_flow::LatchChecks latches;
-  const std::vector<uint32_t> cost = jit_flow::block_costs(body, {}, nullptr, nullptr, &latches);
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
   ASSERT_EQ(cost[12], 0u) << "the premise: the join is paid on its edges";
   EXPECT_EQ(cost[6], 1u);   // nop, br, the join's br: 3, less the 2 both ways share
   EXPECT_EQ(cost[11], 2u);  // end, the join's br
