@@ -7,45 +7,47 @@ namespace midimon::wasm::jit_flow {
 
 namespace {
 
-constexpr size_t kNone = ~size_t{0};
+constexpr uint32_t kNone = ~uint32_t{0};
 constexpr uint32_t kNoEdge = ~uint32_t{0};
 
-// A construct open where block_costs has got to.
+// A construct open where block_costs has got to. Instruction indices fit 32 bits (a
+// body is at most 4 GiB, an instruction at least a byte); 36 bytes, which the pass
+// pushes and copies once per construct.
 struct Open {
   Op kind;
-  size_t slot = 0;           // the charge in force where it starts
   bool targeted = false;     // some branch goes to its end
+  bool joined = false;       // If: the then arm falls through to the end
+  bool cond = false;         // a br_if or br_table goes to its end
+  uint32_t slot = 0;         // the charge in force where it starts
   // The outermost construct (by its place in the stack of open ones) that a branch made
   // inside this one goes to: it leaks (a branch inside goes to an outer label, or
   // returns) when that is below its own place. Passed on to the construct around it when
   // it closes, so that a branch marks one construct, not every one it leaves.
-  size_t outermost_target = kNone;
-  bool joined = false;       // If: the then arm falls through to the end
-  bool cond = false;         // a br_if or br_table goes to its end
+  uint32_t outermost_target = kNone;
   uint32_t edges = kNoEdge;  // the `br`s to its end (and an if's then arm), a loop's
                              // back-edges: Scratch::edges
-  size_t at = 0;             // Loop: its `loop`
-  size_t then_arm = kNone;   // If: its arms' first blocks
-  size_t else_arm = kNone;
-  size_t exit = kNone;       // Loop: the block after a br_if back to it at its level
+  uint32_t at = 0;           // Loop: its `loop`
+  uint32_t then_arm = kNone; // If: its arms' first blocks
+  uint32_t else_arm = kNone;
+  uint32_t exit = kNone;     // Loop: the block after a br_if back to it at its level
 };
 
 // An unconditional edge into the end of a construct: the slot in force where it leaves,
 // and the construct's next such edge (its list starts at Open::edges).
 struct Edge {
-  size_t slot;
+  uint32_t slot;
   uint32_t next;
 };
 
 // A join whose charge goes to the slots of the edges into it (costs, close).
 struct Forward {
-  size_t join;
+  uint32_t join;
   uint32_t edges;
 };
 
 // A loop (the index of its `loop`) and its back-edges (Scratch::edges).
 struct LoopEdges {
-  size_t loop;
+  uint32_t loop;
   uint32_t edges;
 };
 
@@ -57,7 +59,7 @@ struct Scratch {
   std::vector<Edge> edges;
   std::vector<Forward> forwards;
   std::vector<LoopEdges> loops;
-  std::vector<size_t> work;    // latch checks: the slots still to look at
+  std::vector<uint32_t> work;    // latch checks: the slots still to look at
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -79,12 +81,12 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   std::vector<Edge>& edges = scratch.edges;
   std::vector<Forward>& forwards = scratch.forwards;
   std::vector<LoopEdges>& loops = scratch.loops;
-  open.assign(1, Open{Op::End});
+  open.assign(1, Open{.kind = Op::End});
   diamonds.clear();
   edges.clear();
   forwards.clear();
   loops.clear();
-  size_t start = 0;
+  uint32_t start = 0;
   uint32_t count = 0;
   DeadStretch dead;
   auto branch = [&](uint32_t depth, bool conditional) {
@@ -96,13 +98,13 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     }
     if (conditional) t.cond = true;
     Open& inner = open.back();
-    inner.outermost_target = std::min(inner.outermost_target, open.size() - 1 - depth);
+    inner.outermost_target = std::min(inner.outermost_target, static_cast<uint32_t>(open.size() - 1 - depth));
   };
   auto store = [&] {
     cost[start] = count;
     if constexpr (units) holds[start] = holding;
   };
-  auto split = [&](size_t next) {
+  auto split = [&](uint32_t next) {
     store();
     start = next;
     count = 0;
@@ -110,14 +112,14 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   };
   // Continue counting into `slot`'s charge (the current block's units stored first:
   // they stay in their own charge).
-  auto merge_into = [&](size_t slot) {
+  auto merge_into = [&](uint32_t slot) {
     store();
     holding = units && holds[slot];
     start = slot;
     count = cost[slot];
   };
   // The end of a construct other than the function body, at instruction i.
-  auto close = [&](size_t i, bool falls_in) {
+  auto close = [&](uint32_t i, bool falls_in) {
     const Open o = open.back();
     open.pop_back();
     const bool leaks = o.outermost_target < open.size();  // below its own place
@@ -165,8 +167,8 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       }
     }
   };
-  size_t plain = 0;  // the first instruction after the last point looked at
-  for (const size_t i : points) {
+  uint32_t plain = 0;  // the first instruction after the last point looked at
+  for (const uint32_t i : points) {
     const Instr& in = instrs[i];
     const Op op = in.op;
     if (dead.active()) {
@@ -193,12 +195,11 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       holding = true;
     }
     switch (op) {
-      case Op::Block: open.push_back({Op::Block, start}); break;
+      case Op::Block: open.push_back({.kind = Op::Block, .slot = start}); break;
       case Op::Loop: case Op::If: {
         if (facts && op == Op::Loop) facts->has_loop = true;
-        Open o{op, start};
+        Open o{.kind = op, .slot = start, .at = i};
         if (op == Op::If) o.then_arm = i + 1;
-        o.at = i;
         open.push_back(o);
         split(i + 1);
         break;
@@ -272,11 +273,11 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     // when one is the loop's header or `x` was emptied otherwise: an arm whose units both
     // arms shared could check at the if's charge, but paths through the other arm would
     // then check twice a turn (bzip2 decompress: +0.1 point of fuel).
-    std::vector<size_t>& work = scratch.work;
-    auto resolve = [&](size_t x, size_t header, size_t loop) {
+    std::vector<uint32_t>& work = scratch.work;
+    auto resolve = [&](uint32_t x, uint32_t header, uint32_t loop) {
       work.assign(1, x);
       while (!work.empty()) {
-        const size_t y = work.back();
+        const uint32_t y = work.back();
         work.pop_back();
         if (y == header) return false;
         if (cost[y] != 0) {
@@ -284,7 +285,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
           continue;
         }
         const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
-                                        [](const Forward& a, size_t j) { return a.join < j; });
+                                        [](const Forward& a, uint32_t j) { return a.join < j; });
         if (f != forwards.end() && f->join == y) {
           for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
           continue;

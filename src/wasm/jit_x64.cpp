@@ -186,14 +186,22 @@ class Translator {
     // Every slow op is added before the code is final; reserve so that their addresses
     // (embedded in the code) never move.
     size_t slow = 0;
-    std::vector<uint32_t> points;  // the flow analyses' (jit_flow::flow_points), found on the way
+    // The flow analyses' points (jit_flow::flow_points), found on the way, into a
+    // buffer of the thread's that only grows: each instruction is written over the
+    // next free entry, which counts only when it is a point (no branch, no push_back).
+    thread_local std::vector<uint32_t> point_buffer;
+    std::span<const uint32_t> points;
     if (fuel_ || deadline_) {
-      points.reserve(instrs_.size() / 4);
+      if (point_buffer.size() < instrs_.size()) point_buffer.resize(instrs_.size());
+      uint32_t* out = point_buffer.data();
+      size_t n = 0;
       for (size_t i = 0; i < instrs_.size(); ++i) {
         const Op op = instrs_[i].op;
         slow += needs_slow_op(op);
-        if (jit_flow::is_flow_point(op)) points.push_back(static_cast<uint32_t>(i));
+        out[n] = static_cast<uint32_t>(i);
+        n += jit_flow::is_flow_point(op);
       }
+      points = {out, n};
     } else {
       for (const Instr& in : instrs_) slow += needs_slow_op(in.op);
     }
@@ -437,12 +445,27 @@ class Translator {
     const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xC0 | (ext << 3) | (kFuelId & 7);
     if (units <= 127) {
       const uint8_t code[4] = {rex, 0x83, modrm, static_cast<uint8_t>(units)};
-      a_->embed(code, sizeof code);
+      put_bytes(code, sizeof code);
     } else {
       uint8_t code[7] = {rex, 0x81, modrm};
       std::memcpy(code + 3, &units, 4);  // imm32, little-endian; units < 2^31
-      a_->embed(code, sizeof code);
+      put_bytes(code, sizeof code);
     }
+  }
+  // `bytes` written at the assembler's position as its embed() would, without the
+  // checks and the logging that made embed ~50 instructions a charge. asmjit's own
+  // writer does the same: past the cursor, then the section's size. A full buffer
+  // grows through embed().
+  void put_bytes(const uint8_t* bytes, size_t n) {
+    x86::Assembler& a = *a_;
+    if (a.remainingSpace() < n) {
+      a.embed(bytes, n);
+      return;
+    }
+    std::memcpy(a._bufferPtr, bytes, n);
+    a._bufferPtr += n;
+    CodeBuffer& buffer = a._section->_buffer;
+    buffer._size = std::max(buffer._size, a.offset());
   }
   void sub_fuel(uint32_t units) { fuel_arith(5, units); }
   void add_fuel(uint32_t units) { fuel_arith(0, units); }
