@@ -274,9 +274,14 @@ class Translator {
   bool fuel_;
   uint32_t func_index_;
   // Fuel: the charge of the block starting at each instruction index (block_costs), and
-  // the out-of-line paths of the charges that do not fit.
+  // the charges that check: where their `jl`'s rel32 is in the buffer, to be pointed at
+  // their out-of-line path, and their units, which that path gives back.
   std::vector<uint32_t> cost_;
-  std::vector<std::pair<Label, uint32_t>> fuel_stubs_;
+  struct FuelStub {
+    size_t rel32_at;
+    uint32_t units;
+  };
+  std::vector<FuelStub> fuel_stubs_;
   // Self-calls with fuel: the units each call to this function pays for the callee's
   // entry (its entry charge, `entry_units_`, taken before the prologue, which they skip:
   // `direct_`), and the slots holding such units, which check.
@@ -480,8 +485,16 @@ class Translator {
     while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
-    fuel_stubs_.emplace_back(a_->newLabel(), units);
-    a_->jl(fuel_stubs_.back().first);
+    // `jl rel32` as bytes too, its target filled in by the epilogue: through asmjit, a
+    // label, a jump to it and its binding took ~500 instructions a check.
+    static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
+    put_bytes(kJl, sizeof kJl);
+    fuel_stubs_.push_back({a_->offset() - 4, units});
+  }
+  // Points the rel32 at buffer offset `at` (the end of a jump) at offset `target`.
+  void patch_rel32(size_t at, size_t target) {
+    const auto rel = static_cast<int32_t>(static_cast<int64_t>(target) - static_cast<int64_t>(at + 4));
+    std::memcpy(a_->bufferData() + at, &rel, 4);
   }
   // Does the loop at `loop` check on the way round instead (jit_flow::LatchChecks)?
   // Asked for each loop in order.
@@ -582,10 +595,17 @@ class Translator {
       a.mov(x86::eax, 1);
       a.ret();
     }
-    for (const auto& [stub, cost] : fuel_stubs_) {
-      a.bind(stub);
-      add_fuel(cost);
+    if (!fuel_stubs_.empty()) {
+      // Each gives its charge back and jumps here, a backward `jmp rel32` as bytes.
+      const size_t exhausted = a.offset();
       a.jmp(trap(TrapKind::FuelExhausted));
+      for (const FuelStub& stub : fuel_stubs_) {
+        patch_rel32(stub.rel32_at, a.offset());
+        add_fuel(stub.units);
+        static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
+        put_bytes(kJmp, sizeof kJmp);
+        patch_rel32(a.offset() - 4, exhausted);
+      }
     }
     if (mem_fail_.isValid()) {
       // A bounds check against mem_limit failed (address()); rcx: the access's end.
