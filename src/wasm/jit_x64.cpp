@@ -450,18 +450,20 @@ class Translator {
     const uint8_t rex = 0x48 | (kFuelId >> 3), modrm = 0xC0 | (ext << 3) | (kFuelId & 7);
     if (units <= 127) {
       const uint8_t code[4] = {rex, 0x83, modrm, static_cast<uint8_t>(units)};
-      put_bytes(code, sizeof code);
+      put_bytes(code);
     } else {
       uint8_t code[7] = {rex, 0x81, modrm};
       std::memcpy(code + 3, &units, 4);  // imm32, little-endian; units < 2^31
-      put_bytes(code, sizeof code);
+      put_bytes(code);
     }
   }
   // `bytes` written at the assembler's position as its embed() would, without the
   // checks and the logging that made embed ~50 instructions a charge. asmjit's own
   // writer does the same: past the cursor, then the section's size. A full buffer
   // grows through embed().
-  void put_bytes(const uint8_t* bytes, size_t n) {
+  // A size known here, so that the copy is a move or two, not a call to memcpy.
+  template <size_t n>
+  void put_bytes(const uint8_t (&bytes)[n]) {
     x86::Assembler& a = *a_;
     if (a.remainingSpace() < n) {
       a.embed(bytes, n);
@@ -488,7 +490,7 @@ class Translator {
     // `jl rel32` as bytes too, its target filled in by the epilogue: through asmjit, a
     // label, a jump to it and its binding took ~500 instructions a check.
     static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
-    put_bytes(kJl, sizeof kJl);
+    put_bytes(kJl);
     fuel_stubs_.push_back({a_->offset() - 4, units});
   }
   // Points the rel32 at buffer offset `at` (the end of a jump) at offset `target`.
@@ -603,7 +605,7 @@ class Translator {
         patch_rel32(stub.rel32_at, a.offset());
         add_fuel(stub.units);
         static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
-        put_bytes(kJmp, sizeof kJmp);
+        put_bytes(kJmp);
         patch_rel32(a.offset() - 4, exhausted);
       }
     }
