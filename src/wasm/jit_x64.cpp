@@ -703,6 +703,96 @@ class Translator {
     ctls_.push_back(c);
   }
 
+  // Fuel: a loop whose turn is one straight block that goes round by the `br_if 0` just
+  // before its `end` (a scan, a fill, a strided store), with no call and no helper,
+  // whose header would check. Then every turn pays the same units at the header, a check
+  // each: two instructions a turn. Such a loop is written as kTurnsPerCheck copies of
+  // its turn under one check for all of them, and a leftover copy for when the fuel
+  // cannot pay them all:
+  //
+  //          jmp top
+  //   one:   add fuel, (U-1)·C ; jl stub (gives C back)   fuel was F - U·C: now F - C
+  //          turn ; br_if to top ; [exit] ; jmp out
+  //   top:   [poll] sub fuel, U·C ; jl one
+  //          turn ; br_if to next ; [exit] ; add fuel, (U-1)·C ; jmp out
+  //   next:  ...                              (copy j gives (U-j)·C back when it leaves)
+  //          turn ; br_if to top ; [exit]
+  //   out:
+  //
+  // A run pays C a turn on every path, as before, and one that can pay for its turns
+  // completes: with less than U·C left, each turn goes through `one`, which checks C.
+  // The check costs two instructions every U turns instead of every turn; a loop that
+  // leaves after its first turn pays one more (the give-back).
+  static constexpr uint32_t kTurnsPerCheck = 4;
+  static constexpr size_t kMaxUnrolledTurn = 48;  // instructions: the code is U+1 copies
+  // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
+  size_t unrollable_loop(size_t loop) const {
+    const Instr& in = instrs_[loop];
+    if (!fuel_ || in.block.kind != BlockType::Kind::Empty) return 0;
+    if (!(loop_check_.empty() || loop_check_[loop])) return 0;
+    for (size_t k = loop + 1; k < instrs_.size() && k <= loop + kMaxUnrolledTurn; ++k) {
+      const Op op = instrs_[k].op;
+      if (op == Op::BrIf) {
+        if (instrs_[k].index != 0 || k + 1 >= instrs_.size() || instrs_[k + 1].op != Op::End) return 0;
+        // The condition must not be a constant (only a constant instruction makes one,
+        // or a tee of it): a constant br_if is a `br` or nothing, and would leave the
+        // copies after it dead.
+        const Op cond = instrs_[k - 1].op;
+        const bool computed = is_int_compare(cond) || cond == Op::LocalGet ||
+                              (cond >= Op::I32Load && cond <= Op::I64Load32U) ||
+                              (cond >= Op::I32Clz && cond <= Op::I64Rotr);
+        return computed && k > loop + 1 ? k : 0;
+      }
+      if (jit_flow::is_flow_point(op) || needs_slow_op(op)) return 0;
+    }
+    return 0;
+  }
+  // The loop at pc_ whose `br_if 0` is at `latch` (unrollable_loop), up to that br_if;
+  // pc_ is left on it, and the loop's `end` is translated as any other.
+  void unrolled_loop(size_t latch) {
+    x86::Assembler& a = *a_;
+    const size_t loop = pc_;
+    const uint32_t turn = cost_[loop + 1];
+    Ctl c;
+    c.kind = Op::Loop;
+    c.label = a.newLabel();  // top
+    materialize_all();
+    c.height = static_cast<uint32_t>(stack_.size());
+    ctls_.push_back(c);
+    header_moved(loop);  // keeps the cursor in step (such a loop checks at its header)
+    const std::vector<Entry> entry_stack = stack_;
+    const Label top = c.label, one = a.newLabel(), out = a.newLabel();
+    // One turn: the stack as the loop starts it, its br_if to `back`.
+    auto copy = [&](Label back) {
+      stack_ = entry_stack;
+      ctls_.back().label = back;
+      for (pc_ = loop + 1; pc_ <= latch; ++pc_) instruction(instrs_[pc_]);
+      pc_ = latch;
+    };
+    a.jmp(top);
+    a.bind(one);
+    add_fuel((kTurnsPerCheck - 1) * turn);
+    static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
+    put_bytes(kJl);
+    fuel_stubs_.push_back({a.offset() - 4, turn});
+    copy(top);
+    a.jmp(out);
+    a.bind(top);
+    if (deadline_ && loop_poll_[loop]) poll();
+    sub_fuel(kTurnsPerCheck * turn);
+    a.jl(one);
+    for (uint32_t j = 1; j < kTurnsPerCheck; ++j) {
+      const Label next = a.newLabel();
+      copy(next);
+      add_fuel((kTurnsPerCheck - j) * turn);
+      a.jmp(out);
+      a.bind(next);
+    }
+    copy(top);
+    ctls_.back().label = top;
+    a.bind(out);
+  }
+
   // The If fused with the compare before it: flags are set, `cc` is the true condition.
   void enter_if_cc(const Instr& in, x86::CondCode cc) {
     Ctl c;
@@ -1475,7 +1565,14 @@ void Translator::instruction(const Instr& in) {
       a.jmp(trap(TrapKind::Unreachable));
       ctls_.back().dead = true;
       return;
-    case Op::Block: case Op::Loop: case Op::If: enter_block(in); return;
+    case Op::Loop:
+      if (const size_t latch = unrollable_loop(pc_); latch != 0) {
+        unrolled_loop(latch);
+        return;
+      }
+      enter_block(in);
+      return;
+    case Op::Block: case Op::If: enter_block(in); return;
     case Op::Else: do_else(); return;
     case Op::Br: do_br(in.index); return;
     case Op::BrIf: do_br_if(in.index); return;

@@ -515,6 +515,117 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
   expect_exact_fuel_for_each(wat, {"search", "two_back_edges", "join_back_edge", "nested_search"}, 12);
 }
 
+// A loop whose turn is one straight block going round by the br_if before its end runs
+// several turns under one check (jit_x64.cpp, unrolled_loop): with the condition a
+// fused compare, a local, a load and arithmetic, with a store in the turn, nested in a
+// loop, and with the exit block's code after it. Every trip count from 1 to 13 covers
+// leaving from each copy and the leftover copy (exactly enough fuel, one unit less):
+// totals equal the interpreter's and the least fuel is the same.
+TEST(Jit, FuelOfLoopsUnderOneCheckForSeveralTurnsStaysExact) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      local.get 1)
+    (func (export "down") (param i32) (result i32) (local i32)
+      (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+      (loop $l
+        (i32.store8 (local.get 1) (i32.const 7))
+        local.get 1 i32.const 1 i32.sub local.tee 1
+        br_if $l)
+      (i32.load8_u (i32.const 3)))
+    (func (export "scan") (param i32) (result i32) (local i32)
+      (i32.store8 (i32.add (local.get 0) (i32.const 100)) (i32.const 0))
+      (memory.fill (i32.const 100) (i32.const 1) (local.get 0))
+      (local.set 1 (i32.const 99))
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.load8_u (local.get 1))))
+      (i32.sub (local.get 1) (i32.const 100)))
+    (func (export "masked") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.and (local.get 1) (local.get 0))))
+      local.get 1)
+    (func (export "nested") (param i32) (result i32) (local i32 i32)
+      (loop $outer
+        (local.set 2 (i32.const 0))
+        (loop $inner
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get 2) (local.get 0))))
+        (local.set 0 (i32.shr_u (local.get 0) (i32.const 1)))
+        (br_if $outer (local.get 0)))
+      local.get 1))
+  )";
+  expect_exact_fuel_for_each(wat, {"count", "down", "scan", "masked", "nested"}, 13);
+}
+
+// The turns such a loop runs under one check are paid when the check is taken, in
+// advance like any charge: a trap in any of the four turns under one check finds the
+// same fuel left, and one in the fifth finds four turns more paid. (Paid turn by turn,
+// each later trap would find less.) This is how the tests know the loop is unrolled.
+// A run that runs out in such a loop keeps what the check it failed did not take.
+TEST(Jit, LoopUnderOneCheckForSeveralTurnsPaysThemInAdvance) {
+  JitRun j(jit_config(true), R"((module
+    (memory 1)
+    (func (export "store_past_the_end") (param i32) (result i32)
+      (loop $l
+        (i32.store (local.get 0) (local.get 0))
+        (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+        (br_if $l (i32.ne (local.get 0) (i32.const 0))))
+      local.get 0))
+  )");
+  ASSERT_TRUE(j.translated("store_past_the_end"));
+  // The fuel left after the store traps in the loop's `turn`-th turn.
+  auto left_after_trap = [&](int32_t turn) {
+    EXPECT_TRUE(j.store.set_fuel(1'000).ok());
+    EXPECT_EQ(j.trap_of("store_past_the_end", {Value::from_i32(65536 - 4 * (turn - 1))}),
+              "out of bounds memory access");
+    return j.store.fuel_remaining();
+  };
+  const uint64_t first = left_after_trap(1);
+  for (int32_t turn = 2; turn <= 4; ++turn) EXPECT_EQ(left_after_trap(turn), first) << turn;
+  const uint64_t fifth = left_after_trap(5);
+  ASSERT_LT(fifth, first);
+  EXPECT_EQ((first - fifth) % 4, 0u);  // four turns of the same units
+  const uint64_t turn_units = (first - fifth) / 4;
+  // Run out in the loop with every amount of fuel up to several turns' (less than four
+  // turns' at the end: the turns left over go one at a time): the check that does not
+  // fit is not taken, so less than a turn's units are left.
+  for (uint64_t fuel = 0; fuel <= 8 * turn_units; ++fuel) {
+    ASSERT_TRUE(j.store.set_fuel(fuel).ok());
+    EXPECT_EQ(j.trap_of("store_past_the_end", {Value::from_i32(0)}), "fuel exhausted") << fuel;
+    EXPECT_LT(j.store.fuel_remaining(), turn_units) << fuel;
+  }
+}
+
+// With fuel and a deadline, a loop that runs several turns under one fuel check still
+// polls the deadline: at its header when no access of its turn does, through the
+// bounds check when one does. Fuel to spare for hours: only the deadline stops them.
+TEST(Jit, DeadlinesStopLoopsUnderOneFuelCheckForSeveralTurns) {
+  JitRun r(jit_config(true, true), R"((module
+    (memory 1)
+    (func (export "counts") (local i32)
+      (loop $l
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br_if $l (i32.ne (local.get 0) (i32.const 0)))))
+    (func (export "stores") (local i32)
+      (loop $l
+        (i32.store (i32.const 0) (local.get 0))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br_if $l (i32.ne (local.get 0) (i32.const 0))))))
+  )");
+  for (const char* name : {"counts", "stores"}) {
+    ASSERT_TRUE(r.translated(name)) << name;
+    ASSERT_TRUE(r.store.set_fuel(uint64_t{1} << 60).ok());
+    ASSERT_TRUE(r.store.set_timeout(std::chrono::milliseconds(30)).ok());
+    EXPECT_EQ(r.trap_of(name), "deadline exceeded") << name;
+  }
+}
+
 // Calls in every kind of slot: the entry block, both arms of an if (their shared units
 // move before it), a loop's turn, a closed block, a loop's exit; a callee that stays
 // interpreted; callees compiled only on their first call (lazy compilation: the first
@@ -642,6 +753,16 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
             (if (local.get 0) (then (br $j)))
             (br_if $out (i32.const 0)))
           br $l)))
+    (func (export "unrolled") (local i32)
+      (loop $l
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br_if $l (i32.ne (local.get 0) (i32.const 0)))))
+    (func (export "unrolled_in_outer") (local i32)
+      (loop $outer
+        (loop $inner
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br_if $inner (i32.and (local.get 0) (i32.const 7))))
+        br $outer))
     (func $recurse (export "recurse") (param i32) (result i32)
       local.get 0 i32.const 1 i32.add call $recurse))
   )", [](JitRun& run) {
@@ -652,8 +773,10 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   // exits_via_join at the charges before the join its back-edge leaves from; in
   // nested_exits_first such a loop falls out on its first turn, every time, so the outer
   // loop (whose body calls nothing) cannot count on the inner loop's check.
+  // unrolled and unrolled_in_outer run several turns under one check (unrolled_loop).
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
-                           "nested_calls", "exits_first", "nested_exits_first", "exits_via_join"}) {
+                           "nested_calls", "exits_first", "nested_exits_first", "exits_via_join",
+                           "unrolled", "unrolled_in_outer"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
