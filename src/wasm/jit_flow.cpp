@@ -330,6 +330,89 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const
                             : costs<true>(instrs, points, call_units, checked, facts, latches);
 }
 
+namespace {
+
+// Operands popped and results pushed by an instruction of a simple signature.
+struct Arity {
+  uint8_t pops, pushes;
+};
+constexpr Arity sig_arity(Sig sig) {
+  switch (sig) {
+    case Sig::V_I: case Sig::V_L: case Sig::V_F: case Sig::V_D: case Sig::V_X: return {0, 1};
+    case Sig::I_I: case Sig::I_L: case Sig::I_F: case Sig::I_D: case Sig::L_I: case Sig::L_L:
+    case Sig::L_F: case Sig::L_D: case Sig::F_I: case Sig::F_L: case Sig::F_F: case Sig::F_D:
+    case Sig::D_I: case Sig::D_L: case Sig::D_F: case Sig::D_D: case Sig::I_X: case Sig::L_X:
+    case Sig::F_X: case Sig::D_X: case Sig::X_X: case Sig::X_I: case Sig::X_L: case Sig::X_F:
+    case Sig::X_D:
+      return {1, 1};
+    case Sig::II_I: case Sig::LL_L: case Sig::LL_I: case Sig::FF_F: case Sig::FF_I: case Sig::DD_D:
+    case Sig::DD_I: case Sig::XX_X: case Sig::XI_X: case Sig::XL_X: case Sig::XF_X: case Sig::XD_X:
+    case Sig::IX_X:
+      return {2, 1};
+    case Sig::II_V: case Sig::IL_V: case Sig::IF_V: case Sig::ID_V: case Sig::IX_V: return {2, 0};
+    case Sig::III_V: return {3, 0};
+    case Sig::XXX_X: return {3, 1};
+    case Sig::Special: break;
+  }
+  return {0xFF, 0};
+}
+
+}  // namespace
+
+bool exit_reads_memory(std::span<const Instr> instrs, size_t first, size_t latch) {
+  // Forwards through the stretch: whether each operand, and each local set in it, holds
+  // something a load produced. A local not set in the stretch holds what it held when
+  // the turn began, which does not count.
+  std::vector<bool> stack;
+  std::vector<std::pair<uint32_t, bool>> locals;  // set in the stretch, latest last
+  auto local = [&](uint32_t index) {
+    for (auto it = locals.rbegin(); it != locals.rend(); ++it) {
+      if (it->first == index) return it->second;
+    }
+    return false;
+  };
+  auto pop = [&] {
+    if (stack.empty()) return true;  // from before the turn: not followed
+    const bool v = stack.back();
+    stack.pop_back();
+    return v;
+  };
+  for (size_t i = first; i < latch; ++i) {
+    const Instr& in = instrs[i];
+    const Op op = in.op;
+    if (op >= Op::I32Load && op <= Op::I64Load32U) {
+      pop();
+      stack.push_back(true);
+      continue;
+    }
+    switch (op) {
+      case Op::Nop: continue;
+      case Op::LocalGet: stack.push_back(local(in.index)); continue;
+      case Op::LocalSet: locals.emplace_back(in.index, pop()); continue;
+      case Op::LocalTee: {
+        const bool v = pop();
+        locals.emplace_back(in.index, v);
+        stack.push_back(v);
+        continue;
+      }
+      case Op::GlobalGet: stack.push_back(false); continue;
+      case Op::GlobalSet: case Op::Drop: pop(); continue;
+      case Op::Select: case Op::SelectT: {
+        const bool c = pop(), b = pop(), a = pop();
+        stack.push_back(a || b || c);
+        continue;
+      }
+      default: break;
+    }
+    const Arity arity = sig_arity(op_info(op).sig);
+    if (arity.pops == 0xFF) return true;
+    bool v = false;
+    for (uint8_t k = 0; k < arity.pops; ++k) v = pop() || v;
+    if (arity.pushes) stack.push_back(v);
+  }
+  return stack.empty() || stack.back();
+}
+
 std::vector<uint32_t> first_certain_access(std::span<const Instr> instrs, std::span<const uint32_t> points) {
   std::vector<uint32_t> first;
   for (const uint32_t i : points) {

@@ -119,6 +119,14 @@ std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const
                                   std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr,
                                   LatchChecks* latches = nullptr);
 
+// Whether the condition of the `br_if` at `latch` may depend on memory read in the
+// stretch [first, latch): a value a load there produced reaches it, directly, through
+// arithmetic or through a local set there. The stretch is a loop's turn with no control
+// flow and no call (the translator asks before it unrolls a loop: a turn that stops on
+// what it reads, a search or a scan, often stops after one or two turns; a counted one
+// goes on). True too for any instruction it does not follow (conservative).
+bool exit_reads_memory(std::span<const Instr> instrs, size_t first, size_t latch);
+
 inline bool is_access(Op op) {
   return (op >= Op::I32Load && op <= Op::I64Load32U) || (op >= Op::I32Store && op <= Op::I64Store32);
 }

@@ -283,6 +283,13 @@ class Translator {
     uint32_t units;
   };
   std::vector<FuelStub> fuel_stubs_;
+  // Loops run several turns under one check (unrolled_loop): where the fuel cannot pay
+  // them all, `one` takes a turn's units alone and runs the `last` copy.
+  struct LeftoverTurn {
+    Label one, last;
+    uint32_t units;
+  };
+  std::vector<LeftoverTurn> leftover_turns_;
   // Self-calls with fuel: the units each call to this function pays for the callee's
   // entry (its entry charge, `entry_units_`, taken before the prologue, which they skip:
   // `direct_`), and the slots holding such units, which check.
@@ -488,8 +495,12 @@ class Translator {
     while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
-    // `jl rel32` as bytes too, its target filled in by the epilogue: through asmjit, a
-    // label, a jump to it and its binding took ~500 instructions a check.
+    jl_to_stub(units);
+  }
+  // After a `sub` of `units`: when it went below zero, to a stub that gives them back.
+  // `jl rel32` as bytes, its target filled in by the epilogue: through asmjit, a label,
+  // a jump to it and its binding took ~500 instructions a check.
+  void jl_to_stub(uint32_t units) {
     static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
     put_bytes(kJl);
     fuel_stubs_.push_back({a_->offset() - 4, units});
@@ -616,6 +627,12 @@ class Translator {
       a.mov(x86::eax, 1);
       a.ret();
     }
+    for (const LeftoverTurn& t : leftover_turns_) {  // before the stubs: each adds one
+      a.bind(t.one);
+      add_fuel((kTurnsPerCheck - 1) * t.units);
+      jl_to_stub(t.units);
+      a.jmp(t.last);
+    }
     if (!fuel_stubs_.empty()) {
       // Each gives its charge back and jumps here, a backward `jmp rel32` as bytes.
       const size_t exhausted = a.offset();
@@ -704,27 +721,28 @@ class Translator {
   }
 
   // Fuel: a loop whose turn is one straight block that goes round by the `br_if 0` just
-  // before its `end` (a scan, a fill, a strided store), with no call and no helper,
-  // whose header would check. Then every turn pays the same units at the header, a check
-  // each: two instructions a turn. Such a loop is written as kTurnsPerCheck copies of
-  // its turn under one check for all of them, and a leftover copy for when the fuel
-  // cannot pay them all:
+  // before its `end`, with no call and no helper, whose header would check, and whose
+  // exit does not depend on what the turn reads from memory (a counted loop: a fill, a
+  // copy, a strided store; not a search or a scan, which often stops after a turn or
+  // two: jit_flow::exit_reads_memory). Every turn pays the same units at the header, a
+  // check each: two instructions a turn. Such a loop is written as kTurnsPerCheck copies
+  // of its turn under one check for all of them:
   //
-  //          jmp top
-  //   one:   add fuel, (U-1)·C ; jl stub (gives C back)   fuel was F - U·C: now F - C
-  //          turn ; br_if to top ; [exit] ; jmp out
   //   top:   [poll] sub fuel, U·C ; jl one
-  //          turn ; br_if to next ; [exit] ; add fuel, (U-1)·C ; jmp out
-  //   next:  ...                              (copy j gives (U-j)·C back when it leaves)
-  //          turn ; br_if to top ; [exit]
+  //          turn ; br_if to next ; add fuel, (U-1)·C ; jmp out   (gives back the turns
+  //   next:  ...                                                   it did not run)
+  //   last:  turn ; br_if to top
   //   out:
+  //   ...
+  //   one:   add fuel, (U-1)·C ; jl stub (gives C back) ; jmp last   (out of line)
   //
-  // A run pays C a turn on every path, as before, and one that can pay for its turns
-  // completes: with less than U·C left, each turn goes through `one`, which checks C.
-  // The check costs two instructions every U turns instead of every turn; a loop that
-  // leaves after its first turn pays one more (the give-back).
+  // When the fuel cannot pay U turns (F - U·C < 0), `one` takes C alone and runs the
+  // last copy, which pays no give-back: a run pays C a turn on every path, as before,
+  // and one that can pay for its turns completes. The check costs two instructions every
+  // U turns instead of every turn; a loop that leaves before its U-th turn pays two more
+  // (the give-back and its jump), and compiling it costs U times its turn.
   static constexpr uint32_t kTurnsPerCheck = 4;
-  static constexpr size_t kMaxUnrolledTurn = 48;  // instructions: the code is U+1 copies
+  static constexpr size_t kMaxUnrolledTurn = 32;  // instructions
   // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
   size_t unrollable_loop(size_t loop) const {
     const Instr& in = instrs_[loop];
@@ -733,7 +751,9 @@ class Translator {
     for (size_t k = loop + 1; k < instrs_.size() && k <= loop + kMaxUnrolledTurn; ++k) {
       const Op op = instrs_[k].op;
       if (op == Op::BrIf) {
-        if (instrs_[k].index != 0 || k + 1 >= instrs_.size() || instrs_[k + 1].op != Op::End) return 0;
+        if (k == loop + 1 || instrs_[k].index != 0 || k + 1 >= instrs_.size() || instrs_[k + 1].op != Op::End) {
+          return 0;
+        }
         // The condition must not be a constant (only a constant instruction makes one,
         // or a tee of it): a constant br_if is a `br` or nothing, and would leave the
         // copies after it dead.
@@ -741,7 +761,7 @@ class Translator {
         const bool computed = is_int_compare(cond) || cond == Op::LocalGet ||
                               (cond >= Op::I32Load && cond <= Op::I64Load32U) ||
                               (cond >= Op::I32Clz && cond <= Op::I64Rotr);
-        return computed && k > loop + 1 ? k : 0;
+        return computed && !jit_flow::exit_reads_memory(instrs_, loop + 1, k) ? k : 0;
       }
       if (jit_flow::is_flow_point(op) || needs_slow_op(op)) return 0;
     }
@@ -761,7 +781,7 @@ class Translator {
     ctls_.push_back(c);
     header_moved(loop);  // keeps the cursor in step (such a loop checks at its header)
     const std::vector<Entry> entry_stack = stack_;
-    const Label top = c.label, one = a.newLabel(), out = a.newLabel();
+    const Label top = c.label, out = a.newLabel();
     // One turn: the stack as the loop starts it, its br_if to `back`.
     auto copy = [&](Label back) {
       stack_ = entry_stack;
@@ -769,18 +789,11 @@ class Translator {
       for (pc_ = loop + 1; pc_ <= latch; ++pc_) instruction(instrs_[pc_]);
       pc_ = latch;
     };
-    a.jmp(top);
-    a.bind(one);
-    add_fuel((kTurnsPerCheck - 1) * turn);
-    static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
-    put_bytes(kJl);
-    fuel_stubs_.push_back({a.offset() - 4, turn});
-    copy(top);
-    a.jmp(out);
     a.bind(top);
     if (deadline_ && loop_poll_[loop]) poll();
     sub_fuel(kTurnsPerCheck * turn);
-    a.jl(one);
+    const LeftoverTurn leftover{a.newLabel(), a.newLabel(), turn};
+    a.jl(leftover.one);
     for (uint32_t j = 1; j < kTurnsPerCheck; ++j) {
       const Label next = a.newLabel();
       copy(next);
@@ -788,9 +801,11 @@ class Translator {
       a.jmp(out);
       a.bind(next);
     }
+    a.bind(leftover.last);
     copy(top);
     ctls_.back().label = top;
     a.bind(out);
+    leftover_turns_.push_back(leftover);
   }
 
   // The If fused with the compare before it: flags are set, `cc` is the true condition.

@@ -185,5 +185,39 @@ TEST(JitFlow, BackEdgeFromAJoinPaidOnItsEdgesChecksAtThoseEdges) {
   EXPECT_EQ(slots, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 6}, {0, 11}}));
 }
 
+// exit_reads_memory on loop turns [1, latch): a counted turn's exit does not depend on
+// memory even when it loads and stores; a search's does, however the loaded value gets
+// to the br_if (directly, through arithmetic, a local set or teed in the turn, a
+// select); an instruction it does not follow counts as reading memory.
+TEST(JitFlow, ExitReadsMemoryFollowsLoadedValuesToTheCondition) {
+  auto reads = [](std::vector<Instr> turn) {
+    turn.insert(turn.begin(), op(Op::Loop));
+    turn.push_back(op(Op::BrIf));
+    turn.push_back(op(Op::End));
+    return jit_flow::exit_reads_memory(turn, 1, turn.size() - 2);
+  };
+  // n -= 1 after copying a byte; br_if n
+  EXPECT_FALSE(reads({op(Op::LocalGet, 0), op(Op::LocalGet, 1), op(Op::I32Load8U), op(Op::I32Store8),
+                      op(Op::LocalGet, 2), op(Op::I32Const), op(Op::I32Sub), op(Op::LocalTee, 2)}));
+  // i += 1; br_if i < n
+  EXPECT_FALSE(reads({op(Op::LocalGet, 0), op(Op::I32Const), op(Op::I32Add), op(Op::LocalTee, 0),
+                      op(Op::LocalGet, 1), op(Op::I32LtU)}));
+  // br_if load(p)
+  EXPECT_TRUE(reads({op(Op::LocalGet, 0), op(Op::I32Load8U)}));
+  // br_if load(p) < pivot
+  EXPECT_TRUE(reads({op(Op::LocalGet, 0), op(Op::I32Load), op(Op::LocalGet, 1), op(Op::I32LtS)}));
+  // x = load(p); p += 4; br_if x != 0
+  EXPECT_TRUE(reads({op(Op::LocalGet, 0), op(Op::I32Load), op(Op::LocalSet, 3), op(Op::LocalGet, 0),
+                     op(Op::I32Const), op(Op::I32Add), op(Op::LocalSet, 0), op(Op::LocalGet, 3)}));
+  // x = load(p); then x set again from a counter: the loaded value no longer reaches it
+  EXPECT_FALSE(reads({op(Op::LocalGet, 0), op(Op::I32Load), op(Op::LocalSet, 3), op(Op::LocalGet, 4),
+                      op(Op::LocalSet, 3), op(Op::LocalGet, 3)}));
+  // br_if select(a, load(p), c)
+  EXPECT_TRUE(reads({op(Op::LocalGet, 1), op(Op::LocalGet, 0), op(Op::I32Load), op(Op::LocalGet, 2),
+                     op(Op::Select)}));
+  // ref.is_null: not followed
+  EXPECT_TRUE(reads({op(Op::RefNull), op(Op::RefIsNull)}));
+}
+
 }  // namespace
 }  // namespace midimon::wasm
