@@ -742,7 +742,7 @@ class Translator {
   // U turns instead of every turn; a loop that leaves before its U-th turn pays two more
   // (the give-back and its jump), and compiling it costs U times its turn.
   static constexpr uint32_t kTurnsPerCheck = 4;
-  static constexpr size_t kMaxUnrolledTurn = 32;  // instructions
+  static constexpr size_t kMaxUnrolledTurn = 16;  // instructions
   // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
   size_t unrollable_loop(size_t loop) const {
     const Instr& in = instrs_[loop];
