@@ -45,10 +45,16 @@ struct Forward {
   uint32_t edges;
 };
 
-// A loop (the index of its `loop`) and its back-edges (Scratch::edges).
+// A loop (the index of its `loop`) and its back-edges (Scratch::edges), the charge in
+// force where it is entered and whether every back-edge is a `br`; once latch checks
+// are found: whether it checks on the way round, at LatchChecks::slots[from, to).
 struct LoopEdges {
   uint32_t loop;
   uint32_t edges;
+  uint32_t entry;
+  bool all_br;
+  bool moved = false;
+  uint32_t from = 0, to = 0;
 };
 
 // block_costs' working lists, kept between bodies of the same thread: a compilation
@@ -60,6 +66,8 @@ struct Scratch {
   std::vector<Forward> forwards;
   std::vector<LoopEdges> loops;
   std::vector<uint32_t> work;    // latch checks: the slots still to look at
+  LatchChecks latches;           // when the caller does not ask for them
+  std::vector<uint32_t> latch_slots;  // every loop's, sorted
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -124,7 +132,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     open.pop_back();
     const bool leaks = o.outermost_target < open.size();  // below its own place
     open.back().outermost_target = std::min(open.back().outermost_target, o.outermost_target);
-    if (o.kind == Op::Loop) loops.push_back({o.at, o.edges});
+    if (o.kind == Op::Loop) loops.push_back({o.at, o.edges, o.slot, !o.cond});
     if (o.kind == Op::If && o.else_arm != kNone) diamonds.push_back(o);
     const bool reached = falls_in || (o.kind != Op::Loop && o.targeted) || o.joined ||
                          (o.kind == Op::If && o.else_arm == kNone);
@@ -264,50 +272,93 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     cost[it->else_arm] -= shared;
     if (units && shared != 0 && (holds[it->then_arm] || holds[it->else_arm])) holds[it->slot] = 1;
   }
-  if (latches) {
-    latches->moved.clear();
-    latches->slots.clear();
-    // The charges a path to slot `x` passes last, within the turn: `x` when it charges;
-    // when it is a join paid on its edges, those the edges leave from (a path to the
-    // join passes exactly one). Each step goes to an earlier slot, so it ends. False
-    // when one is the loop's header or `x` was emptied otherwise: an arm whose units both
-    // arms shared could check at the if's charge, but paths through the other arm would
-    // then check twice a turn (bzip2 decompress: +0.1 point of fuel).
-    std::vector<uint32_t>& work = scratch.work;
-    auto resolve = [&](uint32_t x, uint32_t header, uint32_t loop) {
-      work.assign(1, x);
-      while (!work.empty()) {
-        const uint32_t y = work.back();
-        work.pop_back();
-        if (y == header) return false;
-        if (cost[y] != 0) {
-          latches->slots.emplace_back(static_cast<uint32_t>(loop), static_cast<uint32_t>(y));
-          continue;
-        }
-        const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
-                                        [](const Forward& a, uint32_t j) { return a.join < j; });
-        if (f != forwards.end() && f->join == y) {
-          for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
-          continue;
-        }
-        return false;
-      }
-      return true;
-    };
-    for (const LoopEdges& l : loops) {
-      const size_t mark = latches->slots.size();
-      bool own = true;  // every back-edge's last charges are the loop's own, not the header's
-      for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
-        own = resolve(edges[e].slot, l.loop + 1, l.loop);
-      }
-      if (!own) {
-        latches->slots.resize(mark);
+  LatchChecks& lc = latches ? *latches : scratch.latches;
+  lc.moved.clear();
+  lc.slots.clear();
+  std::vector<uint32_t>& work = scratch.work;
+  // A forwarded join: one whose units went to the edges into it (the `forwards`).
+  auto forwarded = [&](uint32_t y) {
+    const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
+                                    [](const Forward& a, uint32_t j) { return a.join < j; });
+    return f != forwards.end() && f->join == y ? f : forwards.end();
+  };
+  // The charges a path to slot `x` passes last, within the turn: `x` when it charges;
+  // when it is a join paid on its edges, those the edges leave from (a path to the
+  // join passes exactly one). Each step goes to an earlier slot, so it ends. False
+  // when one is the loop's header or `x` was emptied otherwise: an arm whose units both
+  // arms shared could check at the if's charge, but paths through the other arm would
+  // then check twice a turn (bzip2 decompress: +0.1 point of fuel).
+  auto resolve = [&](uint32_t x, uint32_t header, uint32_t loop) {
+    work.assign(1, x);
+    while (!work.empty()) {
+      const uint32_t y = work.back();
+      work.pop_back();
+      if (y == header) return false;
+      if (cost[y] != 0) {
+        lc.slots.emplace_back(loop, y);
         continue;
       }
-      latches->moved.push_back(static_cast<uint32_t>(l.loop));
+      if (const auto f = forwarded(y); f != forwards.end()) {
+        for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+        continue;
+      }
+      return false;
     }
-    std::sort(latches->moved.begin(), latches->moved.end());  // loops close inner first
+    return true;
+  };
+  for (LoopEdges& l : loops) {
+    const size_t mark = lc.slots.size();
+    bool own = true;  // every back-edge's last charges are the loop's own, not the header's
+    for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
+      own = resolve(edges[e].slot, l.loop + 1, l.loop);
+    }
+    if (!own) {
+      lc.slots.resize(mark);
+      continue;
+    }
+    l.moved = true;
+    l.from = static_cast<uint32_t>(mark);
+    l.to = static_cast<uint32_t>(lc.slots.size());
+    lc.moved.push_back(l.loop);
   }
+  // A loop header paid on its edges, as a join is: when the loop is entered by falling
+  // in and every back-edge is a `br` whose last charges are the loop's own (it checks
+  // there), its header's units go to the charge in force where it is entered and to
+  // those charges: a run that takes one certainly runs the header's block next. The
+  // header then has no charge (bzip2 decompress: its hottest loop's two `br`s back).
+  // Not a header some loop checks at (an outer loop's back-edge leaving from it).
+  // Inner loops first: their units may go to an outer header, which passes them on.
+  std::vector<uint32_t>& latch_slots = scratch.latch_slots;
+  latch_slots.clear();
+  for (const auto& [loop, slot] : lc.slots) latch_slots.push_back(slot);
+  std::sort(latch_slots.begin(), latch_slots.end());
+  for (const LoopEdges& l : loops) {
+    const uint32_t header = l.loop + 1, units_here = cost[header];
+    if (!l.moved || !l.all_br || units_here == 0 ||
+        std::binary_search(latch_slots.begin(), latch_slots.end(), header)) {
+      continue;
+    }
+    const bool hold = units && holds[header];
+    cost[header] = 0;
+    auto pay = [&](uint32_t slot) {
+      cost[slot] += units_here;
+      if constexpr (units) holds[slot] = holds[slot] || hold;
+    };
+    for (uint32_t k = l.from; k < l.to; ++k) pay(lc.slots[k].second);
+    // The entry: through joins paid on their edges, as a back-edge.
+    work.assign(1, l.entry);
+    while (!work.empty()) {
+      const uint32_t y = work.back();
+      work.pop_back();
+      const auto f = cost[y] == 0 ? forwarded(y) : forwards.end();
+      if (f == forwards.end()) {
+        pay(y);
+        continue;
+      }
+      for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+    }
+  }
+  std::sort(lc.moved.begin(), lc.moved.end());  // loops close inner first
   if (checked) *checked = std::move(holds);
   return cost;
 }

@@ -129,7 +129,17 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1, 12}));
   ASSERT_EQ(latches.slots.size(), 1u);
   EXPECT_EQ(latches.slots[0], (std::pair<uint32_t, uint32_t>{1, 4}));
-  EXPECT_EQ(cost[4], 2u);
+  // The first loop is entered by falling in and goes back by a `br` only: its header's
+  // 2 units are paid on those edges, at slot 4 (2 + 2) and before it (slot 0). The
+  // second goes back by a br_if: its header keeps its charge. The third cannot go
+  // round: its header's 3 units (nop and the two ends) are paid where it is entered,
+  // slot 0 too, which holds the closed block's follow-up: 2 + 2 + (loop, the second
+  // loop's exit: end, loop) 3 + 3 = 10.
+  EXPECT_EQ(cost[2], 0u);
+  EXPECT_EQ(cost[4], 2u + 2u);
+  EXPECT_EQ(cost[9], 2u);
+  EXPECT_EQ(cost[13], 0u);
+  EXPECT_EQ(cost[0], 10u);
 }
 
 // A back-edge from a charge that another rule emptied (its units paid elsewhere) cannot
@@ -177,12 +187,37 @@ TEST(JitFlow, BackEdgeFromAJoinPaidOnItsEdgesChecksAtThoseEdges) {
   jit_flow::LatchChecks latches;
   const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
   ASSERT_EQ(cost[12], 0u) << "the premise: the join is paid on its edges";
-  EXPECT_EQ(cost[6], 1u);   // nop, br, the join's br: 3, less the 2 both ways share
-  EXPECT_EQ(cost[11], 2u);  // end, the join's br
+  EXPECT_EQ(cost[6], 1u + 2u);  // nop, br, the join's br: 3, less the 2 both ways share;
+                                // and the header's 2 units: the back-edge leaves from here
+  EXPECT_EQ(cost[11], 2u + 2u);  // end, the join's br, and the header's units
+  EXPECT_EQ(cost[1], 0u);  // the header (local.get, br_if): paid on its edges
+  EXPECT_EQ(cost[0], 1u + 2u);  // the loop, entered here, and the header's units
   EXPECT_EQ(latches.moved, (std::vector<uint32_t>{0}));
   std::vector<std::pair<uint32_t, uint32_t>> slots = latches.slots;
   std::sort(slots.begin(), slots.end());
   EXPECT_EQ(slots, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 6}, {0, 11}}));
+}
+
+// A header some loop checks at (here the outer loop's back-edge leaves from the inner
+// loop's header) keeps its units: paid elsewhere, the outer loop would check nowhere.
+// The outer header's own units go to that charge and to the outer loop's entry.
+TEST(JitFlow, HeaderAnOuterLoopChecksAtKeepsItsCharge) {
+  const std::vector<Instr> body = {
+      op(Op::Loop),    // 0  outer; slot 0: 0
+      op(Op::Loop),    // 1  inner; outer header slot 1: 1
+      op(Op::Nop),     // 2  inner header slot 2: 2..3
+      op(Op::Br, 1),   // 3  to the outer loop: its back-edge, from the inner header
+      op(Op::End),     // 4
+      op(Op::End),     // 5
+      op(Op::End),     // 6
+  };
+  jit_flow::LatchChecks latches;
+  const std::vector<uint32_t> cost =
+      jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
+  EXPECT_EQ(latches.slots, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 2}}));
+  EXPECT_EQ(cost[2], 2u + 1u);  // nop, br, and the outer header's `loop`
+  EXPECT_EQ(cost[1], 0u);
+  EXPECT_EQ(cost[0], 1u + 1u);
 }
 
 // exit_reads_memory on loop turns [1, latch): a counted turn's exit does not depend on

@@ -515,6 +515,69 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
   expect_exact_fuel_for_each(wat, {"search", "two_back_edges", "join_back_edge", "nested_search"}, 12);
 }
 
+// A loop header paid on the edges into it (jit_flow::block_costs): a loop entered by
+// falling in whose back-edges are all `br`s leaving from charges of its own: two arms
+// that each go back (bzip2's decoding loops), a back-edge from a join paid on its
+// edges, a loop entered right after such a join, a loop right inside another whose
+// header takes the inner header's units, a self-call in the header (units that must
+// check), and an outer loop whose back-edge leaves from the inner header (which keeps
+// its units). Totals equal the interpreter's, exactly the fuel a call needs is enough
+// and one unit less runs out.
+TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
+  const char* wat = R"((module
+    (func $self (export "self") (param i32) (result i32) (local i32)
+      (loop $l
+        (if (i32.gt_u (local.get 0) (i32.const 40)) (then (return (local.get 1))))
+        (local.set 1 (i32.add (local.get 1) (call $self (i32.add (local.get 0) (i32.const 50)))))
+        (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+        br $l)
+      unreachable)
+    (func (export "two_arms") (param i32) (result i32) (local i32 i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (if (i32.and (local.get 1) (i32.const 1))
+            (then (local.set 2 (i32.add (local.get 2) (i32.const 3))) (br $l)))
+          (local.set 2 (i32.sub (local.get 2) (i32.const 1)))
+          br $l))
+      local.get 2)
+    (func (export "from_join") (param i32) (result i32) (local i32)
+      (block $j
+        (br_if $j (i32.eqz (local.get 0)))
+        (local.set 1 (i32.const 5))
+        br $j)
+      (block $done
+        (loop $l
+          (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+          (block $k
+            (if (i32.and (local.get 1) (i32.const 1))
+              (then (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br $k)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1))))
+          br $l))
+      local.get 1)
+    (func (export "nested") (param i32) (result i32) (local i32 i32)
+      (block $done
+        (loop $outer
+          (loop $inner
+            (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 2 (i32.add (local.get 2) (local.get 1)))
+            (br_if $outer (i32.and (local.get 1) (i32.const 3)))
+            br $inner)))
+      local.get 2)
+    (func (export "outer_checks_at_inner") (param i32) (result i32) (local i32)
+      (block $done
+        (loop $outer
+          (loop $inner
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+            br $outer)))
+      local.get 1))
+  )";
+  expect_exact_fuel_for_each(wat, {"self", "two_arms", "from_join", "nested", "outer_checks_at_inner"}, 12);
+}
+
 // A loop whose turn is one straight block going round by the br_if before its end runs
 // several turns under one check (jit_x64.cpp, unrolled_loop): with the condition a
 // fused compare, a local, a load and arithmetic, with a store in the turn, nested in a
@@ -753,6 +816,23 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
             (if (local.get 0) (then (br $j)))
             (br_if $out (i32.const 0)))
           br $l)))
+    (func (export "header_on_edges") (local i32)
+      (loop $l
+        (if (i32.and (local.get 0) (i32.const 1))
+          (then (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br $l)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        br $l))
+    (func (export "outer_at_inner") (local i32)
+      (loop $outer
+        (loop $inner
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          br $outer)))
+    (func (export "outer_at_inner_br_if") (local i32)
+      (loop $outer
+        (loop $inner
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br_if $outer (i32.const 1))
+          br $outer)))
     (func (export "unrolled") (local i32)
       (loop $l
         (local.set 0 (i32.add (local.get 0) (i32.const 1)))
@@ -776,7 +856,8 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   // unrolled and unrolled_in_outer run several turns under one check (unrolled_loop).
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
                            "nested_calls", "exits_first", "nested_exits_first", "exits_via_join",
-                           "unrolled", "unrolled_in_outer"}) {
+                           "unrolled", "unrolled_in_outer", "header_on_edges", "outer_at_inner",
+                           "outer_at_inner_br_if"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
