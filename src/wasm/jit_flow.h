@@ -79,7 +79,10 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs);
 //   - the code after the end of a block or if that a branch leaves (a join), when every
 //     edge into it is unconditional (falling in, a `br`, an arm's end; no br_if,
 //     br_table or if without else): charged on each edge, with the charge in force
-//     where it leaves, and not at the join.
+//     where it leaves, and not at the join;
+//   - a loop's header, when the loop is entered by falling in and goes back only by
+//     `br`s from charges of its own, which check for it (LatchChecks): charged where it
+//     is entered and on each back-edge, as a join, unless some loop checks at it.
 // An instruction after br, br_table, return or unreachable is not counted up to the end
 // or else that closes its block. A run's total is then the interpreter's on every path,
 // and a run given exactly what it needs completes (where one that cannot pay stops:
