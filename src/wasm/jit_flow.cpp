@@ -68,6 +68,7 @@ struct Scratch {
   std::vector<uint32_t> work;    // latch checks: the slots still to look at
   LatchChecks latches;           // when the caller does not ask for them
   std::vector<uint32_t> latch_slots;  // every loop's, sorted
+  std::vector<uint32_t> back_slots;   // where back-edges leave, sorted
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -264,9 +265,35 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     }
     cost[f->join] = 0;
   }
+  // The charges in force where the back-edges leave (through joins paid on their
+  // edges): an if arm among them keeps a unit of its own, so that its loop can check
+  // there (below) instead of at its header, and pay no header charge.
+  std::vector<uint32_t>& back_slots = scratch.back_slots;
+  back_slots.clear();
+  std::vector<uint32_t>& work = scratch.work;
+  for (const LoopEdges& l : loops) {
+    work.clear();
+    for (uint32_t e = l.edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+    while (!work.empty()) {
+      const uint32_t y = work.back();
+      work.pop_back();
+      const auto f = cost[y] == 0 ? std::lower_bound(forwards.begin(), forwards.end(), y,
+                                                     [](const Forward& a, uint32_t j) { return a.join < j; })
+                                  : forwards.end();
+      if (f == forwards.end() || f->join != y) {
+        back_slots.push_back(y);
+        continue;
+      }
+      for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+    }
+  }
+  std::sort(back_slots.begin(), back_slots.end());
+  auto is_back_slot = [&](uint32_t slot) { return std::binary_search(back_slots.begin(), back_slots.end(), slot); };
   // Inner ifs first: their shared units may make an outer arm's first block dearer.
   for (auto it = diamonds.begin(); it != diamonds.end(); ++it) {
-    const uint32_t shared = std::min(cost[it->then_arm], cost[it->else_arm]);
+    uint32_t shared = std::min(cost[it->then_arm], cost[it->else_arm]);
+    if (shared != 0 && shared == cost[it->then_arm] && is_back_slot(it->then_arm)) --shared;
+    if (shared != 0 && shared == cost[it->else_arm] && is_back_slot(it->else_arm)) --shared;
     cost[it->slot] += shared;
     cost[it->then_arm] -= shared;
     cost[it->else_arm] -= shared;
@@ -275,7 +302,6 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   LatchChecks& lc = latches ? *latches : scratch.latches;
   lc.moved.clear();
   lc.slots.clear();
-  std::vector<uint32_t>& work = scratch.work;
   // A forwarded join: one whose units went to the edges into it (the `forwards`).
   auto forwarded = [&](uint32_t y) {
     const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
@@ -285,9 +311,9 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   // The charges a path to slot `x` passes last, within the turn: `x` when it charges;
   // when it is a join paid on its edges, those the edges leave from (a path to the
   // join passes exactly one). Each step goes to an earlier slot, so it ends. False
-  // when one is the loop's header or `x` was emptied otherwise: an arm whose units both
-  // arms shared could check at the if's charge, but paths through the other arm would
-  // then check twice a turn (bzip2 decompress: +0.1 point of fuel).
+  // when one is the loop's header or `x` was emptied otherwise (an arm the diamonds
+  // left a unit: it has none only when its block had none; checking at the if's charge
+  // instead would make paths through the other arm check twice a turn).
   auto resolve = [&](uint32_t x, uint32_t header, uint32_t loop) {
     work.assign(1, x);
     while (!work.empty()) {

@@ -142,26 +142,33 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   EXPECT_EQ(cost[0], 10u);
 }
 
-// A back-edge from a charge that another rule emptied (its units paid elsewhere) cannot
-// check there: the loop keeps its header's check.
-TEST(JitFlow, BackEdgeFromAnEmptiedChargeKeepsTheHeaderCheck) {
+// An if arm a back-edge leaves from keeps a unit of its own when the units both arms
+// start with go before the if (here all of the else arm's would), so that the loop
+// checks there, on the way round, and its header is paid on its edges.
+TEST(JitFlow, ArmABackEdgeLeavesFromKeepsAUnitForTheCheck) {
   const std::vector<Instr> body = {
-      op(Op::Loop),       // 0  header slot 1
+      op(Op::Loop),       // 0  slot 0: 0; header slot 1: 1..2
       op(Op::LocalGet),   // 1
       op(Op::If),         // 2
       op(Op::Nop),        // 3  then arm: slot 3 (3, 4 and the join after the if,
       op(Op::Else),       // 4  paid on the arm's end)
-      op(Op::Nop),        // 5  else arm: slot 5 (5, 6: the units both arms share,
-      op(Op::Br, 1),      // 6  paid before the if): the back-edge's, now empty
+      op(Op::Nop),        // 5  else arm: slot 5 (5, 6)
+      op(Op::Br, 1),      // 6  the back-edge, from the else arm
       op(Op::End),        // 7
       op(Op::End),        // 8
       op(Op::End),        // 9
   };
   jit_flow::LatchChecks latches;
   const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
-  ASSERT_EQ(cost[5], 0u) << "the premise: the else arm's charge was emptied";
-  EXPECT_TRUE(latches.moved.empty());
-  EXPECT_TRUE(latches.slots.empty());
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(latches.slots, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 5}}));
+  // Both arms start with 2 or more: 1 goes before the if (to the header: 2 + 1), the
+  // else arm keeps 1; the header's 3 are paid where the loop is entered (slot 0) and
+  // on the back-edge (slot 5).
+  EXPECT_EQ(cost[1], 0u);
+  EXPECT_EQ(cost[5], 1u + 3u);
+  EXPECT_EQ(cost[0], 1u + 3u);
+  EXPECT_EQ(cost[3], 3u);
 }
 
 // A back-edge from a join paid on its edges checks at the charges those edges leave

@@ -520,8 +520,9 @@ TEST(Jit, FuelOfLoopsCheckedOnTheWayRoundStaysExact) {
 // that each go back (bzip2's decoding loops), a back-edge from a join paid on its
 // edges, a loop entered right after such a join, a loop right inside another whose
 // header takes the inner header's units, a self-call in the header (units that must
-// check), and an outer loop whose back-edge leaves from the inner header (which keeps
-// its units). Totals equal the interpreter's, exactly the fuel a call needs is enough
+// check), a back-edge from an if arm that keeps a unit of the units both arms share
+// for the check, and an outer loop whose back-edge leaves from the inner header (which
+// keeps its units). Totals equal the interpreter's, exactly the fuel a call needs is enough
 // and one unit less runs out.
 TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
   const char* wat = R"((module
@@ -566,6 +567,13 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
             (br_if $outer (i32.and (local.get 1) (i32.const 3)))
             br $inner)))
       local.get 2)
+    (func (export "short_arm_goes_back") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (if (i32.lt_u (local.get 1) (local.get 0))
+          (then (br $l))
+          (else (local.set 1 (i32.mul (local.get 1) (i32.const 3))) (local.set 0 (i32.const 0)))))
+      local.get 1)
     (func (export "outer_checks_at_inner") (param i32) (result i32) (local i32)
       (block $done
         (loop $outer
@@ -575,7 +583,8 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
             br $outer)))
       local.get 1))
   )";
-  expect_exact_fuel_for_each(wat, {"self", "two_arms", "from_join", "nested", "outer_checks_at_inner"}, 12);
+  expect_exact_fuel_for_each(wat, {"self", "two_arms", "from_join", "nested", "short_arm_goes_back",
+                                   "outer_checks_at_inner"}, 12);
 }
 
 // A loop whose turn is one straight block going round by the br_if before its end runs
@@ -822,6 +831,10 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
           (then (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br $l)))
         (local.set 0 (i32.add (local.get 0) (i32.const 1)))
         br $l))
+    (func (export "arm_goes_back") (local i32)
+      (loop $l
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (if (local.get 0) (then (br $l)) (else (local.set 0 (i32.const 1)) (br $l)))))
     (func (export "outer_at_inner") (local i32)
       (loop $outer
         (loop $inner
@@ -856,7 +869,7 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   // unrolled and unrolled_in_outer run several turns under one check (unrolled_loop).
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
                            "nested_calls", "exits_first", "nested_exits_first", "exits_via_join",
-                           "unrolled", "unrolled_in_outer", "header_on_edges", "outer_at_inner",
+                           "unrolled", "unrolled_in_outer", "header_on_edges", "arm_goes_back", "outer_at_inner",
                            "outer_at_inner_br_if"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
