@@ -265,26 +265,39 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     }
     cost[f->join] = 0;
   }
-  // The charges in force where the back-edges leave (through joins paid on their
-  // edges): an if arm among them keeps a unit of its own, so that its loop can check
-  // there (below) instead of at its header, and pay no header charge.
-  std::vector<uint32_t>& back_slots = scratch.back_slots;
-  back_slots.clear();
   std::vector<uint32_t>& work = scratch.work;
-  for (const LoopEdges& l : loops) {
-    work.clear();
-    for (uint32_t e = l.edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+  // A join paid on its edges (its units went to them), when `y` is one.
+  auto forwarded = [&](uint32_t y) {
+    const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
+                                    [](const Forward& a, uint32_t j) { return a.join < j; });
+    return f != forwards.end() && f->join == y ? f : forwards.end();
+  };
+  // Calls `fn` with each charge a path into slot `x` passes last: `x`, unless it is an
+  // emptied join paid on its edges, then (in turn) the charges those edges leave from
+  // (a path to the join passes exactly one). Each step goes to an earlier slot, so it
+  // ends.
+  auto last_charges = [&](uint32_t x, auto&& fn) {
+    work.assign(1, x);
     while (!work.empty()) {
       const uint32_t y = work.back();
       work.pop_back();
-      const auto f = cost[y] == 0 ? std::lower_bound(forwards.begin(), forwards.end(), y,
-                                                     [](const Forward& a, uint32_t j) { return a.join < j; })
-                                  : forwards.end();
-      if (f == forwards.end() || f->join != y) {
-        back_slots.push_back(y);
-        continue;
+      if (cost[y] == 0) {
+        if (const auto f = forwarded(y); f != forwards.end()) {
+          for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+          continue;
+        }
       }
-      for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
+      fn(y);
+    }
+  };
+  // The charges in force where the back-edges leave: an if arm among them keeps a unit
+  // of its own, so that its loop can check there (below) instead of at its header, and
+  // pay no header charge.
+  std::vector<uint32_t>& back_slots = scratch.back_slots;
+  back_slots.clear();
+  for (const LoopEdges& l : loops) {
+    for (uint32_t e = l.edges; e != kNoEdge; e = edges[e].next) {
+      last_charges(edges[e].slot, [&](uint32_t y) { back_slots.push_back(y); });
     }
   }
   std::sort(back_slots.begin(), back_slots.end());
@@ -302,35 +315,21 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   LatchChecks& lc = latches ? *latches : scratch.latches;
   lc.moved.clear();
   lc.slots.clear();
-  // A forwarded join: one whose units went to the edges into it (the `forwards`).
-  auto forwarded = [&](uint32_t y) {
-    const auto f = std::lower_bound(forwards.begin(), forwards.end(), y,
-                                    [](const Forward& a, uint32_t j) { return a.join < j; });
-    return f != forwards.end() && f->join == y ? f : forwards.end();
-  };
-  // The charges a path to slot `x` passes last, within the turn: `x` when it charges;
-  // when it is a join paid on its edges, those the edges leave from (a path to the
-  // join passes exactly one). Each step goes to an earlier slot, so it ends. False
-  // when one is the loop's header or `x` was emptied otherwise (an arm the diamonds
-  // left a unit: it has none only when its block had none; checking at the if's charge
-  // instead would make paths through the other arm check twice a turn).
+  // Whether every charge a path to slot `x` passes last, within the turn, is one of
+  // the loop's own (added to its slots): not the loop's header, and not emptied
+  // otherwise (an arm the diamonds left a unit has none only when its block had none;
+  // checking at the if's charge instead would make paths through the other arm check
+  // twice a turn).
   auto resolve = [&](uint32_t x, uint32_t header, uint32_t loop) {
-    work.assign(1, x);
-    while (!work.empty()) {
-      const uint32_t y = work.back();
-      work.pop_back();
-      if (y == header) return false;
-      if (cost[y] != 0) {
+    bool own = true;
+    last_charges(x, [&](uint32_t y) {
+      if (y == header || cost[y] == 0) {
+        own = false;
+      } else {
         lc.slots.emplace_back(loop, y);
-        continue;
       }
-      if (const auto f = forwarded(y); f != forwards.end()) {
-        for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
-        continue;
-      }
-      return false;
-    }
-    return true;
+    });
+    return own;
   };
   for (LoopEdges& l : loops) {
     const size_t mark = lc.slots.size();
@@ -371,18 +370,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       if constexpr (units) holds[slot] = holds[slot] || hold;
     };
     for (uint32_t k = l.from; k < l.to; ++k) pay(lc.slots[k].second);
-    // The entry: through joins paid on their edges, as a back-edge.
-    work.assign(1, l.entry);
-    while (!work.empty()) {
-      const uint32_t y = work.back();
-      work.pop_back();
-      const auto f = cost[y] == 0 ? forwarded(y) : forwards.end();
-      if (f == forwards.end()) {
-        pay(y);
-        continue;
-      }
-      for (uint32_t e = f->edges; e != kNoEdge; e = edges[e].next) work.push_back(edges[e].slot);
-    }
+    last_charges(l.entry, pay);  // the entry: through joins paid on their edges too
   }
   std::sort(lc.moved.begin(), lc.moved.end());  // loops close inner first
   if (checked) *checked = std::move(holds);

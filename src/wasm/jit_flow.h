@@ -75,8 +75,9 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs);
 //     its end: charged where the loop starts, not on each turn;
 //   - the units both arms of an if start with (the lesser of their first blocks'):
 //     charged before the if, the rest in the arm (an arm a loop's back-edge leaves
-//     from keeps one unit, so that the loop can check there: LatchChecks); the code after an if with no else
-//     whose then arm leaves (`if ... return end`) counts as its else arm;
+//     from keeps one unit, so that the loop can check there: LatchChecks); the code
+//     after an if with no else whose then arm leaves (`if ... return end`) counts as
+//     its else arm;
 //   - the code after the end of a block or if that a branch leaves (a join), when every
 //     edge into it is unconditional (falling in, a `br`, an arm's end; no br_if,
 //     br_table or if without else): charged on each edge, with the charge in force
