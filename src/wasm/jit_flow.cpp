@@ -32,11 +32,15 @@ struct Open {
   uint32_t exit = kNone;     // Loop: the block after a br_if back to it at its level
 };
 
-// An unconditional edge into the end of a construct: the slot in force where it leaves,
-// and the construct's next such edge (its list starts at Open::edges).
+// An unconditional edge into the end of a construct, or a back-edge of a loop: the slot
+// in force where it leaves, and the construct's next such edge (its list starts at
+// Open::edges); for a loop's back-edge, the `br_if` it is (its index), or kNone for a
+// `br`, kTable for a br_table.
+constexpr uint32_t kTable = kNone - 1;
 struct Edge {
   uint32_t slot;
   uint32_t next;
+  uint32_t br_if = kNone;
 };
 
 // A join whose charge goes to the slots of the edges into it (costs, close).
@@ -69,6 +73,7 @@ struct Scratch {
   LatchChecks latches;           // when the caller does not ask for them
   std::vector<uint32_t> latch_slots;  // every loop's, sorted
   std::vector<uint32_t> back_slots;   // where back-edges leave, sorted
+  std::vector<uint32_t> taken_slots;  // a loop's br_ifs paid on their taken edges
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -76,7 +81,8 @@ struct Scratch {
 template <bool units>
 std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                             std::span<const uint32_t> call_units,
-                            std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches) {
+                            std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches,
+                            std::span<const uint32_t> keep) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
   // With call units: whether a slot's charge holds a callee's entry units (it must check
   // then), and whether the block being counted does.
@@ -98,11 +104,13 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   uint32_t start = 0;
   uint32_t count = 0;
   DeadStretch dead;
-  auto branch = [&](uint32_t depth, bool conditional) {
+  // A branch to `depth`: a `br` (`br_if`: kNone), the `br_if` at `br_if`, or a br_table
+  // (kTable).
+  auto branch = [&](uint32_t depth, bool conditional, uint32_t br_if = kNone) {
     Open& t = open[open.size() - 1 - depth];
     t.targeted = true;
     if (t.kind == Op::Loop || !conditional) {
-      edges.push_back({start, t.edges});
+      edges.push_back({start, t.edges, br_if});
       t.edges = static_cast<uint32_t>(edges.size() - 1);
     }
     if (conditional) t.cond = true;
@@ -235,17 +243,17 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         if (facts) facts->has_call = true;
         break;
       case Op::BrIf:
-        branch(in.index, true);
+        branch(in.index, true, i);
         split(i + 1);
         if (in.index == 0 && open.back().kind == Op::Loop) open.back().exit = i + 1;
         break;
       case Op::Br: case Op::BrTable: case Op::Return: case Op::Unreachable:
         if (op == Op::Br) branch(in.index, false);
         if (op == Op::BrTable) {
-          for (uint32_t t : in.targets) branch(t, true);
-          branch(in.index, true);
+          for (uint32_t t : in.targets) branch(t, true, kTable);
+          branch(in.index, true, kTable);
         }
-        if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1), true);
+        if (op == Op::Return) branch(static_cast<uint32_t>(open.size() - 1), true, kTable);
         store();
         dead.start();
         break;
@@ -315,6 +323,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   LatchChecks& lc = latches ? *latches : scratch.latches;
   lc.moved.clear();
   lc.slots.clear();
+  lc.taken.clear();
   // Whether every charge a path to slot `x` passes last, within the turn, is one of
   // the loop's own (added to its slots): not the loop's header, and not emptied
   // otherwise (an arm the diamonds left a unit has none only when its block had none;
@@ -357,10 +366,43 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   latch_slots.clear();
   for (const auto& [loop, slot] : lc.slots) latch_slots.push_back(slot);
   std::sort(latch_slots.begin(), latch_slots.end());
-  for (const LoopEdges& l : loops) {
+  //
+  // A loop that checks at its header, whose back-edges are `br_if`s and `br`s from
+  // charges of its own, is paid on its edges too: a `br_if`'s on its taken edge, which
+  // checks (LatchChecks::taken; the translator inverts the branch: `sub` and `jge` to
+  // the header instead of `jl` to it, three instructions a turn that goes round, as
+  // before), a `br`'s with its charges, which then check. A turn that leaves (a scan
+  // that finds at once) checks nothing: quicksort's scans, two turns on average.
+  // Not a loop the translator runs several turns of under one check (`keep`).
+  std::vector<uint32_t>& taken_slots = scratch.taken_slots;
+  for (LoopEdges& l : loops) {
     const uint32_t header = l.loop + 1, units_here = cost[header];
-    if (!l.moved || !l.all_br || units_here == 0 ||
-        std::binary_search(latch_slots.begin(), latch_slots.end(), header)) {
+    if (units_here == 0 || std::binary_search(latch_slots.begin(), latch_slots.end(), header)) continue;
+    const size_t mark = lc.slots.size();
+    taken_slots.clear();
+    if (!l.moved) {
+      if (std::binary_search(keep.begin(), keep.end(), l.loop)) continue;
+      bool own = true;
+      for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
+        const uint32_t k = edges[e].br_if;
+        if (k == kTable) {
+          own = false;
+        } else if (k == kNone) {
+          own = resolve(edges[e].slot, header, l.loop);
+        } else if (is_flow_point(instrs[k - 1].op)) {
+          own = false;  // a block may start at k: no room for the edge's charge
+        } else {
+          taken_slots.push_back(k);
+        }
+      }
+      if (!own || taken_slots.empty()) {
+        lc.slots.resize(mark);
+        continue;
+      }
+      l.from = static_cast<uint32_t>(mark);
+      l.to = static_cast<uint32_t>(lc.slots.size());
+      lc.moved.push_back(l.loop);
+    } else if (!l.all_br) {
       continue;
     }
     const bool hold = units && holds[header];
@@ -370,9 +412,14 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       if constexpr (units) holds[slot] = holds[slot] || hold;
     };
     for (uint32_t k = l.from; k < l.to; ++k) pay(lc.slots[k].second);
+    for (const uint32_t k : taken_slots) {
+      pay(k);  // cost[k] was 0: a block starts only after a flow point
+      lc.taken.push_back(k);
+    }
     last_charges(l.entry, pay);  // the entry: through joins paid on their edges too
   }
   std::sort(lc.moved.begin(), lc.moved.end());  // loops close inner first
+  std::sort(lc.taken.begin(), lc.taken.end());
   if (checked) *checked = std::move(holds);
   return cost;
 }
@@ -390,9 +437,9 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs) {
 
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                                   std::span<const uint32_t> call_units, std::vector<uint8_t>* checked,
-                                  BodyFacts* facts, LatchChecks* latches) {
-  return call_units.empty() ? costs<false>(instrs, points, call_units, checked, facts, latches)
-                            : costs<true>(instrs, points, call_units, checked, facts, latches);
+                                  BodyFacts* facts, LatchChecks* latches, std::span<const uint32_t> keep) {
+  return call_units.empty() ? costs<false>(instrs, points, call_units, checked, facts, latches, keep)
+                            : costs<true>(instrs, points, call_units, checked, facts, latches, keep);
 }
 
 namespace {

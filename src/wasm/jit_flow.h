@@ -84,7 +84,11 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs);
 //     where it leaves, and not at the join;
 //   - a loop's header, when the loop is entered by falling in and goes back only by
 //     `br`s from charges of its own, which check for it (LatchChecks): charged where it
-//     is entered and on each back-edge, as a join, unless some loop checks at it.
+//     is entered and on each back-edge, as a join, unless some loop checks at it;
+//   - a loop's header, when it goes back by `br_if`s (and `br`s from charges of its
+//     own) and would check at its header: charged where it is entered, on each
+//     `br_if`'s taken edge, which checks (LatchChecks::taken), and with each `br`'s
+//     charges, which check; a turn that leaves checks nothing.
 // An instruction after br, br_table, return or unreachable is not counted up to the end
 // or else that closes its block. A run's total is then the interpreter's on every path,
 // and a run given exactly what it needs completes (where one that cannot pay stops:
@@ -114,15 +118,20 @@ struct BodyFacts {
 // that has enough) checks nothing. `moved`: the index of each such loop's `loop`, in
 // order; `slots`: (loop, slot) for the charges of its back-edges. A loop no branch goes
 // back to is moved with no slots: it cannot go round.
+// `taken`: the `br_if`s back to a loop whose charge is on their taken edge (the units
+// at their own index), in order; each checks. Their loops are among `moved`.
 struct LatchChecks {
   std::vector<uint32_t> moved;
   std::vector<std::pair<uint32_t, uint32_t>> slots;
+  std::vector<uint32_t> taken;
 };
-// `points`: flow_points(instrs).
+// `points`: flow_points(instrs). `keep`: loops (their `loop`s' indices, in order) whose
+// header keeps its charge and check (the translator runs several turns of them under
+// it).
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                                   std::span<const uint32_t> call_units = {},
                                   std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr,
-                                  LatchChecks* latches = nullptr);
+                                  LatchChecks* latches = nullptr, std::span<const uint32_t> keep = {});
 
 // Whether the condition of the `br_if` at `latch` may depend on memory read in the
 // stretch [first, latch): a value a load there produced reaches it, directly, through

@@ -211,7 +211,15 @@ class Translator {
     jit_flow::BodyFacts facts{func_index_};
     jit_flow::LatchChecks latches;
     if (fuel_) {
-      cost_ = jit_flow::block_costs(instrs_, points, {}, nullptr, &facts, &latches);
+      // The loops to run several turns of under one check keep their header's charge.
+      for (const uint32_t i : points) {
+        if (instrs_[i].op != Op::Loop) continue;
+        if (const size_t latch = unrollable_shape(i); latch != 0) {
+          unrollable_.push_back(i);
+          unrollable_latch_.push_back(static_cast<uint32_t>(latch));
+        }
+      }
+      cost_ = jit_flow::block_costs(instrs_, points, {}, nullptr, &facts, &latches, unrollable_);
       if (facts.calls_func) {
         // A call to itself pays the entry's charge with the caller's block and enters
         // past it (do_call): one check for both, in the caller.
@@ -220,7 +228,7 @@ class Translator {
         for (size_t i = 0; i < instrs_.size(); ++i) {
           if (instrs_[i].op == Op::Call && instrs_[i].index == func_index_) call_units_[i] = entry_units_;
         }
-        cost_ = jit_flow::block_costs(instrs_, points, call_units_, &check_, nullptr, &latches);
+        cost_ = jit_flow::block_costs(instrs_, points, call_units_, &check_, nullptr, &latches, unrollable_);
       }
     }
     if (deadline_) {
@@ -249,6 +257,7 @@ class Translator {
       }
       std::sort(latch_checks_.begin(), latch_checks_.end());
       header_unchecked_ = std::move(latches.moved);
+      taken_checks_ = std::move(latches.taken);
     }
     prologue();
     Ctl f;
@@ -302,6 +311,14 @@ class Translator {
   size_t next_unchecked_ = 0;
   std::vector<uint32_t> latch_checks_;
   size_t next_latch_ = 0;
+  // Fuel: the `br_if`s back to a loop that pay its header's units on their taken edge
+  // and check there (jit_flow::LatchChecks::taken), in order (`next_taken_`).
+  std::vector<uint32_t> taken_checks_;
+  size_t next_taken_ = 0;
+  // Fuel: the loops to unroll (unrollable_shape) and their `br_if 0`s, in order
+  // (`next_unrollable_`).
+  std::vector<uint32_t> unrollable_, unrollable_latch_;
+  size_t next_unrollable_ = 0;
   uint32_t entry_units_ = 0;
   Label direct_, entry_fail_;
   // Deadline checks: whether the loop starting at each instruction index polls
@@ -744,10 +761,18 @@ class Translator {
   static constexpr uint32_t kTurnsPerCheck = 4;
   static constexpr size_t kMaxUnrolledTurn = 16;  // instructions
   // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
-  size_t unrollable_loop(size_t loop) const {
+  // Asked for each loop in order.
+  size_t unrollable_loop(size_t loop) {
+    while (next_unrollable_ < unrollable_.size() && unrollable_[next_unrollable_] < loop) ++next_unrollable_;
+    if (next_unrollable_ == unrollable_.size() || unrollable_[next_unrollable_] != loop) return 0;
+    // (Such a loop has no call: it checks, unless loops_lacking was not run.)
+    if (!(loop_check_.empty() || loop_check_[loop])) return 0;
+    return unrollable_latch_[next_unrollable_];
+  }
+  // The same from the loop's shape alone (before the fuel's analyses).
+  size_t unrollable_shape(size_t loop) const {
     const Instr& in = instrs_[loop];
     if (!fuel_ || in.block.kind != BlockType::Kind::Empty) return 0;
-    if (!(loop_check_.empty() || loop_check_[loop])) return 0;
     for (size_t k = loop + 1; k < instrs_.size() && k <= loop + kMaxUnrolledTurn; ++k) {
       const Op op = instrs_[k].op;
       if (op == Op::BrIf) {
@@ -904,9 +929,34 @@ class Translator {
     a_->jmp(t.label);
     ctls_.back().dead = true;
   }
+  // Does the `br_if` at pc_ pay its loop's header on its taken edge
+  // (jit_flow::LatchChecks::taken)? Asked for each br_if in order.
+  bool taken_charge() {
+    while (next_taken_ < taken_checks_.size() && taken_checks_[next_taken_] < pc_) ++next_taken_;
+    return next_taken_ < taken_checks_.size() && taken_checks_[next_taken_] == pc_;
+  }
+  // The taken edge of such a `br_if` (its values moved): the header's units, and back
+  // to the header when they fit; `jge` then the stub's `jmp` (which gives them back and
+  // stops) instead of `jl` to the stub and a `jmp`.
+  void taken_edge(Ctl& t) {
+    branch_moves(t);
+    const uint32_t units = cost_[pc_];
+    sub_fuel(units);
+    a_->jge(t.label);
+    static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
+    put_bytes(kJmp);
+    fuel_stubs_.push_back({a_->offset() - 4, units});
+  }
   // A conditional branch whose flags are set: taken when `cc` holds.
   void br_if_cc(uint32_t depth, x86::CondCode cc) {
     Ctl& t = target(depth);
+    if (fuel_ && taken_charge()) {
+      Label skip = a_->newLabel();
+      a_->j(x86::negateCond(cc), skip);
+      taken_edge(t);
+      a_->bind(skip);
+      return;
+    }
     if (!needs_moves(t)) {
       a_->j(cc, t.label);
       return;
@@ -921,7 +971,12 @@ class Translator {
     const Entry cond = pop();
     if (cond.is_const) {
       if (static_cast<uint32_t>(cond.bits) != 0) {
-        do_br(depth);
+        if (fuel_ && taken_charge()) {
+          taken_edge(target(depth));
+          ctls_.back().dead = true;
+        } else {
+          do_br(depth);
+        }
       } else {
         charge(pc_ + 1);
       }

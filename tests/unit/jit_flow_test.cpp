@@ -103,8 +103,9 @@ TEST(JitFlow, NestedJoinsArePaidOnTheEdgesOfTheOuterOne) {
 
 
 // A loop whose back-edge leaves from a charge of its own (after the br_if that leaves
-// it) checks there; one whose back-edge leaves from its header's charge keeps the check
-// at its header; one no branch goes back to cannot go round and checks nowhere.
+// it) checks there; one whose back-edge is a br_if from its header's charge checks on
+// that br_if's taken edge; one no branch goes back to cannot go round and checks
+// nowhere.
 TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   const std::vector<Instr> body = {
       op(Op::Block),      // 0
@@ -117,7 +118,7 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
       op(Op::End),        // 7
       op(Op::Loop),       // 8  header slot 9: 9..10
       op(Op::LocalGet),   // 9
-      op(Op::BrIf, 0),    // 10 the back-edge, from the header's slot
+      op(Op::BrIf, 0),    // 10 the back-edge, from the header's slot: taken, slot 10
       op(Op::End),        // 11
       op(Op::Loop),       // 12 no back-edge
       op(Op::Nop),        // 13
@@ -126,20 +127,23 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   };
   jit_flow::LatchChecks latches;
   const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
-  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1, 12}));
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1, 8, 12}));
   ASSERT_EQ(latches.slots.size(), 1u);
   EXPECT_EQ(latches.slots[0], (std::pair<uint32_t, uint32_t>{1, 4}));
+  EXPECT_EQ(latches.taken, (std::vector<uint32_t>{10}));
   // The first loop is entered by falling in and goes back by a `br` only: its header's
   // 2 units are paid on those edges, at slot 4 (2 + 2) and before it (slot 0). The
-  // second goes back by a br_if: its header keeps its charge. The third cannot go
-  // round: its header's 3 units (nop and the two ends) are paid where it is entered,
-  // slot 0 too, which holds the closed block's follow-up: 2 + 2 + (loop, the second
-  // loop's exit: end, loop) 3 + 3 = 10.
+  // second goes back by a br_if: its header's 2 units are paid on that br_if's taken
+  // edge (slot 10) and where it is entered (slot 0). The third cannot go round: its
+  // header's 3 units (nop and the two ends) are paid where it is entered, slot 0 too,
+  // which holds the closed block's follow-up: 2 + 2 + (loop, the second loop's exit:
+  // end, loop) 3 + 2 + 3 = 12.
   EXPECT_EQ(cost[2], 0u);
   EXPECT_EQ(cost[4], 2u + 2u);
-  EXPECT_EQ(cost[9], 2u);
+  EXPECT_EQ(cost[9], 0u);
+  EXPECT_EQ(cost[10], 2u);
   EXPECT_EQ(cost[13], 0u);
-  EXPECT_EQ(cost[0], 10u);
+  EXPECT_EQ(cost[0], 12u);
 }
 
 // An if arm a back-edge leaves from keeps a unit of its own when the units both arms

@@ -587,6 +587,83 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
                                    "outer_checks_at_inner"}, 12);
 }
 
+// Loops whose headers are paid on the taken edges of the `br_if`s going back to them
+// (jit_flow::LatchChecks::taken): quicksort's partition (two scans that leave after a
+// turn or two, in a loop going back by a `br`, in a body with a call), a scan whose
+// condition is a load, a loop with a parameter (the br_if moves it), a br_if back from
+// inside a block and an if, and a loop going back by a br_if and a `br`. Totals equal
+// the interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
+TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
+  const char* wat = R"((module
+    (memory 1)
+    (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+    (func (export "partition") (param i32) (result i32) (local i32 i32 i32)
+      ;; values 7k mod 11 at k = 1..n (n = the argument + 1, 4 bytes each), between
+      ;; sentinels that stop the scans, partitioned around 5
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (local.set 1 (i32.const 1))
+      (loop $fill
+        (i32.store (i32.shl (local.get 1) (i32.const 2)) (i32.rem_u (i32.mul (local.get 1) (i32.const 7)) (i32.const 11)))
+        (local.set 1 (call $leaf (local.get 1)))
+        (br_if $fill (i32.le_u (local.get 1) (local.get 0))))
+      (i32.store (i32.const 0) (i32.const -1000))
+      (i32.store (i32.shl (local.get 1) (i32.const 2)) (i32.const 1000))
+      (local.set 2 (local.get 1))
+      (local.set 1 (i32.const 0))
+      (block $done
+        (loop $for
+          (loop $up
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $up (i32.lt_s (i32.load (i32.shl (local.get 1) (i32.const 2))) (i32.const 5))))
+          (loop $down
+            (local.set 2 (i32.sub (local.get 2) (i32.const 1)))
+            (br_if $down (i32.gt_s (i32.load (i32.shl (local.get 2) (i32.const 2))) (i32.const 5))))
+          (br_if $done (i32.ge_s (local.get 1) (local.get 2)))
+          (local.set 3 (i32.load (i32.shl (local.get 1) (i32.const 2))))
+          (i32.store (i32.shl (local.get 1) (i32.const 2)) (i32.load (i32.shl (local.get 2) (i32.const 2))))
+          (i32.store (i32.shl (local.get 2) (i32.const 2)) (local.get 3))
+          br $for))
+      (i32.add (i32.mul (local.get 2) (i32.const 100)) (local.get 1)))
+    (func (export "load_cond") (param i32) (result i32) (local i32)
+      (memory.fill (i32.const 1000) (i32.const 1) (local.get 0))
+      (i32.store8 (i32.add (local.get 0) (i32.const 1000)) (i32.const 0))
+      (local.set 1 (i32.const 999))
+      (loop $l
+        local.get 1 i32.const 1 i32.add local.tee 1
+        i32.load8_u
+        br_if $l)
+      (i32.sub (local.get 1) (i32.const 1000)))
+    (func (export "param") (param i32) (result i32)
+      local.get 0
+      (loop $l (param i32) (result i32)
+        i32.const 1 i32.sub
+        local.tee 0
+        (i32.store (i32.const 2000) (local.get 0))
+        (i32.gt_s (i32.load (i32.const 2000)) (i32.const 0))
+        br_if $l)
+      i32.const 100 i32.add)
+    (func (export "from_inside") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+        (block $b
+          (br_if $b (i32.and (local.get 1) (i32.const 4)))
+          (if (i32.lt_u (local.get 1) (local.get 0))
+            (then (local.set 1 (i32.add (local.get 1) (i32.const 1))) (br_if $l (i32.const 1)))))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      local.get 1)
+    (func (export "br_if_and_br") (param i32) (result i32) (local i32)
+      (block $done
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.and (i32.load8_u (local.get 1)) (i32.const 1)))
+          (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+          br $l))
+      local.get 1))
+  )";
+  expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "from_inside", "br_if_and_br"}, 13);
+}
+
 // A loop whose turn is one straight block going round by the br_if before its end runs
 // several turns under one check (jit_x64.cpp, unrolled_loop): with the condition a
 // fused compare, a local, a load and arithmetic, with a store in the turn, nested in a
@@ -856,8 +933,19 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
           (local.set 0 (i32.add (local.get 0) (i32.const 1)))
           (br_if $inner (i32.and (local.get 0) (i32.const 7))))
         br $outer))
+    (func (export "taken_scan")
+      (loop $l (br_if $l (i32.load (i32.const 0)))))
+    (func (export "taken_const") (local i32)
+      (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if $l (i32.const 1))))
+    (func (export "outer_of_taken") (local i32)
+      (local.set 0 (call $leaf (i32.const 0)))
+      (loop $outer
+        (loop $inner (br_if $inner (i32.load (i32.const 4))))
+        br $outer))
     (func $recurse (export "recurse") (param i32) (result i32)
-      local.get 0 i32.const 1 i32.add call $recurse))
+      local.get 0 i32.const 1 i32.add call $recurse)
+    (memory 1)
+    (data (i32.const 0) "\01"))
   )", [](JitRun& run) {
     run.linker.define_func(run.store, "host", "nop", FuncType{{}, {}},
                            [](Caller&, const Value*, Value*) { return Trap(); });
@@ -867,10 +955,13 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   // nested_exits_first such a loop falls out on its first turn, every time, so the outer
   // loop (whose body calls nothing) cannot count on the inner loop's check.
   // unrolled and unrolled_in_outer run several turns under one check (unrolled_loop).
+  // taken_scan and taken_const check on their br_if's taken edge (LatchChecks::taken);
+  // in outer_of_taken such a loop leaves on its first turn, every time, so the outer
+  // loop cannot count on the inner loop's check.
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
                            "nested_calls", "exits_first", "nested_exits_first", "exits_via_join",
                            "unrolled", "unrolled_in_outer", "header_on_edges", "arm_goes_back", "outer_at_inner",
-                           "outer_at_inner_br_if"}) {
+                           "outer_at_inner_br_if", "taken_scan", "taken_const", "outer_of_taken"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
