@@ -74,6 +74,7 @@ struct Scratch {
   std::vector<uint32_t> latch_slots;  // every loop's, sorted
   std::vector<uint32_t> back_slots;   // where back-edges leave, sorted
   std::vector<uint32_t> taken_slots;  // a loop's br_ifs paid on their taken edges
+  std::vector<uint32_t> ahead_slots;  // a loop's br_ifs' own charges, paying ahead
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -324,6 +325,8 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   lc.moved.clear();
   lc.slots.clear();
   lc.taken.clear();
+  lc.ahead.clear();
+  lc.refunds.clear();
   // Whether every charge a path to slot `x` passes last, within the turn, is one of
   // the loop's own (added to its slots): not the loop's header, and not emptied
   // otherwise (an arm the diamonds left a unit has none only when its block had none;
@@ -375,11 +378,14 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   // that finds at once) checks nothing: quicksort's scans, two turns on average.
   // Not a loop the translator runs several turns of under one check (`keep`).
   std::vector<uint32_t>& taken_slots = scratch.taken_slots;
+  std::vector<uint32_t>& ahead_slots = scratch.ahead_slots;
+  auto forwarded_join = [&](uint32_t y) { return forwarded(y) != forwards.end(); };
   for (LoopEdges& l : loops) {
     const uint32_t header = l.loop + 1, units_here = cost[header];
     if (units_here == 0 || std::binary_search(latch_slots.begin(), latch_slots.end(), header)) continue;
     const size_t mark = lc.slots.size();
     taken_slots.clear();
+    ahead_slots.clear();
     if (!l.moved) {
       if (std::binary_search(keep.begin(), keep.end(), l.loop)) continue;
       bool own = true;
@@ -403,7 +409,27 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
       l.to = static_cast<uint32_t>(lc.slots.size());
       lc.moved.push_back(l.loop);
     } else if (!l.all_br) {
-      continue;
+      // A loop that checks on the way round and goes back by `br_if`s too: each
+      // br_if's own charge, where it checks, pays the next turn's header in advance, and
+      // its fall-through (the loop's exit) gives it back (LatchChecks::ahead, refunds).
+      // One `sub` fewer a turn, one `add` more a run of the loop.
+      bool fits = true;
+      for (uint32_t e = l.edges; e != kNoEdge && fits; e = edges[e].next) {
+        const uint32_t k = edges[e].br_if, from = edges[e].slot;
+        if (k == kTable) {
+          fits = false;
+        } else if (k != kNone) {
+          // Its own charge, not emptied (then some other slot would pay it, and one
+          // that other paths pass too), nor a header's.
+          fits = cost[from] != 0 && from != header && !forwarded_join(from);
+          ahead_slots.push_back(from);
+          taken_slots.push_back(k + 1);
+        }
+      }
+      if (!fits) continue;
+      for (const uint32_t slot : ahead_slots) lc.ahead.emplace_back(slot, units_here);
+      for (const uint32_t slot : taken_slots) lc.refunds.emplace_back(slot, units_here);
+      taken_slots.clear();  // not taken edges
     }
     const bool hold = units && holds[header];
     cost[header] = 0;
@@ -420,6 +446,8 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   }
   std::sort(lc.moved.begin(), lc.moved.end());  // loops close inner first
   std::sort(lc.taken.begin(), lc.taken.end());
+  std::sort(lc.ahead.begin(), lc.ahead.end());
+  std::sort(lc.refunds.begin(), lc.refunds.end());
   if (checked) *checked = std::move(holds);
   return cost;
 }

@@ -120,10 +120,14 @@ struct BodyFacts {
 // back to is moved with no slots: it cannot go round.
 // `taken`: the `br_if`s back to a loop whose charge is on their taken edge (the units
 // at their own index), in order; each checks. Their loops are among `moved`.
+// `ahead`: (slot, units) for the charges of `br_if`s back to a loop that also pay its
+// header for the next turn; `refunds`: (slot, units) for those br_ifs' fall-throughs,
+// which give those units back. Both sorted by slot.
 struct LatchChecks {
   std::vector<uint32_t> moved;
   std::vector<std::pair<uint32_t, uint32_t>> slots;
   std::vector<uint32_t> taken;
+  std::vector<std::pair<uint32_t, uint32_t>> ahead, refunds;
 };
 // `points`: flow_points(instrs). `keep`: loops (their `loop`s' indices, in order) whose
 // header keeps its charge and check (the translator runs several turns of them under

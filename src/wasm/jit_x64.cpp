@@ -258,6 +258,8 @@ class Translator {
       std::sort(latch_checks_.begin(), latch_checks_.end());
       header_unchecked_ = std::move(latches.moved);
       taken_checks_ = std::move(latches.taken);
+      ahead_.slots = std::move(latches.ahead);
+      refunds_.slots = std::move(latches.refunds);
     }
     prologue();
     Ctl f;
@@ -315,6 +317,26 @@ class Translator {
   // and check there (jit_flow::LatchChecks::taken), in order (`next_taken_`).
   std::vector<uint32_t> taken_checks_;
   size_t next_taken_ = 0;
+  // Fuel: charges that also pay their loop's next header, and the fall-throughs that
+  // give those units back (jit_flow::LatchChecks::ahead, refunds), looked up in order.
+  struct SlotUnits {
+    std::vector<std::pair<uint32_t, uint32_t>> slots;
+    size_t next = 0;
+    uint32_t at(size_t slot) {
+      while (next < slots.size() && slots[next].first < slot) ++next;
+      return next < slots.size() && slots[next].first == slot ? slots[next].second : 0;
+    }
+  };
+  SlotUnits ahead_, refunds_;
+  // A check of such a charge that fails may still pay this turn: `slow` gives the
+  // next header's units back, stops if this turn's do not fit either, and takes them
+  // again, to go on in debt (the loop's exit gives them back; going round, the next
+  // check stops it), back at `back`.
+  struct AheadCheck {
+    Label slow, back;
+    uint32_t own, next;
+  };
+  std::vector<AheadCheck> ahead_checks_;
   // Fuel: the loops to unroll (unrollable_shape) and their `br_if 0`s, in order
   // (`next_unrollable_`).
   std::vector<uint32_t> unrollable_, unrollable_latch_;
@@ -506,12 +528,21 @@ class Translator {
   // (latch_checks_). The entry's charge is split (prologue): `skip` units were taken
   // before the prologue.
   void charge(size_t start, bool checked = false, uint32_t skip = 0) {
-    if (!fuel_ || cost_[start] <= skip) return;
+    if (!fuel_) return;
+    if (const uint32_t refund = refunds_.at(start); refund != 0) add_fuel(refund);
+    if (cost_[start] <= skip) return;
     const uint32_t units = cost_[start] - skip;
     sub_fuel(units);
     while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
+    if (const uint32_t next = ahead_.at(start); next != 0) {
+      const AheadCheck c{a_->newLabel(), a_->newLabel(), units - next, next};
+      a_->jl(c.slow);
+      a_->bind(c.back);
+      ahead_checks_.push_back(c);
+      return;
+    }
     jl_to_stub(units);
   }
   // After a `sub` of `units`: when it went below zero, to a stub that gives them back.
@@ -643,6 +674,13 @@ class Translator {
       a.mov(x86::byte_ptr(kCtx, kCtxTrapKind), static_cast<int>(TrapKind::FuelExhausted));
       a.mov(x86::eax, 1);
       a.ret();
+    }
+    for (const AheadCheck& c : ahead_checks_) {  // before the stubs: each adds one
+      a.bind(c.slow);
+      add_fuel(c.next);
+      jl_to_stub(c.own);
+      sub_fuel(c.next);
+      a.jmp(c.back);
     }
     for (const LeftoverTurn& t : leftover_turns_) {  // before the stubs: each adds one
       a.bind(t.one);

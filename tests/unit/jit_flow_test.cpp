@@ -146,6 +146,90 @@ TEST(JitFlow, LoopsCheckOnTheWayRoundWhereTheirBackEdgesHaveCharges) {
   EXPECT_EQ(cost[0], 12u);
 }
 
+// A loop that checks on the way round at a br_if's own charge pays its header there
+// for the next turn, in advance, and where it is entered for the first; the br_if's
+// fall-through, the loop's exit, gives the advance back.
+TEST(JitFlow, BrIfBackEdgeFromItsOwnChargePaysTheNextHeaderInAdvance) {
+  const std::vector<Instr> body = {
+      op(Op::Block),      // 0  slot 0: 0..1
+      op(Op::Loop),       // 1  header slot 2: 2..3
+      op(Op::LocalGet),   // 2
+      op(Op::BrIf, 1),    // 3  leaves
+      op(Op::Nop),        // 4  slot 4: 4..6
+      op(Op::LocalGet),   // 5
+      op(Op::BrIf, 0),    // 6  the back-edge, from slot 4
+      op(Op::Nop),        // 7  slot 7 (the exit): 7..9
+      op(Op::End),        // 8
+      op(Op::End),        // 9  the block's end: slot 0 again after it
+      op(Op::End),        // 10
+  };
+  jit_flow::LatchChecks latches;
+  const std::vector<uint32_t> cost = jit_flow::block_costs(body, jit_flow::flow_points(body), {}, nullptr, nullptr, &latches);
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{1}));
+  EXPECT_EQ(latches.slots, (std::vector<std::pair<uint32_t, uint32_t>>{{1, 4}}));
+  EXPECT_TRUE(latches.taken.empty());
+  EXPECT_EQ(latches.ahead, (std::vector<std::pair<uint32_t, uint32_t>>{{4, 2}}));
+  EXPECT_EQ(latches.refunds, (std::vector<std::pair<uint32_t, uint32_t>>{{7, 2}}));
+  EXPECT_EQ(cost[2], 0u);
+  EXPECT_EQ(cost[4], 3u + 2u);
+  EXPECT_EQ(cost[7], 3u);
+  EXPECT_EQ(cost[0], 3u + 2u);  // block, loop, the last end; the first turn's header
+}
+
+// A loop whose br_if back-edge leaves from its header's charge pays the header on the
+// taken edge; not when a block may start at the br_if (an `end` before it), when a
+// br_table goes back too, or when the translator keeps the header (`keep`).
+TEST(JitFlow, BrIfBackEdgeFromTheHeaderPaysItOnTheTakenEdge) {
+  const std::vector<Instr> taken = {
+      op(Op::Loop),       // 0  header slot 1: 1..3
+      op(Op::LocalGet),   // 1
+      op(Op::I32Eqz),     // 2
+      op(Op::BrIf, 0),    // 3  the back-edge: taken, slot 3
+      op(Op::End),        // 4
+      op(Op::End),        // 5
+  };
+  jit_flow::LatchChecks latches;
+  std::vector<uint32_t> cost = jit_flow::block_costs(taken, jit_flow::flow_points(taken), {}, nullptr, nullptr, &latches);
+  EXPECT_EQ(latches.moved, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(latches.taken, (std::vector<uint32_t>{3}));
+  EXPECT_EQ(cost[1], 0u);
+  EXPECT_EQ(cost[3], 3u);
+  EXPECT_EQ(cost[0], 1u + 2u + 3u);  // loop, the exit (two ends), the first turn
+  const uint32_t loop0[] = {0};
+  cost = jit_flow::block_costs(taken, jit_flow::flow_points(taken), {}, nullptr, nullptr, &latches, loop0);
+  EXPECT_TRUE(latches.moved.empty());
+  EXPECT_TRUE(latches.taken.empty());
+  EXPECT_EQ(cost[1], 3u);
+
+  const std::vector<Instr> after_end = {
+      op(Op::Loop),       // 0  header slot 1
+      op(Op::Block),      // 1
+      op(Op::LocalGet),   // 2
+      op(Op::End),        // 3  a closed block: slot 1 goes on
+      op(Op::BrIf, 0),    // 4  after an `end`: kept at the header
+      op(Op::End),        // 5
+      op(Op::End),        // 6
+  };
+  cost = jit_flow::block_costs(after_end, jit_flow::flow_points(after_end), {}, nullptr, nullptr, &latches);
+  EXPECT_TRUE(latches.taken.empty());
+  EXPECT_EQ(cost[1], 4u);
+
+  std::vector<Instr> table = {
+      op(Op::Loop),       // 0  header slot 1
+      op(Op::LocalGet),   // 1
+      op(Op::BrIf, 0),    // 2
+      op(Op::LocalGet),   // 3  slot 3
+      op(Op::BrTable, 0), // 4  back to the loop too
+      op(Op::End),        // 5
+      op(Op::End),        // 6
+  };
+  static const uint32_t to_loop[] = {0};
+  table[4].targets = to_loop;
+  cost = jit_flow::block_costs(table, jit_flow::flow_points(table), {}, nullptr, nullptr, &latches);
+  EXPECT_TRUE(latches.taken.empty());
+  EXPECT_EQ(cost[1], 2u);
+}
+
 // An if arm a back-edge leaves from keeps a unit of its own when the units both arms
 // start with go before the if (here all of the else arm's would), so that the loop
 // checks there, on the way round, and its header is paid on its edges.

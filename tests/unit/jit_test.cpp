@@ -591,8 +591,11 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
 // (jit_flow::LatchChecks::taken): quicksort's partition (two scans that leave after a
 // turn or two, in a loop going back by a `br`, in a body with a call), a scan whose
 // condition is a load, a loop with a parameter (the br_if moves it), a br_if back from
-// inside a block and an if, and a loop going back by a br_if and a `br`. Totals equal
-// the interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
+// inside a block and an if, and a loop going back by a br_if and a `br`. And loops that
+// check on the way round at a br_if's own charge, which pays the next turn's header in
+// advance (LatchChecks::ahead; the loop's exit gives it back): quicksort's check that
+// the values are sorted, and a loop with two such br_ifs. Totals equal the
+// interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
 TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
   const char* wat = R"((module
     (memory 1)
@@ -659,9 +662,35 @@ TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
           (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
           (local.set 1 (i32.add (local.get 1) (i32.const 2)))
           br $l))
+      local.get 1)
+    (func (export "sorted") (param i32) (result i32) (local i32 i32)
+      (loop $fill
+        (i32.store8 (i32.add (local.get 1) (i32.const 3000)) (i32.mul (local.get 1) (i32.const 3)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $fill (i32.le_u (local.get 1) (local.get 0))))
+      (local.set 1 (i32.const 0))
+      (loop $l
+        (block $j
+          (br_if $j (i32.eqz (local.get 1)))
+          (br_if $j (i32.le_u (i32.load8_u offset=2999 (local.get 1)) (i32.load8_u offset=3000 (local.get 1))))
+          (return (i32.const -1)))
+        (local.set 2 (i32.add (i32.mul (local.get 2) (i32.const 31)) (i32.load8_u offset=3000 (local.get 1))))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      local.get 2)
+    (func (export "ahead_two") (param i32) (result i32) (local i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.and (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+          (br_if $l (i32.and (local.get 1) (i32.const 2)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 3)))))
       local.get 1))
   )";
-  expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "from_inside", "br_if_and_br"}, 13);
+  expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "from_inside", "br_if_and_br", "sorted",
+                                   "ahead_two"}, 13);
 }
 
 // A loop whose turn is one straight block going round by the br_if before its end runs
@@ -933,6 +962,12 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
           (local.set 0 (i32.add (local.get 0) (i32.const 1)))
           (br_if $inner (i32.and (local.get 0) (i32.const 7))))
         br $outer))
+    (func (export "ahead") (local i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.eqz (i32.const 1)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br_if $l (i32.ne (local.get 0) (i32.const -1))))))
     (func (export "taken_scan")
       (loop $l (br_if $l (i32.load (i32.const 0)))))
     (func (export "taken_const") (local i32)
@@ -955,13 +990,14 @@ TEST(Jit, FuelRunsOutInEveryKindOfCycle) {
   // nested_exits_first such a loop falls out on its first turn, every time, so the outer
   // loop (whose body calls nothing) cannot count on the inner loop's check.
   // unrolled and unrolled_in_outer run several turns under one check (unrolled_loop).
-  // taken_scan and taken_const check on their br_if's taken edge (LatchChecks::taken);
+  // taken_scan and taken_const check on their br_if's taken edge (LatchChecks::taken),
+  // ahead at a br_if's charge that pays the next turn in advance (LatchChecks::ahead);
   // in outer_of_taken such a loop leaves on its first turn, every time, so the outer
   // loop cannot count on the inner loop's check.
   for (const char* name : {"spin", "calls_translated", "calls_interpreted", "calls_host", "nested",
                            "nested_calls", "exits_first", "nested_exits_first", "exits_via_join",
                            "unrolled", "unrolled_in_outer", "header_on_edges", "arm_goes_back", "outer_at_inner",
-                           "outer_at_inner_br_if", "taken_scan", "taken_const", "outer_of_taken"}) {
+                           "outer_at_inner_br_if", "taken_scan", "taken_const", "outer_of_taken", "ahead"}) {
     ASSERT_TRUE(r.translated(name)) << name;
     ASSERT_TRUE(r.store.set_timeout(std::chrono::seconds(20)).ok());
     ASSERT_TRUE(r.store.set_fuel(200'000).ok());
