@@ -333,7 +333,7 @@ class Translator {
   // again, to go on in debt (the loop's exit gives them back; going round, the next
   // check stops it), back at `back`.
   struct AheadCheck {
-    Label slow, back;
+    size_t rel32_at, back;  // the check's `jl`, where it goes on
     uint32_t own, next;
   };
   std::vector<AheadCheck> ahead_checks_;
@@ -537,10 +537,8 @@ class Translator {
     const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
     if (const uint32_t next = ahead_.at(start); next != 0) {
-      const AheadCheck c{a_->newLabel(), a_->newLabel(), units - next, next};
-      a_->jl(c.slow);
-      a_->bind(c.back);
-      ahead_checks_.push_back(c);
+      const size_t jl = jcc_to_patch(x86::CondCode::kL);
+      ahead_checks_.push_back({jl, jl + 4, units - next, next});
       return;
     }
     jl_to_stub(units);
@@ -548,10 +546,19 @@ class Translator {
   // After a `sub` of `units`: when it went below zero, to a stub that gives them back.
   // `jl rel32` as bytes, its target filled in by the epilogue: through asmjit, a label,
   // a jump to it and its binding took ~500 instructions a check.
-  void jl_to_stub(uint32_t units) {
-    static constexpr uint8_t kJl[6] = {0x0F, 0x8C, 0, 0, 0, 0};
-    put_bytes(kJl);
-    fuel_stubs_.push_back({a_->offset() - 4, units});
+  void jl_to_stub(uint32_t units) { fuel_stubs_.push_back({jcc_to_patch(x86::CondCode::kL), units}); }
+  // `jcc rel32` as bytes (asmjit's CondCode is the x86 condition's number), its target
+  // left for patch_rel32; returns where its rel32 is. A forward jump through asmjit is a
+  // label, a fix-up and a binding, hundreds of instructions.
+  size_t jcc_to_patch(x86::CondCode cc) {
+    const uint8_t code[6] = {0x0F, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
+    put_bytes(code);
+    return a_->offset() - 4;
+  }
+  size_t jmp_to_patch() {
+    static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
+    put_bytes(kJmp);
+    return a_->offset() - 4;
   }
   // Points the rel32 at buffer offset `at` (the end of a jump) at offset `target`.
   void patch_rel32(size_t at, size_t target) {
@@ -676,11 +683,11 @@ class Translator {
       a.ret();
     }
     for (const AheadCheck& c : ahead_checks_) {  // before the stubs: each adds one
-      a.bind(c.slow);
+      patch_rel32(c.rel32_at, a.offset());
       add_fuel(c.next);
       jl_to_stub(c.own);
       sub_fuel(c.next);
-      a.jmp(c.back);
+      patch_rel32(jmp_to_patch(), c.back);
     }
     for (const LeftoverTurn& t : leftover_turns_) {  // before the stubs: each adds one
       a.bind(t.one);
@@ -695,9 +702,7 @@ class Translator {
       for (const FuelStub& stub : fuel_stubs_) {
         patch_rel32(stub.rel32_at, a.offset());
         add_fuel(stub.units);
-        static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
-        put_bytes(kJmp);
-        patch_rel32(a.offset() - 4, exhausted);
+        patch_rel32(jmp_to_patch(), exhausted);
       }
     }
     if (mem_fail_.isValid()) {
@@ -980,19 +985,17 @@ class Translator {
     branch_moves(t);
     const uint32_t units = cost_[pc_];
     sub_fuel(units);
-    a_->jge(t.label);
-    static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};
-    put_bytes(kJmp);
-    fuel_stubs_.push_back({a_->offset() - 4, units});
+    // The loop's label is bound: a backward jump, written as bytes too.
+    patch_rel32(jcc_to_patch(x86::CondCode::kGE), code_.labelOffset(t.label));
+    fuel_stubs_.push_back({jmp_to_patch(), units});
   }
   // A conditional branch whose flags are set: taken when `cc` holds.
   void br_if_cc(uint32_t depth, x86::CondCode cc) {
     Ctl& t = target(depth);
     if (fuel_ && taken_charge()) {
-      Label skip = a_->newLabel();
-      a_->j(x86::negateCond(cc), skip);
+      const size_t skip = jcc_to_patch(x86::negateCond(cc));
       taken_edge(t);
-      a_->bind(skip);
+      patch_rel32(skip, a_->offset());
       return;
     }
     if (!needs_moves(t)) {
