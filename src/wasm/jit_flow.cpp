@@ -83,7 +83,7 @@ template <bool units>
 std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                             std::span<const uint32_t> call_units,
                             std::vector<uint8_t>* checked, BodyFacts* facts, LatchChecks* latches,
-                            std::span<const uint32_t> keep) {
+                            KeepHeader keep) {
   std::vector<uint32_t> cost(instrs.size() + 1, 0);
   // With call units: whether a slot's charge holds a callee's entry units (it must check
   // then), and whether the block being counted does.
@@ -387,7 +387,6 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
     taken_slots.clear();
     ahead_slots.clear();
     if (!l.moved) {
-      if (std::binary_search(keep.begin(), keep.end(), l.loop)) continue;
       bool own = true;
       for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
         const uint32_t k = edges[e].br_if;
@@ -401,7 +400,7 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
           taken_slots.push_back(k);
         }
       }
-      if (!own || taken_slots.empty()) {
+      if (!own || taken_slots.empty() || keep(l.loop)) {
         lc.slots.resize(mark);
         continue;
       }
@@ -465,7 +464,7 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs) {
 
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                                   std::span<const uint32_t> call_units, std::vector<uint8_t>* checked,
-                                  BodyFacts* facts, LatchChecks* latches, std::span<const uint32_t> keep) {
+                                  BodyFacts* facts, LatchChecks* latches, KeepHeader keep) {
   return call_units.empty() ? costs<false>(instrs, points, call_units, checked, facts, latches, keep)
                             : costs<true>(instrs, points, call_units, checked, facts, latches, keep);
 }

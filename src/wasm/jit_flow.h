@@ -133,13 +133,18 @@ struct LatchChecks {
   std::vector<uint32_t> taken;
   std::vector<std::pair<uint32_t, uint32_t>> ahead, refunds;
 };
-// `points`: flow_points(instrs). `keep`: loops (their `loop`s' indices, in order) whose
-// header keeps its charge and check (the translator runs several turns of them under
-// it).
+// Whether the loop at an index keeps its header's charge and check (the translator runs
+// several turns of it under one); asked only of loops that would not.
+struct KeepHeader {
+  bool (*keeps)(const void* ctx, uint32_t loop) = nullptr;
+  const void* ctx = nullptr;
+  bool operator()(uint32_t loop) const { return keeps && keeps(ctx, loop); }
+};
+// `points`: flow_points(instrs).
 std::vector<uint32_t> block_costs(std::span<const Instr> instrs, std::span<const uint32_t> points,
                                   std::span<const uint32_t> call_units = {},
                                   std::vector<uint8_t>* checked = nullptr, BodyFacts* facts = nullptr,
-                                  LatchChecks* latches = nullptr, std::span<const uint32_t> keep = {});
+                                  LatchChecks* latches = nullptr, KeepHeader keep = {});
 
 // Whether the condition of the `br_if` at `latch` may depend on memory read in the
 // stretch [first, latch): a value a load there produced reaches it, directly, through

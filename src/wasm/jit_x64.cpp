@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -211,15 +212,7 @@ class Translator {
     jit_flow::BodyFacts facts{func_index_};
     jit_flow::LatchChecks latches;
     if (fuel_) {
-      // The loops to run several turns of under one check keep their header's charge.
-      for (const uint32_t i : points) {
-        if (instrs_[i].op != Op::Loop) continue;
-        if (const size_t latch = unrollable_shape(i); latch != 0) {
-          unrollable_.push_back(i);
-          unrollable_latch_.push_back(static_cast<uint32_t>(latch));
-        }
-      }
-      cost_ = jit_flow::block_costs(instrs_, points, {}, nullptr, &facts, &latches, unrollable_);
+      cost_ = jit_flow::block_costs(instrs_, points, {}, nullptr, &facts, &latches, keep_header());
       if (facts.calls_func) {
         // A call to itself pays the entry's charge with the caller's block and enters
         // past it (do_call): one check for both, in the caller.
@@ -228,7 +221,7 @@ class Translator {
         for (size_t i = 0; i < instrs_.size(); ++i) {
           if (instrs_[i].op == Op::Call && instrs_[i].index == func_index_) call_units_[i] = entry_units_;
         }
-        cost_ = jit_flow::block_costs(instrs_, points, call_units_, &check_, nullptr, &latches, unrollable_);
+        cost_ = jit_flow::block_costs(instrs_, points, call_units_, &check_, nullptr, &latches, keep_header());
       }
     }
     if (deadline_) {
@@ -252,14 +245,16 @@ class Translator {
     if (fuel_) {
       // A loop that needs a check and whose back-edges all leave from charges of their
       // own checks there instead of at its header (jit_flow::LatchChecks).
+      std::vector<uint32_t> latch_checks;
       for (const auto& [loop, slot] : latches.slots) {
-        if (loop_check_.empty() || loop_check_[loop]) latch_checks_.push_back(slot);
+        if (loop_check_.empty() || loop_check_[loop]) latch_checks.push_back(slot);
       }
-      std::sort(latch_checks_.begin(), latch_checks_.end());
-      header_unchecked_ = std::move(latches.moved);
-      taken_checks_ = std::move(latches.taken);
-      ahead_.slots = std::move(latches.ahead);
-      refunds_.slots = std::move(latches.refunds);
+      std::sort(latch_checks.begin(), latch_checks.end());
+      latch_checks_.set(std::move(latch_checks));
+      header_unchecked_.set(std::move(latches.moved));
+      taken_checks_.set(std::move(latches.taken));
+      ahead_.set(std::move(latches.ahead));
+      refunds_.set(std::move(latches.refunds));
     }
     prologue();
     Ctl f;
@@ -306,25 +301,46 @@ class Translator {
   // `direct_`), and the slots holding such units, which check.
   std::vector<uint32_t> call_units_;
   std::vector<uint8_t> check_;  // empty: no slot holds such units or checks for a loop
+  // Fuel: sorted slots (instruction indices) asked about in order, as the translation
+  // meets them; mostly empty: one compare with the next slot for each question (every
+  // charge and br_if asks).
+  template <class T>
+  struct InOrder {
+    std::vector<T> items;
+    size_t next = 0;
+    uint32_t next_slot = ~uint32_t{0};
+    static uint32_t slot_of(const T& t) {
+      if constexpr (std::is_same_v<T, uint32_t>) {
+        return t;
+      } else {
+        return t.first;
+      }
+    }
+    void set(std::vector<T> v) {
+      items = std::move(v);
+      next = 0;
+      next_slot = items.empty() ? ~uint32_t{0} : slot_of(items[0]);
+    }
+    // The item at `slot`, if any.
+    const T* at(size_t slot) {
+      if (slot < next_slot) return nullptr;
+      while (next < items.size() && slot_of(items[next]) < slot) ++next;
+      next_slot = next < items.size() ? slot_of(items[next]) : ~uint32_t{0};
+      return next_slot == slot ? &items[next] : nullptr;
+    }
+  };
   // Fuel: the loops that check on the way round instead of at their header (the indices
-  // of their `loop`s: jit_flow::LatchChecks::moved), and the charges they check at; both
-  // in order, as the translation meets them (`next_unchecked_`, `next_latch_` walk them).
-  std::vector<uint32_t> header_unchecked_;
-  size_t next_unchecked_ = 0;
-  std::vector<uint32_t> latch_checks_;
-  size_t next_latch_ = 0;
+  // of their `loop`s: jit_flow::LatchChecks::moved), and the charges they check at.
+  InOrder<uint32_t> header_unchecked_, latch_checks_;
   // Fuel: the `br_if`s back to a loop that pay its header's units on their taken edge
-  // and check there (jit_flow::LatchChecks::taken), in order (`next_taken_`).
-  std::vector<uint32_t> taken_checks_;
-  size_t next_taken_ = 0;
+  // and check there (jit_flow::LatchChecks::taken).
+  InOrder<uint32_t> taken_checks_;
   // Fuel: charges that also pay their loop's next header, and the fall-throughs that
   // give those units back (jit_flow::LatchChecks::ahead, refunds), looked up in order.
-  struct SlotUnits {
-    std::vector<std::pair<uint32_t, uint32_t>> slots;
-    size_t next = 0;
-    uint32_t at(size_t slot) {
-      while (next < slots.size() && slots[next].first < slot) ++next;
-      return next < slots.size() && slots[next].first == slot ? slots[next].second : 0;
+  struct SlotUnits : InOrder<std::pair<uint32_t, uint32_t>> {
+    uint32_t units_at(size_t slot) {
+      const auto* p = at(slot);
+      return p ? p->second : 0;
     }
   };
   SlotUnits ahead_, refunds_;
@@ -337,10 +353,6 @@ class Translator {
     uint32_t own, next;
   };
   std::vector<AheadCheck> ahead_checks_;
-  // Fuel: the loops to unroll (unrollable_shape) and their `br_if 0`s, in order
-  // (`next_unrollable_`).
-  std::vector<uint32_t> unrollable_, unrollable_latch_;
-  size_t next_unrollable_ = 0;
   uint32_t entry_units_ = 0;
   Label direct_, entry_fail_;
   // Deadline checks: whether the loop starting at each instruction index polls
@@ -529,14 +541,13 @@ class Translator {
   // before the prologue.
   void charge(size_t start, bool checked = false, uint32_t skip = 0) {
     if (!fuel_) return;
-    if (const uint32_t refund = refunds_.at(start); refund != 0) add_fuel(refund);
+    if (const uint32_t refund = refunds_.units_at(start); refund != 0) add_fuel(refund);
     if (cost_[start] <= skip) return;
     const uint32_t units = cost_[start] - skip;
     sub_fuel(units);
-    while (next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] < start) ++next_latch_;
-    const bool latch = next_latch_ < latch_checks_.size() && latch_checks_[next_latch_] == start;
+    const bool latch = latch_checks_.at(start) != nullptr;
     if (!checked && !latch && (check_.empty() || !check_[start])) return;
-    if (const uint32_t next = ahead_.at(start); next != 0) {
+    if (const uint32_t next = ahead_.units_at(start); next != 0) {
       const size_t jl = jcc_to_patch(x86::CondCode::kL);
       ahead_checks_.push_back({jl, jl + 4, units - next, next});
       return;
@@ -568,8 +579,7 @@ class Translator {
   // Does the loop at `loop` check on the way round instead (jit_flow::LatchChecks)?
   // Asked for each loop in order.
   bool header_moved(size_t loop) {
-    while (next_unchecked_ < header_unchecked_.size() && header_unchecked_[next_unchecked_] < loop) ++next_unchecked_;
-    return next_unchecked_ < header_unchecked_.size() && header_unchecked_[next_unchecked_] == loop;
+    return header_unchecked_.at(loop) != nullptr;
   }
   // Around calls into C++: the fuel in the context for the callee, and back.
   // Written as bytes, as the charges are: every call site's slow path has both, and
@@ -805,14 +815,17 @@ class Translator {
   static constexpr size_t kMaxUnrolledTurn = 16;  // instructions
   // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
   // Asked for each loop in order.
-  size_t unrollable_loop(size_t loop) {
-    while (next_unrollable_ < unrollable_.size() && unrollable_[next_unrollable_] < loop) ++next_unrollable_;
-    if (next_unrollable_ == unrollable_.size() || unrollable_[next_unrollable_] != loop) return 0;
-    // (Such a loop has no call: it checks, unless loops_lacking was not run.)
+  size_t unrollable_loop(size_t loop) const {
     if (!(loop_check_.empty() || loop_check_[loop])) return 0;
-    return unrollable_latch_[next_unrollable_];
+    return unrollable_shape(loop);
   }
-  // The same from the loop's shape alone (before the fuel's analyses).
+  // The same from the loop's shape alone (before the fuel's analyses): such a loop has
+  // no call, so it checks, unless loops_lacking was not run. Its header keeps its
+  // charge (block_costs).
+  jit_flow::KeepHeader keep_header() const {
+    return {[](const void* t, uint32_t loop) { return static_cast<const Translator*>(t)->unrollable_shape(loop) != 0; },
+            this};
+  }
   size_t unrollable_shape(size_t loop) const {
     const Instr& in = instrs_[loop];
     if (!fuel_ || in.block.kind != BlockType::Kind::Empty) return 0;
@@ -974,10 +987,7 @@ class Translator {
   }
   // Does the `br_if` at pc_ pay its loop's header on its taken edge
   // (jit_flow::LatchChecks::taken)? Asked for each br_if in order.
-  bool taken_charge() {
-    while (next_taken_ < taken_checks_.size() && taken_checks_[next_taken_] < pc_) ++next_taken_;
-    return next_taken_ < taken_checks_.size() && taken_checks_[next_taken_] == pc_;
-  }
+  bool taken_charge() { return taken_checks_.at(pc_) != nullptr; }
   // The taken edge of such a `br_if` (its values moved): the header's units, and back
   // to the header when they fit; `jge` then the stub's `jmp` (which gives them back and
   // stops) instead of `jl` to the stub and a `jmp`.

@@ -195,7 +195,7 @@ TEST(JitFlow, BrIfBackEdgeFromTheHeaderPaysItOnTheTakenEdge) {
   EXPECT_EQ(cost[1], 0u);
   EXPECT_EQ(cost[3], 3u);
   EXPECT_EQ(cost[0], 1u + 2u + 3u);  // loop, the exit (two ends), the first turn
-  const uint32_t loop0[] = {0};
+  const jit_flow::KeepHeader loop0{[](const void*, uint32_t loop) { return loop == 0; }, nullptr};
   cost = jit_flow::block_costs(taken, jit_flow::flow_points(taken), {}, nullptr, nullptr, &latches, loop0);
   EXPECT_TRUE(latches.moved.empty());
   EXPECT_TRUE(latches.taken.empty());
