@@ -590,7 +590,7 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
 // Loops whose headers are paid on the taken edges of the `br_if`s going back to them
 // (jit_flow::LatchChecks::taken): quicksort's partition (two scans that leave after a
 // turn or two, in a loop going back by a `br`, in a body with a call), a scan whose
-// condition is a load, a loop with a parameter (the br_if moves it), a br_if back from
+// condition is a load, loops with a parameter (in place, and moved by the br_if), a br_if back from
 // inside a block and an if, and a loop going back by a br_if and a `br`. And loops that
 // check on the way round at a br_if's own charge, which pays the next turn's header in
 // advance (LatchChecks::ahead; the loop's exit gives it back): quicksort's check that
@@ -645,6 +645,16 @@ TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
         (i32.gt_s (i32.load (i32.const 2000)) (i32.const 0))
         br_if $l)
       i32.const 100 i32.add)
+    (func (export "param_moves") (param i32) (result i32) (local i32 i32)
+      i32.const 7
+      (loop $l (param i32) (result i32)
+        local.set 1
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        i32.const 9
+        (i32.gt_s (local.get 0) (i32.const 0))
+        br_if $l)
+      local.get 2 i32.add)
     (func (export "from_inside") (param i32) (result i32) (local i32)
       (loop $l
         (local.set 1 (i32.add (local.get 1) (i32.const 2)))
@@ -689,7 +699,7 @@ TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
           (local.set 1 (i32.add (local.get 1) (i32.const 3)))))
       local.get 1))
   )";
-  expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "from_inside", "br_if_and_br", "sorted",
+  expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "param_moves", "from_inside", "br_if_and_br", "sorted",
                                    "ahead_two"}, 13);
 }
 
