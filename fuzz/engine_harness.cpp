@@ -94,12 +94,12 @@ std::optional<Error> EngineHarness::instantiate(const std::shared_ptr<const Modu
   return std::nullopt;
 }
 
-CallOutcome EngineHarness::call(FuncInst* func) {
+CallOutcome EngineHarness::call(FuncInst* func, std::optional<int64_t> fuel) {
   CallOutcome out;
   out.types = func->type->results;
   out.results.assign(slot_count(out.types), Value::from_i64(0));
   std::vector<Value> args(slot_count(func->type->params), zero_of(ValType::I64));
-  store_->exec().fuel = limits_.fuel_per_call;
+  store_->exec().fuel = fuel.value_or(limits_.fuel_per_call);
   Trap trap = store_->call(func, args, out.results);
   out.trap = trap.kind;
   if (trap) out.trap_message = trap.message();

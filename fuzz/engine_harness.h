@@ -46,8 +46,9 @@ class EngineHarness {
   wasm::Instance* instance() const { return instance_; }
   wasm::Store& store() { return *store_; }
 
-  // Calls `func` with zero arguments after refilling the fuel.
-  CallOutcome call(wasm::FuncInst* func);
+  // Calls `func` with zero arguments after refilling the fuel (to `fuel` when given,
+  // else to HarnessLimits::fuel_per_call).
+  CallOutcome call(wasm::FuncInst* func, std::optional<int64_t> fuel = std::nullopt);
 
  private:
   std::vector<wasm::Extern> make_imports(const wasm::ModuleInfo& info);

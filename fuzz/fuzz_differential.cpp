@@ -18,6 +18,11 @@
 // trap kinds, exported memories and globals, and the fuel a call that returns has used
 // (machine code charges the same units on every path).
 //
+// A fourth, in step with the third: the same machine code given, for each call, exactly
+// the fuel the interpreter's run of it used when that run returned (the full budget
+// otherwise); it must return too, with the same results and no fuel left (a call given
+// exactly what it needs completes: docs/limits.md, "Fuel").
+//
 // Any disagreement aborts with a readable diff, which libFuzzer reports as a crash.
 #include <cstdint>
 #include <cstdio>
@@ -299,11 +304,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              ", wabt " + (wabt_inst ? "ok" : "fails (" + wi.trap_message + ")"));
   }
   if (!ours_inst) return 0;
-  EngineHarness jit(jit_engine, limits);
+  EngineHarness jit(jit_engine, limits), exact(jit_engine, limits);
   if (auto jerr = jit.instantiate(*jit_module)) {
     if (jerr->message.find("call stack exhausted") != std::string::npos) return 0;
     disagree("instantiation: midimon ok, midimon --jit fails (" + jerr->to_string() + ")");
   }
+  if (auto xerr = exact.instantiate(*jit_module)) disagree("instantiation: midimon --jit ok, once, then fails (" + xerr->to_string() + ")");
 
   // 3. Every exported function, in export order.
   const auto& our_exports = ours.instance()->exports();
@@ -343,6 +349,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        "): interpreter " + hex(a) + ", machine code " + hex(b));
             }
           }
+        }
+      }
+      // Exactly the fuel it used: enough (and the same trap, with the budget, when it
+      // trapped, which keeps this instance in step).
+      const bool returned = o.trap == TrapKind::None;
+      const int64_t used = limits.fuel_per_call - static_cast<int64_t>(ours.store().fuel_remaining());
+      CallOutcome x = exact.call(exact.instance()->exports()[i].second.as_func(),
+                                 returned ? std::optional<int64_t>(used) : std::nullopt);
+      if (x.trap != j.trap) {
+        disagree(jwhere + "given exactly the fuel it used (" + std::to_string(used) + "), machine code " +
+                 (x.trap == TrapKind::None ? "returns" : "traps \"" + x.trap_message + "\"") + " where with more it " +
+                 (j.trap == TrapKind::None ? "returns" : "traps \"" + j.trap_message + "\""));
+      }
+      if (returned) {
+        if (exact.store().fuel_remaining() != 0) {
+          disagree(jwhere + "given exactly the fuel it used (" + std::to_string(used) + "), " +
+                   std::to_string(exact.store().fuel_remaining()) + " left");
+        }
+        for (size_t s = 0; s < x.results.size(); ++s) {
+          if (x.results[s].bits != j.results[s].bits) disagree(jwhere + "given exactly the fuel it used, another result");
         }
       }
     }

@@ -419,8 +419,13 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
           fits = false;
         } else if (k != kNone) {
           // Its own charge, not emptied (then some other slot would pay it, and one
-          // that other paths pass too), nor a header's.
-          fits = cost[from] != 0 && from != header && !forwarded_join(from);
+          // that other paths pass too), nor a header's; and one straight block up to the
+          // br_if, with no call or nested construct: one that checks the fuel (a callee's
+          // entry, a nested loop) would see the advance, which a run that leaves by this
+          // br_if does not owe (exactly enough fuel must complete).
+          const auto at = std::lower_bound(points.begin(), points.end(), k);
+          fits = cost[from] != 0 && from != header && !forwarded_join(from) &&
+                 (at == points.begin() || *(at - 1) < from);
           ahead_slots.push_back(from);
           taken_slots.push_back(k + 1);
         }

@@ -594,7 +594,8 @@ TEST(Jit, FuelOfLoopHeadersPaidOnTheirEdgesStaysExact) {
 // inside a block and an if, and a loop going back by a br_if and a `br`. And loops that
 // check on the way round at a br_if's own charge, which pays the next turn's header in
 // advance (LatchChecks::ahead; the loop's exit gives it back): quicksort's check that
-// the values are sorted, and a loop with two such br_ifs. Totals equal the
+// the values are sorted, a loop with two such br_ifs, and loops whose br_if's charge
+// covers a call or an inner loop (which check: they keep the advance). Totals equal the
 // interpreter's, exactly the fuel a call needs is enough and one unit less runs out.
 TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
   const char* wat = R"((module
@@ -697,10 +698,28 @@ TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
           (local.set 1 (i32.add (local.get 1) (i32.const 2)))
           (br_if $l (i32.and (local.get 1) (i32.const 2)))
           (local.set 1 (i32.add (local.get 1) (i32.const 3)))))
+      local.get 1)
+    (func (export "ahead_call") (param i32) (result i32) (local i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (call $leaf (local.get 1)))
+          (br_if $l (i32.and (local.get 1) (i32.const 3)))))
+      local.get 1)
+    (func (export "ahead_inner_loop") (param i32) (result i32) (local i32 i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 2 (i32.const 0))
+          (loop $in
+            (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+            (br_if $in (i32.lt_u (i32.load8_u (local.get 2)) (i32.const 1))))
+          (br_if $l (i32.and (local.get 1) (i32.const 3)))))
       local.get 1))
   )";
   expect_exact_fuel_for_each(wat, {"partition", "load_cond", "param", "param_moves", "from_inside", "br_if_and_br", "sorted",
-                                   "ahead_two"}, 13);
+                                   "ahead_two", "ahead_call", "ahead_inner_loop"}, 13);
 }
 
 // A loop whose turn is one straight block going round by the br_if before its end runs
