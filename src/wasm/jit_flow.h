@@ -90,9 +90,11 @@ std::vector<uint32_t> flow_points(std::span<const Instr> instrs);
 //     `br_if`'s taken edge, which checks (LatchChecks::taken), and with each `br`'s
 //     charges, which check; a turn that leaves checks nothing;
 //   - a loop's header, when the loop checks on the way round at the charges of
-//     `br_if`s back to it (and `br`s): charged where it is entered and, for the next
-//     turn, with those charges, in advance (LatchChecks::ahead); each such br_if's
-//     fall-through gives it back (LatchChecks::refunds).
+//     `br_if`s back to it (and `br`s), each a straight block up to its br_if: charged
+//     where it is entered and, for the next turn, with those charges, in advance
+//     (LatchChecks::ahead); each such br_if's fall-through gives it back
+//     (LatchChecks::refunds). Not certain to be used, the advance must not be seen by
+//     a check before the br_if (a callee's entry, a nested loop).
 // An instruction after br, br_table, return or unreachable is not counted up to the end
 // or else that closes its block. A run's total is then the interpreter's on every path,
 // and a run given exactly what it needs completes (where one that cannot pay stops:
