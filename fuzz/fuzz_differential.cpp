@@ -367,8 +367,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           disagree(jwhere + "given exactly the fuel it used (" + std::to_string(used) + "), " +
                    std::to_string(exact.store().fuel_remaining()) + " left");
         }
-        for (size_t s = 0; s < x.results.size(); ++s) {
-          if (x.results[s].bits != j.results[s].bits) disagree(jwhere + "given exactly the fuel it used, another result");
+        for (size_t k = 0, slot = 0; k < o.types.size(); slot += slot_count(o.types[k]), ++k) {
+          for (size_t h = 0; h < slot_count(o.types[k]); ++h) {
+            if (our_bits(o.types[k], x.results[slot + h]) != our_bits(o.types[k], j.results[slot + h])) {
+              disagree(jwhere + "given exactly the fuel it used, another result " + std::to_string(k));
+            }
+          }
         }
       }
     }
