@@ -74,7 +74,7 @@ struct Scratch {
   std::vector<uint32_t> latch_slots;  // every loop's, sorted
   std::vector<uint32_t> back_slots;   // where back-edges leave, sorted
   std::vector<uint32_t> taken_slots;  // a loop's br_ifs paid on their taken edges
-  std::vector<uint32_t> ahead_slots;  // a loop's br_ifs' own charges, paying ahead
+  std::vector<std::pair<uint32_t, uint32_t>> ahead_edges;  // (own charge, br_if) paying ahead
 };
 
 // block_costs, with or without call units: most bodies have none, and their pass (every
@@ -378,14 +378,13 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
   // that finds at once) checks nothing: quicksort's scans, two turns on average.
   // Not a loop the translator runs several turns of under one check (`keep`).
   std::vector<uint32_t>& taken_slots = scratch.taken_slots;
-  std::vector<uint32_t>& ahead_slots = scratch.ahead_slots;
-  auto forwarded_join = [&](uint32_t y) { return forwarded(y) != forwards.end(); };
+  std::vector<std::pair<uint32_t, uint32_t>>& ahead_edges = scratch.ahead_edges;
   for (LoopEdges& l : loops) {
     const uint32_t header = l.loop + 1, units_here = cost[header];
     if (units_here == 0 || std::binary_search(latch_slots.begin(), latch_slots.end(), header)) continue;
     const size_t mark = lc.slots.size();
     taken_slots.clear();
-    ahead_slots.clear();
+    ahead_edges.clear();
     if (!l.moved) {
       bool own = true;
       for (uint32_t e = l.edges; e != kNoEdge && own; e = edges[e].next) {
@@ -418,22 +417,22 @@ std::vector<uint32_t> costs(std::span<const Instr> instrs, std::span<const uint3
         if (k == kTable) {
           fits = false;
         } else if (k != kNone) {
-          // Its own charge, not emptied (then some other slot would pay it, and one
-          // that other paths pass too), nor a header's; and one straight block up to the
-          // br_if, with no call or nested construct: one that checks the fuel (a callee's
-          // entry, a nested loop) would see the advance, which a run that leaves by this
-          // br_if does not owe (exactly enough fuel must complete).
+          // Its own charge (the loop checks on the way round: not the header's), not
+          // emptied (a join paid on its edges: other paths pass those too); and one
+          // straight block up to the br_if, with no call or nested construct: one that
+          // checks the fuel (a callee's entry, a nested loop) would see the advance,
+          // which a run that leaves by this br_if does not owe (exactly enough fuel must
+          // complete).
           const auto at = std::lower_bound(points.begin(), points.end(), k);
-          fits = cost[from] != 0 && from != header && !forwarded_join(from) &&
-                 (at == points.begin() || *(at - 1) < from);
-          ahead_slots.push_back(from);
-          taken_slots.push_back(k + 1);
+          fits = cost[from] != 0 && (at == points.begin() || *(at - 1) < from);
+          ahead_edges.emplace_back(from, k);
         }
       }
       if (!fits) continue;
-      for (const uint32_t slot : ahead_slots) lc.ahead.emplace_back(slot, units_here);
-      for (const uint32_t slot : taken_slots) lc.refunds.emplace_back(slot, units_here);
-      taken_slots.clear();  // not taken edges
+      for (const auto& [from, k] : ahead_edges) {
+        lc.ahead.emplace_back(from, units_here);
+        lc.refunds.emplace_back(k + 1, units_here);  // the fall-through gives it back
+      }
     }
     const bool hold = units && holds[header];
     cost[header] = 0;

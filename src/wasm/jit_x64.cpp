@@ -344,10 +344,10 @@ class Translator {
     }
   };
   SlotUnits ahead_, refunds_;
-  // A check of such a charge that fails may still pay this turn: `slow` gives the
-  // next header's units back, stops if this turn's do not fit either, and takes them
-  // again, to go on in debt (the loop's exit gives them back; going round, the next
-  // check stops it), back at `back`.
+  // A check of such a charge that fails may still pay this turn: its out-of-line path
+  // (where the `jl` at `rel32_at` goes) gives the next header's units back, stops if
+  // this turn's (`own`) do not fit either, and takes them again, to go on in debt at
+  // `back` (the loop's exit gives them back; going round, the next check stops it).
   struct AheadCheck {
     size_t rel32_at, back;  // the check's `jl`, where it goes on
     uint32_t own, next;
@@ -814,7 +814,6 @@ class Translator {
   static constexpr uint32_t kTurnsPerCheck = 4;
   static constexpr size_t kMaxUnrolledTurn = 16;  // instructions
   // The index of the loop's `br_if 0` when the loop at `loop` is one to unroll; else 0.
-  // Asked for each loop in order.
   size_t unrollable_loop(size_t loop) const {
     if (!(loop_check_.empty() || loop_check_[loop])) return 0;
     return unrollable_shape(loop);

@@ -689,6 +689,8 @@ TEST(Jit, FuelOfLoopsCheckedOnTheirTakenBackEdgesStaysExact) {
         (local.set 1 (i32.add (local.get 1) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
       local.get 2)
+    ;; unlike two_back_edges (a br_if, then a `br`), both back-edges pay ahead: the
+    ;; first one's give-back is taken in the second one's charge
     (func (export "ahead_two") (param i32) (result i32) (local i32)
       (block $out
         (loop $l
